@@ -1,0 +1,86 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "oms-plan",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "oms-plan", targets: ["oms-plan"]),
+        .library(name: "OMSModels", targets: ["OMSModels"]),
+        .library(name: "OMSClient", targets: ["OMSClient"]),
+        .library(name: "OMSSandbox", targets: ["OMSSandbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Codable models of the OMS v2 API and IAM: Foundation only, shared by every layer.
+        .target(name: "OMSModels"),
+        // Signing, transport, retries, pagination: the v2 API as async Swift calls.
+        .target(
+            name: "OMSClient",
+            dependencies: [
+                "OMSModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // YAML plan directories -> validated desired-state graph. Pure: no network, no clock.
+        .target(
+            name: "MigrationPlan",
+            dependencies: [
+                "OMSModels",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "OMSSandbox",
+            dependencies: [
+                "OMSClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "oms-plan",
+            dependencies: [
+                "OMSClient",
+                "OMSSandbox",
+                "MigrationPlan",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "OMSClientTests",
+            dependencies: ["OMSClient"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "MigrationPlanTests",
+            dependencies: ["MigrationPlan"],
+            resources: [.copy("Corpus")]
+        ),
+        .testTarget(
+            name: "OMSSandboxTests",
+            dependencies: [
+                "OMSSandbox", "OMSClient",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,135 @@
+import Foundation
+
+public enum PlanFileKind: Sendable {
+    case file
+    case directory
+}
+
+/// Everything the loader reads from outside the plan text goes through this, so that tests
+/// are hermetic and the library stays pure (no clock, no network).
+public protocol PlanFileSystem: Sendable {
+    func kind(of path: String) -> PlanFileKind?
+    /// Entry names (not paths) of a directory.
+    func contentsOfDirectory(_ path: String) throws -> [String]
+    func readFile(_ path: String) throws -> Data
+}
+
+/// Environment variables and files: the inputs of `${env:}` and `${file:}` references and
+/// of the plan directories themselves.
+public struct PlanEnvironment: Sendable {
+    public var variables: [String: String]
+    public var fileSystem: any PlanFileSystem
+
+    public init(variables: [String: String], fileSystem: any PlanFileSystem) {
+        self.variables = variables
+        self.fileSystem = fileSystem
+    }
+
+    /// The process environment and the real file system.
+    public static var live: PlanEnvironment {
+        PlanEnvironment(variables: ProcessInfo.processInfo.environment, fileSystem: LocalFileSystem())
+    }
+
+    /// An in-memory tree (`path -> contents`); directories are implied by the paths.
+    public static func inMemory(files: [String: String], variables: [String: String] = [:]) -> PlanEnvironment {
+        PlanEnvironment(variables: variables, fileSystem: InMemoryFileSystem(files: files.mapValues { Data($0.utf8) }))
+    }
+}
+
+public struct LocalFileSystem: PlanFileSystem {
+    public init() {}
+
+    public func kind(of path: String) -> PlanFileKind? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
+        return isDirectory.boolValue ? .directory : .file
+    }
+
+    public func contentsOfDirectory(_ path: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: path)
+    }
+
+    public func readFile(_ path: String) throws -> Data {
+        try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+}
+
+public struct InMemoryFileSystem: PlanFileSystem {
+    public struct NotFound: Error, CustomStringConvertible {
+        public var path: String
+        public var description: String { "no such file: \(path)" }
+    }
+
+    private let files: [String: Data]
+    private let directories: [String: Set<String>]
+
+    public init(files: [String: Data]) {
+        var normalized: [String: Data] = [:]
+        var dirs: [String: Set<String>] = [:]
+        for (path, data) in files {
+            let p = PathUtil.normalize(path)
+            normalized[p] = data
+            var child = p
+            while true {
+                let parent = PathUtil.parent(child)
+                dirs[parent, default: []].insert(PathUtil.lastComponent(child))
+                if parent == "." || parent == "/" || parent == child { break }
+                child = parent
+            }
+        }
+        self.files = normalized
+        self.directories = dirs
+    }
+
+    public func kind(of path: String) -> PlanFileKind? {
+        let p = PathUtil.normalize(path)
+        if files[p] != nil { return .file }
+        return directories[p] != nil ? .directory : nil
+    }
+
+    public func contentsOfDirectory(_ path: String) throws -> [String] {
+        guard let entries = directories[PathUtil.normalize(path)] else { throw NotFound(path: path) }
+        return Array(entries)
+    }
+
+    public func readFile(_ path: String) throws -> Data {
+        guard let data = files[PathUtil.normalize(path)] else { throw NotFound(path: path) }
+        return data
+    }
+}
+
+/// String path arithmetic: plans print paths the way the user typed them, so no URL
+/// round trips that would make them absolute.
+enum PathUtil {
+    static func join(_ base: String, _ name: String) -> String {
+        if name.hasPrefix("/") { return name }
+        if base.isEmpty || base == "." { return name }
+        return base.hasSuffix("/") ? base + name : base + "/" + name
+    }
+
+    static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
+    static func lastComponent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// Removes `.` components, duplicate and trailing slashes, and resolves `..` where it can.
+    static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            if part == "..", absolute, parts.isEmpty { continue }
+            parts.append(part)
+        }
+        let joined = parts.joined(separator: "/")
+        if absolute { return "/" + joined }
+        return joined.isEmpty ? "." : joined
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import Yams
+
+/// A problem found while reading one file, before it is handed to the shared sink
+/// (files are read on worker threads).
+struct ReadProblem: Sendable {
+    var loc: Loc
+    var message: String
+    var hint: String?
+}
+
+/// The documents of one file, or the problem that stopped reading it.
+struct ParsedFile: Sendable {
+    var documents: [PNode] = []
+    var problems: [ReadProblem] = []
+}
+
+/// Reads YAML text into `PNode` trees with Yams (libyaml), keeping every position.
+///
+/// Hostile input must not crash or hang the validator: nesting is bounded before Yams sees
+/// the text (its composer recurses once per level), the tree is cut at `maxDepth`, and alias
+/// expansion ("billion laughs") is bounded by a node budget.
+struct YAMLReader {
+    /// Deeper than any plan needs (a plan nests about 6 levels); checked on the tree.
+    static let maxDepth = 64
+    /// Upper bound checked on the raw text before parsing, to keep libyaml/Yams recursion safe.
+    static let maxTextNesting = 1000
+    /// Nodes one file may expand to (aliases can multiply a small file).
+    static let nodeBudget = 5_000_000
+
+    let file: Int32
+
+    func parse(_ text: String) -> ParsedFile {
+        var result = ParsedFile()
+        if let problem = Self.nestingProblem(in: text, file: file) {
+            result.problems.append(problem)
+            return result
+        }
+        var budget = Self.nodeBudget
+        do {
+            let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
+            while let root = try parser.nextRoot() {
+                var problems: [ReadProblem] = []
+                let node = convert(root, depth: 0, budget: &budget, problems: &problems)
+                result.problems += problems
+                if budget <= 0 { break }
+                result.documents.append(node)
+            }
+        } catch let error as YamlError {
+            result.problems.append(problem(from: error, text: text))
+        } catch {
+            result.problems.append(ReadProblem(loc: Loc(file: file, line: 1, column: 1), message: "cannot read YAML: \(error)"))
+        }
+        return result
+    }
+
+    // MARK: Conversion
+
+    private func loc(_ mark: Mark?) -> Loc {
+        Loc(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    }
+
+    private func convert(_ node: Node, depth: Int, budget: inout Int, problems: inout [ReadProblem]) -> PNode {
+        budget -= 1
+        let at = loc(node.mark)
+        if budget == 0 {
+            problems.append(ReadProblem(
+                loc: at, message: "this file expands to more than \(Self.nodeBudget) YAML values",
+                hint: "aliases (*name) that repeat large anchors multiply a document; write the values out"))
+        }
+        if budget <= 0 { return .null(at: at) }
+        if depth > Self.maxDepth {
+            if depth == Self.maxDepth + 1 {
+                problems.append(ReadProblem(loc: at, message: "YAML nests deeper than \(Self.maxDepth) levels here"))
+            }
+            return .null(at: at)
+        }
+        switch node {
+        case .scalar(let s):
+            return PNode(.scalar(scalar(s, at: at, problems: &problems)), at: at)
+        case .sequence(let seq):
+            var items: [PNode] = []
+            items.reserveCapacity(seq.count)
+            for child in seq {
+                items.append(convert(child, depth: depth + 1, budget: &budget, problems: &problems))
+                if budget <= 0 { break }
+            }
+            return PNode(.sequence(items), at: at)
+        case .mapping(let map):
+            var pairs: [Pair] = []
+            pairs.reserveCapacity(map.count)
+            var merged: [Pair] = []
+            for index in map.indices {
+                let (keyNode, valueNode) = map[index]
+                let keyLoc = loc(keyNode.mark)
+                guard case .scalar(let keyScalar) = keyNode else {
+                    problems.append(ReadProblem(loc: keyLoc, message: "mapping keys must be plain strings"))
+                    continue
+                }
+                let value = convert(valueNode, depth: depth + 1, budget: &budget, problems: &problems)
+                if budget <= 0 { break }
+                // `<<: *base` merge keys, as Kubernetes manifests use them: merged pairs come first
+                // and explicit keys of this mapping win.
+                if keyScalar.style == .plain, keyScalar.string == "<<", keyScalar.tag.rawValue.isEmpty {
+                    merged += mergePairs(value, at: keyLoc, problems: &problems)
+                    continue
+                }
+                pairs.append(Pair(key: keyScalar.string, keyLoc: keyLoc, value: value))
+            }
+            if !merged.isEmpty {
+                let explicit = Set(pairs.map(\.key))
+                var seen = Set<String>()
+                let inherited = merged.filter { !explicit.contains($0.key) && seen.insert($0.key).inserted }
+                pairs = inherited + pairs
+            }
+            return PNode(.mapping(pairs), at: at)
+        case .alias:
+            // Yams resolves aliases itself; this case does not occur for parsed documents.
+            return .null(at: at)
+        }
+    }
+
+    private func mergePairs(_ value: PNode, at keyLoc: Loc, problems: inout [ReadProblem]) -> [Pair] {
+        switch value.value {
+        case .mapping(let pairs): return pairs
+        case .sequence(let items):
+            var result: [Pair] = []
+            for item in items {
+                if let pairs = item.pairs { result += pairs } else {
+                    problems.append(ReadProblem(loc: item.loc, message: "`<<` merges mappings only, found \(item.kindDescription)"))
+                }
+            }
+            return result
+        case .scalar:
+            problems.append(ReadProblem(loc: value.loc, message: "`<<` merges mappings only, found \(value.kindDescription)"))
+            return []
+        }
+    }
+
+    private func scalar(_ s: Node.Scalar, at: Loc, problems: inout [ReadProblem]) -> Scalar {
+        let tag = s.tag.rawValue
+        if tag.isEmpty {
+            return Scalar(text: s.string, type: s.style == .plain ? CoreSchema.type(ofPlain: s.string) : .string)
+        }
+        switch tag {
+        case "!", Tag.Name.str.rawValue: return Scalar(text: s.string, type: .string)
+        case Tag.Name.int.rawValue: return Scalar(text: s.string, type: .int)
+        case Tag.Name.float.rawValue: return Scalar(text: s.string, type: .float)
+        case Tag.Name.bool.rawValue: return Scalar(text: s.string, type: .bool)
+        case Tag.Name.null.rawValue: return Scalar(text: s.string, type: .null)
+        default:
+            problems.append(ReadProblem(loc: at, message: "unsupported YAML tag `\(tag)`",
+                                        hint: "plans use plain YAML values; remove the tag"))
+            return Scalar(text: s.string, type: .string)
+        }
+    }
+
+    // MARK: Errors
+
+    private func problem(from error: YamlError, text: String) -> ReadProblem {
+        func clean(_ s: String) -> String {
+            s.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+            let .composer(context, problem, mark, _):
+            var message = "invalid YAML: \(clean(problem))"
+            if let context { message += " (\(clean(context.text)) at line \(context.mark.line))" }
+            return ReadProblem(loc: loc(mark), message: message)
+        case let .reader(problem, offset, _, _):
+            let (line, column) = Self.lineAndColumn(ofCharacterOffset: offset ?? 0, in: text)
+            return ReadProblem(loc: Loc(file: file, line: line, column: column), message: "invalid YAML: \(problem)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.sorted().map { "`\($0)`" }.joined(separator: ", ")
+            return ReadProblem(loc: loc(context.mark), message: "duplicate key \(keys) in this mapping",
+                               hint: "each key may appear once; the later value would silently win in other tools")
+        default:
+            return ReadProblem(loc: Loc(file: file, line: 1, column: 1), message: "invalid YAML: \(error)")
+        }
+    }
+
+    static func lineAndColumn(ofCharacterOffset offset: Int, in text: String) -> (Int, Int) {
+        var line = 1, column = 1, n = 0
+        for ch in text {
+            if n == offset { break }
+            if ch == "\n" || ch == "\r\n" { line += 1; column = 1 } else { column += 1 }
+            n += 1
+        }
+        return (line, column)
+    }
+
+    /// An upper bound of the nesting depth of `text`, checked line by line without parsing:
+    /// a block level needs more indentation or a leading `- `/`? ` indicator, a flow level an
+    /// open bracket. Generous for real plans, it stops pathological input before libyaml does.
+    static func nestingProblem(in text: String, file: Int32) -> ReadProblem? {
+        var flow = 0
+        var line = 1
+        var bytes = text.utf8.makeIterator()
+        var atLineStart = true
+        var indent = 0, chain = 0, column = 0
+        var quote: UInt8? = nil
+        var prev: UInt8 = 0
+        var valueStart = true
+        while let c = bytes.next() {
+            column += 1
+            if c == UInt8(ascii: "\n") {
+                line += 1; column = 0; atLineStart = true; indent = 0; chain = 0; valueStart = true; prev = c
+                if flow == 0 { quote = nil }
+                continue
+            }
+            if atLineStart {
+                if c == UInt8(ascii: " ") { indent += 1; prev = c; continue }
+                atLineStart = false
+            }
+            if let q = quote {
+                if c == q { quote = nil }
+                prev = c
+                continue
+            }
+            let afterSpace = prev == UInt8(ascii: " ") || prev == UInt8(ascii: "\t") || prev == 0 || column == indent + 1
+            switch c {
+            case UInt8(ascii: "#") where afterSpace:
+                // Rest of the line is a comment.
+                while let n = bytes.next(), n != UInt8(ascii: "\n") {}
+                line += 1; column = 0; atLineStart = true; indent = 0; chain = 0; valueStart = true; prev = UInt8(ascii: "\n")
+                continue
+            case UInt8(ascii: "-"), UInt8(ascii: "?"):
+                if valueStart && flow == 0 { chain += 1 }
+            case UInt8(ascii: ":"):
+                valueStart = flow == 0
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                if flow > 0 || valueStart { flow += 1 }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                if flow > 0 { flow -= 1 }
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                if flow > 0 || valueStart { quote = c }
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                break
+            default:
+                if flow == 0 { valueStart = false }
+            }
+            prev = c
+            let bound = 2 * (indent + 1) + chain + flow
+            if bound > maxTextNesting {
+                return ReadProblem(
+                    loc: Loc(file: file, line: line, column: max(1, column)),
+                    message: "YAML nests deeper than oms-plan reads (more than \(maxTextNesting) levels of indentation or brackets)")
+            }
+        }
+        return nil
+    }
+}

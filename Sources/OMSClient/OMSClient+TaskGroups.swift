@@ -1,0 +1,56 @@
+import Foundation
+import OMSModels
+
+/// Migration task groups (reference 6.3).
+extension OMSClient {
+    public func listTaskGroups(limit: Int = 100, offset: Int = 0, status: TaskGroupStatus? = nil) async throws(OMSClientError)
+        -> ListTaskGroupsResp
+    {
+        var query = [("limit", String(limit)), ("offset", String(offset))]
+        if let status { query.append(("status", String(status.rawValue))) }
+        return try await perform(
+            Call(operation: "ListTaskGroups", method: "GET", path: projectPath("/taskgroups"), query: query),
+            decoding: ListTaskGroupsResp.self)
+    }
+
+    /// Never retried blindly: a lost answer ends in `.outcomeUnknown`.
+    public func createTaskGroup(_ request: CreateTaskGroupReq) async throws(OMSClientError) -> CreateTaskGroupResp {
+        let response = try await perform(
+            Call(operation: "CreateTaskGroup", method: "POST", path: projectPath("/taskgroups"), idempotency: .creates),
+            body: request)
+        return try decode(CreateTaskGroupResp.self, response, operation: "CreateTaskGroup")
+    }
+
+    public func showTaskGroup(id: String) async throws(OMSClientError) -> TaskGroupResp {
+        try await perform(
+            Call(operation: "ShowTaskGroup", method: "GET", path: projectPath("/taskgroups/\(id)")), decoding: TaskGroupResp.self)
+    }
+
+    public func deleteTaskGroup(id: String) async throws(OMSClientError) {
+        _ = try await perform(Call(operation: "DeleteTaskGroup", method: "DELETE", path: projectPath("/taskgroups/\(id)")))
+    }
+
+    /// Executing/Monitoring -> Pausing -> Paused.
+    public func stopTaskGroup(id: String) async throws(OMSClientError) {
+        _ = try await perform(Call(operation: "StopTaskGroup", method: "PUT", path: projectPath("/taskgroups/\(id)/stop")))
+    }
+
+    /// Resumes a Paused group.
+    public func startTaskGroup(id: String, _ request: StartTaskGroupReq) async throws(OMSClientError) {
+        _ = try await perform(
+            Call(operation: "StartTaskGroup", method: "PUT", path: projectPath("/taskgroups/\(id)/start")), body: request)
+    }
+
+    /// Restarts a group whose creation or migration failed.
+    public func retryTaskGroup(id: String, _ request: RetryTaskGroupReq) async throws(OMSClientError) {
+        _ = try await perform(
+            Call(operation: "RetryTaskGroup", method: "PUT", path: projectPath("/taskgroups/\(id)/retry")), body: request)
+    }
+
+    /// Replaces the group's bandwidth rules.
+    public func updateTaskGroup(id: String, bandwidthPolicy: [BandwidthPolicy]) async throws(OMSClientError) {
+        _ = try await perform(
+            Call(operation: "UpdateTaskGroup", method: "PUT", path: projectPath("/taskgroups/\(id)/update")),
+            body: UpdateBandwidthPolicyReq(bandwidthPolicy: bandwidthPolicy))
+    }
+}

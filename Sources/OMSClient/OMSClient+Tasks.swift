@@ -1,0 +1,69 @@
+import Foundation
+import OMSModels
+
+/// Migration tasks (reference 6.2).
+extension OMSClient {
+    /// One page of tasks. `limit` 1...100, `status` one of the task states.
+    public func listTasks(
+        limit: Int = 100, offset: Int = 0, status: TaskStatus? = nil, groupId: String? = nil
+    ) async throws(OMSClientError) -> ListTasksResp {
+        var query = [("limit", String(limit)), ("offset", String(offset))]
+        if let status { query.append(("status", String(status.rawValue))) }
+        if let groupId { query.append(("group_id", groupId)) }
+        return try await perform(
+            Call(operation: "ListTasks", method: "GET", path: projectPath("/tasks"), query: query),
+            decoding: ListTasksResp.self)
+    }
+
+    public func showTask(id: Int64) async throws(OMSClientError) -> TaskResp {
+        try await showTask(id: String(id))
+    }
+
+    /// By id as text, for ids that came from users (OMS answers `OMS.0054` to non-numbers).
+    public func showTask(id: String) async throws(OMSClientError) -> TaskResp {
+        try await perform(Call(operation: "ShowTask", method: "GET", path: projectPath("/tasks/\(id)")), decoding: TaskResp.self)
+    }
+
+    /// Never retried blindly: a lost answer ends in `.outcomeUnknown`.
+    public func createTask(_ request: CreateTaskReq) async throws(OMSClientError) -> CreateTaskResp {
+        let response = try await perform(
+            Call(operation: "CreateTask", method: "POST", path: projectPath("/tasks"), idempotency: .creates), body: request)
+        return try decode(CreateTaskResp.self, response, operation: "CreateTask")
+    }
+
+    /// Migrating/Waiting -> Pausing -> Paused.
+    public func stopTask(id: Int64) async throws(OMSClientError) {
+        _ = try await perform(Call(operation: "StopTask", method: "POST", path: projectPath("/tasks/\(id)/stop")))
+    }
+
+    /// Paused/Failed -> Waiting/Migrating; OMS needs the credentials again.
+    public func startTask(id: Int64, _ request: StartTaskReq) async throws(OMSClientError) {
+        _ = try await perform(Call(operation: "StartTask", method: "POST", path: projectPath("/tasks/\(id)/start")), body: request)
+    }
+
+    public func deleteTask(id: Int64) async throws(OMSClientError) {
+        _ = try await perform(Call(operation: "DeleteTask", method: "DELETE", path: projectPath("/tasks/\(id)")))
+    }
+
+    public func updateBandwidthPolicy(taskId: Int64, _ rules: [BandwidthPolicy]) async throws(OMSClientError) {
+        _ = try await perform(
+            Call(operation: "UpdateBandwidthPolicy", method: "PUT", path: projectPath("/tasks/\(taskId)/bandwidth-policy")),
+            body: UpdateBandwidthPolicyReq(bandwidthPolicy: rules))
+    }
+
+    /// Sets the same rules (and priority) on up to 20 tasks, or on every task of a group.
+    public func batchUpdateTasks(_ request: BatchUpdateTasksReq) async throws(OMSClientError) {
+        _ = try await perform(
+            Call(operation: "BatchUpdateTasks", method: "POST", path: projectPath("/tasks/batch-update")), body: request)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponseData, operation: String) throws(OMSClientError) -> T {
+        do {
+            return try Self.decoder.decode(T.self, from: response.body)
+        } catch {
+            throw .invalidResponse(
+                operation: operation, httpStatus: response.status, detail: "body does not decode: \(error)",
+                requestId: response.header("X-Request-Id"))
+        }
+    }
+}
