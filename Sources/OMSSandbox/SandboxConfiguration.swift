@@ -7,16 +7,39 @@ public struct SandboxConfiguration: Sendable {
     public var accessKey: String
     public var secretKey: String
     public var projectId: String
+    /// Sandbox seconds per real second (60: an hour of migration takes a minute).
     public var timeScale: Double
     public var controlEnabled: Bool
+    public var quotas: Quotas
+    /// The zone `hh:mm` bandwidth rules are read in (OMS's service time zone).
+    public var serviceTimeZone: TimeZone
+    /// At most this many tasks migrate at once; the rest wait (status 1).
+    public var maximumConcurrentTasks: Int
+    /// Objects per task when a task group splits its source.
+    public var objectsPerGroupTask: Int
+
+    public struct Quotas: Sendable {
+        public var tasksPerDay: Int
+        public var waitingTasks: Int
+        public var groupsPerDay: Int
+        public init(tasksPerDay: Int = 1500, waitingTasks: Int = 1500, groupsPerDay: Int = 100) {
+            self.tasksPerDay = tasksPerDay
+            self.waitingTasks = waitingTasks
+            self.groupsPerDay = groupsPerDay
+        }
+    }
 
     public static let defaultAccessKey = "SANDBOXACCESSKEY0001"
     public static let defaultSecretKey = "sandbox-secret-key"
     public static let defaultProjectId = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+    /// Any IAM user logs in with this password.
+    public static let defaultPassword = "sandbox-password"
 
     public init(
         dataDirectory: URL, accessKey: String = Self.defaultAccessKey, secretKey: String = Self.defaultSecretKey,
-        projectId: String = Self.defaultProjectId, timeScale: Double = 1, controlEnabled: Bool = false
+        projectId: String = Self.defaultProjectId, timeScale: Double = 1, controlEnabled: Bool = false,
+        quotas: Quotas = Quotas(), serviceTimeZone: TimeZone = TimeZone(secondsFromGMT: 8 * 3600)!,
+        maximumConcurrentTasks: Int = 20, objectsPerGroupTask: Int = 50
     ) {
         self.dataDirectory = dataDirectory
         self.accessKey = accessKey
@@ -24,5 +47,12 @@ public struct SandboxConfiguration: Sendable {
         self.projectId = projectId
         self.timeScale = timeScale
         self.controlEnabled = controlEnabled
+        self.quotas = quotas
+        self.serviceTimeZone = serviceTimeZone
+        self.maximumConcurrentTasks = maximumConcurrentTasks
+        self.objectsPerGroupTask = max(1, objectsPerGroupTask)
     }
+
+    var bucketsDirectory: URL { dataDirectory.appendingPathComponent("buckets", isDirectory: true) }
+    var databaseURL: URL { dataDirectory.appendingPathComponent("oms-sandbox.sqlite") }
 }

@@ -11,6 +11,6 @@ struct OMSPlanCommand: AsyncParsableCommand {
             embedded OMS sandbox kept in ./.oms-plan/sandbox.
             """,
         version: "0.1.0",
-        subcommands: []
+        subcommands: [ValidateCommand.self, SchemaCommand.self, SandboxCommand.self]
     )
 }

@@ -1,0 +1,108 @@
+import Foundation
+
+struct Located<T> {
+    var value: T
+    var loc: Loc
+}
+
+extension Located: Sendable where T: Sendable {}
+extension Located: Equatable where T: Equatable {}
+extension Located: Hashable where T: Hashable {}
+
+/// Shared state of the decoding stages: the diagnostics sink, the environment, the stack's
+/// variables and a cache of `${file:}` reads. One per load, used from one thread.
+final class DecodeContext {
+    let sink: DiagnosticSink
+    let environment: PlanEnvironment
+    let secretsRequired: Bool
+    var variables: [String: String] = [:]
+    /// Variables that exist but could not be resolved (already reported): uses stay quiet.
+    var brokenVariables: Set<String> = []
+    private var fileCache: [String: Result<String, InterpolationError>] = [:]
+
+    init(sink: DiagnosticSink, environment: PlanEnvironment, secretsRequired: Bool) {
+        self.sink = sink
+        self.environment = environment
+        self.secretsRequired = secretsRequired
+    }
+
+    func error(_ message: String, at loc: Loc, hint: String? = nil) { sink.error(message, at: loc, hint: hint) }
+    func warning(_ message: String, at loc: Loc, hint: String? = nil) { sink.warning(message, at: loc, hint: hint) }
+
+    func path(of loc: Loc) -> String { sink.files.path(loc.file) }
+
+    // MARK: References
+
+    /// Resolves `${env:}`, `${file:}` and `${var:}` in a string value; reports and returns nil
+    /// when one cannot be resolved. `allowVariables` is false inside `Stack.spec.variables`.
+    func interpolate(_ text: String, at loc: Loc, allowVariables: Bool = true) -> String? {
+        guard Interpolation.mayContainReference(text) else { return text }
+        let parts: [TemplatePart]
+        switch Interpolation.parse(text) {
+        case .success(let p): parts = p
+        case .failure(let e):
+            error(e.message, at: loc, hint: e.hint)
+            return nil
+        }
+        var out = ""
+        for part in parts {
+            switch part {
+            case .literal(let s): out += s
+            case .reference(let r):
+                switch resolve(r, at: loc, allowVariables: allowVariables) {
+                case .success(let v): out += v
+                case .failure(let e):
+                    if !e.message.isEmpty { error(e.message, at: loc, hint: e.hint) }
+                    return nil
+                }
+            }
+        }
+        return out
+    }
+
+    func resolve(_ reference: Reference, at loc: Loc, allowVariables: Bool = true) -> Result<String, InterpolationError> {
+        switch reference {
+        case .env(let name, let defaultValue):
+            if let v = environment.variables[name] { return .success(v) }
+            if let d = defaultValue { return .success(d) }
+            return .failure(InterpolationError(
+                message: "environment variable `\(name)` is not set",
+                hint: "set it, or give a default: `${env:\(name):-value}`"))
+        case .file(let path):
+            return readFile(path, relativeTo: loc)
+        case .variable(let name):
+            guard allowVariables else {
+                return .failure(InterpolationError(message: "variables cannot refer to other variables (`${var:\(name)}`)"))
+            }
+            if let v = variables[name] { return .success(v) }
+            if brokenVariables.contains(name) { return .failure(InterpolationError(message: "")) }
+            return .failure(InterpolationError(
+                message: "undefined variable `\(name)`",
+                hint: Suggestion.hint(for: name, in: variables.keys) ?? "declare it in Stack.spec.variables"))
+        case .item:
+            return .failure(InterpolationError(
+                message: "`\(reference.text)` is only available in a MigrationTaskSet's `name` and `template`"))
+        }
+    }
+
+    /// `${file:PATH}`: relative to the file holding the reference; one trailing newline removed.
+    func readFile(_ path: String, relativeTo loc: Loc) -> Result<String, InterpolationError> {
+        let full = path.hasPrefix("/") ? path : PathUtil.join(PathUtil.parent(self.path(of: loc)), path)
+        let key = PathUtil.normalize(full)
+        if let cached = fileCache[key] { return cached }
+        let result: Result<String, InterpolationError>
+        do {
+            let data = try environment.fileSystem.readFile(full)
+            if var text = String(data: data, encoding: .utf8) {
+                if text.hasSuffix("\r\n") { text.removeLast(1) } else if text.hasSuffix("\n") { text.removeLast() }
+                result = .success(text)
+            } else {
+                result = .failure(InterpolationError(message: "`${file:\(path)}`: \(full) is not UTF-8 text"))
+            }
+        } catch {
+            result = .failure(InterpolationError(message: "`${file:\(path)}`: cannot read \(full)"))
+        }
+        fileCache[key] = result
+        return result
+    }
+}

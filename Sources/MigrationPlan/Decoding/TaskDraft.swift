@@ -1,0 +1,147 @@
+import OMSModels
+
+/// A secret taken from a reference: the reference as written (printable) and, when it could
+/// be resolved, the value (never printed).
+public struct SecretValue: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// `${env:ALIYUN_AK}`: what the plan says, safe to print.
+    public let reference: String
+    /// nil when the variable is unset or the file unreadable.
+    public let value: String?
+
+    public init(reference: String, value: String?) {
+        self.reference = reference
+        self.value = value
+    }
+
+    public var isResolved: Bool { value != nil }
+    public var description: String { value == nil ? "<unresolved \(reference)>" : "<secret from \(reference)>" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["reference": reference], displayStyle: .struct) }
+}
+
+/// The task spec fields every kind shares (MigrationTask, MigrationTaskGroup, task set
+/// templates), decoded and located, before references to other resources are resolved.
+struct TaskDraft {
+    var address: ResourceAddress
+    var labels: [String: String]
+    var declLoc: Loc
+    var generatedBy: ResourceAddress?
+    var isGroup: Bool { address.kind == .migrationTaskGroup }
+
+    var type: Located<String>?
+    var source = SourceDraft()
+    var destination = DestinationDraft()
+    var bandwidth: BandwidthDraft = .none
+    var description: Located<String>?
+    var paused = false
+    var onFailure = FailurePolicy()
+    var dependsOn: [Located<String>] = []
+    var replaceOnChange = false
+    var adoptID: Located<String>?
+    var options = OptionsDraft()
+    /// `source.bucket` -> where it was written.
+    var locations: [String: Loc] = [:]
+}
+
+struct SourceDraft {
+    var cloud: Located<String>?
+    var region: Located<String>?
+    var bucket: Located<String>?
+    var credentials: Located<String>?
+    var appId: Located<String>?
+    var prefixes: Located<[Located<String>]>?
+    var objects: Located<[Located<String>]>?
+    var listFile: ListFile?
+    var listFileLoc: Loc?
+    var cdn: CdnDraft?
+}
+
+struct CdnDraft {
+    var domain: String
+    var `protocol`: String
+    var authType: String
+    var authKey: SecretValue?
+}
+
+struct DestinationDraft {
+    var region: Located<String>?
+    var bucket: Located<String>?
+    var credentials: Located<String>?
+    var savePrefix: Located<String>?
+}
+
+enum BandwidthDraft {
+    case none
+    case schedule(Located<String>)
+    case inline(InlineSchedule)
+}
+
+/// Windows as written in a schedule or inline, with their positions.
+struct InlineSchedule {
+    var definition: BandwidthScheduleDefinition
+    var windowLocs: [Loc]
+    var limitLocs: [Loc]
+    var loc: Loc
+}
+
+struct OptionsDraft {
+    var enableKms: Bool?
+    var migrateSince: Int64?
+    var objectOverwriteMode: String?
+    var consistencyCheck: String?
+    var dstStoragePolicy: String?
+    var enableMetadataMigration: Bool?
+    var enableRestore: Bool?
+    var enableFailedObjectRecording: Bool?
+    var enableRequesterPays: Bool?
+    var priority: String?
+    var notifications: SmnConfig?
+}
+
+/// What apply/reconcile does with a task or group OMS reports failed.
+public struct FailurePolicy: Hashable, Sendable, Codable {
+    public enum Action: String, Hashable, Sendable, Codable, CaseIterable {
+        case none
+        case restart
+        case retryFailedObjects
+    }
+
+    public var action: Action
+    /// How many times apply/reconcile restarts or retries before leaving it failed.
+    public var maxAttempts: Int
+
+    public init(action: Action = .none, maxAttempts: Int = 3) {
+        self.action = action
+        self.maxAttempts = maxAttempts
+    }
+}
+
+/// Field names of the plan format, shared by the decoders and the schema test.
+enum SpecFields {
+    static let task: Set<String> = [
+        "type", "source", "destination", "bandwidth", "description", "state", "onFailure", "dependsOn",
+        "replaceOnChange", "adopt", "options",
+    ]
+    static let defaults: Set<String> = task.subtracting(["adopt", "dependsOn"])
+    static let source: Set<String> = ["cloud", "region", "bucket", "credentials", "appId", "prefixes", "objects", "listFile", "cdn"]
+    static let destination: Set<String> = ["region", "bucket", "credentials", "savePrefix"]
+    static let listFile: Set<String> = ["bucket", "key", "count"]
+    static let cdn: Set<String> = ["domain", "protocol", "authType", "authKey"]
+    static let onFailure: Set<String> = ["action", "maxAttempts"]
+    static let adopt: Set<String> = ["id"]
+    static let options: Set<String> = [
+        "enableKms", "migrateSince", "objectOverwriteMode", "consistencyCheck", "dstStoragePolicy",
+        "enableMetadataMigration", "enableRestore", "enableFailedObjectRecording", "enableRequesterPays", "priority",
+        "notifications",
+    ]
+    static let notifications: Set<String> = ["topicUrn", "triggerConditions", "language", "messageTemplateName"]
+    static let window: Set<String> = ["start", "end", "limit", "days"]
+    static let schedule: Set<String> = ["timezone", "windows"]
+    static let credentials: Set<String> = ["accessKey", "secretKey", "securityToken", "jsonAuthFile"]
+    static let stack: Set<String> = ["region", "projectId", "prune", "serviceTimezone", "variables", "defaults"]
+    static let taskSet: Set<String> = ["forEach", "name", "template"]
+
+    static let taskTypes = ["object", "prefix", "list", "url_list"]
+    static let groupTypes = ["prefix", "list", "url_list"]
+    static let clouds = CloudType.documented.map(\.rawValue)
+}

@@ -1,0 +1,200 @@
+import OMSModels
+
+/// What the task decoders need to know about the stack.
+struct StackContext {
+    var name: String
+    var region: String
+    var serviceTimezone: ScheduleTimeZone
+}
+
+/// Decodes a `MigrationTask` / `MigrationTaskGroup` spec (after defaults are merged and task
+/// sets expanded) into a `TaskDraft`, checking field types and the OMS task-type rules.
+struct TaskSpecDecoder {
+    let ctx: DecodeContext
+    let stack: StackContext
+
+    func decode(_ spec: PNode, owner: Loc, address: ResourceAddress, labels: [String: String], declLoc: Loc,
+                generatedBy: ResourceAddress?) -> TaskDraft {
+        var d = TaskDraft(address: address, labels: labels, declLoc: declLoc, generatedBy: generatedBy)
+        let kindName = address.kind.rawValue
+        guard let f = Fields(spec, path: "spec", owner: owner, allowed: SpecFields.task, ctx: ctx) else { return d }
+        func note(_ key: String, _ loc: Loc?) { if let loc { d.locations[key] = loc } }
+
+        let types = d.isGroup ? SpecFields.groupTypes : SpecFields.taskTypes
+        if let t = f.string("type", required: true) {
+            if types.contains(t.value) {
+                d.type = t
+            } else {
+                let extra = d.isGroup && t.value == "object" ? "OMS task groups have no `object` type" : nil
+                ctx.error("`spec.type` of a \(kindName) must be one of \(types.map { "`\($0)`" }.joined(separator: ", ")), found `\(t.value)`",
+                          at: t.loc, hint: extra ?? Suggestion.hint(for: t.value, in: types))
+            }
+        }
+        note("type", d.type?.loc)
+        decodeSource(f, into: &d)
+        decodeDestination(f, into: &d)
+        for key in ["source", "destination"] { note(key, f.keyLoc(key)) }
+
+        if let v = f.value("bandwidth") {
+            note("bandwidth", v.loc)
+            if v.stringValue != nil, let name = f.string("bandwidth") {
+                if ResourceName.isValid(name.value) { d.bandwidth = .schedule(name) } else {
+                    ctx.error("`spec.bandwidth` must name a BandwidthSchedule, and `\(name.value)` \(ResourceName.problem(name.value))",
+                              at: name.loc)
+                }
+            } else if let items = v.items {
+                if let w = ScheduleDecoder(ctx: ctx).decodeWindows(items, at: v.loc, path: "spec.bandwidth") {
+                    d.bandwidth = .inline(InlineSchedule(definition: BandwidthScheduleDefinition(windows: w.0),
+                                                         windowLocs: w.1, limitLocs: w.2, loc: v.loc))
+                }
+            } else {
+                ctx.error("`spec.bandwidth` must be a BandwidthSchedule name or a list of windows, found \(v.kindDescription)", at: v.loc)
+            }
+        }
+        if let desc = f.string("description") {
+            d.description = desc
+            note("description", desc.loc)
+            checkDescription(desc, address: address)
+        }
+        if let s = f.choice("state", ["running", "paused"]) {
+            d.paused = s.value == "paused"
+            note("state", s.loc)
+        }
+        if let of = f.mapping("onFailure", allowed: SpecFields.onFailure) {
+            note("onFailure", of.owner)
+            if let a = of.choice("action", FailurePolicy.Action.allCases.map(\.rawValue)) {
+                d.onFailure.action = FailurePolicy.Action(rawValue: a.value) ?? .none
+            }
+            if let n = of.int("maxAttempts", in: 1...100) { d.onFailure.maxAttempts = n.value }
+        }
+        if let deps = f.stringList("dependsOn") {
+            d.dependsOn = deps.value
+            note("dependsOn", deps.loc)
+        }
+        if let r = f.bool("replaceOnChange") { d.replaceOnChange = r.value }
+        if let adopt = f.mapping("adopt", allowed: SpecFields.adopt) {
+            if let id = adopt.text("id", expected: "a string") {
+                let valid = d.isGroup ? (1...100).contains(id.value.count) && !id.value.contains(" ")
+                    : (1...16).contains(id.value.count) && id.value.allSatisfy { $0.isASCII && $0.isNumber }
+                if valid { d.adoptID = id } else {
+                    ctx.error(d.isGroup ? "`spec.adopt.id` must be an OMS task group id" : "`spec.adopt.id` must be a numeric OMS task id, found `\(id.value)`",
+                              at: id.loc)
+                }
+            } else if !adopt.has("id") {
+                adopt.missing("id")
+            }
+            note("adopt", adopt.owner)
+        }
+        d.options = OptionsDecoder(ctx: ctx).decode(f, isGroup: d.isGroup, locations: &d.locations)
+        checkTypeRules(&d, f)
+        return d
+    }
+
+    // MARK: Source and destination
+
+    private func decodeSource(_ spec: Fields, into d: inout TaskDraft) {
+        let isGroup = d.isGroup
+        guard let f = spec.mapping("source", allowed: SpecFields.source, required: true, explain: { key in
+            isGroup && key == "objects" ? "MigrationTaskGroup has no `source.objects`: OMS task groups migrate prefixes or lists" : nil
+        }) else { return }
+        if let c = f.string("cloud", required: true) {
+            if SpecFields.clouds.contains(c.value) { d.source.cloud = c } else {
+                ctx.error("unknown cloud `\(c.value)` in `spec.source.cloud`", at: c.loc,
+                          hint: Suggestion.hint(for: c.value, in: SpecFields.clouds) ?? "clouds: \(SpecFields.clouds.joined(separator: ", "))")
+            }
+        }
+        d.source.region = f.string("region")
+        d.source.bucket = f.string("bucket")
+        d.source.credentials = f.string("credentials")
+        d.source.appId = f.text("appId", expected: "a string")
+        d.source.prefixes = f.stringList("prefixes")
+        if !isGroup { d.source.objects = f.stringList("objects") }
+        for key in ["cloud", "region", "bucket", "credentials", "appId", "prefixes", "objects", "listFile", "cdn"] {
+            if let l = f.value(key)?.loc { d.locations["source.\(key)"] = l }
+        }
+        for list in [d.source.prefixes, d.source.objects].compactMap({ $0 }) {
+            if list.value.count > 500 {
+                ctx.error("OMS takes at most 500 keys per task, this list has \(list.value.count)", at: list.loc,
+                          hint: isGroup ? nil : "split the keys over several tasks, or use a list task (`type: list`)")
+            }
+            if list.value.isEmpty { ctx.error("the list of keys is empty", at: list.loc, hint: "use [\"\"] for the whole bucket") }
+            for key in list.value where key.value.utf8.count > 1024 {
+                ctx.error("object key is \(key.value.utf8.count) bytes long; OMS allows 1024", at: key.loc)
+            }
+        }
+        if let lf = f.mapping("listFile", allowed: SpecFields.listFile) {
+            let bucket = lf.string("bucket", required: true)
+            let key = lf.string("key", required: true)
+            let count = lf.text("count", expected: "a string of digits")
+            if let count, !(count.value.allSatisfy { $0.isASCII && $0.isNumber } && !count.value.isEmpty) {
+                ctx.error("`spec.source.listFile.count` must be a number of list files, found `\(count.value)`", at: count.loc)
+            }
+            if let key, key.value.isEmpty { ctx.error("`spec.source.listFile.key` is empty", at: key.loc) }
+            if let bucket, let key {
+                d.source.listFile = ListFile(listFileKey: key.value, obsBucket: bucket.value, listFileNum: count?.value)
+            }
+            d.source.listFileLoc = lf.owner
+        }
+        if let cdn = f.mapping("cdn", allowed: SpecFields.cdn) {
+            let domain = cdn.string("domain", required: true)
+            let proto = cdn.choice("protocol", ["http", "https"], required: true)
+            let auth = cdn.choice("authType", CdnAuthenticationType.documented.map(\.rawValue))
+            let authType = auth?.value ?? "NONE"
+            var key: SecretValue?
+            if let v = cdn.value("authKey") {
+                key = SecretDecoder(ctx: ctx).decode(v, path: "spec.source.cdn.authKey")
+                if authType == "NONE" {
+                    ctx.error("`authKey` is set but `authType` is NONE", at: cdn.keyLoc("authKey") ?? v.loc,
+                              hint: "set `authType` to the CDN's authentication scheme, or remove `authKey`")
+                }
+            } else if authType != "NONE" {
+                cdn.missing("authKey", hint: "authType \(authType) needs a key, e.g. `authKey: ${env:CDN_KEY}`")
+            }
+            if let domain, let proto {
+                d.source.cdn = CdnDraft(domain: domain.value, protocol: proto.value, authType: authType, authKey: key)
+            }
+        }
+    }
+
+    private func decodeDestination(_ spec: Fields, into d: inout TaskDraft) {
+        guard let f = spec.mapping("destination", allowed: SpecFields.destination, required: true) else { return }
+        d.destination.region = f.string("region")
+        d.destination.bucket = f.string("bucket", required: true)
+        d.destination.credentials = f.string("credentials", required: true)
+        d.destination.savePrefix = f.string("savePrefix")
+        for key in ["region", "bucket", "credentials", "savePrefix"] {
+            if let l = f.value(key)?.loc { d.locations["destination.\(key)"] = l }
+        }
+        if let r = d.destination.region, r.value != stack.region {
+            ctx.error("`spec.destination.region` is `\(r.value)`, but the stack's OMS region is `\(stack.region)`", at: r.loc,
+                      hint: "OMS migrates into the region of its endpoint; leave the field out to use the stack's region")
+        }
+        if let b = d.destination.bucket, b.value.isEmpty || b.value.utf8.count > 1024 {
+            ctx.error("`spec.destination.bucket` must be 1 to 1024 characters", at: b.loc)
+        }
+        if let p = d.destination.savePrefix, p.value.utf8.count > 1024 {
+            ctx.error("`spec.destination.savePrefix` is \(p.value.utf8.count) bytes long; OMS allows 1024", at: p.loc)
+        }
+    }
+
+    // MARK: Description
+
+    static let forbiddenDescriptionCharacters: Set<Character> = ["^", "<", ">", "&", "\"", "'", "(", ")"]
+
+    private func checkDescription(_ desc: Located<String>, address: ResourceAddress) {
+        if let bad = desc.value.first(where: { Self.forbiddenDescriptionCharacters.contains($0) }) {
+            ctx.error("`spec.description` contains `\(bad)`, which OMS refuses", at: desc.loc,
+                      hint: "OMS descriptions may not contain any of ^<>&\"'()")
+        }
+        if desc.value.contains(OwnershipMarker.prefix) {
+            ctx.error("`spec.description` contains `\(OwnershipMarker.prefix)`, which oms-plan reserves for its ownership marker", at: desc.loc)
+        }
+        let markerLength = OwnershipMarker.renderedLength(stack: stack.name, address: address)
+        let total = OwnershipMarker.descriptionLength(user: desc.value, stack: stack.name, address: address)
+        if total > OwnershipMarker.maximumDescriptionLength {
+            let room = OwnershipMarker.maximumDescriptionLength - markerLength - 1
+            ctx.error("`spec.description` is too long: \(desc.value.utf16.count) characters plus oms-plan's \(markerLength)-character ownership marker and a space make \(total); OMS allows \(OwnershipMarker.maximumDescriptionLength)",
+                      at: desc.loc, hint: "shorten it to at most \(max(0, room)) characters")
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import OMSModels
+
+/// A schedule after compiling: today's rules, or nil when it has problems (reported).
+struct CompiledSchedule {
+    var schedule: InlineSchedule
+    var policy: [BandwidthPolicy]?
+}
+
+/// Turns decoded drafts into graph nodes: resolves credentials, schedules and dependsOn,
+/// builds the OMS request bodies, markers and fingerprints.
+struct GraphBuilder {
+    let ctx: DecodeContext
+    let stack: StackInfo
+    let credentials: [String: CredentialsInfo]
+    let schedules: [String: CompiledSchedule]
+    let taskSets: [ResourceAddress: [ResourceAddress]]
+    let known: Set<ResourceAddress>
+    let date: Date
+    private let encoder = Fingerprint.encoder()
+
+    init(ctx: DecodeContext, stack: StackInfo, credentials: [String: CredentialsInfo], schedules: [String: CompiledSchedule],
+         taskSets: [ResourceAddress: [ResourceAddress]], known: Set<ResourceAddress>, date: Date) {
+        self.ctx = ctx
+        self.stack = stack
+        self.credentials = credentials
+        self.schedules = schedules
+        self.taskSets = taskSets
+        self.known = known
+        self.date = date
+    }
+
+    /// Compiles a schedule and reports its problems at the windows' positions.
+    static func compile(_ s: InlineSchedule, zone: ScheduleTimeZone, date: Date, ctx: DecodeContext) -> [BandwidthPolicy]? {
+        let problems = BandwidthCompiler.checkWeek(s.definition, serviceTimezone: zone, startingAt: date)
+        for p in problems {
+            var hint = p.hint
+            let at: Loc
+            switch p.kind {
+            case .limitOutOfRange: at = s.limitLocs[p.window]
+            case .tooManyRules: at = s.windowLocs[p.window]
+            case .overlap(let other):
+                at = s.windowLocs[p.window]
+                hint = (hint ?? "") + " (the other window is at line \(s.windowLocs[other].line))"
+            }
+            ctx.error(p.message, at: at, hint: hint)
+        }
+        guard problems.isEmpty, case .success(let rules) = BandwidthCompiler.compile(s.definition, serviceTimezone: zone, on: date)
+        else { return nil }
+        return rules
+    }
+
+    /// Resolved `dependsOn` addresses (task sets expanded); problems reported.
+    func dependencies(_ d: TaskDraft) -> [(ResourceAddress, Loc)] {
+        var out: [(ResourceAddress, Loc)] = []
+        var seen = Set<ResourceAddress>()
+        for dep in d.dependsOn {
+            guard let a = ResourceAddress(parsing: dep.value), [.migrationTask, .migrationTaskGroup, .migrationTaskSet].contains(a.kind)
+            else {
+                let bare = known.filter { $0.name == dep.value }.sorted().first
+                ctx.error("`dependsOn` entries are addresses `Kind/name` of tasks, groups or task sets, found `\(dep.value)`",
+                          at: dep.loc, hint: bare.map { "did you mean `\($0)`?" })
+                continue
+            }
+            let targets = a.kind == .migrationTaskSet ? taskSets[a] : (known.contains(a) ? [a] : nil)
+            guard let targets else {
+                let candidates = (known.map(\.description) + taskSets.keys.map(\.description)).sorted()
+                ctx.error("`dependsOn` names `\(a)`, which is not declared", at: dep.loc,
+                          hint: Suggestion.hint(for: a.description, in: candidates))
+                continue
+            }
+            for t in targets where seen.insert(t).inserted { out.append((t, dep.loc)) }
+        }
+        return out
+    }
+
+    private func lookupCredentials(_ ref: Located<String>?, role: String) -> CredentialsInfo? {
+        guard let ref else { return nil }
+        guard let c = credentials[ref.value] else {
+            ctx.error("\(role) credentials `\(ref.value)` are not declared", at: ref.loc,
+                      hint: Suggestion.hint(for: ref.value, in: credentials.keys.sorted()) ?? "declare a Credentials resource named `\(ref.value)`")
+            return nil
+        }
+        return c
+    }
+
+    private func bandwidth(_ d: TaskDraft, cache: inout [BandwidthScheduleDefinition: [BandwidthPolicy]?]) -> ([BandwidthPolicy], BandwidthSource)? {
+        switch d.bandwidth {
+        case .none: return ([], .none)
+        case .schedule(let name):
+            guard let s = schedules[name.value] else {
+                ctx.error("bandwidth schedule `\(name.value)` is not declared", at: name.loc,
+                          hint: Suggestion.hint(for: name.value, in: schedules.keys.sorted()) ?? "declare a BandwidthSchedule named `\(name.value)`")
+                return nil
+            }
+            return s.policy.map { ($0, .schedule(name.value)) }
+        case .inline(let s):
+            let rules: [BandwidthPolicy]?
+            if let cached = cache[s.definition] { rules = cached } else {
+                rules = Self.compile(s, zone: stack.serviceTimezone, date: date, ctx: ctx)
+                cache[s.definition] = rules
+            }
+            return rules.map { ($0, .inline) }
+        }
+    }
+
+    /// Builds one task or group; nil when a required part is missing (already reported).
+    func build(_ d: TaskDraft, dependsOn deps: [ResourceAddress],
+               cache: inout [BandwidthScheduleDefinition: [BandwidthPolicy]?]) -> DesiredResource? {
+        let urlList = d.type?.value == "url_list"
+        let src = urlList ? nil : lookupCredentials(d.source.credentials, role: "source")
+        if urlList, let c = d.source.credentials { _ = lookupCredentials(c, role: "source") }
+        let dst = lookupCredentials(d.destination.credentials, role: "destination")
+        if let dst, !dst.hasAccessKey, let ref = d.destination.credentials {
+            ctx.error("destination credentials `\(ref.value)` have no access key; OBS needs `accessKey` and `secretKey`", at: ref.loc)
+        }
+        if d.isGroup {
+            for (c, ref) in [(src, d.source.credentials), (dst, d.destination.credentials)] {
+                if let c, c.secrets.token != nil, let ref {
+                    ctx.error("credentials `\(ref.value)` carry a security token, which OMS task groups cannot take", at: ref.loc,
+                              hint: "use permanent keys for task groups, or a MigrationTask per prefix")
+                }
+            }
+        }
+        let bw = bandwidth(d, cache: &cache)
+        guard let type = d.type?.value, let cloud = d.source.cloud?.value, let dstBucket = d.destination.bucket?.value,
+            let dstRef = d.destination.credentials?.value, let dst, let (policy, bwSource) = bw,
+            urlList || src != nil
+        else { return nil }
+        var cdn: SourceCdnReq?
+        if let c = d.source.cdn {
+            cdn = SourceCdnReq(domain: c.domain, protocol: CdnProtocol(rawValue: c.protocol),
+                               authenticationType: CdnAuthenticationType(rawValue: c.authType))
+        }
+        let secrets = ResolvedSecrets(source: src?.secrets, destination: dst.secrets, cdnAuthenticationKey: d.source.cdn?.authKey)
+        let keys = (d.source.prefixes ?? d.source.objects)?.value.map(\.value)
+        let region = d.destination.region?.value ?? stack.region
+        let o = d.options
+        let user = d.description?.value.isEmpty == false ? d.description?.value : nil
+        var locations: [String: SourceLocation] = [:]
+        for (k, l) in d.locations { locations[k] = ctx.sink.files.location(l) }
+        let declared = ctx.sink.files.location(d.declLoc)
+        let state: DesiredRunState = d.paused ? .paused : .running
+
+        if d.isGroup {
+            var r = CreateTaskGroupReq(
+                srcNode: TaskGroupSrcNode(cloudType: CloudType(rawValue: cloud), region: d.source.region?.value,
+                                          bucket: d.source.bucket?.value, appId: d.source.appId?.value, objectKey: keys,
+                                          listFile: d.source.listFile),
+                dstNode: TaskGroupDstNode(region: region, bucket: dstBucket, savePrefix: d.destination.savePrefix?.value),
+                enableKms: o.enableKms ?? false, taskType: TaskGroupType(rawValue: type.uppercased()), description: user,
+                enableMetadataMigration: o.enableMetadataMigration ?? false,
+                enableFailedObjectRecording: o.enableFailedObjectRecording ?? true, enableRestore: o.enableRestore ?? false,
+                bandwidthPolicy: policy, smnConfig: o.notifications, sourceCdn: cdn,
+                migrateSince: o.migrateSince == 0 ? nil : o.migrateSince,
+                objectOverwriteMode: ObjectOverwriteMode(rawValue: o.objectOverwriteMode ?? ObjectOverwriteMode.sizeLastModifiedComparisonOverwrite.rawValue),
+                dstStoragePolicy: StoragePolicy(rawValue: o.dstStoragePolicy ?? StoragePolicy.standard.rawValue),
+                consistencyCheck: ConsistencyCheck(rawValue: o.consistencyCheck ?? ConsistencyCheck.sizeLastModified.rawValue),
+                enableRequesterPays: o.enableRequesterPays ?? false)
+            let fp = Fingerprint.group(r, userDescription: user, encoder: encoder)
+            let marker = OwnershipMarker(stack: stack.name, address: d.address, fingerprint: fp)
+            let canonical = Fingerprint.canonical(address: d.address, body: r, userDescription: user, state: state,
+                                                  onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
+                                                  adoptID: d.adoptID?.value, bandwidth: bwSource, encoder: encoder)
+            r.description = marker.description(userDescription: user)
+            return .taskGroup(DesiredTaskGroup(
+                address: d.address, labels: d.labels, request: r, userDescription: user, marker: marker, canonicalJSON: canonical,
+                secrets: secrets, state: state, onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
+                adoptID: d.adoptID?.value, bandwidth: bwSource, sourceCredentials: d.source.credentials?.value,
+                destinationCredentials: dstRef, declaredAt: declared, fieldLocations: locations))
+        }
+        var r = CreateTaskReq(
+            taskType: TaskType(rawValue: type),
+            srcNode: SrcNodeReq(cloudType: CloudType(rawValue: cloud), region: d.source.region?.value, appId: d.source.appId?.value,
+                                bucket: d.source.bucket?.value, objectKey: keys, listFile: d.source.listFile),
+            dstNode: DstNodeReq(region: region, bucket: dstBucket, savePrefix: d.destination.savePrefix?.value),
+            enableKms: o.enableKms ?? false, description: user, migrateSince: o.migrateSince == 0 ? nil : o.migrateSince,
+            bandwidthPolicy: policy, sourceCdn: cdn, smnConfig: o.notifications,
+            enableMetadataMigration: o.enableMetadataMigration ?? false, enableRestore: o.enableRestore ?? false,
+            enableFailedObjectRecording: o.enableFailedObjectRecording ?? true,
+            objectOverwriteMode: ObjectOverwriteMode(rawValue: o.objectOverwriteMode ?? ObjectOverwriteMode.sizeLastModifiedComparisonOverwrite.rawValue),
+            dstStoragePolicy: StoragePolicy(rawValue: o.dstStoragePolicy ?? StoragePolicy.standard.rawValue),
+            consistencyCheck: ConsistencyCheck(rawValue: o.consistencyCheck ?? ConsistencyCheck.sizeLastModified.rawValue),
+            enableRequesterPays: o.enableRequesterPays ?? false,
+            taskPriority: TaskPriority(rawValue: o.priority ?? TaskPriority.medium.rawValue))
+        let fp = Fingerprint.task(r, userDescription: user, encoder: encoder)
+        let marker = OwnershipMarker(stack: stack.name, address: d.address, fingerprint: fp)
+        let canonical = Fingerprint.canonical(address: d.address, body: r, userDescription: user, state: state,
+                                              onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
+                                              adoptID: d.adoptID?.value, bandwidth: bwSource, encoder: encoder)
+        r.description = marker.description(userDescription: user)
+        return .task(DesiredTask(
+            address: d.address, labels: d.labels, request: r, userDescription: user, marker: marker, canonicalJSON: canonical,
+            secrets: secrets, state: state, onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
+            adoptID: d.adoptID?.value, bandwidth: bwSource, sourceCredentials: urlList ? nil : d.source.credentials?.value,
+            destinationCredentials: dstRef, generatedBy: d.generatedBy, declaredAt: declared, fieldLocations: locations))
+    }
+}

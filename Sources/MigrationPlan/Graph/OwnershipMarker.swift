@@ -1,0 +1,70 @@
+/// The ownership marker oms-plan appends to the OMS `description` of everything it creates:
+/// `oms-plan:<stack>:<Kind>/<name>#<fingerprint>`, separated from the user's description by
+/// one space, e.g. `Photos taken in 2024 oms-plan:media:MigrationTask/photos-2024#1a2b3c4d`.
+/// It uses only letters, digits and `._:/-#`, which OMS accepts in descriptions.
+public struct OwnershipMarker: Hashable, Sendable, Codable, CustomStringConvertible {
+    public static let prefix = "oms-plan:"
+    public static let maximumDescriptionLength = 255
+    public static let fingerprintLength = 8
+
+    public var stack: String
+    public var address: ResourceAddress
+    /// 8 lower-case hex digits, see `Fingerprint`.
+    public var fingerprint: String
+
+    public init(stack: String, address: ResourceAddress, fingerprint: String) {
+        self.stack = stack
+        self.address = address
+        self.fingerprint = fingerprint
+    }
+
+    /// `oms-plan:media:MigrationTask/photos-2024#1a2b3c4d`
+    public var rendered: String { "\(Self.prefix)\(stack):\(address)#\(fingerprint)" }
+    public var description: String { rendered }
+
+    /// The full OMS description: the user's text, a space, the marker (just the marker when
+    /// there is no user text).
+    public func description(userDescription: String?) -> String {
+        guard let user = userDescription, !user.isEmpty else { return rendered }
+        return user + " " + rendered
+    }
+
+    /// Length of a rendered marker (it does not depend on the fingerprint's value).
+    public static func renderedLength(stack: String, address: ResourceAddress) -> Int {
+        prefix.utf16.count + stack.utf16.count + 1 + address.description.utf16.count + 1 + fingerprintLength
+    }
+
+    /// Length of the description OMS would receive, in UTF-16 units (as OMS, a Java
+    /// service, counts).
+    public static func descriptionLength(user: String?, stack: String, address: ResourceAddress) -> Int {
+        let marker = renderedLength(stack: stack, address: address)
+        guard let user, !user.isEmpty else { return marker }
+        return user.utf16.count + 1 + marker
+    }
+
+    /// Splits a live description into the marker and the user's text; nil when it carries no
+    /// well-formed marker at its end (then the resource is not oms-plan's).
+    public static func parse(description: String) -> (marker: OwnershipMarker, userDescription: String)? {
+        let markerText: Substring
+        let user: Substring
+        if description.hasPrefix(prefix) {
+            markerText = description[...]
+            user = ""
+        } else if let r = description.range(of: " " + prefix, options: .backwards) {
+            markerText = description[description.index(after: r.lowerBound)...]
+            user = description[..<r.lowerBound]
+        } else {
+            return nil
+        }
+        let body = markerText.dropFirst(prefix.count)
+        guard let colon = body.firstIndex(of: ":"), let hash = body.lastIndex(of: "#") , colon < hash else { return nil }
+        let stack = String(body[..<colon])
+        let addressText = String(body[body.index(after: colon)..<hash])
+        let fingerprint = String(body[body.index(after: hash)...])
+        guard ResourceName.isValid(stack), let address = ResourceAddress(parsing: addressText),
+            ResourceName.isValid(address.name), fingerprint.count == fingerprintLength,
+            fingerprint.allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+        else { return nil }
+        return (OwnershipMarker(stack: stack, address: address, fingerprint: fingerprint), String(user))
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// Finds the plan files under the paths given on the command line: directories recursively,
+/// `*.yaml` and `*.yml`, skipping names that start with `.` or `_`, in a stable order.
+/// A file named explicitly is read whatever its name.
+struct FileDiscovery {
+    let fileSystem: any PlanFileSystem
+
+    struct Outcome {
+        var files: [String] = []
+        var problems: [Diagnostic] = []
+    }
+
+    func discover(_ paths: [String]) -> Outcome {
+        var out = Outcome()
+        var seen = Set<String>()
+        for path in paths {
+            let before = out.files.count
+            switch fileSystem.kind(of: path) {
+            case nil:
+                out.problems.append(Diagnostic(.error, at: SourceLocation(file: path, line: 0, column: 0), "no such file or directory"))
+                continue
+            case .file:
+                if seen.insert(PathUtil.normalize(path)).inserted { out.files.append(path) }
+            case .directory:
+                walk(path, depth: 0, into: &out, seen: &seen)
+                if out.files.count == before {
+                    out.problems.append(Diagnostic(.error, at: SourceLocation(file: path, line: 0, column: 0),
+                                                   "no plan files (*.yaml, *.yml) in this directory"))
+                }
+            }
+        }
+        return out
+    }
+
+    private func walk(_ dir: String, depth: Int, into out: inout Outcome, seen: inout Set<String>) {
+        guard depth < 32 else {
+            out.problems.append(Diagnostic(.error, at: SourceLocation(file: dir, line: 0, column: 0),
+                                           "directories nest more than 32 levels deep (a symbolic link loop?)"))
+            return
+        }
+        let entries: [String]
+        do {
+            entries = try fileSystem.contentsOfDirectory(dir)
+        } catch {
+            out.problems.append(Diagnostic(.error, at: SourceLocation(file: dir, line: 0, column: 0), "cannot list this directory"))
+            return
+        }
+        // Byte order, not locale order: the same on every machine.
+        for name in entries.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            if name.hasPrefix(".") || name.hasPrefix("_") { continue }
+            let path = PathUtil.join(dir, name)
+            switch fileSystem.kind(of: path) {
+            case .directory: walk(path, depth: depth + 1, into: &out, seen: &seen)
+            case .file:
+                if name.hasSuffix(".yaml") || name.hasSuffix(".yml"), seen.insert(PathUtil.normalize(path)).inserted {
+                    out.files.append(path)
+                }
+            case nil: break
+            }
+        }
+    }
+}
+
+/// Reads and parses files on a few threads with large stacks: parsing is most of the time
+/// of a big plan, and libyaml/Yams recurse once per nesting level.
+enum ParallelParser {
+    final class Slots: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = 0
+        var results: [ParsedFile]
+        init(count: Int) { results = Array(repeating: ParsedFile(), count: count) }
+        func take(below count: Int) -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard next < count else { return nil }
+            next += 1
+            return next - 1
+        }
+        func store(_ r: ParsedFile, at i: Int) {
+            lock.lock()
+            results[i] = r
+            lock.unlock()
+        }
+    }
+
+    static func parse(_ texts: [(file: Int32, text: String?)]) -> [ParsedFile] {
+        let slots = Slots(count: texts.count)
+        let workers = max(1, min(texts.count, ProcessInfo.processInfo.activeProcessorCount, 4))
+        let done = DispatchSemaphore(value: 0)
+        for _ in 0..<workers {
+            let thread = Thread {
+                while let i = slots.take(below: texts.count) {
+                    guard let text = texts[i].text else { continue }
+                    slots.store(YAMLReader(file: texts[i].file).parse(text), at: i)
+                }
+                done.signal()
+            }
+            thread.stackSize = 64 << 20
+            thread.start()
+        }
+        for _ in 0..<workers { done.wait() }
+        return slots.results
+    }
+}
+
+/// Plan files must be UTF-8; the first bad line is reported.
+enum TextDecoding {
+    struct BadLine: Error { var line: Int }
+
+    static func decode(_ data: Data) -> Result<String, BadLine> {
+        if let s = String(validating: data, as: UTF8.self) { return .success(s) }
+        var line = 1
+        for chunk in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            if String(validating: chunk, as: UTF8.self) == nil { return .failure(BadLine(line: line)) }
+            line += 1
+        }
+        return .failure(BadLine(line: line))
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import OMSModels
+
+public struct LoadOptions: Sendable {
+    public var environment: PlanEnvironment
+    /// The moment the plan is evaluated at: bandwidth windows with `days` depend on it.
+    /// Passed in, never read from the clock, so loading is a pure function.
+    public var evaluationDate: Date
+    /// true for commands that send secrets (apply, reconcile): an unresolved secret
+    /// reference is then an error; otherwise a warning.
+    public var secretsRequired: Bool
+
+    public init(environment: PlanEnvironment = .live, evaluationDate: Date, secretsRequired: Bool = false) {
+        self.environment = environment
+        self.evaluationDate = evaluationDate
+        self.secretsRequired = secretsRequired
+    }
+}
+
+public struct LoadResult: Sendable {
+    /// Errors and warnings, sorted by file and position.
+    public var diagnostics: [Diagnostic]
+    /// The graph, when there are no errors.
+    public var desiredState: DesiredState?
+    /// The files read, in order.
+    public var files: [String]
+
+    public var hasErrors: Bool { diagnostics.hasErrors }
+}
+
+/// Plan directories -> a validated desired-state graph.
+public enum PlanLoader {
+    public static func load(paths: [String], options: LoadOptions) -> LoadResult {
+        let discovery = FileDiscovery(fileSystem: options.environment.fileSystem).discover(paths)
+        var table = FileTable()
+        var texts: [(file: Int32, text: String?)] = []
+        var readProblems: [(Loc, String)] = []
+        for path in discovery.files {
+            let id = table.add(path)
+            do {
+                let data = try options.environment.fileSystem.readFile(path)
+                switch TextDecoding.decode(data) {
+                case .success(let text): texts.append((id, text))
+                case .failure(let bad):
+                    texts.append((id, nil))
+                    readProblems.append((Loc(file: id, line: bad.line, column: 1), "this file is not UTF-8 text"))
+                }
+            } catch {
+                texts.append((id, nil))
+                readProblems.append((Loc(file: id, line: 0, column: 0), "cannot read this file"))
+            }
+        }
+        let sink = DiagnosticSink(files: table)
+        for p in discovery.problems { sink.add(p) }
+        for (loc, message) in readProblems { sink.error(message, at: loc) }
+        let ctx = DecodeContext(sink: sink, environment: options.environment, secretsRequired: options.secretsRequired)
+
+        var documents: [PNode] = []
+        for parsed in ParallelParser.parse(texts) {
+            for p in parsed.problems { sink.error(p.message, at: p.loc, hint: p.hint) }
+            documents += parsed.documents
+        }
+        let state = Pipeline(ctx: ctx, options: options, firstFile: discovery.files.first.map { _ in Int32(0) })
+            .run(documents.compactMap { Envelope.decode($0, ctx: ctx) })
+        let diagnostics = sink.sorted()
+        return LoadResult(diagnostics: diagnostics, desiredState: diagnostics.hasErrors ? nil : state, files: discovery.files)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import OMSClient
+
+/// Checks who sent a request, as OMS's gateway does: an `SDK-HMAC-SHA256` signature over the
+/// request as received (15 minutes of clock skew at most), or an IAM token this sandbox issued.
+struct Authenticator: Sendable {
+    let accessKey: String
+    let secretKey: String
+    let store: SandboxStore
+    static let allowedSkew: TimeInterval = 15 * 60
+
+    struct Incoming: Sendable {
+        var method: String
+        /// Path as received, still percent-encoded.
+        var rawPath: String
+        var rawQuery: String?
+        var headers: [(String, String)]
+        var body: Data
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+        }
+    }
+
+    func authenticate(_ request: Incoming, now: Date = Date()) throws(SandboxError) {
+        if let authorization = request.header("Authorization") {
+            try verifySignature(authorization, request, now: now)
+        } else if let token = request.header("X-Auth-Token") {
+            guard (try? store.tokenIsValid(token, now: now)) == true else { throw .unauthorized }
+        } else {
+            throw .unauthorized
+        }
+    }
+
+    private func verifySignature(_ authorization: String, _ request: Incoming, now: Date) throws(SandboxError) {
+        guard let parsed = Self.parseAuthorization(authorization), parsed.accessKey == accessKey,
+            let dateText = request.header(RequestSigner.dateHeader), let date = RequestSigner.parseDate(dateText),
+            abs(date.timeIntervalSince(now)) <= Self.allowedSkew,
+            parsed.signedHeaders.contains("x-sdk-date"), parsed.signedHeaders.contains("host")
+        else { throw .unauthorized }
+        let parts = RequestSigner.SignedParts(
+            method: request.method, path: RequestSigner.percentDecode(request.rawPath),
+            query: request.rawQuery.map { RequestSigner.parseQuery($0) } ?? [], headers: request.headers, body: request.body)
+        let expected = RequestSigner.sign(parts, secretKey: secretKey, date: dateText, signedHeaders: parsed.signedHeaders)
+        guard Self.constantTimeEqual(expected.signature, parsed.signature) else { throw .unauthorized }
+    }
+
+    /// `SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex`.
+    static func parseAuthorization(_ value: String) -> (accessKey: String, signedHeaders: [String], signature: String)? {
+        guard value.hasPrefix(RequestSigner.algorithm + " ") else { return nil }
+        var fields: [String: String] = [:]
+        for part in value.dropFirst(RequestSigner.algorithm.count + 1).split(separator: ",") {
+            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
+        }
+        guard let access = fields["Access"], let signed = fields["SignedHeaders"], let signature = fields["Signature"] else { return nil }
+        return (access, signed.split(separator: ";").map { $0.lowercased() }, signature)
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import OMSModels
+
+/// Test and benchmark controls, mounted only with `--control`: clock, faults, buckets, engine.
+struct ControlRoutes {
+    let clock: SandboxClock
+    let faults: FaultInjector
+    let stats: SandboxStats
+    let buckets: LocalBuckets
+    let engine: MigrationEngine
+
+    struct Advance: Codable { var seconds: Double }
+    struct Seed: Codable {
+        var cloudType: String
+        var region: String
+        var bucket: String
+        var prefix: String?
+        var objects: Int?
+        var objectSize: Int?
+        var keys: [String]?
+    }
+    struct Clock: Codable {
+        var now: String
+        var timeScale: Double
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        let control = router.group("control")
+        let clock = self.clock
+        let faults = self.faults
+        let stats = self.stats
+        let buckets = self.buckets
+        let engine = self.engine
+        control.get("clock") { _, _ in HTTP.json(Self.describe(clock)) }
+        control.post("clock/advance") { request, _ in
+            guard let advance = try? JSONDecoder().decode(Advance.self, from: await HTTP.body(request)) else {
+                return HTTP.error(.notJSON())
+            }
+            clock.advance(by: advance.seconds)
+            return HTTP.json(Self.describe(clock))
+        }
+        control.post("faults") { request, _ in
+            guard let rule = try? JSONDecoder().decode(FaultInjector.Rule.self, from: await HTTP.body(request)) else {
+                return HTTP.error(.notJSON())
+            }
+            faults.add(rule)
+            return HTTP.empty()
+        }
+        control.delete("faults") { _, _ in
+            faults.clear()
+            return HTTP.empty()
+        }
+        control.post("buckets") { request, _ in
+            guard let seed = try? JSONDecoder().decode(Seed.self, from: await HTTP.body(request)) else { return HTTP.error(.notJSON()) }
+            do {
+                try buckets.seed(
+                    cloud: CloudType(rawValue: seed.cloudType), region: seed.region, bucket: seed.bucket, prefix: seed.prefix ?? "",
+                    objects: seed.objects ?? 0, objectSize: seed.objectSize ?? 1024, keys: seed.keys)
+                return HTTP.empty()
+            } catch {
+                return HTTP.error(SandboxError(500, "OMS.1001", "Seeding failed: \(error)"))
+            }
+        }
+        control.post("engine/run") { request, _ in
+            let seconds = (try? JSONDecoder().decode(Advance.self, from: await HTTP.body(request)))?.seconds ?? 0
+            do {
+                try await engine.run(forSandboxSeconds: seconds)
+                return HTTP.json(Self.describe(clock))
+            } catch {
+                return HTTP.error(SandboxError(500, "OMS.1001", "The engine failed: \(error)"))
+            }
+        }
+        control.get("stats") { _, _ in HTTP.json(stats.snapshot) }
+        control.delete("stats") { _, _ in
+            stats.reset()
+            return HTTP.empty()
+        }
+    }
+
+    static func describe(_ clock: SandboxClock) -> Clock {
+        let formatter = ISO8601DateFormatter()
+        return Clock(now: formatter.string(from: clock.now), timeScale: clock.timeScale)
+    }
+}

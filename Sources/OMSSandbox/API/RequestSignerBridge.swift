@@ -1,0 +1,6 @@
+import OMSClient
+
+/// The sandbox verifies with the client's own canonicalisation (checked against the SDK).
+enum RequestSignerBridge {
+    static func parseQuery(_ raw: String) -> [(String, String)] { RequestSigner.parseQuery(raw) }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import OMSModels
+
+/// The checks OMS makes on create and update bodies, with its error codes.
+enum RequestValidator {
+    static let forbiddenDescriptionCharacters = Set("^<>&\"'()")
+
+    static func validate(_ request: CreateTaskReq) throws(SandboxError) {
+        let type = request.taskType ?? .object
+        guard type.isDocumented else { throw .outOfRange("task_type", "'\(type)' is not one of list, url_list, object, prefix") }
+        try validateSource(
+            type: type, cloudType: request.srcNode.cloudType, region: request.srcNode.region, bucket: request.srcNode.bucket,
+            ak: request.srcNode.ak, sk: request.srcNode.sk, jsonAuthFile: request.srcNode.jsonAuthFile,
+            appId: request.srcNode.appId, objectKey: request.srcNode.objectKey, listFile: request.srcNode.listFile)
+        try validateDestination(region: request.dstNode.region, bucket: request.dstNode.bucket, ak: request.dstNode.ak, sk: request.dstNode.sk, savePrefix: request.dstNode.savePrefix)
+        try validateCommon(
+            description: request.description, bandwidth: request.bandwidthPolicy, migrateSince: request.migrateSince,
+            overwrite: request.objectOverwriteMode, storage: request.dstStoragePolicy, consistency: request.consistencyCheck,
+            cdn: request.sourceCdn, smn: request.smnConfig)
+        if let priority = request.taskPriority, !priority.isDocumented {
+            throw .outOfRange("task_priority", "'\(priority)' is not HIGH, MEDIUM or LOW")
+        }
+    }
+
+    static func validate(_ request: CreateTaskGroupReq) throws(SandboxError) {
+        let groupType = request.taskType ?? .prefix
+        guard groupType.isDocumented else { throw .outOfRange("task_type", "'\(groupType)' is not LIST, URL_LIST or PREFIX") }
+        let type: TaskType = groupType == .list ? .list : groupType == .urlList ? .urlList : .prefix
+        try validateSource(
+            type: type, cloudType: request.srcNode.cloudType, region: request.srcNode.region, bucket: request.srcNode.bucket,
+            ak: request.srcNode.ak, sk: request.srcNode.sk, jsonAuthFile: request.srcNode.jsonAuthFile,
+            appId: request.srcNode.appId, objectKey: request.srcNode.objectKey, listFile: request.srcNode.listFile)
+        try validateDestination(region: request.dstNode.region, bucket: request.dstNode.bucket, ak: request.dstNode.ak, sk: request.dstNode.sk, savePrefix: request.dstNode.savePrefix)
+        try validateCommon(
+            description: request.description, bandwidth: request.bandwidthPolicy, migrateSince: request.migrateSince,
+            overwrite: request.objectOverwriteMode, storage: request.dstStoragePolicy, consistency: request.consistencyCheck,
+            cdn: request.sourceCdn, smn: request.smnConfig)
+    }
+
+    static func validateSource(
+        type: TaskType, cloudType: CloudType?, region: String?, bucket: String?, ak: String?, sk: String?,
+        jsonAuthFile: String?, appId: String?, objectKey: [String]?, listFile: ListFile?
+    ) throws(SandboxError) {
+        let cloud = cloudType ?? .aliyun
+        guard cloud.isDocumented else { throw .outOfRange("src_node.cloud_type", "'\(cloud)' is not a supported cloud") }
+        try length("src_node.region", region, 100)
+        try length("src_node.bucket", bucket, 1024)
+        try length("src_node.ak", ak, 100)
+        try length("src_node.sk", sk, 100)
+        try length("src_node.app_id", appId, 255)
+        if type == .urlList {
+            guard cloud == .urlSource else { throw .badRequest("OMS.0057", "A url_list task needs cloud_type URLSource.") }
+            guard listFile != nil else { throw .missing("src_node.list_file") }
+            if objectKey?.isEmpty == false { throw .badRequest("OMS.0057", "object_key does not apply to url_list tasks.") }
+            return
+        }
+        if cloud == .urlSource { throw .badRequest("OMS.0057", "cloud_type URLSource is only for url_list tasks.") }
+        guard let region, !region.isEmpty else { throw .missing("src_node.region") }
+        guard let bucket, !bucket.isEmpty else { throw .missing("src_node.bucket") }
+        if jsonAuthFile == nil {
+            guard ak != nil else { throw .missing("src_node.ak") }
+            guard sk != nil else { throw .missing("src_node.sk") }
+        }
+        if cloud == .tencent, (appId ?? "").isEmpty { throw .missing("src_node.app_id") }
+        if let objectKey {
+            guard objectKey.count <= 500 else { throw .outOfRange("src_node.object_key", "at most 500 keys") }
+            for key in objectKey where key.utf8.count > 1024 { throw .outOfRange("src_node.object_key", "keys are at most 1,024 characters") }
+        }
+        switch type {
+        case .object, .prefix:
+            guard let keys = objectKey, !keys.isEmpty else { throw .missing("src_node.object_key") }
+            if listFile != nil { throw .badRequest("OMS.0057", "list_file does not apply to \(type) tasks.") }
+            if type == .object, keys.contains("") { throw .badRequest("OMS.0057", "An object task cannot name an empty key.") }
+        case .list:
+            guard listFile != nil else { throw .missing("src_node.list_file") }
+            if objectKey?.isEmpty == false { throw .badRequest("OMS.0057", "object_key does not apply to list tasks.") }
+        default:
+            break
+        }
+        if let listFile {
+            guard let key = listFile.listFileKey, !key.isEmpty else { throw .missing("src_node.list_file.list_file_key") }
+            guard listFile.obsBucket != nil else { throw .missing("src_node.list_file.obs_bucket") }
+            try length("src_node.list_file.list_file_key", key, 1024)
+        }
+    }
+
+    static func validateDestination(region: String?, bucket: String?, ak: String?, sk: String?, savePrefix: String?) throws(SandboxError) {
+        guard let region, !region.isEmpty else { throw .missing("dst_node.region") }
+        guard let bucket, !bucket.isEmpty else { throw .missing("dst_node.bucket") }
+        guard ak != nil else { throw .missing("dst_node.ak") }
+        guard sk != nil else { throw .missing("dst_node.sk") }
+        guard region.utf8.count <= 100, bucket.utf8.count <= 1024, (ak ?? "").utf8.count <= 100, (sk ?? "").utf8.count <= 100 else {
+            throw .badRequest("OMS.0058", "Destination parameters are too long.")
+        }
+        if let savePrefix, savePrefix.utf8.count > 1024 { throw .badRequest("OMS.0058", "save_prefix is longer than 1,024 characters.") }
+    }
+
+    static func validateCommon(
+        description: String?, bandwidth: [BandwidthPolicy]?, migrateSince: Int64?, overwrite: ObjectOverwriteMode?,
+        storage: StoragePolicy?, consistency: ConsistencyCheck?, cdn: SourceCdnReq?, smn: SmnConfig?
+    ) throws(SandboxError) {
+        if let description {
+            guard description.count <= 255 else { throw .outOfRange("description", "at most 255 characters") }
+            if description.contains(where: forbiddenDescriptionCharacters.contains) {
+                throw .badRequest("OMS.0078", "The description may not contain any of ^<>&\"'().")
+            }
+        }
+        if let bandwidth { try validateBandwidth(bandwidth) }
+        if let migrateSince, migrateSince < 0 { throw .outOfRange("migrate_since", "must not be negative") }
+        if let overwrite, !overwrite.isDocumented { throw .outOfRange("object_overwrite_mode", "'\(overwrite)' is not supported") }
+        if let storage, !storage.isDocumented { throw .outOfRange("dst_storage_policy", "'\(storage)' is not supported") }
+        if let consistency, !consistency.isDocumented { throw .outOfRange("consistency_check", "'\(consistency)' is not supported") }
+        if let cdn {
+            guard let domain = cdn.domain, !domain.isEmpty else { throw .missing("source_cdn.domain") }
+            guard let proto = cdn.protocol else { throw .missing("source_cdn.protocol") }
+            guard CdnProtocol.documented.contains(where: { $0.sameValue(as: proto) }) else {
+                throw .outOfRange("source_cdn.protocol", "'\(proto)' is not http or https")
+            }
+            if let type = cdn.authenticationType, !CdnAuthenticationType.documented.contains(where: { $0.sameValue(as: type) }) {
+                throw .outOfRange("source_cdn.authentication_type", "'\(type)' is not supported")
+            }
+        }
+        if let smn {
+            guard let urn = smn.topicUrn, !urn.isEmpty else { throw .missing("smn_config.topic_urn") }
+            guard let triggers = smn.triggerConditions, (1...2).contains(triggers.count) else { throw .missing("smn_config.trigger_conditions") }
+            if triggers.contains(where: { !$0.isDocumented }) { throw .outOfRange("smn_config.trigger_conditions", "SUCCESS or FAILURE") }
+            if let language = smn.language, !language.isDocumented { throw .outOfRange("smn_config.language", "zh-cn or en-us") }
+        }
+    }
+
+    /// At most 5 rules, `hh:mm` times, 1 MiB/s..200 MiB/s, no two overlapping.
+    static func validateBandwidth(_ rules: [BandwidthPolicy]) throws(SandboxError) {
+        guard rules.count <= BandwidthPolicy.maximumRules else {
+            throw .badRequest("OMS.0083", "At most \(BandwidthPolicy.maximumRules) bandwidth rules are allowed.")
+        }
+        var spans: [(Int, Int)] = []
+        for (index, rule) in rules.enumerated() {
+            guard let startText = rule.start else { throw .missing("bandwidth_policy[\(index)].start") }
+            guard let endText = rule.end else { throw .missing("bandwidth_policy[\(index)].end") }
+            guard let maximum = rule.maxBandwidth else { throw .missing("bandwidth_policy[\(index)].max_bandwidth") }
+            guard let start = minutes(startText), let end = minutes(endText) else {
+                throw .badRequest("OMS.0087", "Bandwidth rule times must be hh:mm.")
+            }
+            guard BandwidthPolicy.allowedBandwidth.contains(maximum) else {
+                throw .badRequest("OMS.0084", "max_bandwidth must be between 1048576 and 209715200 bytes per second.")
+            }
+            guard start <= end else { throw .badRequest("OMS.0087", "A bandwidth rule must end after it starts.") }
+            spans.append((start, end))
+        }
+        let sorted = spans.sorted { $0.0 < $1.0 }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where b.0 < a.1 {
+            throw .badRequest("OMS.0085", "Bandwidth rules overlap.")
+        }
+    }
+
+    /// Minutes since midnight of a strict `hh:mm` (00:00...23:59).
+    static func minutes(_ text: String) -> Int? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]),
+            (0...23).contains(h), (0...59).contains(m)
+        else { return nil }
+        return h * 60 + m
+    }
+
+    static func length(_ field: String, _ value: String?, _ maximum: Int) throws(SandboxError) {
+        if let value, value.utf8.count > maximum { throw .outOfRange(field, "at most \(maximum) characters") }
+    }
+
+    static func pagination(limit: String?, offset: String?) throws(SandboxError) -> (Int, Int) {
+        var limitValue = 10
+        var offsetValue = 0
+        if let limit {
+            guard let v = Int(limit) else { throw .wrongType("limit") }
+            guard (1...100).contains(v) else { throw .outOfRange("limit", "1 to 100") }
+            limitValue = v
+        }
+        if let offset {
+            guard let v = Int(offset) else { throw .wrongType("offset") }
+            guard (0...Int(Int32.max)).contains(v) else { throw .outOfRange("offset", "0 to 2147483647") }
+            offsetValue = v
+        }
+        return (limitValue, offsetValue)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import OMSModels
+
+/// A refusal as OMS words it: HTTP status, `error_code`, `error_msg`.
+struct SandboxError: Error, Sendable {
+    var status: Int
+    var code: String
+    var message: String
+
+    init(_ status: Int, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    static func badRequest(_ code: String, _ message: String) -> SandboxError { .init(400, code, message) }
+
+    // The codes of oms-behaviour.md and the reference's appendix; messages are our own.
+    static func notJSON() -> SandboxError { .badRequest("OMS.0067", "The request body is not valid JSON.") }
+    static func missing(_ field: String) -> SandboxError { .badRequest("OMS.1004", "Required parameter '\(field)' is missing.") }
+    static func wrongType(_ field: String) -> SandboxError { .badRequest("OMS.1002", "Parameter '\(field)' has the wrong type.") }
+    static func outOfRange(_ field: String, _ detail: String) -> SandboxError {
+        .badRequest("OMS.1003", "Parameter '\(field)' is out of range: \(detail).")
+    }
+    static func noSuchTask() -> SandboxError { .badRequest("OMS.1009", "No such migration task.") }
+    static func badTaskId() -> SandboxError { .badRequest("OMS.0054", "The task id must be a number.") }
+    static func noSuchGroup() -> SandboxError { .init(404, "OMS.1009", "No such migration task group.") }
+    static let unauthorized = SandboxError(401, "APIGW.0301", "The request could not be authenticated.")
+    static func forbidden(_ detail: String) -> SandboxError { .init(403, "OMS.0206", detail) }
+    static let busy = SandboxError(503, "OMS.2004", "The service is busy. Try again later.")
+
+    var body: ErrorBody { ErrorBody(errorCode: code, errorMsg: message) }
+}
+
+extension SandboxError {
+    /// Maps a failure to decode a request body to the code OMS uses for it.
+    init(decoding error: any Error) {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            self = .missing(Self.path(context.codingPath + [key]))
+        case DecodingError.valueNotFound(_, let context):
+            self = .missing(Self.path(context.codingPath))
+        case DecodingError.typeMismatch(_, let context):
+            self = .wrongType(Self.path(context.codingPath))
+        case DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty:
+            self = .wrongType(Self.path(context.codingPath))
+        default:
+            self = .notJSON()
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Every API request passes here: counted, given a request id, hit by the faults the control
+/// endpoint set up, and authenticated (signature or token, then the project in the path).
+struct SandboxMiddleware<Context: RequestContext>: RouterMiddleware {
+    let authenticator: Authenticator
+    let faults: FaultInjector
+    let stats: SandboxStats
+    let projectId: String
+
+    struct DroppedConnection: Error {}
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        let method = request.method.rawValue
+        if path.hasPrefix("/control/") { return try await next(request, context) }
+        stats.record(SandboxStats.routeName(method: method, path: path))
+        let requestId = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let hits = faults.faults(forPath: path)
+        for hit in hits where hit.kind == .latency {
+            try await Task.sleep(for: .milliseconds(hit.latencyMs ?? 0))
+        }
+        if hits.contains(where: { $0.kind == .busy }) { return tagged(HTTP.error(.busy), requestId) }
+
+        var request = request
+        let body = await HTTP.body(request)
+        request.body = RequestBody(buffer: ByteBuffer(bytes: body))
+        if !(method == "POST" && path == "/v3/auth/tokens") {
+            let incoming = Authenticator.Incoming(
+                method: method, rawPath: path, rawQuery: request.uri.query,
+                // HTTP/1 `Host` arrives as the request's authority, not among the fields.
+                headers: request.headers.map { ($0.name.rawName, $0.value) } + [("Host", request.head.authority ?? "")],
+                body: body)
+            do {
+                try authenticator.authenticate(incoming)
+                try checkProject(path: path, header: incoming.header("X-Project-Id"))
+            } catch {
+                return tagged(HTTP.error(error), requestId)
+            }
+        }
+        let response = tagged(try await next(request, context), requestId)
+        if hits.contains(where: { $0.kind == .drop }) { return dropped(response) }
+        return response
+    }
+
+    /// The project in `/v2/{project_id}/...` (and `X-Project-Id`) must be the sandbox's.
+    private func checkProject(path: String, header: String?) throws(SandboxError) {
+        if let header, header != projectId { throw .forbidden("These credentials may not use project \(header).") }
+        guard path.hasPrefix("/v2/") else { return }
+        let segment = path.dropFirst(4).prefix { $0 != "/" }
+        guard segment.isEmpty || segment == projectId else { throw .forbidden("These credentials may not use project \(segment).") }
+    }
+
+    private func tagged(_ response: Response, _ requestId: String) -> Response {
+        var response = response
+        response.headers[HTTPField.Name("X-Request-Id")!] = requestId
+        return response
+    }
+
+    /// The request was handled, but the answer breaks off: the client cannot tell what happened.
+    private func dropped(_ response: Response) -> Response {
+        var response = response
+        response.headers[.contentLength] = "1048576"
+        response.body = ResponseBody(contentLength: 1_048_576) { writer in
+            try await writer.write(ByteBuffer(string: "{"))
+            throw DroppedConnection()
+        }
+        return response
+    }
+}

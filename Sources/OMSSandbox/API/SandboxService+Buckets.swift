@@ -1,0 +1,126 @@
+import Foundation
+import OMSModels
+
+/// Bucket operations (6.4), clouds (6.5), regions (6.6) and versions (6.1), answered from the
+/// local bucket folders.
+extension SandboxService {
+    private func authorize(_ cloud: CloudType, _ region: String, _ bucket: String, _ ak: String?, _ sk: String?) throws(SandboxError) {
+        do {
+            try buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: ak, sk: sk)
+        } catch {
+            if error == .noSuchBucket { throw .badRequest("OMS.1018", "Bucket '\(bucket)' does not exist in \(cloud) \(region).") }
+            throw .badRequest("OMS.1014", "The AK/SK cannot access bucket '\(bucket)'.")
+        }
+    }
+
+    func listBucketObjects(_ body: Data) throws(SandboxError) -> ListBucketObjectsResp {
+        let request = try Self.decode(ListBucketObjectsReq.self, body)
+        guard (0...100).contains(request.pageSize) else { throw .outOfRange("page_size", "0 to 100") }
+        guard request.filePath.isEmpty || request.filePath.hasSuffix("/") else { throw .outOfRange("file_path", "must end with /") }
+        try authorize(request.cloudType, request.dataCenter, request.bucketName, request.ak, request.sk)
+        // Direct children of the folder: objects, and sub-folders shown with size "--".
+        var entries: [String: Int64?] = [:]
+        for object in buckets.list(cloud: request.cloudType, region: request.dataCenter, bucket: request.bucketName, prefix: request.filePath) {
+            let rest = object.key.dropFirst(request.filePath.count)
+            if let slash = rest.firstIndex(of: "/") {
+                entries[request.filePath + rest[...slash]] = .some(nil)
+            } else {
+                entries[object.key] = object.size
+            }
+        }
+        let names = entries.keys.sorted().filter { request.behindFilename.isEmpty || $0 > request.behindFilename }
+        let page = Array(names.prefix(request.pageSize))
+        let records = page.map { name in
+            BucketRecord(name: name, size: entries[name]!.map(Self.humanSize) ?? "--")
+        }
+        let more = names.count > page.count
+        return ListBucketObjectsResp(nextPage: more, nextMarker: more ? page.last : nil, records: records)
+    }
+
+    static func humanSize(_ bytes: Int64) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.2f %@", value, units[unit])
+    }
+
+    func showCdnInfo(_ body: Data) throws(SandboxError) -> ShowCdnInfoResp {
+        let request = try Self.decode(ShowCdnInfoReq.self, body)
+        try authorize(request.cloudType, request.region, request.bucket, request.ak, request.sk)
+        let checked = (request.prefix?.keys ?? []).map { key in
+            let exists = buckets.object(cloud: request.cloudType, region: request.region, bucket: request.bucket, key: key) != nil
+            return CheckedKey(key: key, isEtagMatching: exists, isObjectExisting: exists)
+        }
+        return ShowCdnInfoResp(isSameCloudType: true, isDownloadAvailable: true, checkedKeys: checked)
+    }
+
+    func listBuckets(_ body: Data) throws(SandboxError) -> [String] {
+        let request = try Self.decode(ListBucketsReq.self, body)
+        return buckets.bucketNames(cloud: request.cloudType).filter { name in
+            guard let region = buckets.region(cloud: request.cloudType, bucket: name) else { return false }
+            return (try? buckets.authorize(cloud: request.cloudType, region: region, bucket: name, ak: request.ak, sk: request.sk)) != nil
+        }
+    }
+
+    func showBucketRegion(_ body: Data) throws(SandboxError) -> ShowBucketRegionResp {
+        let request = try Self.decode(ShowBucketRegionReq.self, body)
+        guard let region = buckets.region(cloud: request.cloudType, bucket: request.bucketName) else {
+            throw .badRequest("OMS.1018", "Bucket '\(request.bucketName)' does not exist in \(request.cloudType).")
+        }
+        try authorize(request.cloudType, region, request.bucketName, request.ak, request.sk)
+        return ShowBucketRegionResp(id: region, name: region, support: true)
+    }
+
+    func checkPrefix(_ body: Data) throws(SandboxError) -> CheckPrefixResp {
+        let request = try Self.decode(CheckPrefixReq.self, body)
+        try authorize(request.cloudType, request.dataCenter, request.bucketName, request.ak, request.sk)
+        let found = !buckets.list(cloud: request.cloudType, region: request.dataCenter, bucket: request.bucketName, prefix: request.fileName).isEmpty
+        return CheckPrefixResp(exist: found)
+    }
+
+    func listCloudTypes(_ type: String?) throws(SandboxError) -> [String] {
+        guard let type, !type.isEmpty else { throw .missing("type") }
+        switch type {
+        case "src": return CloudType.documented.map(\.rawValue)
+        case "dst": return [CloudType.huaweiCloud.rawValue]
+        default: throw .outOfRange("type", "src or dst")
+        }
+    }
+
+    /// The regions each cloud offers: a fixed catalogue plus every region that has buckets.
+    func listRegions() -> [ShowRegionInfoResp] {
+        CloudType.documented.filter { $0 != .urlSource }.map { cloud in
+            var regions = Set(Self.knownRegions[cloud.rawValue] ?? [])
+            let folder = buckets.root.appendingPathComponent(LocalBuckets.folderName(for: cloud))
+            regions.formUnion((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            return ShowRegionInfoResp(
+                serviceName: cloud.rawValue,
+                regionList: regions.sorted().map { RegionInfo(cloudType: cloud.rawValue, value: $0, description: $0) })
+        }
+    }
+
+    static let knownRegions: [String: [String]] = [
+        "AWS": ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "ap-northeast-1"],
+        "Aliyun": ["cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen", "cn-hongkong"],
+        "Tencent": ["ap-guangzhou", "ap-shanghai", "ap-beijing", "ap-chengdu"],
+        "HuaweiCloud": ["cn-north-4", "cn-east-3", "cn-south-1", "ap-southeast-1"],
+        "Azure": ["eastasia", "westeurope"], "Google": ["us", "eu", "asia"], "Baidu": ["bj", "gz", "su"],
+        "QingCloud": ["pek3a", "sh1a"], "KingsoftCloud": ["BEIJING", "SHANGHAI"], "Qiniu": ["z0", "z1", "z2"],
+        "UCloud": ["cn-bj2", "cn-sh2"],
+    ]
+
+    func apiVersions(baseURL: String) -> ListAPIVersionsResp {
+        ListAPIVersionsResp(versions: ["v1", "v2"].map { apiVersion($0, baseURL: baseURL)! })
+    }
+
+    func apiVersion(_ id: String, baseURL: String) -> APIVersion? {
+        guard id == "v1" || id == "v2" else { return nil }
+        return APIVersion(
+            id: id, links: [Link(href: "\(baseURL)/\(id)/", rel: "self")], status: id == "v2" ? .current : .supported,
+            updated: id == "v2" ? "2020-04-01T12:00:00Z" : "2020-01-01T12:00:00Z")
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import GRDB
+import OMSModels
+
+/// The OMS operations, free of HTTP: decoded inputs in, models out, refusals as
+/// `SandboxError` with OMS's codes. Routes only translate.
+struct SandboxService: Sendable {
+    let configuration: SandboxConfiguration
+    let store: SandboxStore
+    let clock: SandboxClock
+    let buckets: LocalBuckets
+
+    static let decoder = JSONDecoder()
+
+    static func decode<T: Decodable>(_ type: T.Type, _ body: Data) throws(SandboxError) -> T {
+        guard !body.isEmpty else { throw .notJSON() }
+        do {
+            return try decoder.decode(T.self, from: body)
+        } catch {
+            throw SandboxError(decoding: error)
+        }
+    }
+
+    static func taskId(_ text: String) throws(SandboxError) -> Int64 {
+        guard let id = Int64(text), id >= 0 else { throw .badTaskId() }
+        return id
+    }
+
+    /// Runs `body` in one write transaction; refusals pass through untouched.
+    func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(SandboxError) -> T {
+        do {
+            return try await store.pool.write(body)
+        } catch let error as SandboxError {
+            throw error
+        } catch {
+            throw SandboxError(500, "OMS.1001", "The sandbox store failed: \(error)")
+        }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable @escaping () throws -> T) throws(SandboxError) -> T {
+        do {
+            return try body()
+        } catch let error as SandboxError {
+            throw error
+        } catch {
+            throw SandboxError(500, "OMS.1001", "The sandbox store failed: \(error)")
+        }
+    }
+
+    // MARK: Tasks
+
+    func createTask(_ body: Data) async throws(SandboxError) -> CreateTaskResp {
+        let request = try Self.decode(CreateTaskReq.self, body)
+        try RequestValidator.validate(request)
+        let now = clock.now
+        let quotas = configuration.quotas
+        let stored = try await write { db in
+            let created = try store.creations("task", since: now.addingTimeInterval(-86_400), db: db)
+            let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tasks WHERE status = 1") ?? 0
+            guard created < quotas.tasksPerDay, waiting < quotas.waitingTasks else {
+                throw SandboxError.badRequest("OMS.0077", "The task quota is used up (\(quotas.tasksPerDay) a day, \(quotas.waitingTasks) waiting).")
+            }
+            try store.recordCreation("task", at: now, db: db)
+            let record = TaskRecord(
+                id: 0, name: "", request: request, status: .waiting, groupId: nil, groupType: .normalTask, createdAt: now,
+                bandwidth: request.bandwidthPolicy ?? [], priority: request.taskPriority ?? .medium)
+            return try store.insertTasks([record], db: db)[0]
+        }
+        return CreateTaskResp(id: stored.id, taskName: stored.name)
+    }
+
+    func listTasks(limit: String?, offset: String?, status: String?, groupId: String?) throws(SandboxError) -> ListTasksResp {
+        let (limit, offset) = try RequestValidator.pagination(limit: limit, offset: offset)
+        var statusValue: Int?
+        if let status {
+            guard let value = Int(status) else { throw .wrongType("status") }
+            guard (1...7).contains(value) else { throw .outOfRange("status", "1 to 7") }
+            statusValue = value
+        }
+        if let groupId, groupId.isEmpty || groupId.count > 100 { throw .outOfRange("group_id", "1 to 100 characters") }
+        let now = clock.now
+        let filter = statusValue
+        let page = try read { try store.listTasks(limit: limit, offset: offset, status: filter, groupId: groupId) }
+        return ListTasksResp(tasks: page.tasks.map { $0.response(now: now) }, count: Int64(page.count))
+    }
+
+    func showTask(_ idText: String) throws(SandboxError) -> TaskResp {
+        let id = try Self.taskId(idText)
+        guard let record = try read({ try store.task(id: id) }) else { throw .noSuchTask() }
+        return record.response(now: clock.now)
+    }
+
+    /// Applies `change` to one task inside a write transaction.
+    func updateTask(_ idText: String, _ change: @Sendable @escaping (inout TaskRecord) throws -> Void) async throws(SandboxError) {
+        let id = try Self.taskId(idText)
+        try await write { db in
+            guard var record = try SandboxStore.task(id: id, db: db) else { throw SandboxError.noSuchTask() }
+            try change(&record)
+            try store.save(record, db: db)
+        }
+    }
+
+    func stopTask(_ id: String) async throws(SandboxError) {
+        try await updateTask(id) { task in
+            switch task.status {
+            case .migrating, .waiting: task.status = .pausing
+            case .succeeded: throw SandboxError.badRequest("OMS.0070", "The task has succeeded; it cannot be stopped.")
+            default: throw SandboxError.badRequest("OMS.0066", "The task is not in progress (status \(task.status)).")
+            }
+        }
+    }
+
+    func startTask(_ id: String, _ body: Data) async throws(SandboxError) {
+        let start = try Self.decode(StartTaskReq.self, body)
+        guard start.dstAk?.isEmpty == false else { throw .missing("dst_ak") }
+        guard start.dstSk?.isEmpty == false else { throw .missing("dst_sk") }
+        try await updateTask(id) { task in
+            switch task.status {
+            case .paused, .failed: break
+            case .succeeded: throw SandboxError.badRequest("OMS.0070", "The task has succeeded; it cannot be started.")
+            default: throw SandboxError.badRequest("OMS.0065", "The task is already running (status \(task.status)).")
+            }
+            if (task.request.taskType ?? .object) != .urlList && task.request.srcNode.jsonAuthFile == nil
+                && start.jsonAuthFile == nil
+            {
+                guard start.srcAk?.isEmpty == false else { throw SandboxError.missing("src_ak") }
+                guard start.srcSk?.isEmpty == false else { throw SandboxError.missing("src_sk") }
+            }
+            task.request.srcNode.ak = start.srcAk ?? task.request.srcNode.ak
+            task.request.srcNode.sk = start.srcSk ?? task.request.srcNode.sk
+            task.request.srcNode.securityToken = start.srcSecurityToken ?? task.request.srcNode.securityToken
+            task.request.srcNode.jsonAuthFile = start.jsonAuthFile ?? task.request.srcNode.jsonAuthFile
+            task.request.dstNode.ak = start.dstAk
+            task.request.dstNode.sk = start.dstSk
+            task.request.dstNode.securityToken = start.dstSecurityToken ?? task.request.dstNode.securityToken
+            if let key = start.sourceCdnAuthenticationKey { task.request.sourceCdn?.authenticationKey = key }
+            Self.restart(&task, failedOnly: start.migrateFailedObject ?? false)
+        }
+    }
+
+    /// Back to Waiting: everything again (objects already at the destination are skipped by
+    /// the overwrite comparison), or only the objects that failed.
+    static func restart(_ task: inout TaskRecord, failedOnly: Bool) {
+        if failedOnly, var objects = task.objects {
+            for index in objects.indices where objects[index].state == .failed {
+                objects[index].state = .pending
+                objects[index].copied = 0
+            }
+            task.objects = objects
+        } else if task.status == .failed || task.objects?.contains(where: { $0.state == .failed }) == true {
+            task.objects = nil
+        }
+        task.status = .waiting
+        task.errorReason = nil
+        task.failedObjectRecord = nil
+        task.finishedAt = nil
+    }
+
+    func deleteTask(_ idText: String) async throws(SandboxError) {
+        let id = try Self.taskId(idText)
+        try await write { db in
+            guard let task = try SandboxStore.task(id: id, db: db) else { throw SandboxError.noSuchTask() }
+            guard task.status != .migrating && task.status != .pausing else {
+                throw SandboxError.badRequest("OMS.0063", "The task is in progress; stop it and wait for Paused before deleting.")
+            }
+            try store.deleteTask(id: id, db: db)
+        }
+    }
+
+    func updateBandwidthPolicy(_ id: String, _ body: Data) async throws(SandboxError) {
+        let update = try Self.decode(UpdateBandwidthPolicyReq.self, body)
+        try RequestValidator.validateBandwidth(update.bandwidthPolicy)
+        try await updateTask(id) { task in
+            guard task.status != .succeeded else {
+                throw SandboxError.badRequest("OMS.0070", "The task has succeeded; its bandwidth can no longer change.")
+            }
+            task.bandwidth = update.bandwidthPolicy
+        }
+    }
+
+    func batchUpdateTasks(_ body: Data) async throws(SandboxError) {
+        let update = try Self.decode(BatchUpdateTasksReq.self, body)
+        try RequestValidator.validateBandwidth(update.bandwidthPolicy)
+        if let priority = update.taskPriority, !priority.isDocumented { throw .outOfRange("task_priority", "HIGH, MEDIUM or LOW") }
+        let ids = update.ids ?? []
+        guard update.groupId?.isEmpty == false || !ids.isEmpty else { throw .missing("group_id or ids") }
+        guard ids.count <= BatchUpdateTasksReq.maximumIds else { throw .outOfRange("ids", "at most 20 ids") }
+        try await write { db in
+            let tasks: [TaskRecord]
+            if let groupId = update.groupId, !groupId.isEmpty {
+                guard try SandboxStore.group(id: groupId, db: db) != nil else { throw SandboxError.noSuchGroup() }
+                tasks = try SandboxStore.tasks(where: "group_id = ?", arguments: [groupId], db: db)
+            } else {
+                tasks = try ids.map { id in
+                    guard let task = try SandboxStore.task(id: id, db: db) else { throw SandboxError.noSuchTask() }
+                    return task
+                }
+            }
+            if update.taskPriority != nil, let busy = tasks.first(where: { ![.waiting, .paused, .failed].contains($0.status) && $0.status != .succeeded }) {
+                throw SandboxError.badRequest("OMS.1003", "Priority can only change while a task is Waiting, Paused or Failed (task \(busy.id) is \(busy.status)).")
+            }
+            for var task in tasks where task.status != .succeeded {
+                task.bandwidth = update.bandwidthPolicy
+                if let priority = update.taskPriority { task.priority = priority }
+                try store.save(task, db: db)
+            }
+        }
+    }
+}

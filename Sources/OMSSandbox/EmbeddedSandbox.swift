@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// The sandbox started inside a command's own process on a loopback port, so that a run with
+/// no endpoint and no credentials still goes through the real HTTP client, signing and JSON.
+public final class EmbeddedSandbox: Sendable {
+    public let endpoint: String
+    public let configuration: SandboxConfiguration
+    private let task: Task<Void, any Error>
+
+    private init(endpoint: String, configuration: SandboxConfiguration, task: Task<Void, any Error>) {
+        self.endpoint = endpoint
+        self.configuration = configuration
+        self.task = task
+    }
+
+    /// Starts a sandbox on `dataDirectory`; on first use its buckets are copied from
+    /// `seedDirectory` (a plan's `sandbox/` folder, holding `buckets/...`) when there is one.
+    public static func start(
+        dataDirectory: URL, seedDirectory: URL?, timeScale: Double = 1, logger: Logger = Logger(label: "oms-plan.sandbox")
+    ) async throws -> EmbeddedSandbox {
+        try seedIfNew(dataDirectory: dataDirectory, from: seedDirectory)
+        let configuration = SandboxConfiguration(dataDirectory: dataDirectory, timeScale: timeScale)
+        let server = try SandboxServer(configuration: configuration)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = server.application(host: "127.0.0.1", port: 0, logger: logger) { port in
+            continuation.yield(port)
+            continuation.finish()
+        }
+        let task = Task { try await app.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            task.cancel()
+            throw CocoaError(.featureUnsupported, userInfo: [NSDebugDescriptionErrorKey: "the embedded sandbox did not start"])
+        }
+        return EmbeddedSandbox(endpoint: "http://127.0.0.1:\(port)", configuration: configuration, task: task)
+    }
+
+    public func shutdown() async {
+        task.cancel()
+        _ = await task.result
+    }
+
+    /// Copies `seed/buckets` into the data directory once (a marker file records it).
+    static func seedIfNew(dataDirectory: URL, from seed: URL?) throws {
+        let fileManager = FileManager.default
+        let marker = dataDirectory.appendingPathComponent(".seeded")
+        try fileManager.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        guard !fileManager.fileExists(atPath: marker.path) else { return }
+        if let seed {
+            let source = seed.appendingPathComponent("buckets")
+            let target = dataDirectory.appendingPathComponent("buckets")
+            if fileManager.fileExists(atPath: source.path) {
+                try copyTree(from: source, to: target)
+            }
+        }
+        try Data("seeded\n".utf8).write(to: marker)
+    }
+
+    private static func copyTree(from source: URL, to target: URL) throws {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: target, withIntermediateDirectories: true)
+        for name in try fileManager.contentsOfDirectory(atPath: source.path) {
+            let from = source.appendingPathComponent(name)
+            let to = target.appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            fileManager.fileExists(atPath: from.path, isDirectory: &isDirectory)
+            if isDirectory.boolValue {
+                try copyTree(from: from, to: to)
+            } else if !fileManager.fileExists(atPath: to.path) {
+                try fileManager.copyItem(at: from, to: to)
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// A sandbox assembled: store, clock, engine, and the HTTP application serving them.
+public struct SandboxServer: Sendable {
+    public let configuration: SandboxConfiguration
+    let store: SandboxStore
+    let clock: SandboxClock
+    let engine: MigrationEngine
+    let stats = SandboxStats()
+    let faults = FaultInjector()
+
+    public init(configuration: SandboxConfiguration) throws {
+        try FileManager.default.createDirectory(at: configuration.bucketsDirectory, withIntermediateDirectories: true)
+        self.configuration = configuration
+        self.store = try SandboxStore(url: configuration.databaseURL)
+        self.clock = SandboxClock(timeScale: configuration.timeScale)
+        self.engine = MigrationEngine(store: store, clock: clock, configuration: configuration)
+    }
+
+    /// The router with every API route (and the control routes when enabled).
+    func router(baseURL: @escaping @Sendable () -> String) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(
+            middleware: SandboxMiddleware(
+                authenticator: Authenticator(accessKey: configuration.accessKey, secretKey: configuration.secretKey, store: store),
+                faults: faults, stats: stats, projectId: configuration.projectId))
+        let buckets = LocalBuckets(root: configuration.bucketsDirectory)
+        let service = SandboxService(configuration: configuration, store: store, clock: clock, buckets: buckets)
+        SandboxRoutes(service: service, baseURL: baseURL).register(on: router)
+        if configuration.controlEnabled {
+            ControlRoutes(clock: clock, faults: faults, stats: stats, buckets: buckets, engine: engine).register(on: router)
+        }
+        return router
+    }
+
+    /// An application listening on `host:port` (0 picks a free port, reported to `onRunning`),
+    /// with the migration engine running beside it.
+    public func application(
+        host: String, port: Int, logger: Logger = Logger(label: "oms-plan.sandbox"),
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let boundPort = BoundPort(port)
+        let app = Application(
+            router: router(baseURL: { "http://\(host):\(boundPort.value)" }),
+            configuration: .init(address: .hostname(host, port: port), serverName: "oms-plan-sandbox"),
+            services: [EngineService(engine: engine)],
+            onServerRunning: { channel in
+                let actual = channel.localAddress?.port ?? port
+                boundPort.value = actual
+                await onRunning(actual)
+            },
+            logger: logger)
+        return app
+    }
+}
+
+/// Runs the engine for as long as the application runs; stops it on graceful shutdown.
+struct EngineService: Service {
+    let engine: MigrationEngine
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { await engine.run() }
+    }
+}
+
+/// The port the server actually bound (known only once it runs).
+final class BoundPort: Sendable {
+    private let port: Mutex<Int>
+    init(_ value: Int) { port = Mutex(value) }
+    var value: Int {
+        get { port.withLock { $0 } }
+        set { port.withLock { $0 = newValue } }
+    }
+}

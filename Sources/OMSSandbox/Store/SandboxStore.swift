@@ -1,0 +1,209 @@
+import Foundation
+import GRDB
+import OMSModels
+
+/// Durable sandbox state in SQLite (WAL), safe for several processes on one data directory:
+/// every change is a read-modify-write inside one write transaction, and SQLite's lock
+/// serialises the processes.
+final class SandboxStore: Sendable {
+    let pool: DatabasePool
+    private static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .millisecondsSince1970
+        return e
+    }()
+    private static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .millisecondsSince1970
+        return d
+    }()
+
+    init(url: URL) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.maximumReaderCount = 8
+        pool = try DatabasePool(path: url.path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE tasks (id INTEGER PRIMARY KEY, group_id TEXT, status INTEGER NOT NULL, record BLOB NOT NULL);
+                    CREATE INDEX tasks_by_group ON tasks(group_id);
+                    CREATE INDEX tasks_by_status ON tasks(status);
+                    CREATE TABLE groups (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+                        status INTEGER NOT NULL, record BLOB NOT NULL);
+                    CREATE TABLE creations (kind TEXT NOT NULL, at REAL NOT NULL);
+                    CREATE INDEX creations_by_kind ON creations(kind, at);
+                    CREATE TABLE tokens (token TEXT PRIMARY KEY, expires REAL NOT NULL);
+                    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                    CREATE TABLE engine_lease (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, expires REAL NOT NULL);
+                    """)
+        }
+        return migrator
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws -> Data { try encoder.encode(value) }
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T { try decoder.decode(type, from: data) }
+
+    // MARK: Tasks
+
+    /// Inserts tasks with fresh ids (assigned here), returning them.
+    func insertTasks(_ records: [TaskRecord], db: Database) throws -> [TaskRecord] {
+        var next = try Int64(meta("next_task_id", db: db) ?? "") ?? Self.firstTaskId()
+        var stored: [TaskRecord] = []
+        for var record in records {
+            record.id = next
+            next += 1
+            if record.name.isEmpty { record.name = "task_\(record.id)" }
+            try db.execute(
+                sql: "INSERT INTO tasks (id, group_id, status, record) VALUES (?, ?, ?, ?)",
+                arguments: [record.id, record.groupId, record.status.rawValue, try Self.encode(record)])
+            stored.append(record)
+        }
+        try setMeta("next_task_id", String(next), db: db)
+        return stored
+    }
+
+    /// OMS task ids are 15-digit numbers; start somewhere random so ids from two sandboxes differ.
+    private static func firstTaskId() -> Int64 { 200_000_000_000_000 + Int64.random(in: 0..<100_000_000_000) * 1000 }
+
+    func task(id: Int64) throws -> TaskRecord? {
+        try pool.read { db in try Self.task(id: id, db: db) }
+    }
+
+    static func task(id: Int64, db: Database) throws -> TaskRecord? {
+        guard let data = try Data.fetchOne(db, sql: "SELECT record FROM tasks WHERE id = ?", arguments: [id]) else { return nil }
+        return try decode(TaskRecord.self, data)
+    }
+
+    func save(_ record: TaskRecord, db: Database) throws {
+        try db.execute(
+            sql: "UPDATE tasks SET group_id = ?, status = ?, record = ? WHERE id = ?",
+            arguments: [record.groupId, record.status.rawValue, try Self.encode(record), record.id])
+    }
+
+    func deleteTask(id: Int64, db: Database) throws {
+        try db.execute(sql: "DELETE FROM tasks WHERE id = ?", arguments: [id])
+    }
+
+    /// One page, ordered by id (creation order), with the total matching count.
+    func listTasks(limit: Int, offset: Int, status: Int?, groupId: String?) throws -> (count: Int, tasks: [TaskRecord]) {
+        try pool.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let status {
+                conditions.append("status = ?")
+                arguments += [status]
+            }
+            if let groupId {
+                conditions.append("group_id = ?")
+                arguments += [groupId]
+            }
+            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tasks" + filter, arguments: arguments) ?? 0
+            let rows = try Data.fetchAll(
+                db, sql: "SELECT record FROM tasks\(filter) ORDER BY id LIMIT ? OFFSET ?", arguments: arguments + [limit, offset])
+            return (count, try rows.map { try Self.decode(TaskRecord.self, $0) })
+        }
+    }
+
+    static func tasks(where sql: String, arguments: StatementArguments = [], db: Database) throws -> [TaskRecord] {
+        try Data.fetchAll(db, sql: "SELECT record FROM tasks WHERE \(sql) ORDER BY id", arguments: arguments)
+            .map { try decode(TaskRecord.self, $0) }
+    }
+
+    // MARK: Groups
+
+    func insertGroup(_ record: GroupRecord, db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO groups (id, status, record) VALUES (?, ?, ?)",
+            arguments: [record.id, record.status.rawValue, try Self.encode(record)])
+    }
+
+    func group(id: String) throws -> GroupRecord? {
+        try pool.read { db in try Self.group(id: id, db: db) }
+    }
+
+    static func group(id: String, db: Database) throws -> GroupRecord? {
+        guard let data = try Data.fetchOne(db, sql: "SELECT record FROM groups WHERE id = ?", arguments: [id]) else { return nil }
+        return try decode(GroupRecord.self, data)
+    }
+
+    func save(_ record: GroupRecord, db: Database) throws {
+        try db.execute(
+            sql: "UPDATE groups SET status = ?, record = ? WHERE id = ?",
+            arguments: [record.status.rawValue, try Self.encode(record), record.id])
+    }
+
+    func deleteGroup(id: String, db: Database) throws {
+        try db.execute(sql: "DELETE FROM groups WHERE id = ?", arguments: [id])
+    }
+
+    func listGroups(limit: Int, offset: Int, status: Int?) throws -> (count: Int, groups: [GroupRecord]) {
+        try pool.read { db in
+            let filter = status == nil ? "" : " WHERE status = ?"
+            let arguments: StatementArguments = status.map { [$0] } ?? []
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM groups" + filter, arguments: arguments) ?? 0
+            let rows = try Data.fetchAll(
+                db, sql: "SELECT record FROM groups\(filter) ORDER BY seq LIMIT ? OFFSET ?", arguments: arguments + [limit, offset])
+            return (count, try rows.map { try Self.decode(GroupRecord.self, $0) })
+        }
+    }
+
+    static func groups(where sql: String, db: Database) throws -> [GroupRecord] {
+        try Data.fetchAll(db, sql: "SELECT record FROM groups WHERE \(sql) ORDER BY seq").map { try decode(GroupRecord.self, $0) }
+    }
+
+    // MARK: Quotas, tokens, meta
+
+    /// Creations of `kind` in the 24 hours before `now` (sandbox time).
+    func creations(_ kind: String, since: Date, db: Database) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM creations WHERE kind = ? AND at > ?", arguments: [kind, since.timeIntervalSince1970]) ?? 0
+    }
+
+    func recordCreation(_ kind: String, at: Date, db: Database) throws {
+        try db.execute(sql: "INSERT INTO creations (kind, at) VALUES (?, ?)", arguments: [kind, at.timeIntervalSince1970])
+    }
+
+    func storeToken(_ token: String, expires: Date) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO tokens (token, expires) VALUES (?, ?)", arguments: [token, expires.timeIntervalSince1970])
+        }
+    }
+
+    func tokenIsValid(_ token: String, now: Date) throws -> Bool {
+        try pool.read { db in
+            (try Double.fetchOne(db, sql: "SELECT expires FROM tokens WHERE token = ?", arguments: [token]))
+                .map { $0 > now.timeIntervalSince1970 } ?? false
+        }
+    }
+
+    func meta(_ key: String, db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+    }
+
+    func setMeta(_ key: String, _ value: String, db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
+    }
+
+    /// Takes or renews the engine lease: only one process at a time drives migrations on a
+    /// data directory. Returns whether `holder` has it until `until`.
+    func acquireEngineLease(holder: String, now: Date, until: Date) throws -> Bool {
+        try pool.write { db in
+            let row = try Row.fetchOne(db, sql: "SELECT holder, expires FROM engine_lease WHERE id = 1")
+            if let row, (row["holder"] as String) != holder, (row["expires"] as Double) > now.timeIntervalSince1970 {
+                return false
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO engine_lease (id, holder, expires) VALUES (1, ?, ?)",
+                arguments: [holder, until.timeIntervalSince1970])
+            return true
+        }
+    }
+}

@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""Generates schemas/plan.schema.json (JSON Schema draft 2020-12 for one plan document) and
+its embedded copy Sources/MigrationPlan/Schema/PlanSchema+JSON.swift.
+
+Run after changing the plan format:  python3 scripts/gen_plan_schema.py
+The Swift test PlanSchemaTests checks that the embedded copy equals the file.
+"""
+import json
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+NAME = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+INTERP = {"type": "string", "pattern": r"\$\{", "description": "A value given by a reference: ${env:NAME}, ${env:NAME:-default}, ${file:PATH}, ${var:NAME} (or ${item.KEY} in a task set template)."}
+
+
+def ref(name):
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def or_interp(schema):
+    """A typed value, or a string holding a reference (resolved when the plan is loaded)."""
+    return {"anyOf": [schema, ref("interpolated")]}
+
+
+def string(desc, **kw):
+    s = {"type": "string", "description": desc}
+    s.update(kw)
+    return s
+
+
+def pattern_string(desc, pattern, **kw):
+    # Whole-value pattern, or any string with a reference in it.
+    return {"type": "string", "description": desc, "pattern": f"^(?:{pattern})$|\\$\\{{", **kw}
+
+
+def enum(desc, values):
+    return {"description": desc, "anyOf": [{"enum": values}, ref("interpolated")]}
+
+
+def boolean(desc):
+    return {"description": desc, "anyOf": [{"type": "boolean"}, ref("interpolated")]}
+
+
+def obj(props, desc=None, required=(), **kw):
+    s = {"type": "object"}
+    if desc:
+        s["description"] = desc
+    s["properties"] = props
+    s["additionalProperties"] = False
+    if required:
+        s["required"] = list(required)
+    s.update(kw)
+    return s
+
+
+CLOUDS = ["AWS", "Azure", "Aliyun", "Tencent", "HuaweiCloud", "QingCloud", "KingsoftCloud", "Baidu", "Qiniu", "Google", "URLSource", "UCloud"]
+CDN_AUTH = ["NONE", "QINIU_PRIVATE_AUTHENTICATION", "ALIYUN_OSS_A", "ALIYUN_OSS_B", "ALIYUN_OSS_C", "KSYUN_PRIVATE_AUTHENTICATION",
+            "AZURE_SAS_TOKEN", "TENCENT_COS_A", "TENCENT_COS_B", "TENCENT_COS_C", "TENCENT_COS_D"]
+UNITS = "B/s|KB/s|MB/s|GB/s|KiB/s|MiB/s|GiB/s|Kbps|Mbps|Gbps"
+
+
+def keys(desc):
+    return {"type": "array", "description": desc, "minItems": 1, "maxItems": 500,
+            "items": {"type": "string", "maxLength": 1024}}
+
+
+def source(group):
+    props = {
+        "cloud": enum("Source cloud (OMS cloud_type). URLSource exactly for url_list.", CLOUDS),
+        "region": string("Region of the source bucket, e.g. cn-hangzhou (not used by url_list)."),
+        "bucket": string("Source bucket (not used by url_list)."),
+        "credentials": string("Name of the Credentials resource that reads the source (not needed for url_list)."),
+        "appId": {"description": "Tencent Cloud APPID; required for, and only for, cloud: Tencent.",
+                  "anyOf": [{"type": "string"}, {"type": "integer"}]},
+        "prefixes": keys("type prefix: the prefixes to migrate; [\"\"] is the whole bucket. At most 500."),
+        "listFile": obj({
+            "bucket": string("OBS bucket holding the list files (same region as the destination)."),
+            "key": string("Key of the list file, or a folder of list files ending in /.", minLength=1),
+            "count": {"description": "Number of list files (OMS list_file_num).",
+                      "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^[0-9]+$|\$\{"}]},
+        }, "type list and url_list: where OMS reads the keys or URLs to migrate.", required=["bucket", "key"]),
+        "cdn": obj({
+            "domain": string("CDN domain name to download through."),
+            "protocol": enum("http or https.", ["http", "https"]),
+            "authType": enum("CDN authentication scheme (default NONE).", CDN_AUTH),
+            "authKey": ref("secret"),
+        }, "Migrate through a CDN instead of the bucket endpoint.", required=["domain", "protocol"],
+            allOf=[
+                {"if": {"required": ["authType"], "properties": {"authType": {"not": {"const": "NONE"}}}}, "then": {"required": ["authKey"]}},
+                {"if": {"required": ["authKey"]}, "then": {"required": ["authType"], "properties": {"authType": {"not": {"const": "NONE"}}}}},
+            ]),
+    }
+    if not group:
+        props["objects"] = keys("type object: the keys to migrate; a trailing / selects a folder. At most 500.")
+    rules = [
+        {"if": {"required": ["cloud"], "properties": {"cloud": {"const": "Tencent"}}}, "then": {"required": ["appId"]}},
+        {"if": {"required": ["cloud"], "properties": {"cloud": {"enum": [c for c in CLOUDS if c != "Tencent"]}}},
+         "then": {"not": {"required": ["appId"]}}},
+    ]
+    return obj(props, "Where the data comes from.", allOf=rules)
+
+
+DESTINATION = obj({
+    "region": string("OBS region; must be the stack's region (the default)."),
+    "bucket": string("Destination OBS bucket.", minLength=1, maxLength=1024),
+    "credentials": string("Name of the Credentials resource that writes the destination (access key and secret key)."),
+    "savePrefix": string("Prefix prepended to every migrated key.", maxLength=1024),
+}, "The OBS bucket data is migrated into.")
+
+WINDOW = obj({
+    "start": pattern_string("Start of the window, HH:MM in the schedule's time zone.", r"(?:[01][0-9]|2[0-3]):[0-5][0-9]"),
+    "end": pattern_string("End of the window, HH:MM or 24:00; an end before the start crosses midnight.",
+                          r"(?:[01][0-9]|2[0-3]):[0-5][0-9]|24:00"),
+    "limit": {"description": f"Bandwidth limit: a number with a unit ({UNITS.replace('|', ', ')}); a bare integer is bytes per second. OMS accepts 1 MiB/s to 200 MiB/s.",
+              "anyOf": [{"type": "integer", "minimum": 1048576, "maximum": 209715200},
+                        {"type": "string", "pattern": rf"^[0-9]+(?:\.[0-9]+)?\s*(?:{UNITS})?$|\$\{{"}]},
+    "days": {"type": "array", "description": "Only on these days (in the schedule's zone); every day when absent.",
+             "minItems": 1, "uniqueItems": True, "items": {"enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}},
+}, "A bandwidth window.", required=["start", "end", "limit"])
+
+NOTIFICATIONS = obj({
+    "topicUrn": pattern_string("SMN topic URN.", r"urn:smn:.*"),
+    "triggerConditions": {"type": "array", "minItems": 1, "description": "When to notify.",
+                          "items": {"enum": ["SUCCESS", "FAILURE"]}},
+    "language": enum("Message language.", ["zh-cn", "en-us"]),
+    "messageTemplateName": string("SMN message template."),
+}, "SMN notifications (OMS smn_config).", required=["topicUrn", "triggerConditions"])
+
+
+def options(group):
+    props = {
+        "enableKms": boolean("Encrypt at the destination with KMS (default false)."),
+        "migrateSince": {"description": "Only objects modified after this RFC 3339 time (or Unix seconds).",
+                         "anyOf": [{"type": "integer", "minimum": 0},
+                                   {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2}))?$|\$\{"}]},
+        "objectOverwriteMode": enum("When to overwrite existing destination objects.",
+                                    ["NO_OVERWRITE", "SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE", "CRC64_COMPARISON_OVERWRITE", "FULL_OVERWRITE"]),
+        "consistencyCheck": enum("How migrated objects are verified.", ["size_last_modified", "crc64", "no_check"]),
+        "dstStoragePolicy": enum("Destination storage class.", ["STANDARD", "IA", "ARCHIVE", "DEEP_ARCHIVE", "SRC_STORAGE_MAPPING"]),
+        "enableMetadataMigration": boolean("Migrate object metadata (default false)."),
+        "enableRestore": boolean("Restore archived source objects automatically (default false)."),
+        "enableFailedObjectRecording": boolean("Record failed objects (default true)."),
+        "enableRequesterPays": boolean("Requester pays (default false)."),
+        "notifications": NOTIFICATIONS,
+    }
+    if not group:
+        props["priority"] = enum("Task priority (updated in place).", ["HIGH", "MEDIUM", "LOW"])
+    return obj(props, "OMS options, with the API reference's meanings and defaults.")
+
+
+def task_spec(group, defaults=False):
+    types = ["prefix", "list", "url_list"] if group else ["object", "prefix", "list", "url_list"]
+    props = {
+        "type": enum("OMS task type." if not group else "OMS task group type.", types),
+        "source": ref("groupSource" if group else "taskSource"),
+        "destination": ref("destination"),
+        "bandwidth": {"description": "A BandwidthSchedule name, or a list of windows.",
+                      "anyOf": [pattern_string("BandwidthSchedule name.", NAME), {"type": "array", "items": ref("window")}]},
+        "description": {"type": "string", "maxLength": 255, "pattern": "^[^\\^<>&\"'()]*$",
+                        "description": "OMS description. oms-plan appends its ownership marker; together at most 255 characters, without ^<>&\"'()."},
+        "state": enum("running (default) or paused.", ["running", "paused"]),
+        "onFailure": obj({
+            "action": enum("What apply/reconcile does with a failed resource.", ["none", "restart", "retryFailedObjects"]),
+            "maxAttempts": {"description": "Restarts or retries before giving up (default 3).",
+                            "anyOf": [{"type": "integer", "minimum": 1, "maximum": 100}, ref("interpolated")]},
+        }, "Failure handling."),
+        "dependsOn": {"type": "array", "description": "Addresses created only after these have succeeded.",
+                      "items": {"type": "string", "pattern": rf"^(?:MigrationTask|MigrationTaskGroup|MigrationTaskSet)/{NAME}$|\$\{{"}},
+        "replaceOnChange": boolean("Let apply replace this resource when an immutable field changes."),
+        "adopt": obj({"id": {"description": "Id of the existing OMS task or group.",
+                             "anyOf": [{"type": "string", "minLength": 1}, {"type": "integer", "minimum": 0}]}},
+                     "Manage an existing OMS resource that oms-plan did not create.", required=["id"]),
+        "options": ref("groupOptions" if group else "taskOptions"),
+    }
+    if defaults:
+        props["type"] = enum("OMS task type.", ["object", "prefix", "list", "url_list"])
+        props["source"] = ref("taskSource")
+        del props["dependsOn"]
+        del props["adopt"]
+        return obj(props, "Defaults deep-merged under every MigrationTask and MigrationTaskGroup spec.")
+    type_rules = [
+        {"if": {"required": ["type", "source"], "properties": {"type": {"const": "prefix"}}},
+         "then": {"properties": {"source": {"not": {"anyOf": [{"required": ["objects"]}, {"required": ["listFile"]}]}}}}},
+        {"if": {"required": ["type", "source"], "properties": {"type": {"const": "object"}}},
+         "then": {"properties": {"source": {"not": {"anyOf": [{"required": ["prefixes"]}, {"required": ["listFile"]}]}}}}},
+        {"if": {"required": ["type", "source"], "properties": {"type": {"enum": ["list", "url_list"]}}},
+         "then": {"properties": {"source": {"not": {"anyOf": [{"required": ["prefixes"]}, {"required": ["objects"]}]}}}}},
+        {"if": {"required": ["type", "source"], "properties": {"type": {"const": "url_list"}}},
+         "then": {"properties": {"source": {"properties": {"cloud": {"const": "URLSource"}},
+                                            "not": {"anyOf": [{"required": ["bucket"]}, {"required": ["appId"]}, {"required": ["cdn"]}]}}}}},
+        {"if": {"required": ["type", "source"], "properties": {"type": {"enum": [t for t in types if t != "url_list"]}}},
+         "then": {"properties": {"source": {"properties": {"cloud": {"not": {"const": "URLSource"}}}}}}},
+    ]
+    return obj(props, ("A MigrationTaskGroup spec." if group else "A MigrationTask spec."), allOf=type_rules)
+
+
+def loose(schema):
+    """A task set template: same fields, but any value may be an ${item...} reference."""
+    if "properties" in schema:
+        out = dict(schema)
+        out["properties"] = {k: {"anyOf": [loose(v), ref("interpolated")]} for k, v in schema["properties"].items()}
+        out.pop("allOf", None)
+        out.pop("required", None)
+        return out
+    if "$ref" in schema:
+        return loose(DEFS[schema["$ref"].split("/")[-1]])
+    return schema
+
+
+DEFS = {
+    "interpolated": INTERP,
+    "secret": {"type": "string", "description": "A secret: exactly one ${env:NAME}, ${env:NAME:-default} or ${file:PATH} reference; literal secrets are refused.",
+               "pattern": r"^\$\{(?:env:[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?|file:[^}]+)\}$"},
+    "metadata": obj({
+        "name": {"type": "string", "pattern": f"^{NAME}$", "description": "Unique per kind in the stack; a lower-case DNS label."},
+        "labels": {"type": "object", "description": "Free-form labels, usable as --selector k=v.",
+                   "propertyNames": {"pattern": r"^(?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},
+                   "additionalProperties": {"type": "string", "pattern": r"^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$"}},
+        "annotations": {"type": "object", "description": "Free-form notes, ignored by oms-plan.", "additionalProperties": {"type": "string"}},
+    }, "Name and labels.", required=["name"]),
+    "window": WINDOW,
+    "destination": DESTINATION,
+    "taskSource": source(False),
+    "groupSource": source(True),
+    "taskOptions": options(False),
+    "groupOptions": options(True),
+    "taskSpec": task_spec(False),
+    "groupSpec": task_spec(True),
+    "defaults": task_spec(False, defaults=True),
+    "stackSpec": obj({
+        "region": string("OMS region, e.g. cn-north-4.", minLength=1, maxLength=100),
+        "projectId": string("Project id (or --project-id / OMS_PROJECT_ID)."),
+        "prune": boolean("Delete owned live resources that are no longer declared (default false)."),
+        "serviceTimezone": string("Zone OMS reads bandwidth rules in (default +08:00)."),
+        "variables": {"type": "object", "description": "Values for ${var:NAME}.",
+                      "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+                      "additionalProperties": {"type": ["string", "number", "boolean"]}},
+        "defaults": ref("defaults"),
+    }, "The stack: one per plan.", required=["region"]),
+    "credentialsSpec": obj({
+        "accessKey": ref("secret"), "secretKey": ref("secret"), "securityToken": ref("secret"), "jsonAuthFile": ref("secret"),
+    }, "Access keys (or a Google JSON key file), always from references.",
+        dependentRequired={"accessKey": ["secretKey"], "secretKey": ["accessKey"], "securityToken": ["accessKey"]},
+        anyOf=[{"required": ["accessKey"]}, {"required": ["jsonAuthFile"]}]),
+    "scheduleSpec": obj({
+        "timezone": string("IANA zone or offset the windows are written in (default: the stack's serviceTimezone)."),
+        "windows": {"type": "array", "items": ref("window"), "description": "The windows; hours outside every window are unlimited."},
+    }, "Bandwidth windows, compiled to OMS bandwidth rules.", required=["windows"]),
+}
+DEFS["taskSetSpec"] = obj({
+    "forEach": {"type": "array", "minItems": 1, "description": "One generated MigrationTask per item.",
+                "items": {"type": ["object", "string", "number", "boolean"]}},
+    "name": string("Name of each generated task, e.g. logs-${item.bucket}."),
+    "template": loose(task_spec(False)),
+}, "Generates one MigrationTask per forEach item.", required=["forEach", "name", "template"])
+
+KINDS = {"Stack": "stackSpec", "Credentials": "credentialsSpec", "BandwidthSchedule": "scheduleSpec",
+         "MigrationTask": "taskSpec", "MigrationTaskGroup": "groupSpec", "MigrationTaskSet": "taskSetSpec"}
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "oms-plan plan document (oms-plan/v1)",
+    "description": "One YAML document of an oms-plan plan. oms-plan validate checks more than this schema can express: references, duplicates across files, cycles, compiled bandwidth rules and the description's room for the ownership marker.",
+    "type": "object",
+    "properties": {
+        "apiVersion": {"const": "oms-plan/v1", "description": "Plan format version."},
+        "kind": {"enum": list(KINDS), "description": "What this document declares."},
+        "metadata": ref("metadata"),
+        "spec": {"type": "object", "description": "The kind's settings."},
+    },
+    "required": ["apiVersion", "kind", "metadata", "spec"],
+    "additionalProperties": False,
+    "allOf": [{"if": {"required": ["kind"], "properties": {"kind": {"const": k}}},
+               "then": {"properties": {"spec": ref(v)}}} for k, v in KINDS.items()],
+    "$defs": DEFS,
+}
+
+
+def main():
+    text = json.dumps(SCHEMA, indent=2, ensure_ascii=False) + "\n"
+    (ROOT / "schemas" / "plan.schema.json").write_text(text)
+    assert '"""#' not in text
+    swift = ("// Generated by scripts/gen_plan_schema.py from the same source as schemas/plan.schema.json. Do not edit.\n\n"
+             "extension PlanSchema {\n"
+             "    /// schemas/plan.schema.json, byte for byte.\n"
+             "    public static let json: String = #\"\"\"\n" + text + "\n\"\"\"#\n}\n")
+    out = ROOT / "Sources" / "MigrationPlan" / "Schema" / "PlanSchema+JSON.swift"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(swift)
+
+
+if __name__ == "__main__":
+    main()
