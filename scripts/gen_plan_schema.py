@@ -200,7 +200,6 @@ def loose(schema):
     if "properties" in schema:
         out = dict(schema)
         out["properties"] = {k: {"anyOf": [loose(v), ref("interpolated")]} for k, v in schema["properties"].items()}
-        out.pop("allOf", None)
         out.pop("required", None)
         return out
     if "$ref" in schema:

@@ -18,6 +18,8 @@ final class DecodeContext {
     var variables: [String: String] = [:]
     /// Variables that exist but could not be resolved (already reported): uses stay quiet.
     var brokenVariables: Set<String> = []
+    /// Set when the plan has no Stack: variables cannot be known, so their uses stay quiet.
+    var variablesUnknown = false
     private var fileCache: [String: Result<String, InterpolationError>] = [:]
 
     init(sink: DiagnosticSink, environment: PlanEnvironment, secretsRequired: Bool) {
@@ -75,7 +77,7 @@ final class DecodeContext {
                 return .failure(InterpolationError(message: "variables cannot refer to other variables (`${var:\(name)}`)"))
             }
             if let v = variables[name] { return .success(v) }
-            if brokenVariables.contains(name) { return .failure(InterpolationError(message: "")) }
+            if brokenVariables.contains(name) || variablesUnknown { return .failure(InterpolationError(message: "")) }
             return .failure(InterpolationError(
                 message: "undefined variable `\(name)`",
                 hint: Suggestion.hint(for: name, in: variables.keys) ?? "declare it in Stack.spec.variables"))

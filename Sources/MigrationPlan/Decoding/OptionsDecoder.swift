@@ -6,7 +6,7 @@ struct OptionsDecoder {
 
     func decode(_ spec: Fields, isGroup: Bool, locations: inout [String: Loc]) -> OptionsDraft {
         var o = OptionsDraft()
-        guard let f = spec.mapping("options", allowed: SpecFields.options, explain: { key in
+        guard let f = spec.mapping("options", allowed: isGroup ? SpecFields.options.subtracting(["priority"]) : SpecFields.options, explain: { key in
             isGroup && key == "priority" ? "MigrationTaskGroup has no `options.priority`: OMS task groups have no priority" : nil
         }) else { return o }
         for key in f.keys { if let l = f.value(key)?.loc { locations["options.\(key)"] = l } }

@@ -94,7 +94,7 @@ struct TaskSpecDecoder {
 
     private func decodeSource(_ spec: Fields, into d: inout TaskDraft) {
         let isGroup = d.isGroup
-        guard let f = spec.mapping("source", allowed: SpecFields.source, required: true, explain: { key in
+        guard let f = spec.mapping("source", allowed: isGroup ? SpecFields.source.subtracting(["objects"]) : SpecFields.source, required: true, explain: { key in
             isGroup && key == "objects" ? "MigrationTaskGroup has no `source.objects`: OMS task groups migrate prefixes or lists" : nil
         }) else { return }
         if let c = f.string("cloud", required: true) {

@@ -6,9 +6,11 @@ extension TaskSpecDecoder {
         let kind = d.isGroup ? "task group" : "task"
         let source = spec.value("source")
         let sourceOwner = spec.keyLoc("source") ?? spec.owner
-        func loc(_ key: String) -> Loc { d.locations["source.\(key)"] ?? sourceOwner }
+        // The key is the offender when a field does not belong; its value when the value is wrong.
+        func loc(_ key: String) -> Loc { source?.pair(key)?.keyLoc ?? sourceOwner }
         func has(_ key: String) -> Bool { source?[key] != nil }
         func forbid(_ key: String, _ why: String) {
+            if d.isGroup && key == "objects" { return }  // already reported: groups have no objects
             if has(key) { ctx.error("`source.\(key)` \(why)", at: loc(key)) }
         }
         func require(_ key: String, _ why: String, hint: String? = nil) {

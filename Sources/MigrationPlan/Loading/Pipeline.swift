@@ -36,6 +36,7 @@ struct Pipeline {
                       hint: "add a document `kind: Stack` with `spec.region`; every plan has exactly one")
         }
         let haveStack = stackInfo != nil
+        if stacks.isEmpty { ctx.variablesUnknown = true }
         if stackInfo == nil {
             // Carry on with a stand-in so that the rest of the plan is still checked.
             stackInfo = StackInfo(name: "stack", region: "", projectId: nil, prune: false,

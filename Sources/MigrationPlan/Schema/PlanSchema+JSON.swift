@@ -2285,7 +2285,47 @@ extension PlanSchema {
                               ]
                             }
                           },
-                          "additionalProperties": false
+                          "additionalProperties": false,
+                          "allOf": [
+                            {
+                              "if": {
+                                "required": [
+                                  "authType"
+                                ],
+                                "properties": {
+                                  "authType": {
+                                    "not": {
+                                      "const": "NONE"
+                                    }
+                                  }
+                                }
+                              },
+                              "then": {
+                                "required": [
+                                  "authKey"
+                                ]
+                              }
+                            },
+                            {
+                              "if": {
+                                "required": [
+                                  "authKey"
+                                ]
+                              },
+                              "then": {
+                                "required": [
+                                  "authType"
+                                ],
+                                "properties": {
+                                  "authType": {
+                                    "not": {
+                                      "const": "NONE"
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          ]
                         },
                         {
                           "$ref": "#/$defs/interpolated"
@@ -2310,7 +2350,57 @@ extension PlanSchema {
                       ]
                     }
                   },
-                  "additionalProperties": false
+                  "additionalProperties": false,
+                  "allOf": [
+                    {
+                      "if": {
+                        "required": [
+                          "cloud"
+                        ],
+                        "properties": {
+                          "cloud": {
+                            "const": "Tencent"
+                          }
+                        }
+                      },
+                      "then": {
+                        "required": [
+                          "appId"
+                        ]
+                      }
+                    },
+                    {
+                      "if": {
+                        "required": [
+                          "cloud"
+                        ],
+                        "properties": {
+                          "cloud": {
+                            "enum": [
+                              "AWS",
+                              "Azure",
+                              "Aliyun",
+                              "HuaweiCloud",
+                              "QingCloud",
+                              "KingsoftCloud",
+                              "Baidu",
+                              "Qiniu",
+                              "Google",
+                              "URLSource",
+                              "UCloud"
+                            ]
+                          }
+                        }
+                      },
+                      "then": {
+                        "not": {
+                          "required": [
+                            "appId"
+                          ]
+                        }
+                      }
+                    }
+                  ]
                 },
                 {
                   "$ref": "#/$defs/interpolated"
@@ -2850,7 +2940,184 @@ extension PlanSchema {
               ]
             }
           },
-          "additionalProperties": false
+          "additionalProperties": false,
+          "allOf": [
+            {
+              "if": {
+                "required": [
+                  "type",
+                  "source"
+                ],
+                "properties": {
+                  "type": {
+                    "const": "prefix"
+                  }
+                }
+              },
+              "then": {
+                "properties": {
+                  "source": {
+                    "not": {
+                      "anyOf": [
+                        {
+                          "required": [
+                            "objects"
+                          ]
+                        },
+                        {
+                          "required": [
+                            "listFile"
+                          ]
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            },
+            {
+              "if": {
+                "required": [
+                  "type",
+                  "source"
+                ],
+                "properties": {
+                  "type": {
+                    "const": "object"
+                  }
+                }
+              },
+              "then": {
+                "properties": {
+                  "source": {
+                    "not": {
+                      "anyOf": [
+                        {
+                          "required": [
+                            "prefixes"
+                          ]
+                        },
+                        {
+                          "required": [
+                            "listFile"
+                          ]
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            },
+            {
+              "if": {
+                "required": [
+                  "type",
+                  "source"
+                ],
+                "properties": {
+                  "type": {
+                    "enum": [
+                      "list",
+                      "url_list"
+                    ]
+                  }
+                }
+              },
+              "then": {
+                "properties": {
+                  "source": {
+                    "not": {
+                      "anyOf": [
+                        {
+                          "required": [
+                            "prefixes"
+                          ]
+                        },
+                        {
+                          "required": [
+                            "objects"
+                          ]
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            },
+            {
+              "if": {
+                "required": [
+                  "type",
+                  "source"
+                ],
+                "properties": {
+                  "type": {
+                    "const": "url_list"
+                  }
+                }
+              },
+              "then": {
+                "properties": {
+                  "source": {
+                    "properties": {
+                      "cloud": {
+                        "const": "URLSource"
+                      }
+                    },
+                    "not": {
+                      "anyOf": [
+                        {
+                          "required": [
+                            "bucket"
+                          ]
+                        },
+                        {
+                          "required": [
+                            "appId"
+                          ]
+                        },
+                        {
+                          "required": [
+                            "cdn"
+                          ]
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            },
+            {
+              "if": {
+                "required": [
+                  "type",
+                  "source"
+                ],
+                "properties": {
+                  "type": {
+                    "enum": [
+                      "object",
+                      "prefix",
+                      "list"
+                    ]
+                  }
+                }
+              },
+              "then": {
+                "properties": {
+                  "source": {
+                    "properties": {
+                      "cloud": {
+                        "not": {
+                          "const": "URLSource"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          ]
         }
       },
       "additionalProperties": false,

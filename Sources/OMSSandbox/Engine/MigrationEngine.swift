@@ -55,11 +55,23 @@ actor MigrationEngine {
         try await step(to: clock.now)
     }
 
-    /// One pass: groups first (they create and stop tasks), then tasks.
+    /// One pass: groups first (they create and stop tasks), then tasks. Passes never overlap:
+    /// the actor would otherwise interleave them at every `await` and copy objects twice.
     func step(to now: Date) async throws {
+        while stepping {
+            await withCheckedContinuation { waiters.append($0) }
+        }
+        stepping = true
+        defer {
+            stepping = false
+            if !waiters.isEmpty { waiters.removeFirst().resume() }
+        }
         try await stepGroups(now: now)
         try await stepTasks(now: now)
     }
+
+    private var stepping = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
 
     private func stepTasks(now: Date) async throws {
         let active = try await store.pool.read { db in

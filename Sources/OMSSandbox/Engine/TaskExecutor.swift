@@ -12,6 +12,8 @@ struct TaskExecutor: Sendable {
     /// Advances `task` (status Migrating) to `now`.
     func advance(_ task: inout TaskRecord, to now: Date) async {
         let from = task.lastStepAt ?? now
+        // A pass that waited behind another may carry an older instant: time never runs back.
+        guard now >= from else { return }
         task.lastStepAt = now
         if task.objects == nil {
             do {
