@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Codable models of the OMS v2 API and IAM: Foundation only, shared by every layer.
@@ -47,6 +48,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Live state, differ, planner, applier, renderers. The plan it builds is plain data.
+        .target(
+            name: "Reconciler",
+            dependencies: [
+                "OMSClient",
+                "MigrationPlan",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .target(
             name: "OMSSandbox",
             dependencies: [
@@ -66,6 +77,7 @@ let package = Package(
                 "OMSClient",
                 "OMSSandbox",
                 "MigrationPlan",
+                "Reconciler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -79,6 +91,11 @@ let package = Package(
             name: "MigrationPlanTests",
             dependencies: ["MigrationPlan"],
             resources: [.copy("Corpus")]
+        ),
+        .testTarget(
+            name: "ReconcilerTests",
+            dependencies: ["Reconciler", "MigrationPlan", "OMSClient"],
+            resources: [.copy("Golden")]
         ),
         .testTarget(
             name: "OMSSandboxTests",

@@ -374,7 +374,7 @@ case("task-set-duplicate-generated-name", "both make `MigrationTask/logs-web`", 
      {"set.yaml": SET + "spec:\n  forEach:\n    - {bucket: web}\n    - «{bucket: web}\n  name: \"logs-${item.bucket}\"\n" + TEMPLATE})
 case("task-set-collides-with-task", "which is also declared", False,
      {"set.yaml": SET + "spec:\n  forEach:\n    - «{bucket: photos}\n  name: \"${item.bucket}\"\n" + TEMPLATE})
-case("task-set-template-unknown-field", "did you mean `description`", True,
+case("task-set-template-unknown-field", "unknown field `descripton` in `spec.template`", True,
      {"set.yaml": SET + "spec:\n  forEach: [{bucket: web}]\n  name: \"logs-${item.bucket}\"\n" + TEMPLATE + "    «descripton: logs\n"})
 case("task-set-template-not-mapping", "must be a mapping", True,
      {"set.yaml": SET + "spec:\n  forEach: [{bucket: web}]\n  name: \"logs-${item.bucket}\"\n  template: «[prefix]\n"})
@@ -418,7 +418,18 @@ def main():
             (d / k).write_text(v.replace(M, ""))
         expect = {"file": fname, "line": line, "column": col, "message": message, "schemaExpressible": schema}
         (d / "expect.json").write_text(json.dumps(expect, indent=2) + "\n")
-    print(f"{len(CASES)} cases")
+    # A file that is not UTF-8: written as bytes, so it lives outside the text cases.
+    n = len(CASES) + 1
+    d = OUT / f"{n:03d}-not-utf8"
+    d.mkdir()
+    for k, v in BASE.items():
+        (d / k).write_text(v)
+    broken = task(extra="  description: caf\u00e9\n").encode("utf-8").replace("caf\u00e9".encode("utf-8"), b"caf\xe9")
+    (d / "task.yaml").write_bytes(broken)
+    line = broken[:broken.index(b"\xe9")].count(b"\n") + 1
+    (d / "expect.json").write_text(json.dumps({"file": "task.yaml", "line": line, "column": 1, "message": "not UTF-8 text",
+                                               "schemaExpressible": False}, indent=2) + "\n")
+    print(f"{n} cases")
 
 
 if __name__ == "__main__":

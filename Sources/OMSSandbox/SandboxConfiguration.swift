@@ -17,6 +17,8 @@ public struct SandboxConfiguration: Sendable {
     public var maximumConcurrentTasks: Int
     /// Objects per task when a task group splits its source.
     public var objectsPerGroupTask: Int
+    /// False: the engine moves only when `POST /control/engine/run` asks (deterministic tests).
+    public var backgroundEngine: Bool
 
     public struct Quotas: Sendable {
         public var tasksPerDay: Int
@@ -39,7 +41,7 @@ public struct SandboxConfiguration: Sendable {
         dataDirectory: URL, accessKey: String = Self.defaultAccessKey, secretKey: String = Self.defaultSecretKey,
         projectId: String = Self.defaultProjectId, timeScale: Double = 1, controlEnabled: Bool = false,
         quotas: Quotas = Quotas(), serviceTimeZone: TimeZone = TimeZone(secondsFromGMT: 8 * 3600)!,
-        maximumConcurrentTasks: Int = 20, objectsPerGroupTask: Int = 50
+        maximumConcurrentTasks: Int = 20, objectsPerGroupTask: Int = 50, backgroundEngine: Bool = true
     ) {
         self.dataDirectory = dataDirectory
         self.accessKey = accessKey
@@ -51,6 +53,7 @@ public struct SandboxConfiguration: Sendable {
         self.serviceTimeZone = serviceTimeZone
         self.maximumConcurrentTasks = maximumConcurrentTasks
         self.objectsPerGroupTask = max(1, objectsPerGroupTask)
+        self.backgroundEngine = backgroundEngine
     }
 
     var bucketsDirectory: URL { dataDirectory.appendingPathComponent("buckets", isDirectory: true) }

@@ -13,13 +13,16 @@ public struct SandboxServer: Sendable {
     let engine: MigrationEngine
     let stats = SandboxStats()
     let faults = FaultInjector()
+    /// The address the server bound, once it runs (port 0 picks one).
+    let baseURL = BaseURL()
 
     public init(configuration: SandboxConfiguration) throws {
         try FileManager.default.createDirectory(at: configuration.bucketsDirectory, withIntermediateDirectories: true)
         self.configuration = configuration
         self.store = try SandboxStore(url: configuration.databaseURL)
         self.clock = SandboxClock(timeScale: configuration.timeScale)
-        self.engine = MigrationEngine(store: store, clock: clock, configuration: configuration)
+        let baseURL = self.baseURL
+        self.engine = MigrationEngine(store: store, clock: clock, configuration: configuration, selfBaseURL: { baseURL.value })
     }
 
     /// The router with every API route (and the control routes when enabled).
@@ -32,6 +35,7 @@ public struct SandboxServer: Sendable {
         let buckets = LocalBuckets(root: configuration.bucketsDirectory)
         let service = SandboxService(configuration: configuration, store: store, clock: clock, buckets: buckets)
         SandboxRoutes(service: service, baseURL: baseURL).register(on: router)
+        PublicObjectRoutes(buckets: buckets).register(on: router)
         if configuration.controlEnabled {
             ControlRoutes(clock: clock, faults: faults, stats: stats, buckets: buckets, engine: engine).register(on: router)
         }
@@ -45,13 +49,15 @@ public struct SandboxServer: Sendable {
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let boundPort = BoundPort(port)
+        let baseURL = self.baseURL
         let app = Application(
             router: router(baseURL: { "http://\(host):\(boundPort.value)" }),
             configuration: .init(address: .hostname(host, port: port), serverName: "oms-plan-sandbox"),
-            services: [EngineService(engine: engine)],
+            services: configuration.backgroundEngine ? [EngineService(engine: engine)] : [],
             onServerRunning: { channel in
                 let actual = channel.localAddress?.port ?? port
                 boundPort.value = actual
+                baseURL.value = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(actual)"
                 await onRunning(actual)
             },
             logger: logger)
@@ -64,6 +70,15 @@ struct EngineService: Service {
     let engine: MigrationEngine
     func run() async throws {
         try await cancelWhenGracefulShutdown { await engine.run() }
+    }
+}
+
+/// The server's own URL, known once it runs.
+final class BaseURL: Sendable {
+    private let url = Mutex<String?>(nil)
+    var value: String? {
+        get { url.withLock { $0 } }
+        set { url.withLock { $0 = newValue } }
     }
 }
 

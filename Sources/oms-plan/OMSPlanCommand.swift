@@ -11,6 +11,9 @@ struct OMSPlanCommand: AsyncParsableCommand {
             embedded OMS sandbox kept in ./.oms-plan/sandbox.
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, SchemaCommand.self, SandboxCommand.self]
+        subcommands: [
+            ValidateCommand.self, DiffCommand.self, ApplyCommand.self, ReconcileCommand.self, StatusCommand.self,
+            SchemaCommand.self, SandboxCommand.self,
+        ]
     )
 }

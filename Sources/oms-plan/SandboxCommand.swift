@@ -32,6 +32,7 @@ struct SandboxServeCommand: AsyncParsableCommand {
     @Option(help: "Task groups that may be created per 24 hours.") var groupQuotaPerDay = 100
     @Option(help: "Time zone OMS reads hh:mm bandwidth rules in, as an offset like +08:00.") var serviceTimezone = "+08:00"
     @Option(help: "Tasks migrating at once; the rest wait.") var maxConcurrentTasks = 20
+    @Flag(help: "Run the migration engine only when POST /control/engine/run asks (needs --control).") var manualEngine = false
 
     func run() async throws {
         guard let zone = TimeZoneParsing.offset(serviceTimezone) else {
@@ -41,7 +42,7 @@ struct SandboxServeCommand: AsyncParsableCommand {
             dataDirectory: URL(fileURLWithPath: data), accessKey: accessKey, secretKey: secretKey, projectId: projectId,
             timeScale: timeScale, controlEnabled: control,
             quotas: .init(tasksPerDay: taskQuotaPerDay, waitingTasks: waitingTaskQuota, groupsPerDay: groupQuotaPerDay),
-            serviceTimeZone: zone, maximumConcurrentTasks: maxConcurrentTasks)
+            serviceTimeZone: zone, maximumConcurrentTasks: maxConcurrentTasks, backgroundEngine: !manualEngine)
         let server = try SandboxServer(configuration: configuration)
         let shownSecret = secretKey == SandboxConfiguration.defaultSecretKey ? secretKey : "(as given)"
         let app = server.application(host: host, port: port) { bound in

@@ -27,6 +27,10 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Print the diagnostics as JSON on stdout instead of text on stderr.")
     var json = false
 
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("Give at least one plan directory or file.") }
+    }
+
     func run() async throws {
         var date = Date()
         if let at {

@@ -8,98 +8,66 @@ its data in a temporary directory. Tests talk to it through the official Huawei 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import time
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-import requests
-from huaweicloudsdkcore.auth.credentials import BasicCredentials
-from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkcore.exceptions import exceptions
 from huaweicloudsdkoms.v2 import (CreateTaskGroupRequest, CreateTaskRequest, DeleteTaskGroupRequest, DeleteTaskRequest,
                                   OmsClient, ShowTaskGroupRequest, ShowTaskRequest, StopTaskGroupRequest,
                                   StopTaskRequest)
 
 import oms_helpers as h
+from oms_helpers import Sandbox, make_client
 
 REPO = Path(__file__).resolve().parents[2]
-STARTUP_TIMEOUT = 60.0
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Sandbox:
-    def __init__(self, binary: Path, data: Path, log: Path, time_scale: str):
-        self.port = _free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.data = data
-        self.log_path = log
-        self.args = [str(binary), "sandbox", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                     "--data", str(data), "--control", "--time-scale", time_scale]
-        self._log = open(log, "wb")
-        self.proc = subprocess.Popen(self.args, stdout=self._log, stderr=subprocess.STDOUT, cwd=str(data))
-
-    def log_tail(self, n: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
-        except OSError:
-            return "(no log)"
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        last = ""
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"sandbox exited with {self.proc.returncode} before answering:\n"
-                                   f"{' '.join(self.args)}\n{self.log_tail()}")
-            try:
-                r = requests.get(self.base_url + "/control/clock", timeout=2)
-                if r.status_code == 200:
-                    return
-                last = f"{r.status_code} {r.text[:200]}"
-            except requests.RequestException as e:
-                last = str(e)
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"sandbox did not answer GET /control/clock within {STARTUP_TIMEOUT:.0f}s "
-                           f"(last: {last}):\n{self.log_tail()}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self._log.close()
-
-
-@pytest.fixture(scope="session")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+def sandbox_binary() -> Path:
     binary = Path(os.environ.get("OMS_PLAN_BIN", str(REPO / ".build" / "debug" / "oms-plan")))
     if not binary.is_absolute():
         binary = REPO / binary
     if not binary.exists():
         pytest.fail(f"oms-plan binary not found at {binary}: build it (swift build --product oms-plan) "
                     "or point OMS_PLAN_BIN at it", pytrace=False)
+    return binary
+
+
+def start_sandbox(tmp_path_factory: pytest.TempPathFactory, binary: Path, *extra: str) -> Sandbox:
+    """Starts a sandbox with its own data directory and waits until it answers."""
     root = tmp_path_factory.mktemp("oms-sandbox")
     data = root / "data"
     data.mkdir()
-    box = Sandbox(binary, data, root / "sandbox.log", os.environ.get("OMS_SANDBOX_TIME_SCALE", "600"))
+    box = Sandbox(binary, data, root / "sandbox.log", os.environ.get("OMS_SANDBOX_TIME_SCALE", "600"), extra)
     try:
         box.wait_ready()
     except RuntimeError as e:
         pytest.fail(str(e), pytrace=False)
+    return box
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    binary = sandbox_binary()
+    box = start_sandbox(tmp_path_factory, binary)
     yield box
     box.stop()
+
+
+@pytest.fixture(scope="session")
+def sandbox_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Starts further sandboxes with extra `serve` options (quotas, concurrency); all are
+    stopped at the end of the session."""
+    started: list[Sandbox] = []
+
+    def start(*extra: str) -> Sandbox:
+        box = start_sandbox(tmp_path_factory, sandbox_binary(), *extra)
+        started.append(box)
+        return box
+
+    yield start
+    for box in started:
+        box.stop()
 
 
 @pytest.fixture(scope="session")
@@ -123,18 +91,6 @@ def seeded_buckets(sandbox: Sandbox, control: h.Control) -> dict[str, Any]:
     with open(huge, "wb") as f:
         f.truncate(h.HUGE_SIZE)  # sparse: size without blocks
     return {"src": h.SRC_BUCKET, "dst": h.DST_BUCKET}
-
-
-def make_client(base_url: str, ak: str = h.AK, sk: str = h.SK, project_id: str = h.PROJECT_ID) -> OmsClient:
-    config = HttpConfig.get_default_config()
-    config.ignore_ssl_verification = True
-    config.retry_times = 0
-    config.timeout = (5, 60)
-    return (OmsClient.new_builder()
-            .with_http_config(config)
-            .with_credentials(BasicCredentials(ak, sk, project_id))
-            .with_endpoints([base_url])
-            .build())
 
 
 @pytest.fixture(scope="session")

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import requests
+from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions import exceptions
+from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
+from huaweicloudsdkoms.v2 import OmsClient
 
 AK = os.environ.get("OMS_SANDBOX_AK", "SANDBOXACCESSKEY0001")
 SK = os.environ.get("OMS_SANDBOX_SK", "sandbox-secret-key")
@@ -45,7 +51,79 @@ CDN_KEY = "cdn-auth-key-never-returned"
 
 MIB = 1024 * 1024
 TASK_STATES = {1, 2, 3, 4, 5, 7}
-GROUP_STATES = set(range(10))
+
+
+# --------------------------------------------------------------------------- the sandbox process
+
+STARTUP_TIMEOUT = 60.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Sandbox:
+    """`oms-plan sandbox serve --control` on a free loopback port, output kept in a log file."""
+
+    def __init__(self, binary: Path, data: Path, log: Path, time_scale: str, extra: Iterable[str] = ()):
+        self.port = _free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.data = data
+        self.log_path = log
+        self.args = [str(binary), "sandbox", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                     "--data", str(data), "--control", "--time-scale", time_scale, *extra]
+        self._log = open(log, "wb")
+        self.proc = subprocess.Popen(self.args, stdout=self._log, stderr=subprocess.STDOUT, cwd=str(data))
+
+    def log_tail(self, n: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return "(no log)"
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        last = ""
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"sandbox exited with {self.proc.returncode} before answering:\n"
+                                   f"{' '.join(self.args)}\n{self.log_tail()}")
+            try:
+                r = requests.get(self.base_url + "/control/clock", timeout=2)
+                if r.status_code == 200:
+                    return
+                last = f"{r.status_code} {r.text[:200]}"
+            except requests.RequestException as e:
+                last = str(e)
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"sandbox did not answer GET /control/clock within {STARTUP_TIMEOUT:.0f}s "
+                           f"(last: {last}):\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._log.close()
+
+
+def make_client(base_url: str, ak: str = AK, sk: str = SK, project_id: str = PROJECT_ID) -> OmsClient:
+    """An OmsClient as a user would build one: AK/SK credentials with a project id, no retries."""
+    config = HttpConfig.get_default_config()
+    config.ignore_ssl_verification = True
+    config.retry_times = 0
+    config.timeout = (5, 60)
+    return (OmsClient.new_builder()
+            .with_http_config(config)
+            .with_credentials(BasicCredentials(ak, sk, project_id))
+            .with_endpoints([base_url])
+            .build())
 
 
 # --------------------------------------------------------------------------- control endpoints
@@ -335,11 +413,6 @@ def poll(fetch: Callable[[], Any], done: Callable[[Any], bool], control: Control
     if done(last):
         return last
     raise AssertionError(f"{what} not reached after {max_steps} engine runs of {step}s; last: {last!r}")
-
-
-def within(deadline_s: float) -> Callable[[], bool]:
-    end = time.monotonic() + deadline_s
-    return lambda: time.monotonic() < end
 
 
 def sandbox_millis(dt: datetime) -> int:

@@ -212,3 +212,31 @@ def test_busy_fault_is_503(client, control):
     assert isinstance(err.exc, exceptions.ServerResponseException)
     assert err.status == 503 and err.code == "OMS.2004", err
     assert client.show_cloud_type(ShowCloudTypeRequest(type="src")).status_code == 200, "count=1: next call passes"
+
+
+def test_drop_fault_closes_connection(client, control):
+    """docs/sandbox.md: `drop` closes the connection without an answer. The call must fail
+    without a usable response (an SDK connection error, or a broken read)."""
+    control.add_fault(kind="drop", count=1, pathPrefix="/v2/")
+    with pytest.raises(Exception) as info:
+        client.show_cloud_type(ShowCloudTypeRequest(type="src"))
+    assert not isinstance(info.value, exceptions.ServiceResponseException), \
+        f"a dropped connection has no HTTP answer: {info.value!r}"
+    assert client.show_cloud_type(ShowCloudTypeRequest(type="src")).status_code == 200
+
+
+def test_latency_fault_delays(client, control):
+    import time
+    control.add_fault(kind="latency", count=1, latencyMs=300, pathPrefix="/v2/")
+    t0 = time.monotonic()
+    assert client.show_cloud_type(ShowCloudTypeRequest(type="src")).status_code == 200
+    assert time.monotonic() - t0 >= 0.25, "latency fault delays the answer"
+
+
+def test_stats_count_requests(client, control):
+    before = control.stats()
+    assert isinstance(before, dict)
+    client.list_tasks(ListTasksRequest(limit=1))
+    after = control.stats()
+    grown = {k: after.get(k, 0) - before.get(k, 0) for k in after if after.get(k, 0) > before.get(k, 0)}
+    assert any("tasks" in k for k in grown), f"GET /control/stats counts requests per route: {grown}"

@@ -336,3 +336,22 @@ def test_create_group_validation(client, change, code):
     body = h.group_body()
     change(body)
     h.expect_error(lambda: client.create_task_group(CreateTaskGroupRequest(body=body)), 400, code)
+
+
+@pytest.mark.parametrize("cloud, region, upper", [
+    ("Aliyun", "cn-hangzhou", "ALIYUN"), ("HuaweiCloud", "cn-north-4", "HUAWEICLOUD"), ("AWS", "us-east-1", "AWS"),
+    ("UCloud", "cn-bj2", "UCLOUD"), ("KingsoftCloud", "cn-beijing-6", "KINGSOFTCLOUD"), ("Azure", "eastus", "AZURE"),
+    ("QingCloud", "pek3", "QINGCLOUD"), ("Baidu", "bj", "BAIDU"), ("Qiniu", "cn-east-1", "QINIU"),
+])
+def test_group_cloud_type_upper_case(client, groups, cloud, region, upper):
+    body = h.group_body(bucket="casing-bucket", description=f"casing {cloud}")
+    body["src_node"].update(cloud_type=cloud, region=region)
+    body.pop("task_type")
+    group_id = groups.create(body=body)
+    try:
+        g = groups.show(group_id)
+        assert g["src_node"]["cloud_type"] == upper, \
+            f"request cloud_type {cloud} is {upper} in group responses, got {g['src_node']['cloud_type']!r}"
+        assert g["task_type"] == "PREFIX", "a group without task_type is a PREFIX group"
+    finally:
+        groups.dispose(group_id)

@@ -3,6 +3,7 @@ bandwidth policy and batch update, with the state rules of oms-behaviour.md."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,25 @@ def test_create_task_with_sdk_models(client, control, sandbox, tasks):
     copied = [p for p in dst_dir.rglob("*") if p.is_file()]
     assert len(copied) == h.SRC_OBJECTS, f"expected {h.SRC_OBJECTS} objects under {dst_dir}, found {len(copied)}"
     assert all(p.stat().st_size == h.SRC_SIZE for p in copied)
+
+
+def test_migrate_since_is_seconds(client, control, sandbox, tasks):
+    """Objects last modified before migrate_since (a seconds timestamp) are not migrated."""
+    control.add_bucket(h.SRC_CLOUD, h.SRC_REGION, "src-dated", prefix="dated/", objects=4, object_size=512)
+    root = Path(sandbox.data) / "buckets" / h.SRC_CLOUD / h.SRC_REGION / "src-dated"
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    assert len(files) == 4
+    old, new = 1_577_836_800, 1_735_689_600  # 2020-01-01, 2025-01-01
+    for i, p in enumerate(files):
+        ts = old if i < 2 else new
+        os.utime(p, (ts, ts))
+    since = 1_672_531_200  # 2023-01-01, in seconds
+    task_id = tasks.create(bucket="src-dated", prefixes=["dated/"], migrate_since=since, save_prefix="dated-copy/")
+    t = tasks.wait(task_id, {4, 5})
+    assert t["status"] == 5, t
+    assert t["migrate_since"] == since * 1000
+    assert t["successful_num"] == 2, f"only the 2 objects modified after migrate_since move: {t}"
+    assert t["skipped_num"] == 2, f"the 2 older objects are skipped: {t}"
 
 
 def test_create_defaults(client, tasks):
@@ -399,6 +419,14 @@ def test_bandwidth_limit_is_honoured(client, control, tasks):
         assert 30 * h.MIB < moved <= (elapsed + 2) * h.MIB, \
             f"moved {moved:.0f} bytes in {elapsed:.0f} sandbox seconds at 1 MiB/s"
         assert 0 <= (after.get("migrate_speed") or 0) <= 2 * h.MIB, after.get("migrate_speed")
+        # Times are milliseconds: total_time grew by at least the 60 s run, start_time is Unix ms.
+        assert after["total_time"] - (before["total_time"] or 0) >= 60_000, \
+            f"total_time is in ms: {before['total_time']} -> {after['total_time']} over {elapsed:.0f} s"
+        assert after["start_time"] > 10 ** 12, f"start_time is Unix ms: {after['start_time']}"
+        assert after["start_time"] <= h.sandbox_millis(t1)
+        if after.get("left_time"):
+            # ~1 TiB left at 1 MiB/s is ~1e6 s, i.e. ~1e9 ms; in seconds it would be ~1e6.
+            assert after["left_time"] > 10 ** 8, f"left_time is in ms: {after['left_time']}"
     finally:
         tasks.dispose(task_id)
 

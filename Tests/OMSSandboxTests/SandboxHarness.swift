@@ -15,12 +15,15 @@ struct SandboxHarness {
 
     static func start(
         directory: URL? = nil, quotas: SandboxConfiguration.Quotas = .init(), objectsPerGroupTask: Int = 50,
-        authentication: Authentication? = nil
+        maximumConcurrentTasks: Int = 20, authentication: Authentication? = nil
     ) async throws -> SandboxHarness {
         let directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("oms-sandbox-\(UUID().uuidString)")
+        // Sandbox time stands still unless a test runs the engine over some seconds, so the
+        // background engine loop cannot add progress while a test measures.
         let configuration = SandboxConfiguration(
-            dataDirectory: directory, controlEnabled: true, quotas: quotas, serviceTimeZone: TimeZone(secondsFromGMT: 0)!,
-            objectsPerGroupTask: objectsPerGroupTask)
+            dataDirectory: directory, timeScale: 0, controlEnabled: true, quotas: quotas,
+            serviceTimeZone: TimeZone(secondsFromGMT: 0)!, maximumConcurrentTasks: maximumConcurrentTasks,
+            objectsPerGroupTask: objectsPerGroupTask, backgroundEngine: false)
         let server = try SandboxServer(configuration: configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.application(host: "127.0.0.1", port: 0) { port in
@@ -66,10 +69,11 @@ struct SandboxHarness {
 
 /// Runs `body` against a fresh sandbox and always stops it.
 func withSandbox(
-    quotas: SandboxConfiguration.Quotas = .init(), objectsPerGroupTask: Int = 50,
+    quotas: SandboxConfiguration.Quotas = .init(), objectsPerGroupTask: Int = 50, maximumConcurrentTasks: Int = 20,
     _ body: (SandboxHarness) async throws -> Void
 ) async throws {
-    let harness = try await SandboxHarness.start(quotas: quotas, objectsPerGroupTask: objectsPerGroupTask)
+    let harness = try await SandboxHarness.start(
+        quotas: quotas, objectsPerGroupTask: objectsPerGroupTask, maximumConcurrentTasks: maximumConcurrentTasks)
     do {
         try await body(harness)
     } catch {

@@ -18,7 +18,8 @@ import Testing
             try sandbox.seed(.huaweiCloud, "cn-north-4", "dst", objects: 0)
             let client = sandbox.client
             let id = try #require(try await client.createTaskGroup(Self.prefixGroup()).groupId)
-            #expect(try await client.showTaskGroup(id: id).status == .executing)
+            // The background engine may already have split it.
+            #expect([.executing, .monitoring].contains(try await client.showTaskGroup(id: id).status))
             try await sandbox.run(0)
             let tasks = try await client.listAllTasks(groupId: id)
             #expect(tasks.count == 3)

@@ -157,7 +157,8 @@ public enum BandwidthFormat {
             let names = units.map(\.0)
             return .failure(InvalidLimit(
                 message: "unknown bandwidth unit `\(unit)` in `\(text)`",
-                hint: Suggestion.hint(for: unit, in: names) ?? "units: \(names.joined(separator: ", "))"))
+                hint: names.contains(unit + "/s") ? "did you mean `\(unit)/s`?"
+                    : Suggestion.hint(for: unit, in: names) ?? "units: \(names.joined(separator: ", "))"))
         }
         let bytes = (number * multiplier).rounded()
         guard bytes < 9e18 else {

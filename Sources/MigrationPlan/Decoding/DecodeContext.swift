@@ -18,6 +18,9 @@ final class DecodeContext {
     var variables: [String: String] = [:]
     /// Variables that exist but could not be resolved (already reported): uses stay quiet.
     var brokenVariables: Set<String> = []
+    /// Documents whose envelope was invalid but whose kind and name could be read: references
+    /// to them are not reported again as undeclared.
+    var brokenDocuments: Set<ResourceAddress> = []
     /// Set when the plan has no Stack: variables cannot be known, so their uses stay quiet.
     var variablesUnknown = false
     private var fileCache: [String: Result<String, InterpolationError>] = [:]

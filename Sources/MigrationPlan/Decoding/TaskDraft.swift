@@ -77,7 +77,7 @@ enum BandwidthDraft {
 }
 
 /// Windows as written in a schedule or inline, with their positions.
-struct InlineSchedule {
+struct InlineSchedule: Sendable {
     var definition: BandwidthScheduleDefinition
     var windowLocs: [Loc]
     var limitLocs: [Loc]

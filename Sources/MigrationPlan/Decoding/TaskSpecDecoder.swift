@@ -17,7 +17,9 @@ struct TaskSpecDecoder {
                 generatedBy: ResourceAddress?) -> TaskDraft {
         var d = TaskDraft(address: address, labels: labels, declLoc: declLoc, generatedBy: generatedBy)
         let kindName = address.kind.rawValue
-        guard let f = Fields(spec, path: "spec", owner: owner, allowed: SpecFields.task, ctx: ctx) else { return d }
+        // A generated task's fields were written under the task set's `spec.template`.
+        let path = generatedBy == nil ? "spec" : "spec.template"
+        guard let f = Fields(spec, path: path, owner: owner, allowed: SpecFields.task, ctx: ctx) else { return d }
         func note(_ key: String, _ loc: Loc?) { if let loc { d.locations[key] = loc } }
 
         let types = d.isGroup ? SpecFields.groupTypes : SpecFields.taskTypes
@@ -180,9 +182,11 @@ struct TaskSpecDecoder {
     // MARK: Description
 
     static let forbiddenDescriptionCharacters: Set<Character> = ["^", "<", ">", "&", "\"", "'", "(", ")"]
+    static let forbiddenBytes: [UInt8] = Array("^<>&\"'()".utf8)
 
     private func checkDescription(_ desc: Located<String>, address: ResourceAddress) {
-        if let bad = desc.value.first(where: { Self.forbiddenDescriptionCharacters.contains($0) }) {
+        if desc.value.utf8.contains(where: { Self.forbiddenBytes.contains($0) }),
+            let bad = desc.value.first(where: { Self.forbiddenDescriptionCharacters.contains($0) }) {
             ctx.error("`spec.description` contains `\(bad)`, which OMS refuses", at: desc.loc,
                       hint: "OMS descriptions may not contain any of ^<>&\"'()")
         }

@@ -63,7 +63,6 @@ public struct DesiredTask: DesiredOMSResource, Hashable {
     public var userDescription: String?
     public var marker: OwnershipMarker
     public var fingerprint: String { marker.fingerprint }
-    public var canonicalJSON: String
     public var secrets: ResolvedSecrets
     public var state: DesiredRunState
     public var onFailure: FailurePolicy
@@ -73,6 +72,15 @@ public struct DesiredTask: DesiredOMSResource, Hashable {
     public var bandwidth: BandwidthSource
     public var bandwidthPolicy: [BandwidthPolicy] { request.bandwidthPolicy ?? [] }
     public var priority: TaskPriority { request.taskPriority ?? .medium }
+
+    /// Sorted-keys JSON of the address, the secret-free body (the user's description, no
+    /// marker; the evaluation day's rules) and the management fields. Computed on demand.
+    public var canonicalJSON: String {
+        var r = request
+        r.description = userDescription
+        return Fingerprint.canonical(address: address, body: .task(r), state: state, onFailure: onFailure, dependsOn: dependsOn,
+                                     replaceOnChange: replaceOnChange, adoptID: adoptID, bandwidth: bandwidth)
+    }
     public var sourceCredentials: String?
     public var destinationCredentials: String
     public var generatedBy: ResourceAddress?
@@ -118,7 +126,6 @@ public struct DesiredTaskGroup: DesiredOMSResource, Hashable {
     public var userDescription: String?
     public var marker: OwnershipMarker
     public var fingerprint: String { marker.fingerprint }
-    public var canonicalJSON: String
     public var secrets: ResolvedSecrets
     public var state: DesiredRunState
     public var onFailure: FailurePolicy
@@ -127,6 +134,14 @@ public struct DesiredTaskGroup: DesiredOMSResource, Hashable {
     public var adoptID: String?
     public var bandwidth: BandwidthSource
     public var bandwidthPolicy: [BandwidthPolicy] { request.bandwidthPolicy ?? [] }
+
+    /// As for tasks: the canonical form, computed on demand.
+    public var canonicalJSON: String {
+        var r = request
+        r.description = userDescription
+        return Fingerprint.canonical(address: address, body: .group(r), state: state, onFailure: onFailure, dependsOn: dependsOn,
+                                     replaceOnChange: replaceOnChange, adoptID: adoptID, bandwidth: bandwidth)
+    }
     public var sourceCredentials: String?
     public var destinationCredentials: String
     public var generatedBy: ResourceAddress? { nil }

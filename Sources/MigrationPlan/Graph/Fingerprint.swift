@@ -12,62 +12,58 @@ import OMSModels
 /// replaceOnChange, adopt, labels) are not part of the OMS object and are left out too. So
 /// the fingerprint changes exactly when a field changes that OMS cannot update in place.
 enum Fingerprint {
-    static func encoder() -> JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
+    static func hex8(_ text: String) -> String {
+        let digest = SHA256.hash(data: Data(text.utf8))
+        let hex = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        for b in digest.prefix(4) { out += [hex[Int(b >> 4)], hex[Int(b & 15)]] }
+        return String(decoding: out, as: UTF8.self)
     }
 
-    static func hex8(_ data: Data) -> String {
-        let digest = SHA256.hash(data: data)
-        return digest.prefix(4).map { String(format: "%02x", $0) }.joined()
+    static func json(_ value: CanonicalJSON.Value) -> String {
+        var w = CanonicalJSON()
+        w.write(value)
+        return w.text
     }
 
-    static func task(_ request: CreateTaskReq, userDescription: String?, encoder: JSONEncoder) -> String {
+    /// Identity of a task: see the type's comment for what is left out.
+    static func task(_ request: CreateTaskReq, userDescription: String?) -> String {
         var r = request
         r.description = userDescription
         r.bandwidthPolicy = nil
         r.taskPriority = nil
-        return hex8((try? encoder.encode(r)) ?? Data())
+        return hex8(json(.task(r)))
     }
 
-    static func group(_ request: CreateTaskGroupReq, userDescription: String?, encoder: JSONEncoder) -> String {
+    static func group(_ request: CreateTaskGroupReq, userDescription: String?) -> String {
         var r = request
         r.description = userDescription
         r.bandwidthPolicy = nil
-        return hex8((try? encoder.encode(r)) ?? Data())
+        return hex8(json(.group(r)))
     }
 
-    /// The canonical form of a resource: sorted-keys JSON of its secret-free body (user
-    /// description, evaluation-day bandwidth rules) and the management fields.
-    static func canonical<Body: Encodable>(
-        address: ResourceAddress, body: Body, userDescription: String?, state: DesiredRunState,
-        onFailure: FailurePolicy, dependsOn: [ResourceAddress], replaceOnChange: Bool, adoptID: String?,
-        bandwidth: BandwidthSource, encoder: JSONEncoder
+    /// The canonical form of a resource: sorted-keys JSON of its address, its secret-free
+    /// body (user description, evaluation-day bandwidth rules) and its management fields.
+    static func canonical(
+        address: ResourceAddress, body: CanonicalJSON.Value, state: DesiredRunState, onFailure: FailurePolicy,
+        dependsOn: [ResourceAddress], replaceOnChange: Bool, adoptID: String?, bandwidth: BandwidthSource
     ) -> String {
         let bw: String? = switch bandwidth {
         case .none: nil
         case .inline: "inline"
         case .schedule(let n): "BandwidthSchedule/\(n)"
         }
-        let value = CanonicalForm(address: address, request: body, management: CanonicalManagement(
-            state: state, onFailure: onFailure, dependsOn: dependsOn, replaceOnChange: replaceOnChange,
-            adoptId: adoptID, bandwidth: bw))
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return json(.object([
+            ("address", .string(address.description)),
+            ("request", body),
+            ("management", .object([
+                ("state", .string(state.rawValue)),
+                ("onFailure", .object([("action", .string(onFailure.action.rawValue)), ("maxAttempts", .int(Int64(onFailure.maxAttempts)))])),
+                ("dependsOn", .array(dependsOn.map { .string($0.description) })),
+                ("replaceOnChange", .bool(replaceOnChange)),
+                ("adoptId", .str(adoptID)),
+                ("bandwidth", .str(bw)),
+            ])),
+        ]))
     }
-}
-
-private struct CanonicalManagement: Encodable {
-    var state: DesiredRunState
-    var onFailure: FailurePolicy
-    var dependsOn: [ResourceAddress]
-    var replaceOnChange: Bool
-    var adoptId: String?
-    var bandwidth: String?
-}
-
-private struct CanonicalForm<B: Encodable>: Encodable {
-    var address: ResourceAddress
-    var request: B
-    var management: CanonicalManagement
 }

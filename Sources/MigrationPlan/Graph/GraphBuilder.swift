@@ -2,7 +2,7 @@ import Foundation
 import OMSModels
 
 /// A schedule after compiling: today's rules, or nil when it has problems (reported).
-struct CompiledSchedule {
+struct CompiledSchedule: Sendable {
     var schedule: InlineSchedule
     var policy: [BandwidthPolicy]?
 }
@@ -14,13 +14,15 @@ struct GraphBuilder {
     let stack: StackInfo
     let credentials: [String: CredentialsInfo]
     let schedules: [String: CompiledSchedule]
+    /// Credentials and schedules that are declared but invalid (already reported).
+    let broken: Set<ResourceAddress>
     let taskSets: [ResourceAddress: [ResourceAddress]]
     let known: Set<ResourceAddress>
     let date: Date
-    private let encoder = Fingerprint.encoder()
 
     init(ctx: DecodeContext, stack: StackInfo, credentials: [String: CredentialsInfo], schedules: [String: CompiledSchedule],
-         taskSets: [ResourceAddress: [ResourceAddress]], known: Set<ResourceAddress>, date: Date) {
+         broken: Set<ResourceAddress>, taskSets: [ResourceAddress: [ResourceAddress]], known: Set<ResourceAddress>, date: Date) {
+        self.broken = broken
         self.ctx = ctx
         self.stack = stack
         self.credentials = credentials
@@ -63,6 +65,7 @@ struct GraphBuilder {
                 continue
             }
             let targets = a.kind == .migrationTaskSet ? taskSets[a] : (known.contains(a) ? [a] : nil)
+            if targets == nil, broken.contains(a) { continue }
             guard let targets else {
                 let candidates = (known.map(\.description) + taskSets.keys.map(\.description)).sorted()
                 ctx.error("`dependsOn` names `\(a)`, which is not declared", at: dep.loc,
@@ -77,6 +80,7 @@ struct GraphBuilder {
     private func lookupCredentials(_ ref: Located<String>?, role: String) -> CredentialsInfo? {
         guard let ref else { return nil }
         guard let c = credentials[ref.value] else {
+            if broken.contains(ResourceAddress(.credentials, ref.value)) { return nil }
             ctx.error("\(role) credentials `\(ref.value)` are not declared", at: ref.loc,
                       hint: Suggestion.hint(for: ref.value, in: credentials.keys.sorted()) ?? "declare a Credentials resource named `\(ref.value)`")
             return nil
@@ -89,6 +93,7 @@ struct GraphBuilder {
         case .none: return ([], .none)
         case .schedule(let name):
             guard let s = schedules[name.value] else {
+                if broken.contains(ResourceAddress(.bandwidthSchedule, name.value)) { return nil }
                 ctx.error("bandwidth schedule `\(name.value)` is not declared", at: name.loc,
                           hint: Suggestion.hint(for: name.value, in: schedules.keys.sorted()) ?? "declare a BandwidthSchedule named `\(name.value)`")
                 return nil
@@ -157,14 +162,11 @@ struct GraphBuilder {
                 dstStoragePolicy: StoragePolicy(rawValue: o.dstStoragePolicy ?? StoragePolicy.standard.rawValue),
                 consistencyCheck: ConsistencyCheck(rawValue: o.consistencyCheck ?? ConsistencyCheck.sizeLastModified.rawValue),
                 enableRequesterPays: o.enableRequesterPays ?? false)
-            let fp = Fingerprint.group(r, userDescription: user, encoder: encoder)
+            let fp = Fingerprint.group(r, userDescription: user)
             let marker = OwnershipMarker(stack: stack.name, address: d.address, fingerprint: fp)
-            let canonical = Fingerprint.canonical(address: d.address, body: r, userDescription: user, state: state,
-                                                  onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
-                                                  adoptID: d.adoptID?.value, bandwidth: bwSource, encoder: encoder)
             r.description = marker.description(userDescription: user)
             return .taskGroup(DesiredTaskGroup(
-                address: d.address, labels: d.labels, request: r, userDescription: user, marker: marker, canonicalJSON: canonical,
+                address: d.address, labels: d.labels, request: r, userDescription: user, marker: marker,
                 secrets: secrets, state: state, onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
                 adoptID: d.adoptID?.value, bandwidth: bwSource, sourceCredentials: d.source.credentials?.value,
                 destinationCredentials: dstRef, declaredAt: declared, fieldLocations: locations))
@@ -183,14 +185,11 @@ struct GraphBuilder {
             consistencyCheck: ConsistencyCheck(rawValue: o.consistencyCheck ?? ConsistencyCheck.sizeLastModified.rawValue),
             enableRequesterPays: o.enableRequesterPays ?? false,
             taskPriority: TaskPriority(rawValue: o.priority ?? TaskPriority.medium.rawValue))
-        let fp = Fingerprint.task(r, userDescription: user, encoder: encoder)
+        let fp = Fingerprint.task(r, userDescription: user)
         let marker = OwnershipMarker(stack: stack.name, address: d.address, fingerprint: fp)
-        let canonical = Fingerprint.canonical(address: d.address, body: r, userDescription: user, state: state,
-                                              onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
-                                              adoptID: d.adoptID?.value, bandwidth: bwSource, encoder: encoder)
         r.description = marker.description(userDescription: user)
         return .task(DesiredTask(
-            address: d.address, labels: d.labels, request: r, userDescription: user, marker: marker, canonicalJSON: canonical,
+            address: d.address, labels: d.labels, request: r, userDescription: user, marker: marker,
             secrets: secrets, state: state, onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
             adoptID: d.adoptID?.value, bandwidth: bwSource, sourceCredentials: urlList ? nil : d.source.credentials?.value,
             destinationCredentials: dstRef, generatedBy: d.generatedBy, declaredAt: declared, fieldLocations: locations))

@@ -40,6 +40,7 @@ enum Envelope {
             }
         }
         guard let meta = f.mapping("metadata", allowed: metadataFields, required: true) else { return nil }
+        let quiet = Fields(meta.node, path: "metadata", allowed: metadataFields.union(meta.keys), ctx: ctx)
         var name: Located<String>?
         if let n = meta.string("name", required: true, interpolate: false) {
             if ResourceName.isValid(n.value) { name = n } else {
@@ -51,7 +52,10 @@ enum Envelope {
         _ = stringMap(meta, "annotations", ctx: ctx, checkLabels: false)
         let spec = f.value("spec")
         if spec == nil { f.missing("spec") }
-        guard ok, let kind, let name, let labels else { return nil }
+        guard ok, let kind, let name, let labels else {
+            if let kind, let n = quiet?.value("name")?.stringValue { ctx.brokenDocuments.insert(ResourceAddress(kind, n)) }
+            return nil
+        }
         return RawDocument(address: ResourceAddress(kind, name.value), nameLoc: name.loc, docLoc: doc.loc, labels: labels,
                            spec: spec, specOwner: f.keyLoc("spec") ?? doc.loc)
     }

@@ -62,45 +62,14 @@ struct FileDiscovery {
     }
 }
 
-/// Reads and parses files on a few threads with large stacks: parsing is most of the time
-/// of a big plan, and libyaml/Yams recurse once per nesting level.
+/// Parses files on a few threads with large stacks: parsing is most of the time of a big
+/// plan, and libyaml/Yams recurse once per nesting level.
 enum ParallelParser {
-    final class Slots: @unchecked Sendable {
-        private let lock = NSLock()
-        private var next = 0
-        var results: [ParsedFile]
-        init(count: Int) { results = Array(repeating: ParsedFile(), count: count) }
-        func take(below count: Int) -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard next < count else { return nil }
-            next += 1
-            return next - 1
-        }
-        func store(_ r: ParsedFile, at i: Int) {
-            lock.lock()
-            results[i] = r
-            lock.unlock()
-        }
-    }
-
     static func parse(_ texts: [(file: Int32, text: String?)]) -> [ParsedFile] {
-        let slots = Slots(count: texts.count)
-        let workers = max(1, min(texts.count, ProcessInfo.processInfo.activeProcessorCount, 4))
-        let done = DispatchSemaphore(value: 0)
-        for _ in 0..<workers {
-            let thread = Thread {
-                while let i = slots.take(below: texts.count) {
-                    guard let text = texts[i].text else { continue }
-                    slots.store(YAMLReader(file: texts[i].file).parse(text), at: i)
-                }
-                done.signal()
-            }
-            thread.stackSize = 64 << 20
-            thread.start()
+        Parallel.map(texts.count) { i in
+            guard let text = texts[i].text else { return ParsedFile() }
+            return YAMLReader(file: texts[i].file).parse(text)
         }
-        for _ in 0..<workers { done.wait() }
-        return slots.results
     }
 }
 

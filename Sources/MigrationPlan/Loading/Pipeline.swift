@@ -48,15 +48,20 @@ struct Pipeline {
 
         var credentials: [String: CredentialsInfo] = [:]
         var schedules: [String: CompiledSchedule] = [:]
+        // Declared but invalid (already reported): references to them stay quiet.
+        var broken = Set<ResourceAddress>()
         var declared: [RawDocument] = []
         var sets: [RawDocument] = []
         for d in unique {
             switch d.address.kind {
             case .stack: break
             case .credentials:
-                if let c = decoders.credentials(d) { credentials[d.address.name] = c }
+                if let c = decoders.credentials(d) { credentials[d.address.name] = c } else { broken.insert(d.address) }
             case .bandwidthSchedule:
-                guard let spec = d.spec, let s = ScheduleDecoder(ctx: ctx).decodeSchedule(spec, owner: d.specOwner) else { continue }
+                guard let spec = d.spec, let s = ScheduleDecoder(ctx: ctx).decodeSchedule(spec, owner: d.specOwner) else {
+                    broken.insert(d.address)
+                    continue
+                }
                 let policy = GraphBuilder.compile(s, zone: stack.serviceTimezone, date: date, ctx: ctx)
                 schedules[d.address.name] = CompiledSchedule(schedule: s, policy: policy)
             case .migrationTask, .migrationTaskGroup: declared.append(d)
@@ -86,43 +91,32 @@ struct Pipeline {
             taskSets[set.address] = generated
         }
 
-        // Defaults, then decoding.
-        let taskDecoder = TaskSpecDecoder(ctx: ctx, stack: StackContext(name: stack.name, region: haveStack ? stack.region : "",
-                                                                        serviceTimezone: stack.serviceTimezone))
-        var drafts: [TaskDraft] = []
-        drafts.reserveCapacity(sources.count)
-        for s in sources {
-            let isGroup = s.address.kind == .migrationTaskGroup
-            let spec = stack.defaults.map { Expansion.merge(defaults: $0, under: s.spec, isGroup: isGroup) } ?? s.spec
-            drafts.append(taskDecoder.decode(spec, owner: s.specOwner, address: s.address, labels: s.labels, declLoc: s.declLoc,
-                                             generatedBy: s.generatedBy))
-        }
-
-        // References, the graph, cycles.
-        let known = Set(drafts.map(\.address))
-        let builder = GraphBuilder(ctx: ctx, stack: stack, credentials: credentials, schedules: schedules, taskSets: taskSets,
-                                   known: known, date: date)
+        // Defaults, decoding, references and request bodies: independent per task, so done
+        // on several threads, each with its own diagnostics.
+        let known = Set(sources.map(\.address))
+        let inputs = TaskPhase.Inputs(
+            files: files, environment: options.environment, secretsRequired: options.secretsRequired,
+            variables: ctx.variables, brokenVariables: ctx.brokenVariables, variablesUnknown: ctx.variablesUnknown,
+            stack: stack, haveStack: haveStack, credentials: credentials, schedules: schedules,
+            broken: broken.union(ctx.brokenDocuments),
+            taskSets: taskSets, known: known, date: date)
+        let chunk = max(32, sources.count / (Parallel.workerCount * 4) + 1)
+        let ranges = stride(from: 0, to: sources.count, by: chunk).map { $0..<min($0 + chunk, sources.count) }
+        let allSources = sources
+        let outputs = Parallel.map(ranges.count) { i in TaskPhase.run(allSources[ranges[i]], inputs) }
         var resources: [ResourceAddress: DesiredResource] = [:]
         var deps: [ResourceAddress: [ResourceAddress]] = [:]
         var depLocs: [ResourceAddress: [ResourceAddress: Loc]] = [:]
         var edges: [DependencyEdge] = []
-        var cache: [BandwidthScheduleDefinition: [BandwidthPolicy]?] = [:]
-        for d in drafts {
-            let resolved = builder.dependencies(d)
-            deps[d.address] = resolved.map(\.0)
-            for (a, l) in resolved where depLocs[d.address]?[a] == nil { depLocs[d.address, default: [:]][a] = l }
-            if let r = builder.build(d, dependsOn: resolved.map(\.0), cache: &cache) { resources[d.address] = r }
-            edges += resolved.map { DependencyEdge(from: d.address, to: $0.0, kind: .dependsOn) }
-            if let c = d.source.credentials, d.type?.value != "url_list" {
-                edges.append(DependencyEdge(from: d.address, to: ResourceAddress(.credentials, c.value), kind: .sourceCredentials))
+        resources.reserveCapacity(sources.count + credentials.count + schedules.count)
+        for output in outputs {
+            for d in output.diagnostics { ctx.sink.add(d) }
+            for t in output.tasks {
+                deps[t.address] = t.dependsOn.map(\.0)
+                for (a, l) in t.dependsOn where depLocs[t.address]?[a] == nil { depLocs[t.address, default: [:]][a] = l }
+                if let r = t.resource { resources[t.address] = r }
+                edges += t.edges
             }
-            if let c = d.destination.credentials {
-                edges.append(DependencyEdge(from: d.address, to: ResourceAddress(.credentials, c.value), kind: .destinationCredentials))
-            }
-            if case .schedule(let s) = d.bandwidth {
-                edges.append(DependencyEdge(from: d.address, to: ResourceAddress(.bandwidthSchedule, s.value), kind: .bandwidthSchedule))
-            }
-            if let g = d.generatedBy { edges.append(DependencyEdge(from: d.address, to: g, kind: .generatedBy)) }
         }
         let (order, cycles) = Topology.sort(nodes: Array(known), deps: deps)
         for cycle in cycles {
@@ -152,5 +146,74 @@ struct Pipeline {
             serviceTimezone: stack.serviceTimezone.name, evaluationDate: date, evaluationDay: dayText,
             evaluationWeekday: Weekday(calendarWeekday: day.weekday ?? 1), declaredAt: files.location(stackDoc.nameLoc))
         return DesiredState(stack: settings, resources: resources, order: order, edges: edges.sorted(), taskSets: taskSets)
+    }
+}
+
+/// The per-task stage, run on worker threads over slices of the tasks.
+enum TaskPhase {
+    struct Inputs: Sendable {
+        var files: FileTable
+        var environment: PlanEnvironment
+        var secretsRequired: Bool
+        var variables: [String: String]
+        var brokenVariables: Set<String>
+        var variablesUnknown: Bool
+        var stack: StackInfo
+        var haveStack: Bool
+        var credentials: [String: CredentialsInfo]
+        var schedules: [String: CompiledSchedule]
+        var broken: Set<ResourceAddress>
+        var taskSets: [ResourceAddress: [ResourceAddress]]
+        var known: Set<ResourceAddress>
+        var date: Date
+    }
+
+    struct TaskOutcome: Sendable {
+        var address: ResourceAddress
+        var dependsOn: [(ResourceAddress, Loc)]
+        var resource: DesiredResource?
+        var edges: [DependencyEdge]
+    }
+
+    struct Output: Sendable {
+        var tasks: [TaskOutcome]
+        var diagnostics: [Diagnostic]
+    }
+
+    static func run(_ sources: ArraySlice<TaskSource>, _ inputs: Inputs) -> Output {
+        let sink = DiagnosticSink(files: inputs.files)
+        let ctx = DecodeContext(sink: sink, environment: inputs.environment, secretsRequired: inputs.secretsRequired)
+        ctx.variables = inputs.variables
+        ctx.brokenVariables = inputs.brokenVariables
+        ctx.variablesUnknown = inputs.variablesUnknown
+        let stack = inputs.stack
+        let decoder = TaskSpecDecoder(ctx: ctx, stack: StackContext(name: stack.name, region: inputs.haveStack ? stack.region : "",
+                                                                    serviceTimezone: stack.serviceTimezone))
+        let builder = GraphBuilder(ctx: ctx, stack: stack, credentials: inputs.credentials, schedules: inputs.schedules,
+                                   broken: inputs.broken, taskSets: inputs.taskSets, known: inputs.known, date: inputs.date)
+        var cache: [BandwidthScheduleDefinition: [BandwidthPolicy]?] = [:]
+        var out: [TaskOutcome] = []
+        out.reserveCapacity(sources.count)
+        for s in sources {
+            let isGroup = s.address.kind == .migrationTaskGroup
+            let spec = stack.defaults.map { Expansion.merge(defaults: $0, under: s.spec, isGroup: isGroup) } ?? s.spec
+            let d = decoder.decode(spec, owner: s.specOwner, address: s.address, labels: s.labels, declLoc: s.declLoc,
+                                   generatedBy: s.generatedBy)
+            let resolved = builder.dependencies(d)
+            var edges = resolved.map { DependencyEdge(from: d.address, to: $0.0, kind: .dependsOn) }
+            if let c = d.source.credentials, d.type?.value != "url_list" {
+                edges.append(DependencyEdge(from: d.address, to: ResourceAddress(.credentials, c.value), kind: .sourceCredentials))
+            }
+            if let c = d.destination.credentials {
+                edges.append(DependencyEdge(from: d.address, to: ResourceAddress(.credentials, c.value), kind: .destinationCredentials))
+            }
+            if case .schedule(let name) = d.bandwidth {
+                edges.append(DependencyEdge(from: d.address, to: ResourceAddress(.bandwidthSchedule, name.value), kind: .bandwidthSchedule))
+            }
+            if let g = d.generatedBy { edges.append(DependencyEdge(from: d.address, to: g, kind: .generatedBy)) }
+            out.append(TaskOutcome(address: d.address, dependsOn: resolved,
+                                   resource: builder.build(d, dependsOn: resolved.map(\.0), cache: &cache), edges: edges))
+        }
+        return Output(tasks: out, diagnostics: sink.diagnostics)
     }
 }

@@ -1,5 +1,5 @@
 /// The decoded Stack document.
-struct StackInfo {
+struct StackInfo: Sendable {
     var name: String
     var region: String
     var projectId: String?
@@ -9,7 +9,7 @@ struct StackInfo {
     var declLoc: Loc
 }
 
-struct CredentialsInfo {
+struct CredentialsInfo: Sendable {
     var secrets: CredentialSecrets
     var declLoc: Loc
     var hasAccessKey: Bool

@@ -101,7 +101,7 @@ struct YAMLReader {
                 if budget <= 0 { break }
                 // `<<: *base` merge keys, as Kubernetes manifests use them: merged pairs come first
                 // and explicit keys of this mapping win.
-                if keyScalar.style == .plain, keyScalar.string == "<<", keyScalar.tag.rawValue.isEmpty {
+                if keyScalar.style == .plain, keyScalar.string == "<<" {
                     merged += mergePairs(value, at: keyLoc, problems: &problems)
                     continue
                 }

@@ -4,3 +4,7 @@ import OMSClient
 enum RequestSignerBridge {
     static func parseQuery(_ raw: String) -> [(String, String)] { RequestSigner.parseQuery(raw) }
 }
+
+extension RequestSignerBridge {
+    static func percentDecode(_ text: String) -> String { RequestSigner.percentDecode(text) }
+}

@@ -16,7 +16,7 @@ struct SandboxMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         let method = request.method.rawValue
-        if path.hasPrefix("/control/") { return try await next(request, context) }
+        if path.hasPrefix("/control/") || path.hasPrefix("/public/") { return try await next(request, context) }
         stats.record(SandboxStats.routeName(method: method, path: path))
         let requestId = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let hits = faults.faults(forPath: path)

@@ -12,6 +12,8 @@ struct LocalBuckets: Sendable {
         var modified: Date
     }
 
+    static let placeholder = ".keep"
+
     enum Failure: Error, Equatable {
         case noSuchBucket
         case accessDenied
@@ -62,7 +64,8 @@ struct LocalBuckets: Sendable {
             let path = url.standardizedFileURL.path
             guard path.hasPrefix(basePath + "/") else { continue }
             let key = String(path.dropFirst(basePath.count + 1))
-            guard key.hasPrefix(prefix) else { continue }
+            // `.keep` marks an empty bucket in Git; it is not an object.
+            guard key.hasPrefix(prefix), key != Self.placeholder, !key.hasSuffix("/" + Self.placeholder) else { continue }
             objects.append(Object(key: key, size: Int64(values.fileSize ?? 0), modified: values.contentModificationDate ?? .distantPast))
         }
         return objects.sorted { $0.key < $1.key }

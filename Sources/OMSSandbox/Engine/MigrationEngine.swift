@@ -16,12 +16,15 @@ actor MigrationEngine {
     /// Longest stretch of sandbox time one step covers, so windows and transitions are seen.
     static let maximumStep: TimeInterval = 60
 
-    init(store: SandboxStore, clock: SandboxClock, configuration: SandboxConfiguration) {
+    init(
+        store: SandboxStore, clock: SandboxClock, configuration: SandboxConfiguration,
+        selfBaseURL: @escaping @Sendable () -> String? = { nil }
+    ) {
         self.store = store
         self.clock = clock
         self.configuration = configuration
         let buckets = LocalBuckets(root: configuration.bucketsDirectory)
-        self.executor = TaskExecutor(buckets: buckets, timeZone: configuration.serviceTimeZone)
+        self.executor = TaskExecutor(buckets: buckets, timeZone: configuration.serviceTimeZone, selfBaseURL: selfBaseURL)
         self.groups = GroupSplitter(buckets: buckets, objectsPerTask: configuration.objectsPerGroupTask)
     }
 
@@ -74,8 +77,14 @@ actor MigrationEngine {
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     private func stepTasks(now: Date) async throws {
+        // Running tasks, plus only as many waiting ones as there are free slots: a backlog of
+        // thousands of waiting tasks must not be decoded on every pass.
+        let limit = configuration.maximumConcurrentTasks
         let active = try await store.pool.read { db in
-            try SandboxStore.tasks(where: "status IN (1, 2, 7)", db: db)
+            let running = try SandboxStore.tasks(where: "status IN (2, 7)", db: db)
+            let free = max(0, limit - running.count { $0.status == .migrating })
+            let waiting = try SandboxStore.tasks(where: "status = 1", limit: free, db: db)
+            return running + waiting
         }
         var migrating = active.count { $0.status == .migrating }
         for var task in active {

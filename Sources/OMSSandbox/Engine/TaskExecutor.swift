@@ -8,13 +8,18 @@ import OMSModels
 struct TaskExecutor: Sendable {
     let buckets: LocalBuckets
     let timeZone: TimeZone
+    /// This sandbox's own base URL: URL lists may name the host `oms-sandbox` to mean it.
+    var selfBaseURL: @Sendable () -> String? = { nil }
+    static let selfHost = "oms-sandbox"
 
     /// Advances `task` (status Migrating) to `now`.
     func advance(_ task: inout TaskRecord, to now: Date) async {
         let from = task.lastStepAt ?? now
         // A pass that waited behind another may carry an older instant: time never runs back.
-        guard now >= from else { return }
-        task.lastStepAt = now
+        // Stored instants round-trip through floating milliseconds, so anything under a
+        // millisecond is no time at all (it would otherwise record a speed of zero).
+        guard now.timeIntervalSince(from) >= 0.001 || task.objects == nil else { return }
+        task.lastStepAt = max(now, from)
         if task.objects == nil {
             do {
                 task.objects = try SourcePlanner(buckets: buckets).plan(task.request)
@@ -43,11 +48,20 @@ struct TaskExecutor: Sendable {
             credit -= needed
             moved += Int64(needed)
             objects[index].copied = objects[index].size
-            objects[index].state = await copy(objects[index], task.request) ? .succeeded : .failed
+            if let bytes = await copy(objects[index], task.request) {
+                objects[index].state = .succeeded
+                // URL-list sizes are known only once fetched.
+                if objects[index].size == 0 {
+                    objects[index].size = bytes
+                    objects[index].copied = bytes
+                }
+            } else {
+                objects[index].state = .failed
+            }
         }
         task.objects = objects
         let elapsed = now.timeIntervalSince(from)
-        if elapsed > 0 { task.speed = Int64(Double(moved) / elapsed) }
+        if elapsed >= 0.001 { task.speed = Int64(Double(moved) / elapsed) }
         // Unused allowance is not banked beyond one second's worth: an idle limit must not
         // turn into a burst later.
         task.byteCredit = min(credit, schedule.limit(at: now))
@@ -118,28 +132,35 @@ struct TaskExecutor: Sendable {
         }
     }
 
-    /// Copies one object; false when the source cannot be read (it then counts as failed).
-    private func copy(_ object: PlannedObject, _ request: CreateTaskReq) async -> Bool {
+    /// Copies one object and returns its size; nil when the source cannot be read (it then
+    /// counts as failed).
+    private func copy(_ object: PlannedObject, _ request: CreateTaskReq) async -> Int64? {
         let destination = (CloudType.huaweiCloud, request.dstNode.region ?? "", request.dstNode.bucket ?? "", object.destination)
         if (request.taskType ?? .object) == .urlList {
-            guard let data = await fetch(object.source) else { return false }
-            return (try? buckets.write(cloud: destination.0, region: destination.1, bucket: destination.2, key: destination.3, data: data, modified: nil)) != nil
+            guard let data = await fetch(object.source),
+                (try? buckets.write(cloud: destination.0, region: destination.1, bucket: destination.2, key: destination.3, data: data, modified: nil)) != nil
+            else { return nil }
+            return Int64(data.count)
         }
         let source = request.srcNode
         let cloud = source.cloudType ?? .aliyun
         guard let original = buckets.object(cloud: cloud, region: source.region ?? "", bucket: source.bucket ?? "", key: object.source) else {
-            return false
+            return nil
         }
         do {
             try buckets.copy(from: (cloud, source.region ?? "", source.bucket ?? "", object.source), to: destination, modified: original.modified)
-            return true
+            return original.size
         } catch {
-            return false
+            return nil
         }
     }
 
     /// Fetches a URL-list entry; only loopback hosts, so the sandbox never reaches the network.
     private func fetch(_ url: String) async -> Data? {
+        var url = url
+        if let parsed = URL(string: url), parsed.host == Self.selfHost, let base = selfBaseURL() {
+            url = base + parsed.path
+        }
         guard let parsed = URL(string: url), let host = parsed.host, ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) else {
             return nil
         }

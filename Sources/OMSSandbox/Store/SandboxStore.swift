@@ -111,8 +111,9 @@ final class SandboxStore: Sendable {
         }
     }
 
-    static func tasks(where sql: String, arguments: StatementArguments = [], db: Database) throws -> [TaskRecord] {
-        try Data.fetchAll(db, sql: "SELECT record FROM tasks WHERE \(sql) ORDER BY id", arguments: arguments)
+    static func tasks(where sql: String, arguments: StatementArguments = [], limit: Int? = nil, db: Database) throws -> [TaskRecord] {
+        let limitClause = limit.map { " LIMIT \($0)" } ?? ""
+        return try Data.fetchAll(db, sql: "SELECT record FROM tasks WHERE \(sql) ORDER BY id\(limitClause)", arguments: arguments)
             .map { try decode(TaskRecord.self, $0) }
     }
 

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Runs independent pieces of work on a few threads (the machine's cores, at most 4).
+/// Used for parsing files and for decoding tasks, which are independent of each other.
+enum Parallel {
+    final class Results<T: Sendable>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = 0
+        private var slots: [T?]
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func take() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard next < slots.count else { return nil }
+            next += 1
+            return next - 1
+        }
+        func store(_ value: T, at i: Int) {
+            lock.lock()
+            slots[i] = value
+            lock.unlock()
+        }
+        var values: [T?] {
+            lock.lock()
+            defer { lock.unlock() }
+            return slots
+        }
+    }
+
+    static var workerCount: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) }
+
+    /// `body(i)` for every i in 0..<count, in any order and on several threads; the results
+    /// in index order. Threads get large stacks because YAML parsing recurses per level.
+    static func map<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        guard count > 0 else { return [] }
+        let results = Results<T>(count: count)
+        let workers = min(count, workerCount)
+        let done = DispatchSemaphore(value: 0)
+        for _ in 0..<workers {
+            let thread = Thread {
+                while let i = results.take() { results.store(body(i), at: i) }
+                done.signal()
+            }
+            thread.stackSize = 64 << 20
+            thread.start()
+        }
+        for _ in 0..<workers { done.wait() }
+        return results.values.map { $0! }
+    }
+}

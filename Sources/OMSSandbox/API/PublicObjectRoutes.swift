@@ -1,0 +1,25 @@
+import Foundation
+import Hummingbird
+import OMSModels
+
+/// `GET /public/<cloud>/<region>/<bucket>/<key>`: bucket objects as public-read HTTP, the
+/// way a CDN or a public bucket serves them, so URL-list tasks have something to fetch.
+/// Reads only; buckets with a `.keys` sidecar are private and not served.
+struct PublicObjectRoutes {
+    let buckets: LocalBuckets
+
+    func register(on router: Router<BasicRequestContext>) {
+        let buckets = self.buckets
+        router.get("public/**") { request, _ in
+            let parts = request.uri.path.split(separator: "/", maxSplits: 4).map { String($0) }
+            guard parts.count == 5 else { return Response(status: .notFound) }
+            let (cloud, region, bucket) = (CloudType(rawValue: parts[1]), parts[2], parts[3])
+            let key = RequestSignerBridge.percentDecode(parts[4])
+            guard !key.split(separator: "/").contains(".."),
+                (try? buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: nil, sk: nil)) != nil,
+                let data = try? buckets.read(cloud: cloud, region: region, bucket: bucket, key: key)
+            else { return Response(status: .notFound) }
+            return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+}

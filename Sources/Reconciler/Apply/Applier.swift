@@ -1,0 +1,108 @@
+import Foundation
+import MigrationPlan
+import OMSClient
+import Synchronization
+
+/// Carries out an execution plan: steps in dependency order, at most `parallelism` requests
+/// in flight, a failed step's dependents skipped, every outcome recorded in the report.
+public struct Applier: Sendable {
+    let client: OMSClient
+    let desired: DesiredState
+    let ledger: any AttemptLedger
+    let options: ApplyOptions
+    let onEvent: @Sendable (ApplyEvent) -> Void
+
+    public init(
+        client: OMSClient, desired: DesiredState, ledger: any AttemptLedger, options: ApplyOptions = ApplyOptions(),
+        onEvent: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
+    ) {
+        self.client = client
+        self.desired = desired
+        self.ledger = ledger
+        self.options = options
+        self.onEvent = onEvent
+    }
+
+    enum StepResult: Sendable {
+        case succeeded(liveId: String?)
+        case failed(String)
+        case skipped(String)
+        var isSuccess: Bool { if case .succeeded = self { true } else { false } }
+    }
+
+    /// Runs every step and returns the report with each change's outcome.
+    public func apply(_ plan: ExecutionPlan) async -> ChangeReport {
+        let executor = StepExecutor(client: client, desired: desired, ledger: ledger, options: options)
+        var results: [Int: StepResult] = [:]
+        var pending = plan.steps
+        await withTaskGroup(of: (Int, StepResult).self) { group in
+            var running = 0
+            while !pending.isEmpty || running > 0 {
+                // Skip steps whose prerequisites failed; start those whose prerequisites succeeded.
+                var progressed = true
+                while progressed {
+                    progressed = false
+                    for step in pending {
+                        if let blocker = step.after.first(where: { results[$0].map { !$0.isSuccess } ?? false }) {
+                            let reason = "skipped: step \(blocker) (\(plan.steps[blocker - 1].operation.call)) did not succeed"
+                            results[step.id] = .skipped(reason)
+                            onEvent(.skipped(step, reason: reason))
+                            pending.removeAll { $0.id == step.id }
+                            progressed = true
+                        } else if step.after.allSatisfy({ results[$0]?.isSuccess ?? false }) {
+                            pending.removeAll { $0.id == step.id }
+                            running += 1
+                            onEvent(.started(step))
+                            group.addTask { (step.id, await executor.run(step)) }
+                            progressed = true
+                        }
+                    }
+                }
+                guard running > 0, let (id, result) = await group.next() else { break }
+                running -= 1
+                results[id] = result
+                let step = plan.steps[id - 1]
+                switch result {
+                case .succeeded(let liveId): onEvent(.succeeded(step, detail: liveId))
+                case .failed(let error): onEvent(.failed(step, error: error))
+                case .skipped(let reason): onEvent(.skipped(step, reason: reason))
+                }
+            }
+        }
+        return Self.report(plan, results)
+    }
+
+    /// Each change's outcome from its steps: failed if one failed, skipped if one was skipped.
+    static func report(_ plan: ExecutionPlan, _ results: [Int: StepResult]) -> ChangeReport {
+        var report = plan.report
+        for index in report.changes.indices {
+            let address = report.changes[index].address
+            let steps = plan.steps.filter { $0.addresses.contains(address) }
+            guard !steps.isEmpty else {
+                report.changes[index].outcome = ChangeOutcome(status: .unchanged, liveId: report.changes[index].liveId)
+                continue
+            }
+            var outcome = ChangeOutcome(status: .succeeded, liveId: report.changes[index].liveId)
+            for step in steps {
+                switch results[step.id] ?? .skipped("not run") {
+                case .succeeded(let liveId):
+                    if let liveId, case .createTask = step.operation { outcome.liveId = liveId }
+                    if let liveId, case .createTaskGroup = step.operation { outcome.liveId = liveId }
+                case .failed(let error):
+                    if outcome.status != .failed { outcome = ChangeOutcome(status: .failed, error: error, liveId: outcome.liveId) }
+                case .skipped(let reason):
+                    if outcome.status == .succeeded { outcome = ChangeOutcome(status: .skipped, error: reason, liveId: outcome.liveId) }
+                }
+            }
+            report.changes[index].outcome = outcome
+        }
+        return report
+    }
+}
+
+extension Applier {
+    /// The report of a plan with nothing to do: every change unchanged.
+    public static func unchanged(_ plan: ExecutionPlan) -> ChangeReport {
+        report(plan, [:])
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import MigrationPlan
+import OMSClient
+import Synchronization
+
+/// Runs one step against OMS. Creates are safe to repeat: a create whose answer was lost is
+/// looked for by its ownership marker before it is sent again.
+final class StepExecutor: Sendable {
+    let client: OMSClient
+    let desired: DesiredState
+    let ledger: any AttemptLedger
+    let options: ApplyOptions
+    let limiter: RequestLimiter
+    /// Set once OMS refuses a create for quota: later creates of that kind are not sent.
+    private let quotaRefusals = Mutex<[String: String]>([:])
+    /// Ids of what this run created, by address, for the steps that follow a create.
+    private let created = Mutex<[String: String]>([:])
+
+    init(client: OMSClient, desired: DesiredState, ledger: any AttemptLedger, options: ApplyOptions) {
+        self.client = client
+        self.desired = desired
+        self.ledger = ledger
+        self.options = options
+        self.limiter = RequestLimiter(limit: options.parallelism)
+    }
+
+    func run(_ step: PlanStep) async -> Applier.StepResult {
+        do {
+            return .succeeded(liveId: try await perform(step.operation))
+        } catch let error as OMSClientError {
+            return .failed(Self.describe(error))
+        } catch let error as ApplyError {
+            return .failed(error.description)
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    /// `OMS.0063: message`, the form of the CLI contract.
+    static func describe(_ error: OMSClientError) -> String {
+        if case .api(let api) = error, let code = api.errorCode {
+            return "\(code): \(api.errorMessage ?? "refused") (HTTP \(api.httpStatus)\(api.requestId.map { ", request id \($0)" } ?? ""))"
+        }
+        return error.description
+    }
+
+    private func call<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await limiter.run(body)
+    }
+
+    private func perform(_ operation: StepOperation) async throws -> String? {
+        switch operation {
+        case .createTask(let address):
+            let id = try await createTask(address)
+            created.withLock { $0[address] = id }
+            return id
+        case .createTaskGroup(let address):
+            let id = try await createTaskGroup(address)
+            created.withLock { $0[address] = id }
+            return id
+        case .stopCreatedTask(let address):
+            guard let id = created.withLock({ $0[address] }).flatMap({ Int64($0) }) else {
+                throw ApplyError(description: "\(address) was not created in this run")
+            }
+            try await tolerate(["OMS.0066"]) { try await self.call { try await self.client.stopTask(id: id) } }
+        case .stopCreatedTaskGroup(let address):
+            guard let id = created.withLock({ $0[address] }) else {
+                throw ApplyError(description: "\(address) was not created in this run")
+            }
+            try await tolerate(["OMS.1038"]) { try await self.call { try await self.client.stopTaskGroup(id: id) } }
+        case .stopTask(let id):
+            try await tolerate(["OMS.0066"]) { try await self.call { try await self.client.stopTask(id: id) } }
+        case .waitTaskSettled(let id):
+            try await waitTask(id)
+        case .deleteTask(let id):
+            try await tolerate(["OMS.1009"]) { try await self.call { try await self.client.deleteTask(id: id) } }
+        case .startTask(let id, let address):
+            let body = try task(address).startRequest(migrateFailedObjects: false)
+            try await tolerate(["OMS.0065"]) { try await self.call { try await self.client.startTask(id: id, body) } }
+        case .retryTask(let id, let address, let failedOnly):
+            let body = try task(address).startRequest(migrateFailedObjects: failedOnly)
+            try await call { try await self.client.startTask(id: id, body) }
+            ledger.record(address: address, liveId: String(id))
+        case .updateTaskBandwidth(let id, let rules):
+            try await call { try await self.client.updateBandwidthPolicy(taskId: id, rules) }
+        case .batchUpdateTasks(let ids, let rules, let priority):
+            try await call {
+                try await self.client.batchUpdateTasks(BatchUpdateTasksReq(ids: ids, bandwidthPolicy: rules, taskPriority: priority))
+            }
+        case .stopTaskGroup(let id):
+            try await tolerate(["OMS.1038"]) { try await self.call { try await self.client.stopTaskGroup(id: id) } }
+        case .waitTaskGroupSettled(let id):
+            try await waitGroup(id)
+        case .deleteTaskGroup(let id):
+            try await call { try await self.client.deleteTaskGroup(id: id) }
+        case .startTaskGroup(let id, let address):
+            let body = try group(address).startRequest()
+            try await call { try await self.client.startTaskGroup(id: id, body) }
+        case .retryTaskGroup(let id, let address, let failedOnly):
+            let body = try group(address).retryRequest(migrateFailedObjects: failedOnly)
+            try await call { try await self.client.retryTaskGroup(id: id, body) }
+            ledger.record(address: address, liveId: id)
+        case .updateTaskGroupBandwidth(let id, let rules):
+            try await call { try await self.client.updateTaskGroup(id: id, bandwidthPolicy: rules) }
+        }
+        return nil
+    }
+
+    // MARK: Creates
+
+    private func createTask(_ address: String) async throws -> String? {
+        let resource = try task(address)
+        try checkQuota("task")
+        let body = try resource.requestWithSecrets()
+        do {
+            let created = try await call { try await self.client.createTask(body) }
+            return created.id.map(String.init)
+        } catch let error as OMSClientError {
+            return try await recover(from: error, kind: "task", address: address) {
+                try await self.call { try await self.client.createTask(body) }.id.map(String.init)
+            }
+        }
+    }
+
+    private func createTaskGroup(_ address: String) async throws -> String? {
+        let resource = try group(address)
+        try checkQuota("group")
+        let body = try resource.requestWithSecrets()
+        do {
+            return try await call { try await self.client.createTaskGroup(body) }.groupId
+        } catch let error as OMSClientError {
+            return try await recover(from: error, kind: "group", address: address) {
+                try await self.call { try await self.client.createTaskGroup(body) }.groupId
+            }
+        }
+    }
+
+    /// A lost answer: look for the marker; only when OMS has no such resource, send again.
+    /// A quota refusal: remember it so the remaining creates wait for the next run.
+    private func recover(
+        from error: OMSClientError, kind: String, address: String, resend: @Sendable () async throws -> String?
+    ) async throws -> String? {
+        if error.isQuotaExceeded {
+            let message = "\(error.errorCode ?? "quota"): OMS quota reached; the remaining \(kind) creates are left for the next run"
+            quotaRefusals.withLock { $0[kind] = message }
+            throw ApplyError(description: message)
+        }
+        guard case .outcomeUnknown = error else { throw error }
+        if let found = try await findOwned(address: address, kind: kind) { return found }
+        return try await resend()
+    }
+
+    private func checkQuota(_ kind: String) throws {
+        if let message = quotaRefusals.withLock({ $0[kind] }) { throw ApplyError(description: message) }
+    }
+
+    /// The id of the live resource carrying this stack's marker for `address`, if any.
+    private func findOwned(address: String, kind: String) async throws -> String? {
+        let stack = desired.stack.name
+        func owns(_ description: String?) -> Bool {
+            guard let description, let parsed = OwnershipMarker.parse(description: description) else { return false }
+            return parsed.marker.stack == stack && parsed.marker.address.description == address
+        }
+        if kind == "task" {
+            let tasks = try await call { try await self.client.listAllTasks() }
+            return tasks.first { owns($0.description) }?.id.map(String.init)
+        }
+        let groups = try await call { try await self.client.listAllTaskGroups() }
+        return groups.first { owns($0.description) && $0.status != .waitingForDeletion }?.groupId
+    }
+
+    // MARK: Waits
+
+    private func waitTask(_ id: Int64) async throws {
+        try await poll("task \(id)") {
+            do {
+                let status = try await self.call { try await self.client.showTask(id: id) }.status ?? .waiting
+                return [.paused, .failed, .succeeded].contains(status) ? nil : status.description
+            } catch let error as OMSClientError where error.isNotFound {
+                return nil
+            }
+        }
+    }
+
+    private func waitGroup(_ id: String) async throws {
+        try await poll("task group \(id)") {
+            do {
+                let status = try await self.call { try await self.client.showTaskGroup(id: id) }.status ?? .waiting
+                return [.paused, .creationFailed, .migrationFailed, .completed].contains(status) ? nil : status.description
+            } catch let error as OMSClientError where error.isNotFound {
+                return nil
+            }
+        }
+    }
+
+    /// Re-reads until `check` says settled (nil) or the timeout passes.
+    private func poll(_ what: String, _ check: @Sendable () async throws -> String?) async throws {
+        let deadline = ContinuousClock.now + options.settleTimeout
+        while true {
+            guard let state = try await check() else { return }
+            guard ContinuousClock.now < deadline else {
+                throw ApplyError(description: "\(what) is still \(state) after \(options.settleTimeout); run again later")
+            }
+            try await Task.sleep(for: options.pollInterval)
+        }
+    }
+
+    // MARK: Helpers
+
+    private func tolerate(_ codes: Set<String>, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as OMSClientError where codes.contains(error.errorCode ?? "") {
+            // Already in the wanted state (stopped, gone): nothing to do.
+        }
+    }
+
+    private func task(_ address: String) throws -> DesiredTask {
+        guard let parsed = ResourceAddress(parsing: address), case .task(let task)? = desired[parsed] else {
+            throw ApplyError(description: "\(address) is not a declared task")
+        }
+        return task
+    }
+
+    private func group(_ address: String) throws -> DesiredTaskGroup {
+        guard let parsed = ResourceAddress(parsing: address), case .taskGroup(let group)? = desired[parsed] else {
+            throw ApplyError(description: "\(address) is not a declared task group")
+        }
+        return group
+    }
+}
+
+struct ApplyError: Error, CustomStringConvertible {
+    var description: String
+}

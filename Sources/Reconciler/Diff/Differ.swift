@@ -1,0 +1,289 @@
+import Foundation
+import MigrationPlan
+import OMSClient
+
+/// Compares the desired graph with live OMS, one resource at a time.
+public struct DiffOptions: Sendable {
+    /// Addresses whose replacement is allowed although they moved data (`--allow-replace`).
+    public var allowReplace: Set<String>
+    /// Limit to these addresses (already closed over `dependsOn`); nil means everything.
+    public var only: Set<ResourceAddress>?
+    public var ledger: any AttemptLedger
+
+    public init(allowReplace: Set<String> = [], only: Set<ResourceAddress>? = nil, ledger: any AttemptLedger = MemoryAttemptLedger()) {
+        self.allowReplace = allowReplace
+        self.only = only
+        self.ledger = ledger
+    }
+}
+
+struct Differ {
+    let desired: DesiredState
+    let live: LiveState
+    let options: DiffOptions
+
+    func decisions() -> [Decision] {
+        let adoptions = Dictionary(
+            desired.omsResources.compactMap { r in r.adoptID.map { (r.address, $0) } }, uniquingKeysWith: { a, _ in a })
+        let ownership = Ownership(live: live, stack: desired.stack.name, adoptions: adoptions)
+        var decisions: [Decision] = []
+        for resource in desired.omsResources where options.only?.contains(resource.address) ?? true {
+            decisions.append(decide(resource, live: ownership.owned[resource.address], ownership: ownership))
+        }
+        // Owned live resources the plan no longer declares.
+        for (address, resource) in ownership.owned where desired[address] == nil && (options.only?.contains(address) ?? true) {
+            decisions.append(undeclared(address, resource))
+        }
+        for (address, extras) in ownership.duplicates where options.only?.contains(address) ?? true {
+            for extra in extras { decisions.append(duplicate(address, extra, kept: ownership.owned[address]!)) }
+        }
+        return decisions
+    }
+
+    // MARK: Declared resources
+
+    private func decide(_ resource: any DesiredOMSResource, live: LiveResource?, ownership: Ownership) -> Decision {
+        let address = resource.address
+        var change = ResourceChange(
+            address: address.description, action: .noop, dependsOn: resource.dependsOn.map(\.description))
+        guard let live else {
+            let waiting = unmetDependencies(resource, ownership)
+            if waiting.isEmpty {
+                change.action = .create
+                change.reasons = ["not in OMS yet"]
+                if resource.state == .paused { change.reasons.append("paused right after creation (state: paused)") }
+                return Decision(change: change, intents: [.create(address: address, pause: resource.state == .paused)], address: address)
+            }
+            change.action = .blocked
+            change.reasons = waiting.map { "waits for \($0) to succeed before it is created" }
+            return Decision(change: change, intents: [], address: address)
+        }
+        change.liveId = live.id
+        change.liveStatus = live.statusName
+        if resource.adoptID == live.id, !(live.description.map { OwnershipMarker.parse(description: $0) != nil } ?? false) {
+            change.reasons.append("adopted: live \(kindName(address)) \(live.id) is managed by this stack from now on")
+        }
+        if let replacement = replacement(resource, live) { return replacement }
+        return inPlace(resource, live, change)
+    }
+
+    /// Fields OMS cannot update that differ from the plan: a replacement, or blocked when the
+    /// live resource already moved data and replacing is not allowed.
+    private func replacement(_ resource: any DesiredOMSResource, _ live: LiveResource) -> Decision? {
+        let (desiredView, liveView, liveMarker) = views(resource, live)
+        let adopted = liveMarker == nil
+        var fields = SpecView.differences(live: liveView, desired: desiredView, ignoring: adopted ? ["description"] : [])
+        if let liveMarker {
+            // The marker says which spec created it; the same fingerprint means nothing OMS cannot
+            // update has changed in the plan, whatever OMS echoes back differently.
+            guard liveMarker.fingerprint != resource.fingerprint else { return nil }
+            if fields.isEmpty {
+                fields = [
+                    FieldChange(
+                        path: "spec", before: .string(liveMarker.fingerprint), after: .string(resource.fingerprint),
+                        forcesReplacement: true)
+                ]
+            }
+        } else if fields.isEmpty {
+            return nil
+        }
+        let address = resource.address
+        var change = ResourceChange(
+            address: address.description, action: .replace, liveId: live.id, liveStatus: live.statusName,
+            fields: fields, dependsOn: resource.dependsOn.map(\.description))
+        let paths = fields.map(\.path).joined(separator: ", ")
+        let reason = fields.first?.path == "spec"
+            ? "fields OMS does not report back changed (fingerprint \(liveMarker?.fingerprint ?? "-") -> \(resource.fingerprint))"
+            : "\(paths) cannot change in place"
+        change.reasons = [reason]
+        if let moved = movedData(live), !resource.replaceOnChange, !options.allowReplace.contains(address.description) {
+            change.action = .blocked
+            change.reasons.append(
+                "replacing would start over a \(kindName(address)) that already moved \(moved); set replaceOnChange: true or pass --allow-replace \(address)")
+            return Decision(change: change, intents: [], address: address)
+        }
+        return Decision(change: change, intents: [.replace(address: address, live: live, pause: resource.state == .paused)], address: address)
+    }
+
+    /// Bandwidth, priority, state and failure handling: what OMS changes without replacing.
+    private func inPlace(_ resource: any DesiredOMSResource, _ live: LiveResource, _ base: ResourceChange) -> Decision {
+        var change = base
+        var intents: [Intent] = []
+        let address = resource.address
+        let status = LiveStatus(live)
+        if status.isComplete {
+            change.reasons.append("completed; nothing left to change")
+            return Decision(change: change, intents: [], address: address)
+        }
+        // Bandwidth and priority.
+        let liveRules = BandwidthRules.normalized(status.bandwidth)
+        let desiredRules = BandwidthRules.normalized(resource.bandwidthPolicy)
+        var priorityChange: TaskPriority?
+        if liveRules != desiredRules, status.acceptsBandwidth {
+            change.fields.append(
+                FieldChange(path: "bandwidth", before: BandwidthRules.json(liveRules), after: BandwidthRules.json(desiredRules)))
+            change.reasons.append("bandwidth changed" + (desired.stack.evaluationDay.isEmpty ? "" : " (windows of \(desired.stack.evaluationDay))"))
+        }
+        if let task = resource as? DesiredTask, case .task(let liveTask) = live {
+            let livePriority = (liveTask.taskPriority ?? .medium).canonical
+            if livePriority != task.priority.canonical {
+                if status.acceptsPriority {
+                    priorityChange = task.priority
+                    change.fields.append(
+                        FieldChange(path: "options.priority", before: .string(livePriority.rawValue), after: .string(task.priority.rawValue)))
+                    change.reasons.append("priority changed")
+                } else {
+                    change.reasons.append("priority changes once the task is Waiting, Paused or Failed (it is \(status.name))")
+                }
+            }
+        }
+        if !change.fields.isEmpty {
+            change.action = .update
+            intents.append(.setBandwidth(live: live, rules: desiredRules, priority: priorityChange))
+        }
+        // Run state and failures.
+        if status.isFailed {
+            let policy = resource.onFailure
+            let attempts = options.ledger.attempts(address: address.description, liveId: live.id)
+            let cause = status.failureCode.map { " (\($0))" } ?? ""
+            if policy.action == .none {
+                change.reasons.append("failed\(cause); onFailure is none")
+            } else if attempts >= policy.maxAttempts {
+                if change.action == .noop { change.action = .blocked }
+                change.reasons.append("failed\(cause); gave up after \(attempts) of \(policy.maxAttempts) attempts")
+            } else {
+                if change.action == .noop { change.action = .retry }
+                change.reasons.append("failed\(cause); \(policy.action.rawValue) attempt \(attempts + 1) of \(policy.maxAttempts)")
+                intents.append(.retry(address: address, live: live, failedObjectsOnly: policy.action == .retryFailedObjects))
+            }
+        } else if resource.state == .running && (status.isPaused || status.isPausing) {
+            if change.action == .noop { change.action = .start }
+            change.reasons.append("state is running but OMS has it \(status.name)")
+            intents.append(.start(address: address, live: live))
+        } else if resource.state == .paused && status.isRunning {
+            if change.action == .noop { change.action = .pause }
+            change.reasons.append("state is paused but OMS has it \(status.name)")
+            intents.append(.pause(live: live))
+        }
+        if change.action == .noop && intents.isEmpty && change.reasons.contains(where: { $0.hasPrefix("priority changes once") }) {
+            change.action = .blocked
+        }
+        return Decision(change: change, intents: intents, address: address)
+    }
+
+    // MARK: Undeclared and duplicate resources
+
+    private func undeclared(_ address: ResourceAddress, _ live: LiveResource) -> Decision {
+        var change = ResourceChange(address: address.description, action: .noop, liveId: live.id, liveStatus: live.statusName)
+        if desired.stack.prune {
+            change.action = .delete
+            change.reasons = ["no longer declared and prune is true"]
+            return Decision(change: change, intents: [.delete(live: live)], address: address)
+        }
+        change.reasons = ["no longer declared; kept because prune is false"]
+        return Decision(change: change, intents: [], address: address)
+    }
+
+    private func duplicate(_ address: ResourceAddress, _ live: LiveResource, kept: LiveResource) -> Decision {
+        // Several live copies under one address (an interrupted run from an older version, or
+        // a hand-made copy with the marker): keep the oldest, remove the rest.
+        let change = ResourceChange(
+            address: "\(address)#\(live.id)", action: .delete, liveId: live.id, liveStatus: live.statusName,
+            reasons: ["duplicate of \(address) (live id \(kept.id) is kept)"])
+        return Decision(change: change, intents: [.delete(live: live)], address: nil)
+    }
+
+    // MARK: Helpers
+
+    private func unmetDependencies(_ resource: any DesiredOMSResource, _ ownership: Ownership) -> [String] {
+        resource.dependsOn.compactMap { dependency in
+            guard let live = ownership.owned[dependency] else { return "\(dependency) (not created yet)" }
+            return LiveStatus(live).isComplete ? nil : "\(dependency) (\(live.statusName))"
+        }
+    }
+
+    private func views(_ resource: any DesiredOMSResource, _ live: LiveResource) -> (SpecView, SpecView, OwnershipMarker?) {
+        let parsed = live.description.flatMap { OwnershipMarker.parse(description: $0) }
+        let liveUser = parsed?.userDescription ?? live.description ?? ""
+        let marker = parsed.flatMap { $0.marker.stack == desired.stack.name ? $0.marker : nil }
+        switch (resource, live) {
+        case (let task as DesiredTask, .task(let t)):
+            return (SpecView(desired: task.request, userDescription: task.userDescription ?? ""), SpecView(live: t, userDescription: liveUser), marker)
+        case (let group as DesiredTaskGroup, .group(let g)):
+            return (SpecView(desired: group.request, userDescription: group.userDescription ?? ""), SpecView(live: g, userDescription: liveUser), marker)
+        default:
+            return (SpecView(), SpecView(), marker)
+        }
+    }
+
+    private func movedData(_ live: LiveResource) -> String? {
+        let bytes: Int64
+        switch live {
+        case .task(let t):
+            bytes = max(t.completeSize ?? 0, t.realSize ?? 0)
+            if bytes == 0 && (t.successfulNum ?? 0) == 0 && t.status != .succeeded { return nil }
+        case .group(let g):
+            bytes = g.completeSize ?? 0
+            if bytes == 0 && (g.successNum ?? 0) == 0 && g.status != .completed { return nil }
+        }
+        return ByteCount.format(bytes)
+    }
+
+    private func kindName(_ address: ResourceAddress) -> String {
+        address.kind == .migrationTaskGroup ? "task group" : "task"
+    }
+}
+
+/// A live task's or group's state in the terms the differ asks about.
+struct LiveStatus {
+    var name: String
+    var isComplete = false
+    var isFailed = false
+    var isPaused = false
+    var isPausing = false
+    var isRunning = false
+    var acceptsBandwidth = true
+    var acceptsPriority = false
+    var bandwidth: [BandwidthPolicy]?
+    var failureCode: String?
+
+    init(_ live: LiveResource) {
+        name = live.statusName
+        switch live {
+        case .task(let t):
+            let s = t.status ?? .waiting
+            isComplete = s == .succeeded
+            isFailed = s == .failed
+            isPaused = s == .paused
+            isPausing = s == .pausing
+            isRunning = s == .waiting || s == .migrating
+            acceptsPriority = [.waiting, .paused, .failed].contains(s)
+            bandwidth = t.bandwidthPolicy
+            failureCode = t.errorReason?.errorCode.flatMap { $0.isEmpty ? nil : $0 }
+        case .group(let g):
+            let s = g.status ?? .waiting
+            isComplete = s == .completed
+            isFailed = s.isFailed
+            isPaused = s == .paused
+            isPausing = s == .pausing
+            isRunning = s == .executing || s == .monitoring
+            acceptsBandwidth = ![.completed, .waitingForDeletion, .deleted].contains(s)
+            bandwidth = g.bandwidthPolicy
+            failureCode = g.errorReason?.errorCode.flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+}
+
+/// Human byte counts (`1.5 GiB`).
+public enum ByteCount {
+    public static func format(_ bytes: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import MigrationPlan
+import OMSClient
+import Synchronization
+
+/// What has to happen to one resource, before it is turned into ordered OMS calls.
+enum Intent: Sendable, Hashable {
+    /// Create; `pause` when the plan wants it paused (OMS starts what it creates).
+    case create(address: ResourceAddress, pause: Bool)
+    /// Pause if running, wait, delete, then create anew.
+    case replace(address: ResourceAddress, live: LiveResource, pause: Bool)
+    /// Pause if running, wait, delete.
+    case delete(live: LiveResource)
+    /// New rules (and, for tasks, priority) on a live resource.
+    case setBandwidth(live: LiveResource, rules: [BandwidthPolicy], priority: TaskPriority?)
+    /// Resume a paused resource (after a pause in progress has finished).
+    case start(address: ResourceAddress, live: LiveResource)
+    case pause(live: LiveResource)
+    case retry(address: ResourceAddress, live: LiveResource, failedObjectsOnly: Bool)
+}
+
+/// The differ's verdict on one resource: the reported change and the intents behind it.
+struct Decision: Sendable {
+    var change: ResourceChange
+    var intents: [Intent]
+    var address: ResourceAddress?
+}
+
+/// How many times apply has restarted or retried a failed task or group, so `onFailure`
+/// stops at `maxAttempts`. OMS keeps no such count, so it is kept beside the plan.
+public protocol AttemptLedger: Sendable {
+    func attempts(address: String, liveId: String) -> Int
+    func record(address: String, liveId: String)
+}
+
+/// A ledger in a JSON file (`.oms-plan/state/<stack>.attempts.json`).
+public final class FileAttemptLedger: AttemptLedger {
+    private let url: URL
+    private let counts: Mutex<[String: Int]>
+
+    public init(url: URL) {
+        self.url = url
+        counts = Mutex((try? JSONDecoder().decode([String: Int].self, from: Data(contentsOf: url))) ?? [:])
+    }
+
+    public func attempts(address: String, liveId: String) -> Int {
+        counts.withLock { $0["\(address)#\(liveId)"] ?? 0 }
+    }
+
+    public func record(address: String, liveId: String) {
+        counts.withLock { counts in
+            counts["\(address)#\(liveId)", default: 0] += 1
+            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            try? encoder.encode(counts).write(to: url, options: .atomic)
+        }
+    }
+}
+
+/// A ledger that forgets (tests, and diff when no state directory is wanted).
+public final class MemoryAttemptLedger: AttemptLedger {
+    private let counts = Mutex<[String: Int]>([:])
+    public init() {}
+    public func attempts(address: String, liveId: String) -> Int { counts.withLock { $0["\(address)#\(liveId)"] ?? 0 } }
+    public func record(address: String, liveId: String) { counts.withLock { $0["\(address)#\(liveId)", default: 0] += 1 } }
+}

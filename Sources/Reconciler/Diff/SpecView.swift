@@ -1,0 +1,153 @@
+import Foundation
+import MigrationPlan
+import OMSClient
+
+/// The fields OMS cannot change in place, as plan paths with normalised values, built the same
+/// way from what the plan sends and from what OMS reports: case of types and clouds, seconds
+/// versus milliseconds, defaults OMS fills in, empty strings versus absent values.
+struct SpecView: Equatable {
+    var fields: [String: JSONValue] = [:]
+
+    init() {}
+
+    /// Paths that differ, in a stable order, with before (live) and after (desired).
+    static func differences(live: SpecView, desired: SpecView, ignoring: Set<String> = []) -> [FieldChange] {
+        Set(live.fields.keys).union(desired.fields.keys).subtracting(ignoring).sorted().compactMap { path in
+            let before = live.fields[path] ?? .null
+            let after = desired.fields[path] ?? .null
+            return before == after ? nil : FieldChange(path: path, before: before, after: after, forcesReplacement: true)
+        }
+    }
+
+    private mutating func set(_ path: String, _ value: String?, default fallback: String = "") {
+        fields[path] = .string(value ?? fallback)
+    }
+    private mutating func set(_ path: String, _ value: Bool?, default fallback: Bool) {
+        fields[path] = .bool(value ?? fallback)
+    }
+
+    // MARK: Tasks
+
+    init(desired r: CreateTaskReq, userDescription: String?) {
+        self.init(
+            type: (r.taskType ?? .object).canonical.rawValue, cloud: r.srcNode.cloudType, region: r.srcNode.region,
+            bucket: r.srcNode.bucket, appId: r.srcNode.appId, keys: r.srcNode.objectKey, listFile: r.srcNode.listFile,
+            dstRegion: r.dstNode.region, dstBucket: r.dstNode.bucket, savePrefix: r.dstNode.savePrefix,
+            description: userDescription, migrateSinceSeconds: r.migrateSince,
+            cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+            options: Options(
+                enableKms: r.enableKms, overwrite: r.objectOverwriteMode, consistency: r.consistencyCheck,
+                storage: r.dstStoragePolicy, metadata: r.enableMetadataMigration, restore: r.enableRestore,
+                failedRecording: r.enableFailedObjectRecording, requesterPays: r.enableRequesterPays))
+    }
+
+    init(live t: TaskResp, userDescription: String?) {
+        self.init(
+            type: (t.taskType ?? .object).canonical.rawValue, cloud: t.srcNode?.cloudType, region: t.srcNode?.region,
+            bucket: t.srcNode?.bucket, appId: t.srcNode?.appId, keys: t.srcNode?.objectKey, listFile: t.srcNode?.listFile,
+            dstRegion: t.dstNode?.region, dstBucket: t.dstNode?.bucket, savePrefix: t.dstNode?.savePrefix,
+            description: userDescription, migrateSinceSeconds: t.migrateSinceSeconds,
+            cdn: t.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+            options: Options(
+                enableKms: t.enableKms, overwrite: t.objectOverwriteMode, consistency: t.consistencyCheck,
+                storage: t.dstStoragePolicy, metadata: t.enableMetadataMigration, restore: t.enableRestore,
+                failedRecording: t.enableFailedObjectRecording, requesterPays: t.enableRequesterPays))
+    }
+
+    // MARK: Groups
+
+    init(desired r: CreateTaskGroupReq, userDescription: String?) {
+        self.init(
+            type: (r.taskType ?? .prefix).canonical.rawValue.lowercased(), cloud: r.srcNode.cloudType, region: r.srcNode.region,
+            bucket: r.srcNode.bucket, appId: r.srcNode.appId, keys: r.srcNode.objectKey, listFile: r.srcNode.listFile,
+            dstRegion: r.dstNode.region, dstBucket: r.dstNode.bucket, savePrefix: r.dstNode.savePrefix,
+            description: userDescription, migrateSinceSeconds: r.migrateSince,
+            cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+            options: Options(
+                enableKms: r.enableKms, overwrite: r.objectOverwriteMode, consistency: r.consistencyCheck,
+                storage: r.dstStoragePolicy, metadata: r.enableMetadataMigration, restore: r.enableRestore,
+                failedRecording: r.enableFailedObjectRecording, requesterPays: r.enableRequesterPays))
+    }
+
+    init(live g: TaskGroupResp, userDescription: String?) {
+        self.init(
+            type: (g.taskType ?? .prefix).canonical.rawValue.lowercased(), cloud: g.srcNode?.cloudType, region: g.srcNode?.region,
+            bucket: g.srcNode?.bucket, appId: g.srcNode?.appId, keys: g.srcNode?.objectKey, listFile: g.srcNode?.listFile,
+            dstRegion: g.dstNode?.region, dstBucket: g.dstNode?.bucket, savePrefix: g.dstNode?.savePrefix,
+            description: userDescription, migrateSinceSeconds: g.migrateSinceSeconds,
+            cdn: g.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+            options: Options(
+                enableKms: g.enableKms, overwrite: g.objectOverwriteMode, consistency: g.consistencyCheck,
+                storage: g.dstStoragePolicy, metadata: g.enableMetadataMigration, restore: g.enableRestore,
+                failedRecording: g.enableFailedObjectRecording, requesterPays: g.enableRequesterPays))
+    }
+
+    struct Options {
+        var enableKms: Bool?
+        var overwrite: ObjectOverwriteMode?
+        var consistency: ConsistencyCheck?
+        var storage: StoragePolicy?
+        var metadata: Bool?
+        var restore: Bool?
+        var failedRecording: Bool?
+        var requesterPays: Bool?
+    }
+
+    private init(
+        type: String, cloud: CloudType?, region: String?, bucket: String?, appId: String?, keys: [String]?,
+        listFile: ListFile?, dstRegion: String?, dstBucket: String?, savePrefix: String?, description: String?,
+        migrateSinceSeconds: Int64?, cdn: (String?, CdnProtocol?, CdnAuthenticationType?)?, options: Options
+    ) {
+        let cloudValue = (cloud ?? .aliyun).canonical
+        fields["type"] = .string(type)
+        set("source.cloud", cloudValue.rawValue)
+        if cloudValue != .urlSource {
+            set("source.region", region)
+            set("source.bucket", bucket)
+        }
+        if cloudValue == .tencent { set("source.appId", appId) }
+        switch type {
+        case "prefix": fields["source.prefixes"] = .array((keys ?? [""]).sorted().map(JSONValue.string))
+        case "object": fields["source.objects"] = .array((keys ?? []).sorted().map(JSONValue.string))
+        default:
+            fields["source.listFile"] = .object([
+                "bucket": .string(listFile?.obsBucket ?? ""), "key": .string(listFile?.listFileKey ?? ""),
+            ])
+        }
+        set("destination.region", dstRegion)
+        set("destination.bucket", dstBucket)
+        set("destination.savePrefix", savePrefix)
+        set("description", description)
+        fields["options.migrateSince"] = .number(Double(migrateSinceSeconds ?? 0))
+        if let cdn {
+            fields["source.cdn"] = .object([
+                "domain": .string(cdn.0 ?? ""), "protocol": .string((cdn.1?.rawValue ?? "").lowercased()),
+                "authType": .string((cdn.2 ?? .none).canonical.rawValue),
+            ])
+        }
+        set("options.enableKms", options.enableKms, default: false)
+        set("options.objectOverwriteMode", (options.overwrite ?? .sizeLastModifiedComparisonOverwrite).canonical.rawValue)
+        set("options.consistencyCheck", (options.consistency ?? .sizeLastModified).canonical.rawValue)
+        set("options.dstStoragePolicy", (options.storage ?? .standard).canonical.rawValue)
+        set("options.enableMetadataMigration", options.metadata, default: false)
+        set("options.enableRestore", options.restore, default: false)
+        set("options.enableFailedObjectRecording", options.failedRecording, default: true)
+        set("options.enableRequesterPays", options.requesterPays, default: false)
+    }
+}
+
+/// Bandwidth rules in a canonical order and the contract's JSON shape.
+enum BandwidthRules {
+    static func normalized(_ rules: [BandwidthPolicy]?) -> [BandwidthPolicy] {
+        (rules ?? []).sorted { ($0.start ?? "", $0.end ?? "") < ($1.start ?? "", $1.end ?? "") }
+    }
+
+    static func json(_ rules: [BandwidthPolicy]) -> JSONValue {
+        .array(normalized(rules).map { rule in
+            .object([
+                "start": .string(rule.start ?? ""), "end": .string(rule.end ?? ""),
+                "maxBandwidth": .number(Double(rule.maxBandwidth ?? 0)),
+            ])
+        })
+    }
+}

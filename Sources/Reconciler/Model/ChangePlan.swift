@@ -1,0 +1,150 @@
+import Foundation
+
+/// What a change does to one resource, in the contract's words.
+public enum ChangeAction: String, Sendable, Codable, CaseIterable, Comparable {
+    case create, update, replace, delete, start, pause, retry, blocked, noop
+
+    /// Summary order of the contract.
+    public static func < (a: ChangeAction, b: ChangeAction) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// One field that differs: its plan path (`bandwidth`, `source.prefixes`) and both values.
+public struct FieldChange: Hashable, Sendable, Codable {
+    public var path: String
+    public var before: JSONValue
+    public var after: JSONValue
+    /// True when changing this field means replacing the resource.
+    public var forcesReplacement: Bool
+
+    public init(path: String, before: JSONValue, after: JSONValue, forcesReplacement: Bool = false) {
+        self.path = path
+        self.before = before
+        self.after = after
+        self.forcesReplacement = forcesReplacement
+    }
+
+    enum CodingKeys: String, CodingKey { case path, before, after, forcesReplacement }
+}
+
+/// The change to one declared or owned resource: the action, why, which fields, what it
+/// waits for, and (after apply) what happened.
+public struct ResourceChange: Hashable, Sendable, Codable {
+    public var address: String
+    public var action: ChangeAction
+    /// Id of the live task or group, when there is one.
+    public var liveId: String?
+    /// Live status name (`Migrating`, `Paused`, ...), when there is a live resource.
+    public var liveStatus: String?
+    public var reasons: [String]
+    public var fields: [FieldChange]
+    public var dependsOn: [String]
+    /// The OMS calls apply will make for this change, in order.
+    public var calls: [String] = []
+    /// Filled in by apply.
+    public var outcome: ChangeOutcome?
+
+    public init(
+        address: String, action: ChangeAction, liveId: String? = nil, liveStatus: String? = nil, reasons: [String] = [],
+        fields: [FieldChange] = [], dependsOn: [String] = [], outcome: ChangeOutcome? = nil
+    ) {
+        self.address = address
+        self.action = action
+        self.liveId = liveId
+        self.liveStatus = liveStatus
+        self.reasons = reasons
+        self.fields = fields
+        self.dependsOn = dependsOn
+        self.outcome = outcome
+    }
+}
+
+/// How a change ended when apply carried it out.
+public struct ChangeOutcome: Hashable, Sendable, Codable {
+    public enum Status: String, Sendable, Codable {
+        /// Every step succeeded.
+        case succeeded
+        /// A step failed; `error` says which and why.
+        case failed
+        /// Not attempted because something it depends on failed.
+        case skipped
+        /// Nothing to do (noop and blocked changes).
+        case unchanged
+    }
+    public var status: Status
+    public var error: String?
+    /// Id of the resource after apply (the new one for create and replace).
+    public var liveId: String?
+
+    public init(status: Status, error: String? = nil, liveId: String? = nil) {
+        self.status = status
+        self.error = error
+        self.liveId = liveId
+    }
+}
+
+/// Counts per action, in the contract's order.
+public struct ChangeSummary: Hashable, Sendable, Codable {
+    public var create = 0, update = 0, replace = 0, delete = 0, start = 0, pause = 0, retry = 0, blocked = 0, noop = 0
+
+    public init(_ changes: [ResourceChange] = []) {
+        for change in changes { self[change.action] += 1 }
+    }
+
+    public subscript(action: ChangeAction) -> Int {
+        get {
+            switch action {
+            case .create: create
+            case .update: update
+            case .replace: replace
+            case .delete: delete
+            case .start: start
+            case .pause: pause
+            case .retry: retry
+            case .blocked: blocked
+            case .noop: noop
+            }
+        }
+        set {
+            switch action {
+            case .create: create = newValue
+            case .update: update = newValue
+            case .replace: replace = newValue
+            case .delete: delete = newValue
+            case .start: start = newValue
+            case .pause: pause = newValue
+            case .retry: retry = newValue
+            case .blocked: blocked = newValue
+            case .noop: noop = newValue
+            }
+        }
+    }
+
+    /// Changes apply would make (everything but noop and blocked).
+    public var pending: Int { create + update + replace + delete + start + pause + retry }
+
+    enum CodingKeys: String, CodingKey { case create, update, replace, delete, start, pause, retry, blocked, noop }
+}
+
+/// The diff document: every declared and owned resource with its change, sorted by address.
+/// The same document, with outcomes, is what apply and reconcile report.
+public struct ChangeReport: Sendable, Codable {
+    public var formatVersion = 1
+    public var stack: String
+    public var evaluatedAt: Date
+    /// The day (service time zone) whose bandwidth windows were compared.
+    public var evaluatedDay: String?
+    public var summary: ChangeSummary
+    public var changes: [ResourceChange]
+
+    public init(stack: String, evaluatedAt: Date, evaluatedDay: String?, changes: [ResourceChange]) {
+        self.stack = stack
+        self.evaluatedAt = evaluatedAt
+        self.evaluatedDay = evaluatedDay
+        self.changes = changes.sorted { $0.address < $1.address }
+        self.summary = ChangeSummary(self.changes)
+    }
+
+    public var hasChanges: Bool { summary.pending > 0 }
+}

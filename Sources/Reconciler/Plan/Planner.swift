@@ -1,0 +1,140 @@
+import Foundation
+import MigrationPlan
+import OMSClient
+
+/// Turns the differ's decisions into ordered OMS calls: pause before delete, delete before
+/// create on replacement, new rules before a resume, and bandwidth changes of tasks that end
+/// with the same rules batched 20 ids a call.
+struct Planner {
+    private(set) var steps: [PlanStep] = []
+
+    mutating func plan(_ decisions: [Decision]) -> [PlanStep] {
+        var bandwidthStepByTask: [String: Int] = [:]
+        // Batches first, so that starts can wait for them.
+        var batches: [BatchKey: [(id: Int64, address: String)]] = [:]
+        for decision in decisions {
+            for intent in decision.intents {
+                guard case .setBandwidth(let live, let rules, let priority) = intent else { continue }
+                switch live {
+                case .task(let task):
+                    guard let id = task.id else { continue }
+                    batches[BatchKey(rules: rules, priority: priority), default: []].append((id, decision.change.address))
+                case .group(let group):
+                    let step = add([decision.change.address], .updateTaskGroupBandwidth(id: group.groupId ?? "", rules: rules))
+                    bandwidthStepByTask[decision.change.address] = step
+                }
+            }
+        }
+        for key in batches.keys.sorted(by: { "\($0)" < "\($1)" }) {
+            let members = batches[key]!.sorted { $0.id < $1.id }
+            for chunk in stride(from: 0, to: members.count, by: BatchUpdateTasksReq.maximumIds).map({
+                Array(members[$0..<min(members.count, $0 + BatchUpdateTasksReq.maximumIds)])
+            }) {
+                let operation: StepOperation = chunk.count == 1 && key.priority == nil
+                    ? .updateTaskBandwidth(id: chunk[0].id, rules: key.rules)
+                    : .batchUpdateTasks(ids: chunk.map(\.id), rules: key.rules, priority: key.priority)
+                let step = add(chunk.map(\.address), operation)
+                for member in chunk { bandwidthStepByTask[member.address] = step }
+            }
+        }
+        for decision in decisions {
+            let address = decision.change.address
+            let afterBandwidth = bandwidthStepByTask[address].map { [$0] } ?? []
+            for intent in decision.intents {
+                switch intent {
+                case .create(let a, let pause):
+                    create(a, pause: pause, after: [])
+                case .replace(let a, let live, let pause):
+                    create(a, pause: pause, after: [removal(address, live)])
+                case .delete(let live):
+                    removal(address, live)
+                case .setBandwidth:
+                    break
+                case .start(let a, let live):
+                    var after = afterBandwidth
+                    if LiveStatus(live).isPausing { after.append(add([address], waitOperation(live))) }
+                    switch live {
+                    case .task(let t): add([address], .startTask(id: t.id ?? 0, address: a.description), after: after)
+                    case .group(let g): add([address], .startTaskGroup(id: g.groupId ?? "", address: a.description), after: after)
+                    }
+                case .pause(let live):
+                    add([address], stopOperation(live), after: afterBandwidth)
+                case .retry(let a, let live, let failedOnly):
+                    switch live {
+                    case .task(let t):
+                        add([address], .retryTask(id: t.id ?? 0, address: a.description, failedObjectsOnly: failedOnly), after: afterBandwidth)
+                    case .group(let g):
+                        add([address], .retryTaskGroup(id: g.groupId ?? "", address: a.description, failedObjectsOnly: failedOnly), after: afterBandwidth)
+                    }
+                }
+            }
+        }
+        return steps
+    }
+
+    /// Create, and pause straight away when the plan wants it paused.
+    private mutating func create(_ address: ResourceAddress, pause: Bool, after: [Int]) {
+        let group = address.kind == .migrationTaskGroup
+        let created = add([address.description], group ? .createTaskGroup(address: address.description) : .createTask(address: address.description), after: after)
+        if pause { add([address.description], group ? .stopCreatedTaskGroup(address: address.description) : .stopCreatedTask(address: address.description), after: [created]) }
+    }
+
+    /// Stop (when running), wait until settled, delete. Returns the delete step.
+    @discardableResult
+    private mutating func removal(_ address: String, _ live: LiveResource) -> Int {
+        let status = LiveStatus(live)
+        var after: [Int] = []
+        if status.isRunning {
+            let stop = add([address], stopOperation(live))
+            after = [add([address], waitOperation(live), after: [stop])]
+        } else if status.isPausing {
+            after = [add([address], waitOperation(live))]
+        }
+        switch live {
+        case .task(let t): return add([address], .deleteTask(id: t.id ?? 0), after: after)
+        case .group(let g): return add([address], .deleteTaskGroup(id: g.groupId ?? ""), after: after)
+        }
+    }
+
+    private func stopOperation(_ live: LiveResource) -> StepOperation {
+        switch live {
+        case .task(let t): .stopTask(id: t.id ?? 0)
+        case .group(let g): .stopTaskGroup(id: g.groupId ?? "")
+        }
+    }
+
+    private func waitOperation(_ live: LiveResource) -> StepOperation {
+        switch live {
+        case .task(let t): .waitTaskSettled(id: t.id ?? 0)
+        case .group(let g): .waitTaskGroupSettled(id: g.groupId ?? "")
+        }
+    }
+
+    @discardableResult
+    private mutating func add(_ addresses: [String], _ operation: StepOperation, after: [Int] = []) -> Int {
+        let step = PlanStep(id: steps.count + 1, addresses: addresses, operation: operation, after: after)
+        steps.append(step)
+        return step.id
+    }
+
+    private struct BatchKey: Hashable, CustomStringConvertible {
+        var rules: [BandwidthPolicy]
+        var priority: TaskPriority?
+        var description: String { "\(BandwidthRules.json(rules))|\(priority?.rawValue ?? "")" }
+    }
+}
+
+/// diff's entry point: live state and desired state in, the ordered plan out.
+public enum ChangePlanner {
+    public static func plan(desired: DesiredState, live: LiveState, options: DiffOptions = DiffOptions(), now: Date = Date()) -> ExecutionPlan {
+        let decisions = Differ(desired: desired, live: live, options: options).decisions()
+        var planner = Planner()
+        let steps = planner.plan(decisions)
+        var changes = decisions.map(\.change)
+        for index in changes.indices {
+            changes[index].calls = steps.filter { $0.addresses.contains(changes[index].address) }.map(\.operation.call)
+        }
+        let report = ChangeReport(stack: desired.stack.name, evaluatedAt: now, evaluatedDay: desired.stack.evaluationDay, changes: changes)
+        return ExecutionPlan(report: report, steps: steps)
+    }
+}

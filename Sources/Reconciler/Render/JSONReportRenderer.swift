@@ -1,0 +1,71 @@
+import Foundation
+
+/// The `--output json` document of cli.md: the contract CI pipelines parse.
+///
+/// The document is assembled key by key rather than with `ChangeReport`'s synthesized
+/// encoding, because the contract fixes things Codable would not: `evaluatedAt` as RFC 3339
+/// (not a number), `liveId`/`liveStatus` present as `null` when there is no live resource (a
+/// consumer can rely on the key), `outcome` only once apply has set it. Extensions beyond the
+/// contract: `evaluatedDay`, per-change `calls`, per-field `forcesReplacement`.
+public struct JSONReportRenderer: Sendable {
+    /// Keys every consumer may rely on; tests hold the output to them.
+    public static let requiredKeys = ["formatVersion", "stack", "evaluatedAt", "summary", "changes"]
+    public static let requiredChangeKeys = ["address", "action", "liveId", "liveStatus", "reasons", "fields", "dependsOn"]
+    public static let requiredFieldKeys = ["path", "before", "after"]
+
+    public init() {}
+
+    /// Pretty-printed (two-space indent), keys sorted, ending in a newline; the same report
+    /// always gives the same bytes, on every platform.
+    public func render(_ report: ChangeReport) -> String {
+        PrettyJSON.write(document(report)) + "\n"
+    }
+
+    /// The document as a value, for callers that embed it (a report file with more around it).
+    public func document(_ report: ChangeReport) -> JSONValue {
+        var root: [String: JSONValue] = [
+            "formatVersion": .number(Double(report.formatVersion)),
+            "stack": .string(report.stack),
+            "evaluatedAt": .string(ValueFormat.rfc3339(report.evaluatedAt)),
+            "summary": .object(Dictionary(uniqueKeysWithValues: ChangeAction.allCases.map {
+                ($0.rawValue, JSONValue.number(Double(report.summary[$0])))
+            })),
+            "changes": .array(report.changes.map(change)),
+        ]
+        if let day = report.evaluatedDay { root["evaluatedDay"] = .string(day) }
+        return .object(root)
+    }
+
+    private func change(_ c: ResourceChange) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "address": .string(c.address),
+            "action": .string(c.action.rawValue),
+            "liveId": c.liveId.map(JSONValue.string) ?? .null,
+            "liveStatus": c.liveStatus.map(JSONValue.string) ?? .null,
+            "reasons": .array(c.reasons.map(JSONValue.string)),
+            "fields": .array(c.fields.map { f in
+                .object([
+                    "path": .string(f.path), "before": f.before, "after": f.after,
+                    "forcesReplacement": .bool(f.forcesReplacement),
+                ])
+            }),
+            "dependsOn": .array(c.dependsOn.map(JSONValue.string)),
+            "calls": .array(c.calls.map(JSONValue.string)),
+        ]
+        if let outcome = c.outcome {
+            var out: [String: JSONValue] = ["status": .string(outcome.status.rawValue)]
+            if let error = outcome.error { out["error"] = .string(error) }
+            if let id = outcome.liveId { out["liveId"] = .string(id) }
+            o["outcome"] = .object(out)
+        }
+        return .object(o)
+    }
+
+    /// Reads a document this renderer wrote (or `apply --output json` / `reconcile --report`
+    /// wrote) back into a `ChangeReport`.
+    public static func decode(_ data: Data) throws -> ChangeReport {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(ChangeReport.self, from: data)
+    }
+}

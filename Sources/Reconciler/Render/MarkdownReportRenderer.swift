@@ -1,0 +1,115 @@
+import Foundation
+
+/// The `--output markdown` form of a diff, for pull-request comments on GitHub: a title, a
+/// count table, one collapsed `<details>` section per change, unchanged resources folded into
+/// one more. Sections stay collapsed so that a plan of 300 tasks is still a readable comment.
+public struct MarkdownReportRenderer: Sendable {
+    public init() {}
+
+    public func render(_ report: ChangeReport) -> String {
+        var out: [String] = ["### oms-plan diff: \(Self.text(report.stack))", ""]
+        out += ["| action | count |", "|:--|--:|"]
+        for action in ChangeAction.allCases {
+            out.append("| \(Self.code(action.symbol, inTable: true)) \(action.rawValue) | \(report.summary[action]) |")
+        }
+        out.append("")
+        var when = "Evaluated at \(Self.code(ValueFormat.rfc3339(report.evaluatedAt)))"
+        if let day = report.evaluatedDay { when += "; bandwidth windows of \(Self.text(day)) (service time zone)" }
+        out += [when + ".", ""]
+        if !report.changes.contains(where: { $0.action != .noop }) {
+            out += ["**No changes.** OMS matches the plan.", ""]
+        }
+        for change in report.changes where change.action != .noop {
+            out += section(change)
+        }
+        let unchanged = report.changes.filter { $0.action == .noop }
+        if !unchanged.isEmpty {
+            out.append("<details><summary>\(unchanged.count) unchanged</summary>")
+            out.append("")
+            for change in unchanged {
+                var line = "- \(Self.code(change.address))"
+                if let status = change.liveStatus { line += " (\(Self.text(status)))" }
+                if !change.reasons.isEmpty { line += ": " + change.reasons.map(Self.text).joined(separator: "; ") }
+                out.append(line)
+            }
+            out += ["", "</details>", ""]
+        }
+        while out.last == "" { out.removeLast() }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// One `<details>` section. GitHub renders Markdown inside `<details>` only after a blank
+    /// line, and not at all inside `<summary>`, hence HTML there and blank lines around blocks.
+    private func section(_ c: ResourceChange) -> [String] {
+        var summary = "<code>\(Self.html(c.action.symbol))</code> <code>\(Self.html(c.address))</code> — \(c.action.rawValue)"
+        if let status = c.liveStatus { summary += " (\(Self.html(status)))" }
+        var out = ["<details><summary>\(summary)</summary>", ""]
+        if let id = c.liveId { out += ["Live id \(Self.code(id)).", ""] }
+        if !c.reasons.isEmpty {
+            out += c.reasons.map { "- " + Self.text($0) }
+            out.append("")
+        }
+        if !c.fields.isEmpty {
+            out += ["| path | before | after |", "|---|---|---|"]
+            for f in c.fields {
+                let path = Self.code(f.path, inTable: true) + (f.forcesReplacement ? " (forces replacement)" : "")
+                let before = Self.code(ValueFormat.compact(f.before, path: f.path), inTable: true)
+                let after = Self.code(ValueFormat.compact(f.after, path: f.path), inTable: true)
+                out.append("| \(path) | \(before) | \(after) |")
+            }
+            out.append("")
+        }
+        if !c.dependsOn.isEmpty {
+            out += ["Depends on: " + c.dependsOn.map { Self.code($0) }.joined(separator: ", ") + ".", ""]
+        }
+        if !c.calls.isEmpty {
+            out += ["OMS calls:", ""]
+            out += c.calls.enumerated().map { "\($0.offset + 1). \(Self.code($0.element))" }
+            out.append("")
+        }
+        if let outcome = c.outcome {
+            var line = "**Outcome:** \(outcome.status.rawValue)"
+            if let id = outcome.liveId, id != c.liveId { line += " (live id \(Self.code(id)))" }
+            if let error = outcome.error { line += " — " + Self.text(error) }
+            out += [line, ""]
+        }
+        out += ["</details>", ""]
+        return out
+    }
+
+    // MARK: Escaping
+
+    /// Prose: backslash-escape what GitHub would read as emphasis, links, code, HTML or table
+    /// cells, so that a reason such as `a_b|c` prints as written.
+    static func text(_ s: String) -> String {
+        var out = ""
+        for ch in s {
+            if ch == "\n" { out.append(" "); continue }
+            if "\\`*_[]<>|~".contains(ch) { out.append("\\") }
+            out.append(ch)
+        }
+        return out
+    }
+
+    /// A code span that survives any content: a longer backtick fence when the text holds
+    /// backticks, and `\|` inside table cells (GitHub splits cells on `|` before it looks at
+    /// code spans, and drops the backslash afterwards).
+    static func code(_ s: String, inTable: Bool = false) -> String {
+        var body = s.replacingOccurrences(of: "\n", with: " ")
+        if inTable { body = body.replacingOccurrences(of: "|", with: "\\|") }
+        var longest = 0, run = 0
+        for ch in body {
+            run = ch == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        guard longest > 0 else { return "`\(body)`" }
+        let fence = String(repeating: "`", count: longest + 1)
+        return "\(fence) \(body) \(fence)"
+    }
+
+    /// Text inside HTML elements (`<summary>`), where Markdown is not rendered.
+    static func html(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

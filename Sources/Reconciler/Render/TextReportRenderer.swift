@@ -1,0 +1,165 @@
+import Foundation
+
+/// The terminal form of a diff, modelled on Terraform's plan output:
+///
+///       ~ MigrationTask/photos-2024 will be updated in place (id 1002, Migrating)
+///           # bandwidth changed (windows of 2026-11-24)
+///           ~ bandwidth: [00:00-23:59 1 MiB/s] -> [00:00-23:59 2 MiB/s]
+///           PUT /v2/{project_id}/tasks/1002/bandwidth-policy
+///
+///     Plan: 0 to create, 1 to update, ...; 0 blocked; 4 unchanged.
+///
+/// Unchanged resources are only counted unless `verbose` is set. ANSI escapes appear only
+/// when `color` is true; the caller decides (terminal, `--no-color`, `NO_COLOR`).
+public struct TextReportRenderer: Sendable {
+    public var color: Bool
+    public var verbose: Bool
+
+    public init(color: Bool = false, verbose: Bool = false) {
+        self.color = color
+        self.verbose = verbose
+    }
+
+    public func render(_ report: ChangeReport) -> String {
+        let style = ANSIStyle(enabled: color)
+        let shown = report.changes.filter { verbose || $0.action != .noop }
+        var lines: [String] = []
+        if report.changes.allSatisfy({ $0.action == .noop }) {
+            if verbose { lines += shown.flatMap { block($0, style) + [""] } }
+            lines.append(style.bold("No changes.") + " OMS matches the plan.")
+            lines.append(style.dim(countLine(report)))
+        } else {
+            for change in shown { lines += block(change, style) + [""] }
+            if !verbose && report.summary.noop > 0 {
+                lines.append(style.dim("\(report.summary.noop) unchanged \(report.summary.noop == 1 ? "resource" : "resources") not shown."))
+            }
+            lines.append(summaryLine(report, style))
+        }
+        if let day = report.evaluatedDay {
+            lines.append(style.dim("Bandwidth windows evaluated for \(day) (service time zone), at \(ValueFormat.rfc3339(report.evaluatedAt))."))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: One change
+
+    /// Header, reasons, fields, calls, outcome; every line indented under the symbol column.
+    private func block(_ c: ResourceChange, _ style: ANSIStyle) -> [String] {
+        // Symbols are 1 to 3 columns wide; right-aligning them keeps the addresses in one
+        // column, as Terraform does: `  + create`, `-/+ replace`.
+        let padding = String(repeating: " ", count: max(0, 3 - c.action.symbol.count))
+        var header = padding + style.action(c.action, c.action.symbol) + " " + style.bold(c.address) + " " + c.action.phrase
+        if let live = ValueFormat.live(c) { header += style.dim(" (\(live))") }
+        var lines = [header]
+        let indent = "      "
+        for reason in c.reasons { lines.append(indent + style.dim("# ") + reason) }
+        for field in c.fields { lines += fieldLines(field, indent: indent, style) }
+        // Blocked changes already name what they wait for in their reasons.
+        if c.action == .create && !c.dependsOn.isEmpty {
+            lines.append(indent + style.dim("depends on: " + c.dependsOn.joined(separator: ", ")))
+        }
+        for call in c.calls { lines.append(indent + style.dim(call)) }
+        if let outcome = c.outcome {
+            var text = "=> \(outcome.status.rawValue)"
+            if let id = outcome.liveId, id != c.liveId { text += " (id \(id))" }
+            if let error = outcome.error { text += ": \(error)" }
+            lines.append(indent + (outcome.status == .failed ? style.red(text) : text))
+        }
+        return lines
+    }
+
+    private func fieldLines(_ f: FieldChange, indent: String, _ style: ANSIStyle) -> [String] {
+        let note = f.forcesReplacement ? style.red("  # forces replacement") : ""
+        let marker = style.yellow("~")
+        // A long key list (an object task has up to 500 keys) is unreadable as two JSON
+        // arrays; show what was added and removed instead.
+        if let delta = ListDelta(before: f.before, after: f.after), delta.isLong {
+            var lines = [indent + "\(marker) \(f.path): \(delta.beforeCount) -> \(delta.afterCount) items\(note)"]
+            let limit = 10
+            for item in delta.removed.prefix(limit) { lines.append(indent + "    " + style.red("- " + item)) }
+            if delta.removed.count > limit { lines.append(indent + "    " + style.dim("... \(delta.removed.count - limit) more removed")) }
+            for item in delta.added.prefix(limit) { lines.append(indent + "    " + style.green("+ " + item)) }
+            if delta.added.count > limit { lines.append(indent + "    " + style.dim("... \(delta.added.count - limit) more added")) }
+            return lines
+        }
+        let before = ValueFormat.compact(f.before, path: f.path)
+        let after = ValueFormat.compact(f.after, path: f.path)
+        return [indent + "\(marker) \(f.path): \(before) -> \(after)\(note)"]
+    }
+
+    // MARK: Summary
+
+    private func summaryLine(_ report: ChangeReport, _ style: ANSIStyle) -> String {
+        let s = report.summary
+        let pending = [ChangeAction.create, .update, .replace, .delete, .start, .pause, .retry]
+            .map { "\(s[$0]) \($0.summaryPhrase)" }.joined(separator: ", ")
+        let blocked = "\(s.blocked) blocked"
+        return style.bold("Plan:") + " \(pending); \(s.blocked > 0 ? style.red(blocked) : blocked); \(s.noop) unchanged."
+    }
+
+    private func countLine(_ report: ChangeReport) -> String {
+        let n = report.summary.noop
+        return "\(n) \(n == 1 ? "resource" : "resources") checked, all unchanged."
+    }
+}
+
+/// Added and removed items of two lists of strings, for long key lists.
+private struct ListDelta {
+    var beforeCount: Int
+    var afterCount: Int
+    var added: [String]
+    var removed: [String]
+    var isLong: Bool
+
+    init?(before: JSONValue, after: JSONValue) {
+        guard case .array(let b) = before, case .array(let a) = after,
+            let bs = Self.strings(b), let as_ = Self.strings(a)
+        else { return nil }
+        beforeCount = bs.count
+        afterCount = as_.count
+        let bSet = Set(bs), aSet = Set(as_)
+        added = as_.filter { !bSet.contains($0) }.map { JSONValue.string($0).description }
+        removed = bs.filter { !aSet.contains($0) }.map { JSONValue.string($0).description }
+        // Short lists read better whole: `["2023/"] -> ["2024/"]`.
+        isLong = bs.count + as_.count > 8
+    }
+
+    private static func strings(_ items: [JSONValue]) -> [String]? {
+        var out: [String] = []
+        for item in items {
+            guard case .string(let s) = item else { return nil }
+            out.append(s)
+        }
+        return out
+    }
+}
+
+/// ANSI SGR escapes, or the text unchanged when color is off: a disabled style never emits
+/// an escape byte, which is what `--no-color` and `NO_COLOR` promise.
+struct ANSIStyle: Sendable {
+    var enabled: Bool
+
+    private func paint(_ text: String, _ code: String) -> String {
+        enabled && !text.isEmpty ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    func bold(_ t: String) -> String { paint(t, "1") }
+    func dim(_ t: String) -> String { paint(t, "2") }
+    func red(_ t: String) -> String { paint(t, "31") }
+    func green(_ t: String) -> String { paint(t, "32") }
+    func yellow(_ t: String) -> String { paint(t, "33") }
+
+    /// Terraform's colors where it has the action (create green, update yellow, delete red,
+    /// replace red-green is shown magenta); run-state changes cyan, blocked bold red.
+    func action(_ action: ChangeAction, _ text: String) -> String {
+        switch action {
+        case .create: paint(text, "32")
+        case .update: paint(text, "33")
+        case .replace: paint(text, "35")
+        case .delete: paint(text, "31")
+        case .start, .pause, .retry: paint(text, "36")
+        case .blocked: paint(text, "1;31")
+        case .noop: paint(text, "2")
+        }
+    }
+}

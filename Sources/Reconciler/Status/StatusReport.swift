@@ -1,0 +1,126 @@
+import Foundation
+import MigrationPlan
+import OMSClient
+
+/// Progress of every managed task and group: what `status` and `apply --wait` show.
+public struct StatusReport: Sendable, Codable {
+    public struct Entry: Sendable, Codable, Hashable {
+        public var address: String
+        public var liveId: String?
+        /// `Migrating`, `Paused`, ... or `Absent` when declared but not in OMS.
+        public var status: String
+        /// 0...1.
+        public var progress: Double
+        public var bytesDone: Int64
+        public var bytesTotal: Int64
+        public var objectsDone: Int64
+        public var objectsFailed: Int64
+        public var objectsTotal: Int64
+        /// Bytes per second.
+        public var speed: Int64
+        /// Seconds left, when OMS estimates it.
+        public var eta: Int64?
+        public var error: String?
+        public var settled: Bool
+    }
+
+    public var stack: String
+    public var readAt: Date
+    public var entries: [Entry]
+
+    /// Nothing is waiting, migrating or pausing.
+    public var settled: Bool { entries.allSatisfy(\.settled) }
+
+    public init(desired: DesiredState, live: LiveState) {
+        stack = desired.stack.name
+        readAt = live.readAt
+        let adoptions = Dictionary(
+            desired.omsResources.compactMap { r in r.adoptID.map { (r.address, $0) } }, uniquingKeysWith: { a, _ in a })
+        let owned = Ownership(live: live, stack: desired.stack.name, adoptions: adoptions).owned
+        var entries: [Entry] = []
+        let addresses = Set(owned.keys).union(desired.omsResources.map(\.address)).sorted()
+        for address in addresses {
+            switch owned[address] {
+            case .task(let t)?: entries.append(Self.entry(address, t))
+            case .group(let g)?: entries.append(Self.entry(address, g))
+            case nil:
+                entries.append(
+                    Entry(
+                        address: address.description, status: "Absent", progress: 0, bytesDone: 0, bytesTotal: 0,
+                        objectsDone: 0, objectsFailed: 0, objectsTotal: 0, speed: 0, settled: true))
+            }
+        }
+        self.entries = entries
+    }
+
+    static func entry(_ address: ResourceAddress, _ t: TaskResp) -> Entry {
+        let status = t.status ?? .waiting
+        let eta = t.leftTime.map { $0 / 1000 }
+        return Entry(
+            address: address.description, liveId: t.id.map(String.init), status: status.description,
+            progress: t.progress ?? 0, bytesDone: t.completeSize ?? 0, bytesTotal: t.totalSize ?? 0,
+            objectsDone: (t.successfulNum ?? 0) + (t.skippedNum ?? 0), objectsFailed: t.failedNum ?? 0,
+            objectsTotal: t.totalNum ?? 0, speed: t.migrateSpeed ?? 0, eta: status == .migrating ? eta : nil,
+            error: t.errorReason?.errorCode.flatMap { $0.isEmpty ? nil : "\($0): \(t.errorReason?.errorMsg ?? "")" },
+            settled: ![.waiting, .migrating, .pausing].contains(status))
+    }
+
+    static func entry(_ address: ResourceAddress, _ g: TaskGroupResp) -> Entry {
+        let status = g.status ?? .waiting
+        let total = g.totalSize ?? 0
+        let done = g.completeSize ?? 0
+        let speed = g.migrateSpeed ?? 0
+        return Entry(
+            address: address.description, liveId: g.groupId, status: status.description,
+            progress: status == .completed ? 1 : (total > 0 ? Double(done) / Double(total) : 0), bytesDone: done,
+            bytesTotal: total, objectsDone: (g.successNum ?? 0) + (g.skipNum ?? 0), objectsFailed: g.failNum ?? 0,
+            objectsTotal: g.totalNum ?? 0, speed: speed, eta: speed > 0 ? (total - done) / speed : nil,
+            error: g.errorReason?.errorCode.flatMap { $0.isEmpty ? nil : "\($0): \(g.errorReason?.errorMsg ?? "")" },
+            settled: ![.waiting, .executing, .monitoring, .pausing].contains(status))
+    }
+}
+
+/// `status` for people: one line per resource, with a progress bar on terminals.
+public struct StatusTextRenderer: Sendable {
+    public var color: Bool
+    public var bars: Bool
+
+    public init(color: Bool, bars: Bool) {
+        self.color = color
+        self.bars = bars
+    }
+
+    public func render(_ report: StatusReport) -> String {
+        let width = max(20, report.entries.map(\.address.count).max() ?? 20)
+        var lines = report.entries.map { e -> String in
+            let name = e.address.padding(toLength: width, withPad: " ", startingAt: 0)
+            let state = e.status.padding(toLength: 10, withPad: " ", startingAt: 0)
+            let percent = String(format: "%5.1f%%", e.progress * 100)
+            let bar = bars ? " " + progressBar(e.progress) : ""
+            var line = "\(name)  \(paint(state, e))\(bar) \(percent)  \(ByteCount.format(e.bytesDone))/\(ByteCount.format(e.bytesTotal))"
+            if e.speed > 0 { line += "  \(ByteCount.format(e.speed))/s" }
+            if let eta = e.eta, e.speed > 0 { line += "  ETA \(Self.duration(eta))" }
+            if e.objectsFailed > 0 { line += "  \(e.objectsFailed) failed objects" }
+            if let error = e.error { line += "  (\(error))" }
+            return line
+        }
+        let running = report.entries.filter { !$0.settled }.count
+        lines.append(running == 0 ? "All \(report.entries.count) resources settled." : "\(running) of \(report.entries.count) still in progress.")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func progressBar(_ fraction: Double) -> String {
+        let filled = Int((min(max(fraction, 0), 1) * 20).rounded())
+        return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled) + "]"
+    }
+
+    private func paint(_ text: String, _ entry: StatusReport.Entry) -> String {
+        guard color else { return text }
+        let code = entry.error != nil || entry.status.contains("Failed") ? 31 : entry.settled ? 32 : 33
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+
+    static func duration(_ seconds: Int64) -> String {
+        seconds >= 3600 ? "\(seconds / 3600)h\((seconds % 3600) / 60)m" : seconds >= 60 ? "\(seconds / 60)m\(seconds % 60)s" : "\(seconds)s"
+    }
+}

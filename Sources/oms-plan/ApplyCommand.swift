@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import OMSClient
+import Reconciler
+
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Show the diff, ask for confirmation, then make OMS match the plan.",
+        discussion: """
+            Steps run in dependency order with at most --parallelism requests in flight. A failed step does not stop
+            independent steps; what depends on it is skipped. Exit 1 when anything failed. A run killed at any moment
+            can be run again: creates are found by their ownership marker before they are sent twice.
+            """)
+
+    @OptionGroup var plan: PlanOptions
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var flags: ApplyFlags
+
+    @Flag(help: "Do not ask for confirmation.")
+    var autoApprove = false
+
+    @Flag(help: "After the changes, follow the tasks until they settle, with live progress.")
+    var wait = false
+
+    func run() async throws {
+        let session = try await Session.open(plan: plan, connection: connection, secretsRequired: true)
+        let outcome = await ApplyRun(session: session, plan: plan, flags: flags).run(confirm: !autoApprove, wait: wait)
+        await session.close()
+        if let code = outcome { throw code }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import OMSClient
+import Reconciler
+
+struct DiffCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Show what apply would change in OMS (reads only: list calls and bucket checks).",
+        discussion: """
+            Reads every task and group of the project with list calls, matches them to the plan by ownership marker
+            or adopt, and prints each declared and owned resource with its action: create, update, replace, delete,
+            start, pause, retry, blocked or noop. Exit codes: 0 success, 1 error; with --detailed-exitcode, 2 when
+            there are changes.
+            """)
+
+    @OptionGroup var plan: PlanOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(help: "Exit 0 when there is nothing to change, 2 when there are changes, 1 on error.")
+    var detailedExitcode = false
+
+    @Option(name: .customLong("allow-replace"), help: "Show replacing this address as allowed although it moved data (repeatable).")
+    var allowReplace: [String] = []
+
+    func run() async throws {
+        let session = try await Session.open(plan: plan, connection: connection, secretsRequired: false)
+        let report: ChangeReport
+        do {
+            let live = try await LiveState.read(from: session.client)
+            let options = DiffOptions(allowReplace: Set(allowReplace), only: try session.scope(plan), ledger: session.ledger)
+            report = ChangePlanner.plan(desired: session.desired, live: live, options: options).report
+        } catch let error as OMSClientError {
+            await session.close()
+            Console.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        await session.close()
+        Console.out(ReportPrinter.render(report, format: plan.output, color: plan.useColor))
+        if detailedExitcode && report.hasChanges { throw ExitCode(2) }
+    }
+}

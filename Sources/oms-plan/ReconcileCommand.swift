@@ -1,0 +1,155 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Reconciler
+
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "apply --auto-approve for unattended use: once (cron, CI schedules) or in a loop.",
+        discussion: """
+            Each pass re-reads the plan (so the day's bandwidth windows are followed), reads OMS, and carries out
+            the changes: resumes what should run, retries failed tasks per onFailure, creates tasks whose dependsOn
+            have succeeded. --interval runs until SIGTERM or SIGINT, finishing the pass in progress first.
+            """)
+
+    @OptionGroup var plan: PlanOptions
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var flags: ApplyFlags
+
+    @Flag(help: "One pass, then exit (0 success, 1 anything failed).")
+    var once = false
+
+    @Option(help: "Run a pass every DURATION (e.g. 30s, 5m, 1h), with up to 10% random jitter.")
+    var interval: String?
+
+    @Option(help: "Write each pass's JSON report (the diff document with outcomes) to FILE.")
+    var report: String?
+
+    @Option(help: "Serve Prometheus metrics on this port at /metrics.")
+    var metricsPort: Int?
+
+    @Option(help: "Write Prometheus metrics to FILE after each pass (node_exporter textfile collector).")
+    var metricsTextfile: String?
+
+    func validate() throws {
+        guard once != (interval != nil) else { throw ValidationError("pass exactly one of --once and --interval") }
+        if let interval, Self.seconds(interval) == nil { throw ValidationError("--interval takes a duration like 30s, 5m or 1h") }
+    }
+
+    func run() async throws {
+        let metrics = ReconcileMetrics()
+        let metricsServer = try metricsPort.map { try MetricsServer.start(port: $0, metrics: metrics) }
+        let stop = ShutdownSignal()
+        var session = try await Session.open(plan: plan, connection: connection, secretsRequired: true)
+        var failed = false
+        while true {
+            failed = await pass(&session, metrics: metrics)
+            if once || stop.requested { break }
+            let period = Self.seconds(interval ?? "60") ?? 60
+            let delay = period * Double.random(in: 0.9...1.1)
+            await stop.sleep(seconds: delay)
+            if stop.requested { break }
+        }
+        metricsServer?.cancel()
+        await session.close()
+        if stop.signal == SIGINT { throw ExitCode(130) }
+        if once && failed { throw ExitCode(1) }
+    }
+
+    /// One pass; returns whether anything failed.
+    private func pass(_ session: inout Session, metrics: ReconcileMetrics) async -> Bool {
+        let started = Date()
+        do {
+            session = try session.reloaded(plan: plan, now: started)
+            let result = try await ApplyRun(session: session, plan: plan, flags: flags).execute(confirm: false)
+            metrics.record(result, at: Date())
+            try write(result, metrics: metrics)
+            if plan.output == .json { Console.out(JSONReportRenderer().render(result)) }
+            return result.changes.contains { $0.outcome?.status == .failed || $0.outcome?.status == .skipped }
+        } catch {
+            if !(error is ExitCode) { Console.error("error: \(error)") }
+            metrics.recordError(at: Date())
+            try? writeMetrics(metrics)
+            return true
+        }
+    }
+
+    private func write(_ result: ChangeReport, metrics: ReconcileMetrics) throws {
+        if let report {
+            try Data(JSONReportRenderer().render(result).utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
+        }
+        try writeMetrics(metrics)
+    }
+
+    private func writeMetrics(_ metrics: ReconcileMetrics) throws {
+        if let metricsTextfile {
+            try Data(metrics.exposition.utf8).write(to: URL(fileURLWithPath: metricsTextfile), options: .atomic)
+        }
+    }
+
+    /// `90`, `30s`, `5m`, `1h`, `1h30m`.
+    static func seconds(_ text: String) -> Double? {
+        if let plain = Double(text), plain > 0 { return plain }
+        var total = 0.0
+        var number = ""
+        for character in text {
+            if character.isNumber || character == "." {
+                number.append(character)
+                continue
+            }
+            guard let value = Double(number) else { return nil }
+            switch character {
+            case "s": total += value
+            case "m": total += value * 60
+            case "h": total += value * 3600
+            default: return nil
+            }
+            number = ""
+        }
+        return number.isEmpty && total > 0 ? total : nil
+    }
+}
+
+/// SIGTERM/SIGINT: let the pass in progress finish, then leave the loop.
+final class ShutdownSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _signal: Int32?
+    private var sources: [any DispatchSourceSignal] = []
+    private var sleeper: Task<Void, Never>?
+
+    init() {
+        for number in [SIGTERM, SIGINT] {
+            Glibc.signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.fire(number) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    var requested: Bool { lock.withLock { _signal != nil } }
+    var signal: Int32? { lock.withLock { _signal } }
+
+    private func fire(_ number: Int32) {
+        let task = lock.withLock { () -> Task<Void, Never>? in
+            _signal = number
+            return sleeper
+        }
+        task?.cancel()
+    }
+
+    /// Sleeps, or returns early when a signal arrives.
+    func sleep(seconds: Double) async {
+        let task = Task<Void, Never> { _ = try? await Task.sleep(for: .milliseconds(Int(seconds * 1000))) }
+        let alreadyStopped = lock.withLock { () -> Bool in
+            sleeper = task
+            return _signal != nil
+        }
+        if alreadyStopped { task.cancel() }
+        await task.value
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import OMSClient
+import Reconciler
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show progress of every managed task and group: state, %, bytes, speed, ETA (read-only).")
+
+    @OptionGroup var plan: PlanOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(help: "Keep refreshing until everything has settled.")
+    var watch = false
+
+    func run() async throws {
+        let session = try await Session.open(plan: plan, connection: connection, secretsRequired: false)
+        if watch && plan.output == .text {
+            await StatusFollower(session: session, color: plan.useColor, json: false).follow()
+            await session.close()
+            return
+        }
+        let live: LiveState
+        do {
+            live = try await LiveState.read(from: session.client)
+        } catch {
+            await session.close()
+            Console.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        await session.close()
+        let report = StatusReport(desired: session.desired, live: live)
+        switch plan.output {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            Console.out(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+        case .text, .markdown:
+            Console.out(StatusTextRenderer(color: plan.useColor, bars: isatty(STDOUT_FILENO) == 1).render(report))
+        }
+    }
+}

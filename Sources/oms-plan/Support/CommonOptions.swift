@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+
+/// Where OMS is and which project: the flags every OMS-facing command takes.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "OMS base URL (env OMS_ENDPOINT); default https://oms.{region}.myhuaweicloud.com; 'sandbox' for the embedded sandbox.")
+    var endpoint: String?
+
+    @Option(help: "Project id in the request path (env OMS_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID; default Stack.spec.projectId).")
+    var projectId: String?
+
+    @Option(help: "OMS region (env OMS_REGION); overrides Stack.spec.region.")
+    var region: String?
+
+    @Option(help: "Per-request timeout in seconds.")
+    var requestTimeout: Double = 30
+}
+
+/// The plan, which part of it, and how to print.
+struct PlanOptions: ParsableArguments {
+    @Argument(help: "Plan directories or files.")
+    var paths: [String]
+
+    @Option(name: .customLong("target"), help: "Limit to this address and what it depends on (repeatable).")
+    var targets: [String] = []
+
+    @Option(help: "Limit to resources with this label (k=v).")
+    var selector: String?
+
+    @Option(help: "Output format: text, json or markdown.")
+    var output: OutputFormat = .text
+
+    @Flag(help: "No color (also when NO_COLOR is set; color is used on terminals only).")
+    var noColor = false
+
+    var useColor: Bool {
+        !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, markdown
+}
+
+/// Flags of the commands that change OMS.
+struct ApplyFlags: ParsableArguments {
+    @Option(name: .customLong("allow-replace"), help: "Let apply replace this address although it has moved data (repeatable).")
+    var allowReplace: [String] = []
+
+    @Option(help: "At most this many OMS requests in flight.")
+    var parallelism: Int = 8
+
+    @Option(help: "Seconds to wait for another run of the same stack to finish before giving up.")
+    var lockTimeout: Double = 60
+
+    @Option(help: "Seconds to wait for a task or group to reach Paused before deleting it.")
+    var settleTimeout: Double = 600
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MigrationPlan
+import OMSClient
+import OMSSandbox
+import Reconciler
+
+/// A loaded plan and a client for the OMS it targets (possibly the embedded sandbox).
+struct Session {
+    let desired: DesiredState
+    let client: OMSClient
+    let sandbox: EmbeddedSandbox?
+    let stateDirectory: URL
+
+    var ledger: FileAttemptLedger {
+        FileAttemptLedger(url: stateDirectory.appendingPathComponent("state/\(desired.stack.name).attempts.json"))
+    }
+
+    /// Loads the plan (diagnostics to stderr; exit 1 on errors), then connects. With no
+    /// endpoint and no credentials at all, starts the embedded sandbox and says so.
+    static func open(plan: PlanOptions, connection: ConnectionOptions, secretsRequired: Bool, now: Date = Date()) async throws -> Session {
+        let desired = try loadPlan(plan, secretsRequired: secretsRequired, now: now)
+        let environment = ProcessInfo.processInfo.environment
+        let stateDirectory = URL(fileURLWithPath: ".oms-plan", isDirectory: true)
+        let endpoint = connection.endpoint ?? environment["OMS_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 }
+        let region = connection.region ?? environment["OMS_REGION"].flatMap { $0.isEmpty ? nil : $0 } ?? desired.stack.region
+        let credentialsGiven = EnvironmentCredentials.anyConfigured(in: environment)
+        let timeout = Duration.milliseconds(Int(connection.requestTimeout * 1000))
+        var logger = Logger(label: "oms-plan")
+        logger.logLevel = environment["OMS_PLAN_DEBUG"] == nil ? .warning : .debug
+
+        if endpoint == "sandbox" || (endpoint == nil && !credentialsGiven) {
+            let data = stateDirectory.appendingPathComponent("sandbox", isDirectory: true)
+            let seed = plan.paths.first.map { URL(fileURLWithPath: $0).appendingPathComponent("sandbox", isDirectory: true) }
+            let scale = Double(environment["OMS_PLAN_SANDBOX_TIME_SCALE"] ?? "") ?? 1
+            var quiet = Logger(label: "oms-plan.sandbox")
+            quiet.logLevel = .critical
+            let sandbox = try await EmbeddedSandbox.start(dataDirectory: data, seedDirectory: seed, timeScale: scale, logger: quiet)
+            Console.note("using the embedded OMS sandbox (state in \(data.relativePath)); set OMS_ENDPOINT and credentials for a real OMS")
+            let configuration = sandbox.configuration
+            let client = try OMSClient(
+                configuration: OMSClientConfiguration(
+                    endpoint: sandbox.endpoint, projectId: configuration.projectId,
+                    authentication: .accessKey(.init(accessKey: configuration.accessKey, secretKey: configuration.secretKey)),
+                    requestTimeout: timeout),
+                logger: logger)
+            return Session(desired: desired, client: client, sandbox: sandbox, stateDirectory: stateDirectory)
+        }
+        guard let authentication = EnvironmentCredentials.authentication(from: environment, region: region) else {
+            throw ValidationError(
+                "no OMS credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or OMS_AUTH_TOKEN (or drop --endpoint to use the embedded sandbox)")
+        }
+        let projectId = connection.projectId ?? environment["OMS_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["HUAWEICLOUD_SDK_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? desired.stack.projectId
+        guard let projectId, !projectId.isEmpty else {
+            throw ValidationError("no project id: pass --project-id, set OMS_PROJECT_ID, or set Stack.spec.projectId")
+        }
+        let client = try OMSClient(
+            configuration: OMSClientConfiguration(
+                endpoint: endpoint ?? OMSClientConfiguration.defaultEndpoint(region: region), projectId: projectId,
+                authentication: authentication, requestTimeout: timeout),
+            logger: logger)
+        return Session(desired: desired, client: client, sandbox: nil, stateDirectory: stateDirectory)
+    }
+
+    static func loadPlan(_ plan: PlanOptions, secretsRequired: Bool, now: Date) throws -> DesiredState {
+        let result = PlanLoader.load(paths: plan.paths, options: LoadOptions(evaluationDate: now, secretsRequired: secretsRequired))
+        for diagnostic in result.diagnostics { Console.error(diagnostic.rendered) }
+        guard !result.hasErrors, let desired = result.desiredState else {
+            let errors = result.diagnostics.filter { $0.severity == .error }.count
+            Console.error("plan has \(errors) error\(errors == 1 ? "" : "s"); nothing was sent to OMS")
+            throw ExitCode(1)
+        }
+        return desired
+    }
+
+    /// The addresses `--target`/`--selector` limit the run to (nil: everything).
+    func scope(_ plan: PlanOptions) throws -> Set<ResourceAddress>? {
+        var scope: Set<ResourceAddress>?
+        if !plan.targets.isEmpty {
+            let addresses = try plan.targets.map { text in
+                guard let address = ResourceAddress(parsing: text) else {
+                    throw ValidationError("--target \(text) is not an address like MigrationTask/name")
+                }
+                return address
+            }
+            scope = desired.closure(of: addresses)
+        }
+        if let selector = plan.selector {
+            let parts = selector.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw ValidationError("--selector takes key=value") }
+            let selected = Set(desired.select(labels: [parts[0]: parts[1]]))
+            scope = scope.map { $0.intersection(selected) } ?? desired.closure(of: Array(selected))
+        }
+        return scope
+    }
+
+    /// The same connection with the plan read again (a new day may bring other bandwidth windows).
+    func reloaded(plan: PlanOptions, now: Date) throws -> Session {
+        Session(desired: try Self.loadPlan(plan, secretsRequired: true, now: now), client: client, sandbox: sandbox, stateDirectory: stateDirectory)
+    }
+
+    func close() async {
+        await sandbox?.shutdown()
+    }
+}
+
+/// stderr output in the contract's shapes.
+enum Console {
+    static func error(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    static func note(_ text: String) { FileHandle.standardError.write(Data(("oms-plan: " + text + "\n").utf8)) }
+    static func out(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+}
