@@ -94,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["Reconciler", "MigrationPlan", "OMSClient"],
+            dependencies: ["Reconciler", "MigrationPlan", "OMSClient", "OMSSandbox"],
             resources: [.copy("Golden")]
         ),
         .testTarget(

@@ -9,11 +9,16 @@ public struct LoadOptions: Sendable {
     /// true for commands that send secrets (apply, reconcile): an unresolved secret
     /// reference is then an error; otherwise a warning.
     public var secretsRequired: Bool
+    /// `--region` / `OMS_REGION`: replaces `Stack.spec.region` (destinations default to it and
+    /// must match it).
+    public var regionOverride: String?
 
-    public init(environment: PlanEnvironment = .live, evaluationDate: Date, secretsRequired: Bool = false) {
+    public init(environment: PlanEnvironment = .live, evaluationDate: Date, secretsRequired: Bool = false,
+                regionOverride: String? = nil) {
         self.environment = environment
         self.evaluationDate = evaluationDate
         self.secretsRequired = secretsRequired
+        self.regionOverride = regionOverride
     }
 }
 

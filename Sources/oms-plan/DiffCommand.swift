@@ -29,7 +29,8 @@ struct DiffCommand: AsyncParsableCommand {
         do {
             let live = try await LiveState.read(from: session.client)
             let options = DiffOptions(allowReplace: Set(allowReplace), only: try session.scope(plan), ledger: session.ledger)
-            report = ChangePlanner.plan(desired: session.desired, live: live, options: options).report
+            let planned = ChangePlanner.plan(desired: session.desired, live: live, options: options)
+            report = await Preflight(client: session.client).check(planned, desired: session.desired).report
         } catch let error as OMSClientError {
             await session.close()
             Console.error("error: \(error)")

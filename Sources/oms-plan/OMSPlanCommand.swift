@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 
 @main
@@ -16,4 +17,27 @@ struct OMSPlanCommand: AsyncParsableCommand {
             SchemaCommand.self, SandboxCommand.self,
         ]
     )
+
+    /// The CLI contract allows exit codes 0, 1, 2 and 130 only: usage and validation errors,
+    /// which swift-argument-parser ends with 64, end with 1 here.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            var code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+            } else {
+                if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+                if code == .validationFailure { code = .failure }
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

@@ -115,4 +115,24 @@ import Testing
         #expect(r.diagnostics.allSatisfy { $0.severity == .warning && $0.message.hasPrefix("secret `spec.") })
         #expect(r.desiredState?.tasks.first?.secrets.isComplete == false)
     }
+
+    @Test func regionOverrideReplacesTheStackRegion() throws {
+        let files = base.merging(["t.yaml": TestSupport.task("a")]) { $1 }
+        let r = PlanLoader.load(paths: ["plan"], options: LoadOptions(
+            environment: .inMemory(files: Dictionary(uniqueKeysWithValues: files.map { ("plan/" + $0.key, $0.value) }),
+                                   variables: TestSupport.env),
+            evaluationDate: TestSupport.tuesday, regionOverride: "cn-east-3"))
+        let state = try #require(r.desiredState)
+        #expect(state.stack.region == "cn-east-3")
+        #expect(state.tasks.first?.request.dstNode.region == "cn-east-3")
+    }
+
+    @Test func renderingAndSummary() {
+        let d = Diagnostic(.error, at: SourceLocation(file: "plan/t.yaml", line: 3, column: 7), "unknown field `x`", hint: "did you mean `y`?")
+        #expect(d.rendered == "plan/t.yaml:3:7: error: unknown field `x`\n  hint: did you mean `y`?")
+        let w = Diagnostic(.warning, at: SourceLocation(file: "p", line: 0, column: 0), "w")
+        #expect(w.rendered == "p: warning: w")
+        #expect([d, w].summary(files: 2) == "1 error, 1 warning in 2 files")
+        #expect([Diagnostic]().summary(files: 1, resources: 3) == "0 errors, 0 warnings in 1 file (3 resources)")
+    }
 }

@@ -31,6 +31,7 @@ struct Pipeline {
                       hint: "the first is `\(stacks[0].address)` at \(files.location(stacks[0].nameLoc))")
         }
         var stackInfo = stacks.first.flatMap { decoders.stack($0) }
+        if let region = options.regionOverride, !region.isEmpty { stackInfo?.region = region }
         if stacks.isEmpty, let first = firstFile, ctx.sink.errorCount == 0 {
             ctx.error("no Stack is declared", at: Loc(file: first, line: 1, column: 1),
                       hint: "add a document `kind: Stack` with `spec.region`; every plan has exactly one")

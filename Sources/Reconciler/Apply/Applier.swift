@@ -35,6 +35,7 @@ public struct Applier: Sendable {
         let executor = StepExecutor(client: client, desired: desired, ledger: ledger, options: options)
         var results: [Int: StepResult] = [:]
         var pending = plan.steps
+        let byId = Dictionary(uniqueKeysWithValues: plan.steps.map { ($0.id, $0) })
         await withTaskGroup(of: (Int, StepResult).self) { group in
             var running = 0
             while !pending.isEmpty || running > 0 {
@@ -44,12 +45,12 @@ public struct Applier: Sendable {
                     progressed = false
                     for step in pending {
                         if let blocker = step.after.first(where: { results[$0].map { !$0.isSuccess } ?? false }) {
-                            let reason = "skipped: step \(blocker) (\(plan.steps[blocker - 1].operation.call)) did not succeed"
+                            let reason = "skipped: step \(blocker) (\(byId[blocker]?.operation.call ?? "?")) did not succeed"
                             results[step.id] = .skipped(reason)
                             onEvent(.skipped(step, reason: reason))
                             pending.removeAll { $0.id == step.id }
                             progressed = true
-                        } else if step.after.allSatisfy({ results[$0]?.isSuccess ?? false }) {
+                        } else if step.after.allSatisfy({ results[$0]?.isSuccess ?? (byId[$0] == nil) }) {
                             pending.removeAll { $0.id == step.id }
                             running += 1
                             onEvent(.started(step))
@@ -61,7 +62,7 @@ public struct Applier: Sendable {
                 guard running > 0, let (id, result) = await group.next() else { break }
                 running -= 1
                 results[id] = result
-                let step = plan.steps[id - 1]
+                guard let step = byId[id] else { continue }
                 switch result {
                 case .succeeded(let liveId): onEvent(.succeeded(step, detail: liveId))
                 case .failed(let error): onEvent(.failed(step, error: error))

@@ -63,7 +63,16 @@ struct Differ {
         if resource.adoptID == live.id, !(live.description.map { OwnershipMarker.parse(description: $0) != nil } ?? false) {
             change.reasons.append("adopted: live \(kindName(address)) \(live.id) is managed by this stack from now on")
         }
-        if let replacement = replacement(resource, live) { return replacement }
+        if let replacement = replacement(resource, live) {
+            guard replacement.change.action == .blocked else { return replacement }
+            // Replacement is blocked, but what OMS can change in place still gets done.
+            let inPlaceDecision = inPlace(resource, live, change)
+            var merged = replacement
+            merged.change.fields += inPlaceDecision.change.fields
+            merged.change.reasons += inPlaceDecision.change.reasons.filter { !$0.hasPrefix("adopted") }
+            merged.intents = inPlaceDecision.intents
+            return merged
+        }
         return inPlace(resource, live, change)
     }
 

@@ -36,7 +36,8 @@ struct ApplyRun {
         defer { withExtendedLifetime(lock) {} }
         let live = try await LiveState.read(from: session.client)
         let options = DiffOptions(allowReplace: Set(flags.allowReplace), only: try session.scope(plan), ledger: session.ledger)
-        let executionPlan = ChangePlanner.plan(desired: session.desired, live: live, options: options)
+        let executionPlan = await Preflight(client: session.client).check(
+            ChangePlanner.plan(desired: session.desired, live: live, options: options), desired: session.desired)
         let text = plan.output != .json
         if text { Console.out(ReportPrinter.render(executionPlan.report, format: plan.output, color: plan.useColor)) }
         guard executionPlan.report.hasChanges else {

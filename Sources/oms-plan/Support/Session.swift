@@ -48,13 +48,13 @@ struct Session {
             return Session(desired: desired, client: client, sandbox: sandbox, stateDirectory: stateDirectory)
         }
         guard let authentication = EnvironmentCredentials.authentication(from: environment, region: region) else {
-            throw ValidationError(
+            throw CLIError(
                 "no OMS credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or OMS_AUTH_TOKEN (or drop --endpoint to use the embedded sandbox)")
         }
         let projectId = connection.projectId ?? environment["OMS_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["HUAWEICLOUD_SDK_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? desired.stack.projectId
         guard let projectId, !projectId.isEmpty else {
-            throw ValidationError("no project id: pass --project-id, set OMS_PROJECT_ID, or set Stack.spec.projectId")
+            throw CLIError("no project id: pass --project-id, set OMS_PROJECT_ID, or set Stack.spec.projectId")
         }
         let client = try OMSClient(
             configuration: OMSClientConfiguration(
@@ -81,7 +81,7 @@ struct Session {
         if !plan.targets.isEmpty {
             let addresses = try plan.targets.map { text in
                 guard let address = ResourceAddress(parsing: text) else {
-                    throw ValidationError("--target \(text) is not an address like MigrationTask/name")
+                    throw CLIError("--target \(text) is not an address like MigrationTask/name")
                 }
                 return address
             }
@@ -89,7 +89,7 @@ struct Session {
         }
         if let selector = plan.selector {
             let parts = selector.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw ValidationError("--selector takes key=value") }
+            guard parts.count == 2 else { throw CLIError("--selector takes key=value") }
             let selected = Set(desired.select(labels: [parts[0]: parts[1]]))
             scope = scope.map { $0.intersection(selected) } ?? desired.closure(of: Array(selected))
         }
@@ -111,4 +111,10 @@ enum Console {
     static func error(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
     static func note(_ text: String) { FileHandle.standardError.write(Data(("oms-plan: " + text + "\n").utf8)) }
     static func out(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+}
+
+/// A problem found at run time (not in the command line itself): printed without the usage text.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
