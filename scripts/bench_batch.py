@@ -91,6 +91,7 @@ def main() -> int:
             control = b.Control(box.base_url)
             control.seed_bucket("Aliyun", "cn-hangzhou", "bench-src", prefix="0/", objects=10)
             control.seed_bucket("HuaweiCloud", "cn-north-4", "bench-dst")
+            b.seed_prefixes(box.data, "Aliyun", "cn-hangzhou", "bench-src", (f"{n}/" for n in range(a.tasks)))
             env = b.cli_env(PLAN_ENV)
             common = ["--endpoint", box.base_url, "--project-id", b.PROJECT_ID, "--no-color"]
             write_plan()

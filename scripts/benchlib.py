@@ -192,6 +192,17 @@ class Control:
                                       "objects": objects, "objectSize": object_size})
 
 
+def seed_prefixes(data: Path, cloud: str, region: str, bucket: str, prefixes: Iterable[str], size: int = 16) -> None:
+    """Writes one small object under each prefix straight into the bucket directory (much
+    faster than one /control/buckets call per prefix), so that pre-flight prefix checks pass."""
+    root = Path(data) / "buckets" / cloud / region / bucket
+    payload = b"x" * size
+    for prefix in prefixes:
+        folder = root / prefix
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "object-0.bin").write_bytes(payload)
+
+
 def stats_delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
     keys = set(before) | set(after)
     return {k: after.get(k, 0) - before.get(k, 0) for k in sorted(keys) if after.get(k, 0) != before.get(k, 0)}
