@@ -1,0 +1,84 @@
+"""The CLI contract of ../shared/design/cli.md: exit codes, JSON document, reconcile."""
+import json
+import os
+import signal
+import subprocess
+import time
+
+
+def test_diff_detailed_exitcode_and_json_contract(run):
+    first = run("diff", "plan", "--detailed-exitcode", "--output", "json")
+    assert first.returncode == 2, first.stderr
+    assert "embedded OMS sandbox" in first.stderr
+    document = json.loads(first.stdout)
+    assert document["formatVersion"] == 1
+    assert document["stack"] == "quickstart"
+    assert set(document["summary"]) >= {"create", "update", "replace", "delete", "start", "pause",
+                                         "retry", "blocked", "noop"}
+    addresses = [c["address"] for c in document["changes"]]
+    assert addresses == sorted(addresses)
+    for change in document["changes"]:
+        assert {"address", "action", "liveId", "liveStatus", "reasons", "fields", "dependsOn"} <= set(change)
+    assert document["summary"]["create"] == 9
+    assert "sandbox-aliyun-sk" not in first.stdout
+
+    applied = run("apply", "plan", "--auto-approve", "--output", "json")
+    assert applied.returncode == 0, applied.stderr
+    outcomes = {c["address"]: c.get("outcome", {}).get("status") for c in json.loads(applied.stdout)["changes"]}
+    assert outcomes["MigrationTask/photos-2023"] == "succeeded"
+
+    again = run("diff", "plan", "--detailed-exitcode")
+    # photos-2024 stays blocked until photos-2023 has succeeded; blocked is not a change.
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_markdown_output_for_pull_requests(run):
+    result = run("diff", "plan", "--output", "markdown")
+    assert result.returncode == 0
+    assert "<details>" in result.stdout and "MigrationTask/photos-2023" in result.stdout
+
+
+def test_invalid_plan_exits_1_with_location(run, workdir):
+    stack = workdir / "plan" / "stack.yaml"
+    stack.write_text(stack.read_text().replace("region: cn-north-4", "regoin: cn-north-4"))
+    result = run("diff", "plan")
+    assert result.returncode == 1
+    assert "stack.yaml:" in result.stderr and "error:" in result.stderr
+
+
+def test_apply_without_terminal_needs_auto_approve(run):
+    result = run("apply", "plan")
+    assert result.returncode == 1
+    assert "--auto-approve" in result.stderr
+
+
+def test_endpoint_without_credentials_is_an_error_not_the_sandbox(run):
+    result = run("diff", "plan", env={"OMS_ENDPOINT": "http://127.0.0.1:9"})
+    assert result.returncode == 1
+    assert "credentials" in result.stderr
+    assert "using the embedded" not in result.stderr
+
+
+def test_reconcile_loop_reports_exposes_metrics_and_stops_on_sigterm(binary, workdir):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUAWEICLOUD_SDK_", "OMS_"))}
+    process = subprocess.Popen(
+        [binary, "reconcile", "plan", "--interval", "1s", "--report", "report.json",
+         "--metrics-textfile", "metrics.prom"],
+        cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline and not (workdir / "metrics.prom").exists():
+            time.sleep(0.2)
+        assert (workdir / "report.json").exists(), "no pass finished within 90 s"
+        time.sleep(1.5)  # let a second pass start or finish
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert code == 0, process.stderr.read()
+    report = json.loads((workdir / "report.json").read_text())
+    assert report["formatVersion"] == 1
+    metrics = (workdir / "metrics.prom").read_text()
+    assert "oms_plan_passes_total" in metrics
+    assert "oms_plan_last_success_timestamp_seconds" in metrics
