@@ -62,14 +62,14 @@ final class StepExecutor: Sendable {
             guard let id = created.withLock({ $0[address] }).flatMap({ Int64($0) }) else {
                 throw ApplyError(description: "\(address) was not created in this run")
             }
-            try await tolerate(["OMS.0066"]) { try await self.call { try await self.client.stopTask(id: id) } }
+            try await tolerate(["OMS.0066", "OMS.0070"]) { try await self.call { try await self.client.stopTask(id: id) } }
         case .stopCreatedTaskGroup(let address):
             guard let id = created.withLock({ $0[address] }) else {
                 throw ApplyError(description: "\(address) was not created in this run")
             }
             try await tolerate(["OMS.1038"]) { try await self.call { try await self.client.stopTaskGroup(id: id) } }
         case .stopTask(let id):
-            try await tolerate(["OMS.0066"]) { try await self.call { try await self.client.stopTask(id: id) } }
+            try await tolerate(["OMS.0066", "OMS.0070"]) { try await self.call { try await self.client.stopTask(id: id) } }
         case .waitTaskSettled(let id):
             try await waitTask(id)
         case .deleteTask(let id):

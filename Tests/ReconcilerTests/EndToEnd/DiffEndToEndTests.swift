@@ -23,7 +23,8 @@ struct DiffEndToEndTests {
                 PlanText.task(
                     "b", bandwidth: PlanText.allDay("1MiB/s"),
                     extra: [
-                        "  options: {migrateSince: 2024-01-01T00:00:00Z, enableFailedObjectRecording: true, dstStoragePolicy: STANDARD}"
+                        // The seeded objects are from November 2023: later than this, so they move.
+                        "  options: {migrateSince: 2023-01-01T00:00:00Z, enableFailedObjectRecording: true, dstStoragePolicy: STANDARD}"
                     ]),
                 PlanText.task("c", state: "paused"),
             ])
@@ -358,16 +359,18 @@ struct DiffEndToEndTests {
     /// retries (counted in the ledger) it is blocked.
     @Test func failedTaskIsRetriedThenBlockedAfterMaxAttempts() async throws {
         try await withEndToEnd { e2e in
-            try e2e.seedSource(prefix: "present/", objects: 1)
+            try e2e.seedSource(prefix: "f/", objects: 1)
             try e2e.writePlan([
                 PlanText.task(
-                    "f", type: "object", objects: ["missing.bin"],
+                    "f", type: "object", objects: ["f/object-00000.bin"],
                     extra: ["  onFailure: {action: retryFailedObjects, maxAttempts: 2}"])
             ])
             let desired = try e2e.load()
             let ledger = MemoryAttemptLedger()
             let options = DiffOptions(ledger: ledger)
             try await e2e.apply(desired, options: options)
+            // The key goes missing after the create passed pre-flight: the task fails in OMS.
+            try e2e.removeSource("f/object-00000.bin")
             try await e2e.runEngine(1)
             let live = try await e2e.ownedTask("f")
             let id = try #require(live.id)
@@ -394,6 +397,31 @@ struct DiffEndToEndTests {
             #expect(exhausted.steps.isEmpty)
             // A fresh ledger (another machine) would retry again: the count lives in the ledger.
             #expect(try await e2e.diff(desired).report.change("f").action == .retry)
+        }
+    }
+}
+
+extension DiffEndToEndTests {
+    /// Pre-flight (as `oms-plan diff` runs it): a create naming a source key that does not
+    /// exist is blocked with the reason, and apply does not send it.
+    @Test func createOfAMissingSourceKeyIsBlockedByPreflight() async throws {
+        try await withEndToEnd { e2e in
+            try e2e.seedSource(prefix: "a/", objects: 1)
+            try e2e.writePlan([PlanText.task("a"), PlanText.task("f", type: "object", objects: ["missing.bin"])])
+            let desired = try e2e.load()
+            let plan = try await e2e.diff(desired)
+            #expect(try plan.report.change("a").action == .create)
+            let blocked = try plan.report.change("f")
+            #expect(blocked.action == .blocked, "\(plan.report.digest)")
+            #expect(blocked.reasons.contains { $0.hasPrefix("pre-flight") && $0.contains("missing.bin") }, "\(blocked.reasons)")
+            #expect(blocked.calls.isEmpty)
+            e2e.client.statistics.reset()
+            let applied = try await e2e.apply(desired)
+            #expect(try applied.change("f").outcome?.status == .unchanged, "\(applied.digest)")
+            #expect(try applied.change("a").outcome?.status == .succeeded, "\(applied.digest)")
+            #expect(e2e.client.statistics.byOperation["CreateTask"] == 1)
+            // Without pre-flight the differ alone would create it.
+            #expect(try await e2e.diff(desired, preflight: false).report.change("f").action == .create)
         }
     }
 }
@@ -457,6 +485,13 @@ struct DiffNormalisationEndToEndTests {
             let plan = try await e2e.diff(desired)
             #expect(plan.report.summary.noop == 2, "\(plan.report.digest)")
             #expect(plan.report.changes.allSatisfy { $0.fields.isEmpty })
+
+            // A real difference of the adopted group is still seen, and named.
+            try e2e.writePlan([group("g", adopt: groupId).replacingOccurrences(of: "savePrefix: g/", with: "savePrefix: other/"), group("h")])
+            let changed = try await e2e.diff(try e2e.load())
+            let change = try changed.report.change("MigrationTaskGroup/g")
+            #expect(change.fields.map(\.path) == ["destination.savePrefix"], "\(changed.report.digest)")
+            #expect([.replace, .blocked].contains(change.action))
         }
     }
 
@@ -464,6 +499,7 @@ struct DiffNormalisationEndToEndTests {
     @Test func migrateSinceSecondsVersusMillisecondsIsNoDiff() async throws {
         try await withEndToEnd { e2e in
             try e2e.seedSource(prefix: "m/", objects: 2)
+            try e2e.seedSource(prefix: "n/", objects: 2)
             let id = try #require(try await e2e.client.createTask(Self.handMadeTask(prefix: "m/", migrateSince: 1_704_067_200)).id)
             #expect(try await e2e.client.showTask(id: id).migrateSince == 1_704_067_200_000)
 

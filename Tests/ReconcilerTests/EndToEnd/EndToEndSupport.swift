@@ -72,15 +72,27 @@ struct EndToEnd: Sendable {
         try buckets.seed(cloud: cloud, region: region, bucket: bucket, prefix: prefix, objects: objects, objectSize: size, keys: keys)
     }
 
-    /// Source objects under `prefix` in the `src` bucket.
+    /// Source objects `PREFIXobject-NNNNN.bin` in the `src` bucket, last modified in November
+    /// 2023. (Filled with one byte value each: `LocalBuckets.seed` computes every byte, which
+    /// is slow in a debug build for the megabytes the slow tasks need.)
     func seedSource(prefix: String, objects: Int, size: Int = 1024) throws {
-        try seed(cloud: .aliyun, region: "cn-hangzhou", bucket: "src", prefix: prefix, objects: objects, size: size)
+        for index in 0..<objects {
+            try buckets.write(
+                cloud: .aliyun, region: "cn-hangzhou", bucket: "src", key: "\(prefix)object-\(String(format: "%05d", index)).bin",
+                data: Data(repeating: UInt8(truncatingIfNeeded: index), count: size),
+                modified: Date(timeIntervalSince1970: 1_700_000_000 + Double(index)))
+        }
     }
 
     /// `objects` of 256 KiB: 1 MiB/s moves four a second, so the task keeps migrating for
     /// `objects / 4` sandbox seconds.
     func seedSlowSource(prefix: String, objects: Int = 40) throws {
         try seedSource(prefix: prefix, objects: objects, size: 256 * 1024)
+    }
+
+    /// Removes a source object (after a task was created naming it, so it fails in OMS).
+    func removeSource(_ key: String) throws {
+        try FileManager.default.removeItem(at: buckets.bucketURL(cloud: .aliyun, region: "cn-hangzhou", bucket: "src").appendingPathComponent(key))
     }
 
     /// Moves sandbox time forward by `seconds` and runs the engine over it.
@@ -149,9 +161,11 @@ struct EndToEnd: Sendable {
         try await LiveState.read(from: client, now: Self.evaluatedAt)
     }
 
-    /// `oms-plan diff`: live state read over HTTP, then planned.
-    func diff(_ desired: DesiredState, options: DiffOptions = DiffOptions()) async throws -> ExecutionPlan {
-        ChangePlanner.plan(desired: desired, live: try await live(), options: options, now: Self.evaluatedAt)
+    /// `oms-plan diff`: live state read over HTTP, planned, and creates pre-flight checked
+    /// against the sandbox's bucket operations (as the command does).
+    func diff(_ desired: DesiredState, options: DiffOptions = DiffOptions(), preflight: Bool = true) async throws -> ExecutionPlan {
+        let plan = ChangePlanner.plan(desired: desired, live: try await live(), options: options, now: Self.evaluatedAt)
+        return preflight ? await Preflight(client: client).check(plan, desired: desired) : plan
     }
 
     /// `oms-plan apply --auto-approve`: diff, then carry it out. Returns the plan and the report.
