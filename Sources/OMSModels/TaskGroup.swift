@@ -6,8 +6,9 @@ public struct CreateTaskGroupReq: Codable, Hashable, Sendable {
     public var enableMetadataMigration: Bool?
     public var enableFailedObjectRecording: Bool?
     public var enableRestore: Bool?
-    /// Required by the reference (the only required boolean).
-    public var enableKms: Bool
+    /// Marked required by the reference, yet the official SDK's model has no such field:
+    /// absent means false.
+    public var enableKms: Bool?
     public var taskType: TaskGroupType?
     public var bandwidthPolicy: [BandwidthPolicy]?
     public var smnConfig: SmnConfig?
@@ -20,7 +21,7 @@ public struct CreateTaskGroupReq: Codable, Hashable, Sendable {
     public var enableRequesterPays: Bool?
 
     public init(
-        srcNode: TaskGroupSrcNode, dstNode: TaskGroupDstNode, enableKms: Bool = false, taskType: TaskGroupType? = nil,
+        srcNode: TaskGroupSrcNode, dstNode: TaskGroupDstNode, enableKms: Bool? = false, taskType: TaskGroupType? = nil,
         description: String? = nil, enableMetadataMigration: Bool? = nil, enableFailedObjectRecording: Bool? = nil,
         enableRestore: Bool? = nil, bandwidthPolicy: [BandwidthPolicy]? = nil, smnConfig: SmnConfig? = nil,
         sourceCdn: SourceCdnReq? = nil, migrateSince: Int64? = nil, objectOverwriteMode: ObjectOverwriteMode? = nil,

@@ -15,7 +15,7 @@ struct SandboxRoutes {
         v2.get("tasks") { request, _ in
             await HTTP.answer { () throws(SandboxError) in
                 let q = HTTP.query(request)
-                return HTTP.json(try s.listTasks(limit: q["limit"], offset: q["offset"], status: q["status"], groupId: q["group_id"]))
+                return HTTP.json(encoded: try s.listTasks(limit: q["limit"], offset: q["offset"], status: q["status"], groupId: q["group_id"]))
             }
         }
         v2.post("tasks") { request, _ in
@@ -31,7 +31,7 @@ struct SandboxRoutes {
         }
         v2.get("tasks/:task_id") { _, context in
             let id = context.parameters.get("task_id") ?? ""
-            return await HTTP.answer { () throws(SandboxError) in HTTP.json(try s.showTask(id)) }
+            return await HTTP.answer { () throws(SandboxError) in HTTP.json(encoded: try s.showTask(id)) }
         }
         v2.delete("tasks/:task_id") { _, context in
             let id = context.parameters.get("task_id") ?? ""
@@ -156,6 +156,10 @@ struct SandboxRoutes {
         let s = service
         let base = baseURL
         router.get("/") { _, _ in HTTP.json(s.apiVersions(baseURL: base())) }
+        // Literal routes: `/v2/...` routes would otherwise shadow `GET /v2` itself.
+        for id in ["v1", "v2"] {
+            router.get(RouterPath(id)) { _, _ in HTTP.json(s.apiVersion(id, baseURL: base())!) }
+        }
         router.get(":version") { _, context in
             guard let version = s.apiVersion(context.parameters.get("version") ?? "", baseURL: base()) else {
                 return HTTP.error(SandboxError(404, "OMS.1009", "No such API version."))

@@ -60,6 +60,9 @@ extension SandboxService {
 
     func listBuckets(_ body: Data) throws(SandboxError) -> [String] {
         let request = try Self.decode(ListBucketsReq.self, body)
+        guard request.cloudType.canonical.isDocumented || request.cloudType.sameValue(as: .hec) else {
+            throw .outOfRange("cloud_type", "'\(request.cloudType)' is not a supported cloud")
+        }
         return buckets.bucketNames(cloud: request.cloudType).filter { name in
             guard let region = buckets.region(cloud: request.cloudType, bucket: name) else { return false }
             return (try? buckets.authorize(cloud: request.cloudType, region: region, bucket: name, ak: request.ak, sk: request.sk)) != nil

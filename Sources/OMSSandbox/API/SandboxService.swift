@@ -10,6 +10,9 @@ struct SandboxService: Sendable {
     let clock: SandboxClock
     let buckets: LocalBuckets
 
+    /// Answers of unchanged tasks, already encoded.
+    let answers = TaskAnswerCache()
+
     static let decoder = JSONDecoder()
 
     static func decode<T: Decodable>(_ type: T.Type, _ body: Data) throws(SandboxError) -> T {
@@ -69,7 +72,8 @@ struct SandboxService: Sendable {
         return CreateTaskResp(id: stored.id, taskName: stored.name)
     }
 
-    func listTasks(limit: String?, offset: String?, status: String?, groupId: String?) throws(SandboxError) -> ListTasksResp {
+    /// The answer JSON of `GET .../tasks`, assembled from each task's (cached) answer.
+    func listTasks(limit: String?, offset: String?, status: String?, groupId: String?) throws(SandboxError) -> Data {
         let (limit, offset) = try RequestValidator.pagination(limit: limit, offset: offset)
         var statusValue: Int?
         if let status {
@@ -80,14 +84,27 @@ struct SandboxService: Sendable {
         if let groupId, groupId.isEmpty || groupId.count > 100 { throw .outOfRange("group_id", "1 to 100 characters") }
         let now = clock.now
         let filter = statusValue
-        let page = try read { try store.listTasks(limit: limit, offset: offset, status: filter, groupId: groupId) }
-        return ListTasksResp(tasks: page.tasks.map { $0.response(now: now) }, count: Int64(page.count))
+        let page = try read { try store.listTaskRows(limit: limit, offset: offset, status: filter, groupId: groupId) }
+        let answers = self.answers
+        return try read {
+            // ListTasksResp as JSONEncoder writes it: {"tasks":[...],"count":N}.
+            var json = Data(#"{"tasks":["#.utf8)
+            for (index, row) in page.rows.enumerated() {
+                if index > 0 { json.append(UInt8(ascii: ",")) }
+                json.append(try answers.answer(row: row, now: now))
+            }
+            json.append(contentsOf: Data(#"],"count":\#(page.count)}"#.utf8))
+            return json
+        }
     }
 
-    func showTask(_ idText: String) throws(SandboxError) -> TaskResp {
+    /// The answer JSON of `GET .../tasks/{id}`.
+    func showTask(_ idText: String) throws(SandboxError) -> Data {
         let id = try Self.taskId(idText)
-        guard let record = try read({ try store.task(id: id) }) else { throw .noSuchTask() }
-        return record.response(now: clock.now)
+        guard let row = try read({ try store.taskRow(id: id) }) else { throw .noSuchTask() }
+        let answers = self.answers
+        let now = clock.now
+        return try read { try answers.answer(row: row, now: now) }
     }
 
     /// Applies `change` to one task inside a write transaction.
@@ -196,7 +213,7 @@ struct SandboxService: Sendable {
                     return task
                 }
             }
-            if update.taskPriority != nil, let busy = tasks.first(where: { ![.waiting, .paused, .failed].contains($0.status) && $0.status != .succeeded }) {
+            if update.taskPriority != nil, let busy = tasks.first(where: { ![.waiting, .paused, .failed].contains($0.status) }) {
                 throw SandboxError.badRequest("OMS.1003", "Priority can only change while a task is Waiting, Paused or Failed (task \(busy.id) is \(busy.status)).")
             }
             for var task in tasks where task.status != .succeeded {

@@ -48,7 +48,7 @@ struct GroupRecord: Codable, Sendable {
         r.enableMetadataMigration = request.enableMetadataMigration ?? false
         r.enableFailedObjectRecording = request.enableFailedObjectRecording ?? true
         r.enableRestore = request.enableRestore ?? false
-        r.enableKms = request.enableKms
+        r.enableKms = request.enableKms ?? false
         r.taskType = TaskGroupType(rawValue: (request.taskType ?? .prefix).rawValue.uppercased())
         r.bandwidthPolicy = bandwidth
         r.smnConfig = request.smnConfig.map { _ in SmnInfo(notifyResult: nil, notifyErrorMessage: "", topicName: "") }
