@@ -19,6 +19,13 @@ enum HTTP {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// An answer whose JSON is already encoded.
+    static func json(encoded data: Data, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json;charset=UTF-8"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
     static func empty() -> Response { Response(status: .ok) }
 
     static func error(_ error: SandboxError) -> Response {

@@ -106,6 +106,11 @@ struct TaskRecord: Codable, Sendable {
         return r
     }
 
+    /// Whether `response(now:)` changes with `now` alone: a started task's run time grows.
+    var responseDependsOnTime: Bool {
+        (status == .migrating || status == .waiting || status == .pausing) && startedAt != nil
+    }
+
     func runMilliseconds(now: Date) -> Double {
         guard status == .migrating || status == .waiting || status == .pausing, let startedAt else { return elapsedBefore }
         return elapsedBefore + max(0, now.timeIntervalSince(startedAt)) * 1000
