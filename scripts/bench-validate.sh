@@ -20,5 +20,8 @@ for run in 1 2 3; do
     /usr/bin/time -v "$bin" validate "$dir/plan" 2>"$dir/time.txt" >/dev/null || true
     wall="$(grep 'Elapsed (wall clock)' "$dir/time.txt" | awk '{print $NF}')"
     rss="$(grep 'Maximum resident set size' "$dir/time.txt" | awk '{print $NF}')"
-    echo "run $run: wall ${wall} (m:ss), max RSS $((rss / 1024)) MB"
+    user="$(grep 'User time' "$dir/time.txt" | awk '{print $NF}')"
+    sys="$(grep 'System time' "$dir/time.txt" | awk '{print $NF}')"
+    echo "run $run: wall ${wall} (m:ss), cpu ${user}s user + ${sys}s sys, max RSS $((rss / 1024)) MB"
 done
+echo "load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg) (wall times need an otherwise idle machine)"

@@ -60,14 +60,34 @@ public enum PlanLoader {
         for (loc, message) in readProblems { sink.error(message, at: loc) }
         let ctx = DecodeContext(sink: sink, environment: options.environment, secretsRequired: options.secretsRequired)
 
-        var documents: [PNode] = []
-        for parsed in ParallelParser.parse(texts) {
-            for p in parsed.problems { sink.error(p.message, at: p.loc, hint: p.hint) }
-            documents += parsed.documents
+        // Parsing and envelopes, a file per step on several threads.
+        let files = table
+        let environment = options.environment
+        let sources = texts
+        let outcomes = Parallel.map(sources.count) { i -> FileOutcome in
+            guard let text = sources[i].text else { return FileOutcome() }
+            let parsed = YAMLReader(file: sources[i].file).parse(text)
+            let fileSink = DiagnosticSink(files: files)
+            for p in parsed.problems { fileSink.error(p.message, at: p.loc, hint: p.hint) }
+            let fileCtx = DecodeContext(sink: fileSink, environment: environment, secretsRequired: false)
+            let documents = parsed.documents.compactMap { Envelope.decode($0, ctx: fileCtx) }
+            return FileOutcome(documents: documents, diagnostics: fileSink.diagnostics, broken: fileCtx.brokenDocuments)
         }
-        let state = Pipeline(ctx: ctx, options: options, firstFile: discovery.files.first.map { _ in Int32(0) })
-            .run(documents.compactMap { Envelope.decode($0, ctx: ctx) })
+        var documents: [RawDocument] = []
+        for outcome in outcomes {
+            for d in outcome.diagnostics { sink.add(d) }
+            ctx.brokenDocuments.formUnion(outcome.broken)
+            documents += outcome.documents
+        }
+        let state = Pipeline(ctx: ctx, options: options, firstFile: discovery.files.first.map { _ in Int32(0) }).run(documents)
         let diagnostics = sink.sorted()
         return LoadResult(diagnostics: diagnostics, desiredState: diagnostics.hasErrors ? nil : state, files: discovery.files)
     }
+}
+
+/// What one file contributes: its documents (envelopes checked) and its problems.
+struct FileOutcome: Sendable {
+    var documents: [RawDocument] = []
+    var diagnostics: [Diagnostic] = []
+    var broken: Set<ResourceAddress> = []
 }

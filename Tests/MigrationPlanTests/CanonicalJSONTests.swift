@@ -26,9 +26,9 @@ import Testing
             enableMetadataMigration: false, enableRestore: true, enableFailedObjectRecording: true,
             objectOverwriteMode: .noOverwrite, dstStoragePolicy: .ia, consistencyCheck: .crc64, enableRequesterPays: false,
             taskPriority: .high)
-        #expect(Fingerprint.json(.task(full)) == (try foundation(full)))
+        #expect(RequestJSON.task(full) == (try foundation(full)))
         let sparse = CreateTaskReq(srcNode: SrcNodeReq(), dstNode: DstNodeReq(region: "r", bucket: "b"))
-        #expect(Fingerprint.json(.task(sparse)) == (try foundation(sparse)))
+        #expect(RequestJSON.task(sparse) == (try foundation(sparse)))
     }
 
     @Test func groupBodyMatchesJSONEncoder() throws {
@@ -42,7 +42,7 @@ import Testing
             smnConfig: SmnConfig(topicUrn: "urn:smn:x", triggerConditions: [.failure]),
             sourceCdn: SourceCdnReq(domain: "cdn", protocol: .http), migrateSince: 5, objectOverwriteMode: .fullOverwrite,
             dstStoragePolicy: .archive, consistencyCheck: .noCheck, enableRequesterPays: true)
-        #expect(Fingerprint.json(.group(full)) == (try foundation(full)))
+        #expect(RequestJSON.group(full) == (try foundation(full)))
     }
 
     @Test func canonicalFormIsSortedAndSecretFree() throws {

@@ -6,7 +6,7 @@ import OMSModels
 struct CanonicalJSON {
     private(set) var text = ""
 
-    init() { text.reserveCapacity(1024) }
+    init() {}
 
     /// Members in sorted key order; nil values are left out, as encodeIfPresent does.
     mutating func object(_ members: [(String, Value?)]) {
@@ -30,7 +30,13 @@ struct CanonicalJSON {
         case bool(Bool)
         case array([Value])
         case object([(String, Value?)])
+        /// JSON already written (a request body).
+        case raw(String)
+
+        static func str(_ s: String?) -> Self? { s.map { .string($0) } }
     }
+
+    mutating func append(_ s: String) { text += s }
 
     mutating func write(_ value: Value) {
         switch value {
@@ -45,6 +51,7 @@ struct CanonicalJSON {
             }
             text += "]"
         case .object(let members): object(members)
+        case .raw(let t): text += t
         }
     }
 
@@ -78,67 +85,140 @@ struct CanonicalJSON {
     }
 }
 
-extension CanonicalJSON.Value {
-    static func str(_ s: String?) -> Self? { s.map { .string($0) } }
-    static func str<T: RawRepresentable>(_ s: T?) -> Self? where T.RawValue == String { s.map { .string($0.rawValue) } }
-    static func num(_ i: Int64?) -> Self? { i.map { .int($0) } }
-    static func flag(_ b: Bool?) -> Self? { b.map { .bool($0) } }
-    static func strings(_ a: [String]?) -> Self? { a.map { .array($0.map { .string($0) }) } }
+/// Streaming writer of one JSON object whose members are given in sorted key order; nil values
+/// are left out, as `encodeIfPresent` does. Used for the request bodies, which are written for
+/// every resource (fingerprints), so without building a tree first.
+struct ObjectWriter {
+    var json = CanonicalJSON()
+    private var first = true
 
-    static func listFile(_ l: ListFile?) -> Self? {
-        l.map { .object([("list_file_key", .str($0.listFileKey)), ("obs_bucket", .str($0.obsBucket)), ("list_file_num", .str($0.listFileNum))]) }
+    init() { json.append("{") }
+
+    var text: String {
+        var j = json
+        j.append("}")
+        return j.text
     }
 
-    static func policy(_ p: [BandwidthPolicy]?) -> Self? {
-        p.map { .array($0.map { .object([("start", .str($0.start)), ("end", .str($0.end)), ("max_bandwidth", .num($0.maxBandwidth))]) }) }
+    private mutating func key(_ k: String) {
+        json.append(first ? "\"" : ",\"")
+        first = false
+        json.append(k)
+        json.append("\":")
     }
 
-    static func cdn(_ c: SourceCdnReq?) -> Self? {
-        c.map { .object([("domain", .str($0.domain)), ("protocol", .str($0.protocol)),
-                         ("authentication_type", .str($0.authenticationType)), ("authentication_key", .str($0.authenticationKey))]) }
+    mutating func str(_ k: String, _ v: String?) {
+        guard let v else { return }
+        key(k)
+        json.string(v)
     }
 
-    static func smn(_ s: SmnConfig?) -> Self? {
-        s.map { .object([("language", .str($0.language)), ("topic_urn", .str($0.topicUrn)),
-                         ("trigger_conditions", $0.triggerConditions.map { .array($0.map { .string($0.rawValue) }) }),
-                         ("message_template_name", .str($0.messageTemplateName))]) }
+    mutating func str<T: RawRepresentable>(_ k: String, _ v: T?) where T.RawValue == String { str(k, v?.rawValue) }
+
+    mutating func num(_ k: String, _ v: Int64?) {
+        guard let v else { return }
+        key(k)
+        json.append(String(v))
     }
 
-    static func task(_ r: CreateTaskReq) -> Self {
+    mutating func flag(_ k: String, _ v: Bool?) {
+        guard let v else { return }
+        key(k)
+        json.append(v ? "true" : "false")
+    }
+
+    mutating func strings(_ k: String, _ v: [String]?) {
+        guard let v else { return }
+        key(k)
+        json.append("[")
+        for (i, s) in v.enumerated() {
+            if i > 0 { json.append(",") }
+            json.string(s)
+        }
+        json.append("]")
+    }
+
+    mutating func raw(_ k: String, _ text: String?) {
+        guard let text else { return }
+        key(k)
+        json.append(text)
+    }
+
+    static func object(_ body: (inout ObjectWriter) -> Void) -> String {
+        var w = ObjectWriter()
+        body(&w)
+        return w.text
+    }
+}
+
+/// The OMS request bodies, keys in sorted order (CanonicalJSONTests compares with JSONEncoder).
+enum RequestJSON {
+    static func listFile(_ l: ListFile?) -> String? {
+        l.map { l in ObjectWriter.object { $0.str("list_file_key", l.listFileKey); $0.str("list_file_num", l.listFileNum); $0.str("obs_bucket", l.obsBucket) } }
+    }
+
+    static func policy(_ p: [BandwidthPolicy]?) -> String? {
+        p.map { "[" + $0.map { r in ObjectWriter.object { $0.str("end", r.end); $0.num("max_bandwidth", r.maxBandwidth); $0.str("start", r.start) } }
+            .joined(separator: ",") + "]" }
+    }
+
+    static func cdn(_ c: SourceCdnReq?) -> String? {
+        c.map { c in ObjectWriter.object {
+            $0.str("authentication_key", c.authenticationKey); $0.str("authentication_type", c.authenticationType)
+            $0.str("domain", c.domain); $0.str("protocol", c.protocol)
+        } }
+    }
+
+    static func smn(_ s: SmnConfig?) -> String? {
+        s.map { s in ObjectWriter.object {
+            $0.str("language", s.language); $0.str("message_template_name", s.messageTemplateName); $0.str("topic_urn", s.topicUrn)
+            $0.strings("trigger_conditions", s.triggerConditions?.map(\.rawValue))
+        } }
+    }
+
+    static func task(_ r: CreateTaskReq) -> String {
         let s = r.srcNode, d = r.dstNode
-        return .object([
-            ("task_type", .str(r.taskType)),
-            ("src_node", .object([("cloud_type", .str(s.cloudType)), ("region", .str(s.region)), ("ak", .str(s.ak)), ("sk", .str(s.sk)),
-                                  ("json_auth_file", .str(s.jsonAuthFile)), ("security_token", .str(s.securityToken)),
-                                  ("app_id", .str(s.appId)), ("bucket", .str(s.bucket)), ("object_key", .strings(s.objectKey)),
-                                  ("list_file", .listFile(s.listFile))])),
-            ("dst_node", .object([("ak", .str(d.ak)), ("sk", .str(d.sk)), ("security_token", .str(d.securityToken)),
-                                  ("bucket", .str(d.bucket)), ("save_prefix", .str(d.savePrefix)), ("region", .str(d.region))])),
-            ("enable_kms", .flag(r.enableKms)), ("description", .str(r.description)), ("migrate_since", .num(r.migrateSince)),
-            ("bandwidth_policy", .policy(r.bandwidthPolicy)), ("source_cdn", .cdn(r.sourceCdn)), ("smn_config", .smn(r.smnConfig)),
-            ("enable_metadata_migration", .flag(r.enableMetadataMigration)), ("enable_restore", .flag(r.enableRestore)),
-            ("enable_failed_object_recording", .flag(r.enableFailedObjectRecording)),
-            ("object_overwrite_mode", .str(r.objectOverwriteMode)), ("dst_storage_policy", .str(r.dstStoragePolicy)),
-            ("consistency_check", .str(r.consistencyCheck)), ("enable_requester_pays", .flag(r.enableRequesterPays)),
-            ("task_priority", .str(r.taskPriority)),
-        ])
+        return ObjectWriter.object { w in
+            w.raw("bandwidth_policy", policy(r.bandwidthPolicy)); w.str("consistency_check", r.consistencyCheck)
+            w.str("description", r.description)
+            w.raw("dst_node", ObjectWriter.object {
+                $0.str("ak", d.ak); $0.str("bucket", d.bucket); $0.str("region", d.region); $0.str("save_prefix", d.savePrefix)
+                $0.str("security_token", d.securityToken); $0.str("sk", d.sk)
+            })
+            w.str("dst_storage_policy", r.dstStoragePolicy); w.flag("enable_failed_object_recording", r.enableFailedObjectRecording)
+            w.flag("enable_kms", r.enableKms); w.flag("enable_metadata_migration", r.enableMetadataMigration)
+            w.flag("enable_requester_pays", r.enableRequesterPays); w.flag("enable_restore", r.enableRestore)
+            w.num("migrate_since", r.migrateSince); w.str("object_overwrite_mode", r.objectOverwriteMode)
+            w.raw("smn_config", smn(r.smnConfig)); w.raw("source_cdn", cdn(r.sourceCdn))
+            w.raw("src_node", ObjectWriter.object {
+                $0.str("ak", s.ak); $0.str("app_id", s.appId); $0.str("bucket", s.bucket); $0.str("cloud_type", s.cloudType)
+                $0.str("json_auth_file", s.jsonAuthFile); $0.raw("list_file", listFile(s.listFile)); $0.strings("object_key", s.objectKey)
+                $0.str("region", s.region); $0.str("security_token", s.securityToken); $0.str("sk", s.sk)
+            })
+            w.str("task_priority", r.taskPriority); w.str("task_type", r.taskType)
+        }
     }
 
-    static func group(_ r: CreateTaskGroupReq) -> Self {
+    static func group(_ r: CreateTaskGroupReq) -> String {
         let s = r.srcNode, d = r.dstNode
-        return .object([
-            ("src_node", .object([("ak", .str(s.ak)), ("sk", .str(s.sk)), ("json_auth_file", .str(s.jsonAuthFile)),
-                                  ("app_id", .str(s.appId)), ("region", .str(s.region)), ("object_key", .strings(s.objectKey)),
-                                  ("bucket", .str(s.bucket)), ("cloud_type", .str(s.cloudType)), ("list_file", .listFile(s.listFile))])),
-            ("description", .str(r.description)),
-            ("dst_node", .object([("ak", .str(d.ak)), ("sk", .str(d.sk)), ("region", .str(d.region)), ("bucket", .str(d.bucket)),
-                                  ("cloud_type", .str(d.cloudType)), ("save_prefix", .str(d.savePrefix))])),
-            ("enable_metadata_migration", .flag(r.enableMetadataMigration)),
-            ("enable_failed_object_recording", .flag(r.enableFailedObjectRecording)), ("enable_restore", .flag(r.enableRestore)),
-            ("enable_kms", .bool(r.enableKms)), ("task_type", .str(r.taskType)), ("bandwidth_policy", .policy(r.bandwidthPolicy)),
-            ("smn_config", .smn(r.smnConfig)), ("source_cdn", .cdn(r.sourceCdn)), ("migrate_since", .num(r.migrateSince)),
-            ("object_overwrite_mode", .str(r.objectOverwriteMode)), ("dst_storage_policy", .str(r.dstStoragePolicy)),
-            ("consistency_check", .str(r.consistencyCheck)), ("enable_requester_pays", .flag(r.enableRequesterPays)),
-        ])
+        return ObjectWriter.object { w in
+            w.raw("bandwidth_policy", policy(r.bandwidthPolicy)); w.str("consistency_check", r.consistencyCheck)
+            w.str("description", r.description)
+            w.raw("dst_node", ObjectWriter.object {
+                $0.str("ak", d.ak); $0.str("bucket", d.bucket); $0.str("cloud_type", d.cloudType); $0.str("region", d.region)
+                $0.str("save_prefix", d.savePrefix); $0.str("sk", d.sk)
+            })
+            w.str("dst_storage_policy", r.dstStoragePolicy); w.flag("enable_failed_object_recording", r.enableFailedObjectRecording)
+            w.flag("enable_kms", r.enableKms); w.flag("enable_metadata_migration", r.enableMetadataMigration)
+            w.flag("enable_requester_pays", r.enableRequesterPays); w.flag("enable_restore", r.enableRestore)
+            w.num("migrate_since", r.migrateSince); w.str("object_overwrite_mode", r.objectOverwriteMode)
+            w.raw("smn_config", smn(r.smnConfig)); w.raw("source_cdn", cdn(r.sourceCdn))
+            w.raw("src_node", ObjectWriter.object {
+                $0.str("ak", s.ak); $0.str("app_id", s.appId); $0.str("bucket", s.bucket); $0.str("cloud_type", s.cloudType)
+                $0.str("json_auth_file", s.jsonAuthFile); $0.raw("list_file", listFile(s.listFile)); $0.strings("object_key", s.objectKey)
+                $0.str("region", s.region); $0.str("sk", s.sk)
+            })
+            w.str("task_type", r.taskType)
+        }
     }
 }

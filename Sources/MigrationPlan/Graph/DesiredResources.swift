@@ -78,7 +78,7 @@ public struct DesiredTask: DesiredOMSResource, Hashable {
     public var canonicalJSON: String {
         var r = request
         r.description = userDescription
-        return Fingerprint.canonical(address: address, body: .task(r), state: state, onFailure: onFailure, dependsOn: dependsOn,
+        return Fingerprint.canonical(address: address, body: RequestJSON.task(r), state: state, onFailure: onFailure, dependsOn: dependsOn,
                                      replaceOnChange: replaceOnChange, adoptID: adoptID, bandwidth: bandwidth)
     }
     public var sourceCredentials: String?
@@ -139,7 +139,7 @@ public struct DesiredTaskGroup: DesiredOMSResource, Hashable {
     public var canonicalJSON: String {
         var r = request
         r.description = userDescription
-        return Fingerprint.canonical(address: address, body: .group(r), state: state, onFailure: onFailure, dependsOn: dependsOn,
+        return Fingerprint.canonical(address: address, body: RequestJSON.group(r), state: state, onFailure: onFailure, dependsOn: dependsOn,
                                      replaceOnChange: replaceOnChange, adoptID: adoptID, bandwidth: bandwidth)
     }
     public var sourceCredentials: String?

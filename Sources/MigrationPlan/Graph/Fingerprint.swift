@@ -32,20 +32,20 @@ enum Fingerprint {
         r.description = userDescription
         r.bandwidthPolicy = nil
         r.taskPriority = nil
-        return hex8(json(.task(r)))
+        return hex8(RequestJSON.task(r))
     }
 
     static func group(_ request: CreateTaskGroupReq, userDescription: String?) -> String {
         var r = request
         r.description = userDescription
         r.bandwidthPolicy = nil
-        return hex8(json(.group(r)))
+        return hex8(RequestJSON.group(r))
     }
 
     /// The canonical form of a resource: sorted-keys JSON of its address, its secret-free
     /// body (user description, evaluation-day bandwidth rules) and its management fields.
     static func canonical(
-        address: ResourceAddress, body: CanonicalJSON.Value, state: DesiredRunState, onFailure: FailurePolicy,
+        address: ResourceAddress, body: String, state: DesiredRunState, onFailure: FailurePolicy,
         dependsOn: [ResourceAddress], replaceOnChange: Bool, adoptID: String?, bandwidth: BandwidthSource
     ) -> String {
         let bw: String? = switch bandwidth {
@@ -55,7 +55,7 @@ enum Fingerprint {
         }
         return json(.object([
             ("address", .string(address.description)),
-            ("request", body),
+            ("request", .raw(body)),
             ("management", .object([
                 ("state", .string(state.rawValue)),
                 ("onFailure", .object([("action", .string(onFailure.action.rawValue)), ("maxAttempts", .int(Int64(onFailure.maxAttempts)))])),

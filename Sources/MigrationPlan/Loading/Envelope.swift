@@ -1,5 +1,5 @@
 /// One document after its envelope (apiVersion, kind, metadata) was checked.
-struct RawDocument {
+struct RawDocument: Sendable {
     var address: ResourceAddress
     var nameLoc: Loc
     var docLoc: Loc
