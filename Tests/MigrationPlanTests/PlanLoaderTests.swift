@@ -139,7 +139,7 @@ import Testing
                 apiVersion: oms-plan/v1
                 kind: Credentials
                 metadata: {name: obs}
-                spec: {accessKey: "${env:X:-dflt}", secretKey: "${env:Y:-}"}
+                spec: {accessKey: "${env:X:-dflt}", secretKey: "${env:Y:-dflt-sk}"}
                 """,
             "sub/keys/ak": "file-ak\n", "top.sk": "file-sk\n",
             "t.yaml": TestSupport.task("a"),
@@ -162,5 +162,17 @@ import Testing
         #expect(errors.map(\.file) == ["plan/b.yaml", "plan/b.yaml", "plan/c.yaml"])
         #expect(errors[0].hint == "did you mean `description`?")
         #expect(errors[0].rendered.hasPrefix("plan/b.yaml:8:3: error: unknown field `descripton`"))
+    }
+}
+
+@Suite struct EmptySecretTests {
+    /// CI passes a missing secret as an empty string: `:-` falls back, and an empty key is no key.
+    @Test func emptyVariablesUseTheDefaultAndEmptyKeysAreMissing() throws {
+        let files = ["s.yaml": TestSupport.stack + "---\n" + TestSupport.credentials, "t.yaml": TestSupport.task("a")]
+        let empty = TestSupport.load(files, env: ["AK": "a", "SK": "", "OBS_AK": "c", "OBS_SK": "d"])
+        let task = try #require(empty.desiredState?.tasks.first)
+        #expect(throws: MissingSecretsError.self) { try task.requestWithSecrets() }
+        let apply = TestSupport.load(files, env: ["AK": "a", "SK": "", "OBS_AK": "c", "OBS_SK": "d"], secretsRequired: true)
+        #expect(apply.hasErrors || (try? apply.desiredState?.tasks.first?.requestWithSecrets()) == nil)
     }
 }

@@ -68,7 +68,9 @@ final class DecodeContext {
     func resolve(_ reference: Reference, at loc: Loc, allowVariables: Bool = true) -> Result<String, InterpolationError> {
         switch reference {
         case .env(let name, let defaultValue):
-            if let v = environment.variables[name] { return .success(v) }
+            // As in the shell, `:-default` applies when the variable is unset or empty (CI
+            // systems pass a missing secret as an empty string).
+            if let v = environment.variables[name], !(v.isEmpty && defaultValue != nil) { return .success(v) }
             if let d = defaultValue { return .success(d) }
             return .failure(InterpolationError(
                 message: "environment variable `\(name)` is not set",

@@ -18,8 +18,13 @@ public struct CredentialSecrets: Hashable, Sendable, CustomStringConvertible, Cu
     }
 
     var all: [SecretValue] { [accessKey, secretKey, securityToken, jsonAuthFile].compactMap { $0 } }
-    /// References that could not be resolved (printable).
-    public var unresolved: [String] { all.filter { !$0.isResolved }.map(\.reference) }
+    /// References that could not be resolved (printable). An access or secret key that
+    /// resolved to an empty string counts as missing: OMS would only refuse it later.
+    public var unresolved: [String] {
+        let keys = [accessKey, secretKey].compactMap { $0 }.filter { ($0.value ?? "").isEmpty }
+        let others = [securityToken, jsonAuthFile].compactMap { $0 }.filter { !$0.isResolved }
+        return (keys + others).map(\.reference)
+    }
     /// A non-empty token, if any: an empty `${env:TOKEN:-}` means "no token".
     var token: String? { securityToken?.value.flatMap { $0.isEmpty ? nil : $0 } }
     var json: String? { jsonAuthFile?.value.flatMap { $0.isEmpty ? nil : $0 } }
