@@ -3,6 +3,10 @@ import Dispatch
 import Foundation
 #if canImport(Glibc)
     import Glibc
+    private let ignoreSignal: (Int32) -> Void = { _ = Glibc.signal($0, SIG_IGN) }
+#elseif canImport(Darwin)
+    import Darwin
+    private let ignoreSignal: (Int32) -> Void = { _ = Darwin.signal($0, SIG_IGN) }
 #endif
 import Reconciler
 
@@ -123,7 +127,7 @@ final class ShutdownSignal: @unchecked Sendable {
 
     init() {
         for number in [SIGTERM, SIGINT] {
-            Glibc.signal(number, SIG_IGN)
+            ignoreSignal(number)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in self?.fire(number) }
             source.resume()
