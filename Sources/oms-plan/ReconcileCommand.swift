@@ -3,10 +3,10 @@ import Dispatch
 import Foundation
 #if canImport(Glibc)
     import Glibc
-    private let ignoreSignal: (Int32) -> Void = { _ = Glibc.signal($0, SIG_IGN) }
+    private let ignoreSignal: @Sendable (Int32) -> Void = { _ = Glibc.signal($0, SIG_IGN) }
 #elseif canImport(Darwin)
     import Darwin
-    private let ignoreSignal: (Int32) -> Void = { _ = Darwin.signal($0, SIG_IGN) }
+    private let ignoreSignal: @Sendable (Int32) -> Void = { _ = Darwin.signal($0, SIG_IGN) }
 #endif
 import Reconciler
 
