@@ -2,7 +2,7 @@
 # Issue 6's benchmark: 1,000 tasks share one bandwidth schedule; the schedule changes and
 # `oms-plan apply` pushes it (release build), beside one PUT bandwidth-policy per task, at 0
 # and 20 ms of injected latency. Target: at most 50 update calls plus the reads.
-# Usage: scripts/bench-batch.sh [bench_batch.py options: --tasks N --latencies 0,20 --parallel P]
+# Usage: scripts/bench-batch.sh [bench_batch.py options: --tasks N --latencies 0,20 --parallel P --runs R]
 #        OMS_PLAN_BIN=path/to/oms-plan scripts/bench-batch.sh   # skip the build
 set -euo pipefail
 cd "$(dirname "$0")/.."

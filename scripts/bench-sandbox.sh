@@ -4,7 +4,7 @@
 # 5000 >= 200 req/s. Load generator: wrk (Debian package, installed when missing and
 # apt-get can), else a Python thread client.
 # Usage: scripts/bench-sandbox.sh [bench_sandbox.py options: --tasks N --duration S --threads T
-#                                   --connections C --tool auto|wrk|python]
+#                                   --connections 8,32 --tool auto|wrk|python]
 #        OMS_PLAN_BIN=path/to/oms-plan scripts/bench-sandbox.sh   # skip the build
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -15,7 +15,9 @@ sandbox, in one run.
    - `oms-plan diff --detailed-exitcode` checks that every task ended with the plan's rules.
 3. Prints a table. Target: at most ceil(TASKS / 20) = 50 update calls, plus the reads.
 
-Usage: bench_batch.py BIN [--tasks 1000] [--latencies 0,20] [--parallel 10]
+Each measurement runs RUNS (3) times, the schedule flipping every time.
+
+Usage: bench_batch.py BIN [--tasks 1000] [--latencies 0,20] [--parallel 10] [--runs 3]
        bench_batch.py put-each BASE_URL TOKEN IDS_FILE MAX_BANDWIDTH [--parallel 10]
 """
 from __future__ import annotations
@@ -67,6 +69,7 @@ def main() -> int:
     ap.add_argument("--tasks", type=int, default=1000)
     ap.add_argument("--latencies", default="0,20")
     ap.add_argument("--parallel", type=int, default=10)
+    ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
     a.bin = str(Path(a.bin).resolve())
     latencies = [int(x) for x in a.latencies.split(",")]
@@ -111,57 +114,60 @@ def main() -> int:
                 control.clear_faults()
                 if latency:
                     control.add_fault(kind="latency", latencyMs=latency, fraction=1)
-                # oms-plan apply after the schedule changed.
-                limit[0] += 1
-                text = write_plan()
-                before = control.stats()
-                r = b.time_command([a.bin, "apply", str(plan), *common, "--auto-approve"], env=env, cwd=work,
-                                   stdout_path=tmp / "apply.out")
-                delta = b.stats_delta(before, control.stats())
-                if r["exit"] != 0:
-                    print(f"apply exited {r['exit']}: {r['stderr'][-1500:]}", file=sys.stderr)
-                    return 1
-                updates = delta.get("POST /v2/{project_id}/tasks/batch-update", 0) + \
-                    delta.get("PUT /v2/{project_id}/tasks/{id}/bandwidth-policy", 0)
-                verdicts.append((latency, updates))
-                rows.append([f"{latency} ms", f"oms-plan apply (schedule -> {text})", f"{r['wall_s']:.2f}", updates,
-                             sum(delta.values()), describe(delta)])
-                diff = subprocess.run([a.bin, "diff", str(plan), *common, "--detailed-exitcode"], cwd=work, env=env,
-                                      capture_output=True)
-                if diff.returncode != 0:
-                    print(f"diff after apply exited {diff.returncode}", file=sys.stderr)
-                    return 1
-                # One PUT per task after the next change; the plan then says the same.
-                limit[0] += 1
-                text = write_plan()
-                mib = int(text.removesuffix("MiB/s"))
-                before = control.stats()
-                r = b.time_command([sys.executable, str(Path(__file__).resolve()), "put-each", box.base_url, api.token,
-                                    str(ids_file), str(mib * b.MIB), "--parallel", str(a.parallel)],
-                                   cwd=work, stdout_path=tmp / "put-each.json")
-                delta = b.stats_delta(before, control.stats())
-                detail = json.loads((tmp / "put-each.json").read_text())
-                if r["exit"] != 0:
-                    print(f"per-task PUTs failed: {detail}", file=sys.stderr)
-                    return 1
-                updates = delta.get("PUT /v2/{project_id}/tasks/{id}/bandwidth-policy", 0)
-                rows.append([f"{latency} ms", f"PUT bandwidth-policy per task, {a.parallel} in flight (-> {text})",
-                             f"{r['wall_s']:.2f}", updates, sum(delta.values()),
-                             describe(delta) + f"; p50 {detail['p50_ms']:.1f} ms, p99 {detail['p99_ms']:.1f} ms"])
-                diff = subprocess.run([a.bin, "diff", str(plan), *common, "--detailed-exitcode"], cwd=work, env=env,
-                                      capture_output=True)
-                if diff.returncode != 0:
-                    print(f"diff after the per-task PUTs exited {diff.returncode} (rules differ from the plan's)",
-                          file=sys.stderr)
-                    return 1
+                for run in range(1, a.runs + 1):
+                    # oms-plan apply after the schedule changed.
+                    limit[0] += 1
+                    text = write_plan()
+                    before = control.stats()
+                    r = b.time_command([a.bin, "apply", str(plan), *common, "--auto-approve"], env=env, cwd=work,
+                                       stdout_path=tmp / "apply.out")
+                    delta = b.stats_delta(before, control.stats())
+                    if r["exit"] != 0:
+                        print(f"apply exited {r['exit']}: {r['stderr'][-1500:]}", file=sys.stderr)
+                        return 1
+                    updates = delta.get("POST /v2/{project_id}/tasks/batch-update", 0) + \
+                        delta.get("PUT /v2/{project_id}/tasks/{id}/bandwidth-policy", 0)
+                    verdicts.append((latency, updates))
+                    rows.append([f"{latency} ms", f"oms-plan apply (schedule -> {text}, run {run})", f"{r['wall_s']:.2f}",
+                                 updates, sum(delta.values()), describe(delta)])
+                    diff = subprocess.run([a.bin, "diff", str(plan), *common, "--detailed-exitcode"], cwd=work, env=env,
+                                          capture_output=True)
+                    if diff.returncode != 0:
+                        print(f"diff after apply exited {diff.returncode}", file=sys.stderr)
+                        return 1
+                    # One PUT per task after the next change; the plan then says the same.
+                    limit[0] += 1
+                    text = write_plan()
+                    mib = int(text.removesuffix("MiB/s"))
+                    before = control.stats()
+                    r = b.time_command([sys.executable, str(Path(__file__).resolve()), "put-each", box.base_url, api.token,
+                                        str(ids_file), str(mib * b.MIB), "--parallel", str(a.parallel)],
+                                       cwd=work, stdout_path=tmp / "put-each.json")
+                    delta = b.stats_delta(before, control.stats())
+                    detail = json.loads((tmp / "put-each.json").read_text())
+                    if r["exit"] != 0:
+                        print(f"per-task PUTs failed: {detail}", file=sys.stderr)
+                        return 1
+                    updates = delta.get("PUT /v2/{project_id}/tasks/{id}/bandwidth-policy", 0)
+                    rows.append([f"{latency} ms",
+                                 f"PUT bandwidth-policy per task, {a.parallel} in flight (-> {text}, run {run})",
+                                 f"{r['wall_s']:.2f}", updates, sum(delta.values()),
+                                 describe(delta) + f"; p50 {detail['p50_ms']:.1f} ms, p99 {detail['p99_ms']:.1f} ms"])
+                    diff = subprocess.run([a.bin, "diff", str(plan), *common, "--detailed-exitcode"], cwd=work, env=env,
+                                          capture_output=True)
+                    if diff.returncode != 0:
+                        print(f"diff after the per-task PUTs exited {diff.returncode} (rules differ from the plan's)",
+                              file=sys.stderr)
+                        return 1
             control.clear_faults()
             print()
             print(b.table(rows, ["latency", "approach", "wall s", "update calls", "OMS requests", "requests by route"]))
             print()
             target = -(-a.tasks // 20)
-            for latency, updates in verdicts:
-                print(f"oms-plan apply at {latency} ms: {updates} update calls (target <= {target}): "
-                      f"{'met' if updates <= target else 'MISSED'}")
+            for latency in latencies:
+                counts = [u for l, u in verdicts if l == latency]
+                print(f"oms-plan apply at {latency} ms: {', '.join(map(str, counts))} update calls per run "
+                      f"(target <= {target}): {'met' if max(counts) <= target else 'MISSED'}")
             print("after each change, `oms-plan diff --detailed-exitcode` exited 0 (every task has the plan's rules)")
             return 0
         finally:

@@ -103,6 +103,9 @@ def main() -> int:
                 print(f"diff after apply exited {check.returncode}:\n{check.stdout.decode()[-1500:]}", file=sys.stderr)
                 return 1
             print(f"diff --detailed-exitcode after apply: 0 ({check.stdout.decode().strip().splitlines()[-2]})")
+            loading = b.time_command([a.bin, "validate", str(plan)], env=env, cwd=work)
+            print(f"plan loading alone (`oms-plan validate`, no OMS requests): {loading['wall_s']:.2f} s, "
+                  f"peak RSS {loading['rss_mb']:.0f} MB")
             api = b.Api(box.base_url)
             ids = [t["id"] for t in api.all_tasks()]
             ids_file = tmp / "ids.json"

@@ -9,12 +9,17 @@ a Python thread client when wrk is missing):
   - GET /v2/{pid}/tasks?limit=100&offset=5000     target >= 200 req/s
 and prints req/s, p50 and p99 of each.
 
-Usage: bench_sandbox.py BIN [--tasks 10000] [--duration 10] [--threads 2] [--connections 32]
+Each read is measured at 8 and at 32 concurrent connections; besides req/s and latency it
+prints the sandbox's own CPU time per request (/proc), which tells the server's cost apart from
+the load generator and other processes sharing the machine's 2 cores.
+
+Usage: bench_sandbox.py BIN [--tasks 10000] [--duration 10] [--threads 2] [--connections 8,32]
                             [--tool auto|wrk|python]
 """
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -42,6 +47,12 @@ def wrk(url: str, token: str, duration: int, threads: int, connections: int) -> 
     return {"rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99"), "requests": int(total.group(1)) if total else 0,
             "errors": (int(non2xx.group(1)) if non2xx else 0), "socket_errors": errors.group(1) if errors else "",
             "raw": out}
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def python_load(base: str, path: str, token: str, duration: int, connections: int) -> dict:
@@ -81,7 +92,7 @@ def main() -> int:
     ap.add_argument("--tasks", type=int, default=10000)
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--connections", default="8,32", help="comma-separated: one measurement per value")
     ap.add_argument("--tool", default="auto", choices=["auto", "wrk", "python"])
     a = ap.parse_args()
     a.bin = str(Path(a.bin).resolve())
@@ -107,22 +118,30 @@ def main() -> int:
             listing = f"/v2/{b.PROJECT_ID}/tasks?limit=100&offset={a.tasks // 2}"
             # Warm up (connections, SQLite page cache).
             b.timed_requests(box.base_url, "GET", [one] * 200 + [listing] * 50, api.headers, 8)
-            print(f"load generator: {tool}" + (f" -t{a.threads} -c{a.connections} -d{a.duration}s" if tool == "wrk"
-                                               else f" ({a.connections} threads, {a.duration}s)"))
+            print(f"load generator: {tool}" + (f" -t{a.threads} -d{a.duration}s" if tool == "wrk"
+                                               else f" (one thread per connection, {a.duration}s)")
+                  + f"; machine load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
             results = []
             for name, path, target_rps, target_p99 in [("GET one task", one, 2000, 20.0),
                                                        ("GET 100-task page at offset 5000", listing, 200, None)]:
-                if tool == "wrk":
-                    r = wrk(box.base_url + path, api.token, a.duration, a.threads, a.connections)
-                else:
-                    r = python_load(box.base_url, path, api.token, a.duration, a.connections)
-                ok = r["rps"] >= target_rps and (target_p99 is None or r["p99_ms"] < target_p99) and r["errors"] == 0
-                results.append([name, f"{r['rps']:.0f}", f"{r['p50_ms']:.2f}", f"{r['p99_ms']:.2f}", r["requests"],
-                                r["errors"], f">= {target_rps} req/s" + (f", p99 < {target_p99:.0f} ms" if target_p99 else ""),
-                                "met" if ok else "MISSED"])
-                if r.get("socket_errors"):
-                    print(f"  {name}: socket errors: {r['socket_errors']}")
-            print(b.table(results, ["request", "req/s", "p50 ms", "p99 ms", "requests", "non-2xx", "target", "verdict"]))
+                for connections in [int(c) for c in a.connections.split(",")]:
+                    cpu_before = process_cpu(box.proc.pid)
+                    if tool == "wrk":
+                        r = wrk(box.base_url + path, api.token, a.duration, min(a.threads, connections), connections)
+                    else:
+                        r = python_load(box.base_url, path, api.token, a.duration, connections)
+                    cpu_ms = (process_cpu(box.proc.pid) - cpu_before) * 1000 / max(1, r["requests"])
+                    ok = r["rps"] >= target_rps and (target_p99 is None or r["p99_ms"] < target_p99) and r["errors"] == 0
+                    results.append([name, connections, f"{r['rps']:.0f}", f"{r['p50_ms']:.2f}", f"{r['p99_ms']:.2f}",
+                                    r["requests"], r["errors"], f"{cpu_ms:.3f}",
+                                    f">= {target_rps} req/s" + (f", p99 < {target_p99:.0f} ms" if target_p99 else ""),
+                                    "met" if ok else "MISSED"])
+                    if r.get("socket_errors"):
+                        print(f"  {name} (-c{connections}): socket errors: {r['socket_errors']}")
+            print(b.table(results, ["request", "connections", "req/s", "p50 ms", "p99 ms", "requests", "non-2xx",
+                                    "sandbox CPU ms/req", "target", "verdict"]))
+            print(f"machine load average after: {os.getloadavg()[0]:.2f} (other processes share the 2 cores: "
+                  "compare 'sandbox CPU ms/req', which contention barely changes)")
             stats = control.stats()
             print("sandbox request counts (GET /control/stats): " + ", ".join(f"{k}: {v}" for k, v in sorted(stats.items())))
             return 0

@@ -53,8 +53,18 @@ struct LocalBuckets: Sendable {
     func list(cloud: CloudType, region: String, bucket: String, prefix: String = "") -> [Object] {
         let base = bucketURL(cloud: cloud, region: region, bucket: bucket)
         let basePath = base.standardizedFileURL.path
+        // Keys starting with `a/b/c` can only be under the folder `a/b`: walk that folder, not
+        // the whole bucket (a bucket with 10,000 prefixes made every prefix check read them all).
+        var start = base
+        if let slash = prefix.lastIndex(of: "/") {
+            let folder = prefix[..<slash]
+            let parts = folder.split(separator: "/", omittingEmptySubsequences: false)
+            if !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+                start = base.appendingPathComponent(String(folder), isDirectory: true)
+            }
+        }
         guard let enumerator = FileManager.default.enumerator(
-            at: base, includingPropertiesForKeys: [.fileSizeKey, .contentModificationDateKey, .isRegularFileKey])
+            at: start, includingPropertiesForKeys: [.fileSizeKey, .contentModificationDateKey, .isRegularFileKey])
         else { return [] }
         var objects: [Object] = []
         for case let url as URL in enumerator {
