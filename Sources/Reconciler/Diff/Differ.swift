@@ -79,6 +79,13 @@ struct Differ {
     /// Fields OMS cannot update that differ from the plan: a replacement, or blocked when the
     /// live resource already moved data and replacing is not allowed.
     private func replacement(_ resource: any DesiredOMSResource, _ live: LiveResource) -> Decision? {
+        // The common case first: this stack's marker with the same fingerprint means nothing
+        // immutable changed, and the field-by-field views need not be built at all.
+        if let parsed = live.description.flatMap({ OwnershipMarker.parse(description: $0) }),
+            parsed.marker.stack == desired.stack.name, parsed.marker.fingerprint == resource.fingerprint
+        {
+            return nil
+        }
         let (desiredView, liveView, liveMarker) = views(resource, live)
         let adopted = liveMarker == nil
         var fields = SpecView.differences(live: liveView, desired: desiredView, ignoring: adopted ? ["description"] : [])

@@ -49,6 +49,19 @@ public struct Preflight: Sendable {
         case failed([String])
     }
 
+    /// A check OMS could not answer now (busy, unreachable): the create goes ahead and OMS
+    /// judges it, rather than a passing glitch silently holding it back.
+    struct Inconclusive: Error {
+        var reason: String
+    }
+
+    /// Whether an error says something definite about the bucket (a refusal) rather than
+    /// about OMS's health at the moment.
+    static func isDefinite(_ error: OMSClientError) -> Bool {
+        guard case .api(let api) = error else { return false }
+        return (400..<500).contains(api.httpStatus) && api.httpStatus != 429 && api.errorCode != "OMS.2004"
+    }
+
     /// What OMS supports, read once per run.
     struct Catalogue: Sendable {
         var clouds: Set<String>?
@@ -104,7 +117,13 @@ public struct Preflight: Sendable {
             return .passed
         }
         var problems = catalogue.problems(cloud: source.cloud, region: source.region)
-        problems += await sourceProblems(source)
+        do {
+            problems += try await sourceProblems(source)
+        } catch let inconclusive as Inconclusive {
+            return problems.isEmpty ? .skipped("pre-flight incomplete: \(inconclusive.reason)") : .failed(problems)
+        } catch {
+            return .skipped("pre-flight incomplete: \(error)")
+        }
         return problems.isEmpty ? .passed : .failed(problems)
     }
 
@@ -124,12 +143,12 @@ public struct Preflight: Sendable {
         var dstSk: String?
     }
 
-    private func sourceProblems(_ s: Source) async -> [String] {
+    private func sourceProblems(_ s: Source) async throws -> [String] {
         var problems: [String] = []
         if s.type == "list" || s.type == "url_list", let listFile = s.listFile {
             let key = listFile.listFileKey ?? ""
             let bucket = listFile.obsBucket ?? ""
-            if let missing = await absent(.huaweiCloud, bucket, key, s.dstRegion, s.dstAk, s.dstSk, nil, nil) {
+            if let missing = try await absent(.huaweiCloud, bucket, key, s.dstRegion, s.dstAk, s.dstSk, nil, nil) {
                 problems.append("list file \(bucket)/\(key): \(missing)")
             }
         }
@@ -142,12 +161,13 @@ public struct Preflight: Sendable {
                 return problems
             }
         } catch {
+            guard Self.isDefinite(error) else { throw Inconclusive(reason: Self.describe(error)) }
             problems.append("source bucket \(bucket) cannot be reached: \(Self.describe(error))")
             return problems
         }
         let keys: [String] = s.type == "prefix" ? s.keys.filter { !$0.isEmpty } : s.type == "object" ? s.keys : []
         for key in keys.prefix(Self.maximumKeyChecks) {
-            if let missing = await absent(s.cloud, bucket, key, region, s.ak, s.sk, s.token, s.appId) {
+            if let missing = try await absent(s.cloud, bucket, key, region, s.ak, s.sk, s.token, s.appId) {
                 problems.append("\(s.type == "prefix" ? "prefix" : "object") \(key) in \(bucket): \(missing)")
             }
         }
@@ -158,7 +178,7 @@ public struct Preflight: Sendable {
     private func absent(
         _ cloud: CloudType, _ bucket: String, _ key: String, _ region: String, _ ak: String?, _ sk: String?, _ token: String?,
         _ appId: String?
-    ) async -> String? {
+    ) async throws -> String? {
         do {
             let answer = try await client.checkPrefix(
                 CheckPrefixReq(
@@ -166,6 +186,7 @@ public struct Preflight: Sendable {
                     securityToken: token))
             return answer.exist == true ? nil : "no objects found"
         } catch {
+            guard Self.isDefinite(error) else { throw Inconclusive(reason: Self.describe(error)) }
             return Self.describe(error)
         }
     }

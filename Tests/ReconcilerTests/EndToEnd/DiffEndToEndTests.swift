@@ -424,6 +424,22 @@ extension DiffEndToEndTests {
             #expect(try await e2e.diff(desired, preflight: false).report.change("f").action == .create)
         }
     }
+
+    /// A busy OMS during pre-flight holds nothing back: the create goes ahead (OMS judges it)
+    /// and the diff says the check was incomplete, instead of a silent "blocked".
+    @Test func busyPreflightDoesNotBlockCreates() async throws {
+        try await withEndToEnd { e2e in
+            try e2e.seedSource(prefix: "a/", objects: 1)
+            try e2e.writePlan([PlanText.task("a")])
+            let desired = try e2e.load()
+            e2e.server.faults.add(.init(kind: .busy, count: 100, pathPrefix: "/v2/\(e2e.server.configuration.projectId)/objectstorage/buckets"))
+            let plan = try await e2e.diff(desired)
+            let change = try plan.report.change("a")
+            #expect(change.action == .create, "\(plan.report.digest)")
+            #expect(change.reasons.contains { $0.hasPrefix("pre-flight incomplete") }, "\(change.reasons)")
+            e2e.server.faults.clear()
+        }
+    }
 }
 
 /// Issue 5, normalisations: what OMS reports differently from what was sent is no change.
