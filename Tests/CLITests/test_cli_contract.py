@@ -82,3 +82,45 @@ def test_reconcile_loop_reports_exposes_metrics_and_stops_on_sigterm(binary, wor
     metrics = (workdir / "metrics.prom").read_text()
     assert "oms_plan_passes_total" in metrics
     assert "oms_plan_last_success_timestamp_seconds" in metrics
+
+
+def test_second_run_of_a_stack_waits_for_the_lock_then_exits_1(run, workdir):
+    import fcntl
+    locks = workdir / ".oms-plan" / "locks"
+    locks.mkdir(parents=True)
+    with open(locks / "quickstart.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        started = time.time()
+        result = run("apply", "plan", "--auto-approve", "--lock-timeout", "1")
+        waited = time.time() - started
+    assert result.returncode == 1
+    assert "lock" in result.stderr and "--lock-timeout" in result.stderr
+    assert waited >= 1
+    # Released: the same command now runs.
+    assert run("apply", "plan", "--auto-approve").returncode == 0
+
+
+def test_reconcile_serves_prometheus_metrics(binary, workdir):
+    import socket
+    import urllib.request
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUAWEICLOUD_SDK_", "OMS_"))}
+    process = subprocess.Popen(
+        [binary, "reconcile", "plan", "--interval", "1s", "--metrics-port", str(port)],
+        cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        body = ""
+        deadline = time.time() + 90
+        while time.time() < deadline and "oms_plan_passes_total 1" not in body and "oms_plan_passes_total 2" not in body:
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
+            except OSError:
+                pass
+            time.sleep(0.3)
+        assert "oms_plan_drift_resources" in body, body
+        assert 'oms_plan_resources{action="create"}' in body
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
