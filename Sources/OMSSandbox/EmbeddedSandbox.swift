@@ -65,7 +65,7 @@ public final class EmbeddedSandbox: Sendable {
             let from = source.appendingPathComponent(name)
             let to = target.appendingPathComponent(name)
             var isDirectory: ObjCBool = false
-            fileManager.fileExists(atPath: from.path, isDirectory: &isDirectory)
+            _ = fileManager.fileExists(atPath: from.path, isDirectory: &isDirectory)
             if isDirectory.boolValue {
                 try copyTree(from: from, to: to)
             } else if !fileManager.fileExists(atPath: to.path) {

@@ -69,7 +69,7 @@ public struct SandboxServer: Sendable {
 struct EngineService: Service {
     let engine: MigrationEngine
     func run() async throws {
-        try await cancelWhenGracefulShutdown { await engine.run() }
+        await cancelWhenGracefulShutdown { await engine.run() }
     }
 }
 

@@ -42,7 +42,6 @@ enum HTTP {
     }
 
     static func body(_ request: Request) async -> Data {
-        var request = request
         guard let buffer = try? await request.body.collect(upTo: 16 * 1024 * 1024) else { return Data() }
         return Data(buffer.readableBytesView)
     }

@@ -33,7 +33,7 @@ actor MigrationEngine {
         while !Task.isCancelled {
             do {
                 let real = Date()
-                if try await store.acquireEngineLease(holder: holder, now: real, until: real.addingTimeInterval(3)) {
+                if try store.acquireEngineLease(holder: holder, now: real, until: real.addingTimeInterval(3)) {
                     try await step(to: clock.now)
                 }
             } catch {

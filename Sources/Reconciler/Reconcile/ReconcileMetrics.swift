@@ -14,17 +14,22 @@ public final class ReconcileMetrics: Sendable {
     private let byAction: [ChangeAction: Gauge]
 
     public init() {
-        drift = registry.makeGauge(name: "oms_plan_drift_resources", help: "Resources that differed from the plan at the start of the last pass.")
-        applied = registry.makeCounter(name: "oms_plan_changes_applied_total", help: "Changes carried out successfully.")
-        failures = registry.makeCounter(name: "oms_plan_change_failures_total", help: "Changes that failed or were skipped.")
-        passes = registry.makeCounter(name: "oms_plan_passes_total", help: "Reconcile passes run.")
+        func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "oms_plan", metricName: metric, unitName: unit, helpText: help)
+        }
+        drift = registry.makeGauge(
+            descriptor: name("drift", "resources", "Resources that differed from the plan at the start of the last pass."))
+        applied = registry.makeCounter(descriptor: name("changes_applied", "total", "Changes carried out successfully."))
+        failures = registry.makeCounter(descriptor: name("change_failures", "total", "Changes that failed or were skipped."))
+        passes = registry.makeCounter(descriptor: name("passes", "total", "Reconcile passes run."))
         lastSuccess = registry.makeGauge(
-            name: "oms_plan_last_success_timestamp_seconds", help: "Unix time of the last pass that ended without failures.")
-        lastPass = registry.makeGauge(name: "oms_plan_last_pass_timestamp_seconds", help: "Unix time of the last pass.")
+            descriptor: name("last_success_timestamp", "seconds", "Unix time of the last pass that ended without failures."))
+        lastPass = registry.makeGauge(descriptor: name("last_pass_timestamp", "seconds", "Unix time of the last pass."))
         var gauges: [ChangeAction: Gauge] = [:]
         for action in ChangeAction.allCases {
             gauges[action] = registry.makeGauge(
-                name: "oms_plan_resources", labels: [("action", action.rawValue)], help: "Resources by planned action in the last pass.")
+                descriptor: name("resources", "", "Resources by planned action in the last pass."),
+                labels: [("action", action.rawValue)])
         }
         byAction = gauges
     }
