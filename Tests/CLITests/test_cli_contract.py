@@ -124,3 +124,13 @@ def test_reconcile_serves_prometheus_metrics(binary, workdir):
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
+
+
+def test_target_and_selector_limit_the_diff(run):
+    targeted = json.loads(run("diff", "plan", "--output", "json", "--target", "MigrationTask/photos-2024").stdout)
+    # The target and what it depends on.
+    assert [c["address"] for c in targeted["changes"]] == ["MigrationTask/photos-2023", "MigrationTask/photos-2024"]
+    selected = json.loads(run("diff", "plan", "--output", "json", "--selector", "team=legal").stdout)
+    assert [c["address"] for c in selected["changes"]] == ["MigrationTask/docs"]
+    bad = run("diff", "plan", "--target", "photos")
+    assert bad.returncode == 1 and "MigrationTask/name" in bad.stderr
