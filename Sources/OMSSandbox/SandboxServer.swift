@@ -48,15 +48,13 @@ public struct SandboxServer: Sendable {
         host: String, port: Int, logger: Logger = Logger(label: "oms-plan.sandbox"),
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let boundPort = BoundPort(port)
         let baseURL = self.baseURL
         let app = Application(
-            router: router(baseURL: { "http://\(host):\(boundPort.value)" }),
+            router: router(baseURL: { baseURL.value ?? "http://\(host):\(port)" }),
             configuration: .init(address: .hostname(host, port: port), serverName: "oms-plan-sandbox"),
             services: configuration.backgroundEngine ? [EngineService(engine: engine)] : [],
             onServerRunning: { channel in
                 let actual = channel.localAddress?.port ?? port
-                boundPort.value = actual
                 baseURL.value = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(actual)"
                 await onRunning(actual)
             },
@@ -79,15 +77,5 @@ final class BaseURL: Sendable {
     var value: String? {
         get { url.withLock { $0 } }
         set { url.withLock { $0 = newValue } }
-    }
-}
-
-/// The port the server actually bound (known only once it runs).
-final class BoundPort: Sendable {
-    private let port: Mutex<Int>
-    init(_ value: Int) { port = Mutex(value) }
-    var value: Int {
-        get { port.withLock { $0 } }
-        set { port.withLock { $0 = newValue } }
     }
 }

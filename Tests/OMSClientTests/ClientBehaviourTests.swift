@@ -106,6 +106,7 @@ import Testing
         let client = try makeClient(transport)
         do {
             _ = try await client.showTask(id: 9)
+            Issue.record("expected OMS.1009")
         } catch {
             #expect(error.isNotFound)
         }
@@ -175,6 +176,7 @@ import Testing
         let client = try makeClient(transport)
         do {
             _ = try await client.createTask(Self.sampleCreate)
+            Issue.record("expected the create to be refused")
         } catch {
             let text = error.description
             #expect(!text.contains("SRC-SK-VERY-SECRET"))

@@ -80,6 +80,7 @@ import Testing
                     endpoint: sandbox.endpoint, projectId: sandbox.server.configuration.projectId, authentication: .token("made-up"), retry: .none))
             do throws(OMSClientError) {
                 _ = try await token.listTasks()
+                Issue.record("expected 401 for an unknown token")
             } catch {
                 #expect(error.httpStatus == 401)
             }

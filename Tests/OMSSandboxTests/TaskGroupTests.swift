@@ -46,6 +46,7 @@ import Testing
             #expect(await errorCode { _ = try await client.showTaskGroup(id: id) } == "OMS.1009")
             do throws(OMSClientError) {
                 _ = try await client.showTaskGroup(id: id)
+                Issue.record("expected the deleted group to be gone")
             } catch {
                 #expect(error.httpStatus == 404)
                 #expect(error.isNotFound)

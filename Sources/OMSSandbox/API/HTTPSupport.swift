@@ -1,4 +1,5 @@
 import Foundation
+import OMSClient
 import Hummingbird
 import NIOCore
 import OMSModels
@@ -49,7 +50,7 @@ enum HTTP {
     /// Query parameters decoded the way the signer reads them (`+` stays `+`).
     static func query(_ request: Request) -> [String: String] {
         guard let raw = request.uri.query else { return [:] }
-        return Dictionary(RequestSignerBridge.parseQuery(raw), uniquingKeysWith: { first, _ in first })
+        return Dictionary(RequestSigner.parseQuery(raw), uniquingKeysWith: { first, _ in first })
     }
 }
 

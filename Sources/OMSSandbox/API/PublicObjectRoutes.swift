@@ -1,4 +1,5 @@
 import Foundation
+import OMSClient
 import Hummingbird
 import OMSModels
 
@@ -14,7 +15,7 @@ struct PublicObjectRoutes {
             let parts = request.uri.path.split(separator: "/", maxSplits: 4).map { String($0) }
             guard parts.count == 5 else { return Response(status: .notFound) }
             let (cloud, region, bucket) = (CloudType(rawValue: parts[1]), parts[2], parts[3])
-            let key = RequestSignerBridge.percentDecode(parts[4])
+            let key = RequestSigner.percentDecode(parts[4])
             guard !key.split(separator: "/").contains(".."),
                 (try? buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: nil, sk: nil)) != nil,
                 let data = try? buckets.read(cloud: cloud, region: region, bucket: bucket, key: key)
