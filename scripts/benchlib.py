@@ -22,7 +22,8 @@ from typing import Any, Callable, Iterable
 PROJECT_ID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 AK = "SANDBOXACCESSKEY0001"
 SK = "sandbox-secret-key"
-PASSWORD = "sandbox-password"
+USER = "bench"
+PASSWORD = "bench-iam-password"
 MIB = 1024 * 1024
 
 
@@ -43,7 +44,7 @@ class Sandbox:
         self.data.mkdir(parents=True, exist_ok=True)
         self.log_path = log or (self.data.parent / f"sandbox-{self.port}.log")
         self.args = [str(binary), "sandbox", "serve", "--host", self.host, "--port", str(self.port),
-                     "--data", str(self.data), "--control", *extra]
+                     "--data", str(self.data), "--control", "--iam-user", USER, "--iam-password", PASSWORD, *extra]
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(self.args, stdout=self._log, stderr=subprocess.STDOUT, cwd=str(self.data))
 

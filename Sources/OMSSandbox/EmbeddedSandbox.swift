@@ -21,7 +21,11 @@ public final class EmbeddedSandbox: Sendable {
         dataDirectory: URL, seedDirectory: URL?, timeScale: Double = 1, logger: Logger = Logger(label: "oms-plan.sandbox")
     ) async throws -> EmbeddedSandbox {
         try seedIfNew(dataDirectory: dataDirectory, from: seedDirectory)
-        let configuration = SandboxConfiguration(dataDirectory: dataDirectory, timeScale: timeScale)
+        // Keys of its own for each start: the published defaults would let any local user who
+        // finds the loopback port use this sandbox.
+        let configuration = SandboxConfiguration(
+            dataDirectory: dataDirectory, accessKey: "EMBEDDED" + SandboxSecretFiles.randomToken(bytes: 9).uppercased(),
+            secretKey: SandboxSecretFiles.randomToken(bytes: 30), timeScale: timeScale)
         let server = try SandboxServer(configuration: configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.application(host: "127.0.0.1", port: 0, logger: logger) { port in
@@ -46,7 +50,7 @@ public final class EmbeddedSandbox: Sendable {
     static func seedIfNew(dataDirectory: URL, from seed: URL?) throws {
         let fileManager = FileManager.default
         let marker = dataDirectory.appendingPathComponent(".seeded")
-        try fileManager.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        try SandboxSecretFiles.makePrivateDirectory(dataDirectory)
         guard !fileManager.fileExists(atPath: marker.path) else { return }
         if let seed {
             let source = seed.appendingPathComponent("buckets")
@@ -58,17 +62,18 @@ public final class EmbeddedSandbox: Sendable {
         try Data("seeded\n".utf8).write(to: marker)
     }
 
+    /// Copies real files and folders only: a link in a plan's seed folder could otherwise
+    /// bring any file of the machine into a bucket.
     private static func copyTree(from source: URL, to target: URL) throws {
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: target, withIntermediateDirectories: true)
         for name in try fileManager.contentsOfDirectory(atPath: source.path) {
             let from = source.appendingPathComponent(name)
             let to = target.appendingPathComponent(name)
-            var isDirectory: ObjCBool = false
-            _ = fileManager.fileExists(atPath: from.path, isDirectory: &isDirectory)
-            if isDirectory.boolValue {
+            if LocalBuckets.isSymbolicLink(from.path) || LocalBuckets.isSymbolicLink(to.path) { continue }
+            if LocalBuckets.isDirectory(from.path, followLinks: false) {
                 try copyTree(from: from, to: to)
-            } else if !fileManager.fileExists(atPath: to.path) {
+            } else if LocalBuckets.isRegularFile(from.path), !fileManager.fileExists(atPath: to.path) {
                 try fileManager.copyItem(at: from, to: to)
             }
         }

@@ -7,6 +7,10 @@ public struct SandboxConfiguration: Sendable {
     public var accessKey: String
     public var secretKey: String
     public var projectId: String
+    /// The one IAM user that may log in with a password.
+    public var iamUser: String
+    /// That user's password; nil: the data directory's generated one (`DATA/iam-password`).
+    public var iamPassword: String?
     /// Sandbox seconds per real second (60: an hour of migration takes a minute).
     public var timeScale: Double
     public var controlEnabled: Bool
@@ -34,12 +38,17 @@ public struct SandboxConfiguration: Sendable {
     public static let defaultAccessKey = "SANDBOXACCESSKEY0001"
     public static let defaultSecretKey = "sandbox-secret-key"
     public static let defaultProjectId = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
-    /// Any IAM user logs in with this password.
-    public static let defaultPassword = "sandbox-password"
+    public static let defaultIAMUser = "sandbox"
+    /// Largest request body the API reads once a request is authenticated (the biggest OMS
+    /// bodies, 500 object keys of 1 KiB, are far below it).
+    public static let maximumBodyBytes = 8 << 20
+    /// Largest IAM login body (read before anyone is authenticated).
+    public static let maximumLoginBodyBytes = 64 << 10
 
     public init(
         dataDirectory: URL, accessKey: String = Self.defaultAccessKey, secretKey: String = Self.defaultSecretKey,
-        projectId: String = Self.defaultProjectId, timeScale: Double = 1, controlEnabled: Bool = false,
+        projectId: String = Self.defaultProjectId, iamUser: String = Self.defaultIAMUser, iamPassword: String? = nil,
+        timeScale: Double = 1, controlEnabled: Bool = false,
         quotas: Quotas = Quotas(), serviceTimeZone: TimeZone = TimeZone(secondsFromGMT: 8 * 3600)!,
         maximumConcurrentTasks: Int = 20, objectsPerGroupTask: Int = 50, backgroundEngine: Bool = true
     ) {
@@ -47,6 +56,8 @@ public struct SandboxConfiguration: Sendable {
         self.accessKey = accessKey
         self.secretKey = secretKey
         self.projectId = projectId
+        self.iamUser = iamUser
+        self.iamPassword = iamPassword
         self.timeScale = timeScale
         self.controlEnabled = controlEnabled
         self.quotas = quotas
@@ -58,4 +69,6 @@ public struct SandboxConfiguration: Sendable {
 
     var bucketsDirectory: URL { dataDirectory.appendingPathComponent("buckets", isDirectory: true) }
     var databaseURL: URL { dataDirectory.appendingPathComponent("oms-sandbox.sqlite") }
+    /// Where the generated IAM password is kept when none is configured.
+    public var iamPasswordFile: URL { dataDirectory.appendingPathComponent(SandboxSecretFiles.iamPasswordName) }
 }

@@ -16,13 +16,20 @@ public struct SandboxServer: Sendable {
     /// The address the server bound, once it runs (port 0 picks one).
     let baseURL = BaseURL()
 
+    let buckets: LocalBuckets
+    /// The password IAM login checks (configured, or generated for the data directory).
+    let iamPassword: String
+
     public init(configuration: SandboxConfiguration) throws {
+        let sealer = CredentialSealer(key: try SandboxSecretFiles.sealingKey(in: configuration.dataDirectory))
         try FileManager.default.createDirectory(at: configuration.bucketsDirectory, withIntermediateDirectories: true)
         self.configuration = configuration
-        self.store = try SandboxStore(url: configuration.databaseURL)
+        self.iamPassword = try SandboxSecretFiles.iamPassword(configured: configuration.iamPassword, in: configuration.dataDirectory)
+        self.buckets = LocalBuckets(root: configuration.bucketsDirectory, sealer: sealer)
+        self.store = try SandboxStore(url: configuration.databaseURL, sealer: sealer)
         self.clock = SandboxClock(timeScale: configuration.timeScale)
         let baseURL = self.baseURL
-        self.engine = MigrationEngine(store: store, clock: clock, configuration: configuration, selfBaseURL: { baseURL.value })
+        self.engine = MigrationEngine(store: store, clock: clock, configuration: configuration, buckets: buckets, selfBaseURL: { baseURL.value })
     }
 
     /// The router with every API route (and the control routes when enabled).
@@ -32,8 +39,7 @@ public struct SandboxServer: Sendable {
             middleware: SandboxMiddleware(
                 authenticator: Authenticator(accessKey: configuration.accessKey, secretKey: configuration.secretKey, store: store),
                 faults: faults, stats: stats, projectId: configuration.projectId))
-        let buckets = LocalBuckets(root: configuration.bucketsDirectory)
-        let service = SandboxService(configuration: configuration, store: store, clock: clock, buckets: buckets)
+        let service = SandboxService(configuration: configuration, store: store, clock: clock, buckets: buckets, iamPassword: iamPassword)
         SandboxRoutes(service: service, baseURL: baseURL).register(on: router)
         PublicObjectRoutes(buckets: buckets).register(on: router)
         if configuration.controlEnabled {

@@ -29,7 +29,8 @@ from huaweicloudsdkoms.v2 import OmsClient
 AK = os.environ.get("OMS_SANDBOX_AK", "SANDBOXACCESSKEY0001")
 SK = os.environ.get("OMS_SANDBOX_SK", "sandbox-secret-key")
 PROJECT_ID = os.environ.get("OMS_SANDBOX_PROJECT_ID", "0a1b2c3d4e5f60718293a4b5c6d7e8f9")
-IAM_PASSWORD = "sandbox-password"
+IAM_USER = "conformance"
+IAM_PASSWORD = "conformance-iam-password"
 OTHER_PROJECT_ID = "ffffffffffffffffffffffffffffffff"
 
 # Seeded buckets (see conftest.seeded_buckets).
@@ -73,7 +74,8 @@ class Sandbox:
         self.data = data
         self.log_path = log
         self.args = [str(binary), "sandbox", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                     "--data", str(data), "--control", "--time-scale", time_scale, *extra]
+                     "--data", str(data), "--control", "--time-scale", time_scale,
+                     "--iam-user", IAM_USER, "--iam-password", IAM_PASSWORD, *extra]
         self._log = open(log, "wb")
         self.proc = subprocess.Popen(self.args, stdout=self._log, stderr=subprocess.STDOUT, cwd=str(data))
 

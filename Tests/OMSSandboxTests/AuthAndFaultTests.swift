@@ -68,7 +68,7 @@ import Testing
             let client = try OMSClient(
                 configuration: OMSClientConfiguration(
                     endpoint: sandbox.endpoint, projectId: sandbox.server.configuration.projectId,
-                    authentication: .password(.init(userName: "alice", password: SandboxConfiguration.defaultPassword, domainName: "acme", iamEndpoint: sandbox.endpoint))))
+                    authentication: .password(.init(userName: "alice", password: "alice-password", domainName: "acme", iamEndpoint: sandbox.endpoint))))
             #expect(try await client.listTasks().count == 0)
             let wrong = try OMSClient(
                 configuration: OMSClientConfiguration(

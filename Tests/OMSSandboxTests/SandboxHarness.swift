@@ -11,7 +11,7 @@ struct SandboxHarness {
     let endpoint: String
     let directory: URL
     let task: Task<Void, any Error>
-    var buckets: LocalBuckets { LocalBuckets(root: server.configuration.bucketsDirectory) }
+    var buckets: LocalBuckets { server.buckets }
 
     static func start(
         directory: URL? = nil, quotas: SandboxConfiguration.Quotas = .init(), objectsPerGroupTask: Int = 50,
@@ -21,7 +21,7 @@ struct SandboxHarness {
         // Sandbox time stands still unless a test runs the engine over some seconds, so the
         // background engine loop cannot add progress while a test measures.
         let configuration = SandboxConfiguration(
-            dataDirectory: directory, timeScale: 0, controlEnabled: true, quotas: quotas,
+            dataDirectory: directory, iamUser: "alice", iamPassword: "alice-password", timeScale: 0, controlEnabled: true, quotas: quotas,
             serviceTimeZone: TimeZone(secondsFromGMT: 0)!, maximumConcurrentTasks: maximumConcurrentTasks,
             objectsPerGroupTask: objectsPerGroupTask, backgroundEngine: false)
         let server = try SandboxServer(configuration: configuration)

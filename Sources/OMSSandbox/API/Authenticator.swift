@@ -22,27 +22,44 @@ struct Authenticator: Sendable {
         }
     }
 
-    func authenticate(_ request: Incoming, now: Date = Date()) throws(SandboxError) {
-        if let authorization = request.header("Authorization") {
-            try verifySignature(authorization, request, now: now)
-        } else if let token = request.header("X-Auth-Token") {
-            guard (try? store.tokenIsValid(token, now: now)) == true else { throw .unauthorized }
-        } else {
-            throw .unauthorized
-        }
+    /// How a request claims to be authenticated, checked from its headers alone, before its
+    /// body is read: an unknown access key, a stale date or an unknown token never gets to
+    /// make the sandbox buffer a body.
+    enum Claim: Sendable {
+        /// A signature still to be checked against the body.
+        case signature(accessKey: String, signedHeaders: [String], signature: String, date: String)
+        /// A valid token, issued for this project.
+        case token(project: String)
     }
 
-    private func verifySignature(_ authorization: String, _ request: Incoming, now: Date) throws(SandboxError) {
-        guard let parsed = Self.parseAuthorization(authorization), parsed.accessKey == accessKey,
-            let dateText = request.header(RequestSigner.dateHeader), let date = RequestSigner.parseDate(dateText),
-            abs(date.timeIntervalSince(now)) <= Self.allowedSkew,
-            parsed.signedHeaders.contains("x-sdk-date"), parsed.signedHeaders.contains("host")
-        else { throw .unauthorized }
+    func claim(headers request: Incoming, now: Date = Date()) throws(SandboxError) -> Claim {
+        if let authorization = request.header("Authorization") {
+            guard let parsed = Self.parseAuthorization(authorization), Self.constantTimeEqual(parsed.accessKey, accessKey),
+                let dateText = request.header(RequestSigner.dateHeader), let date = RequestSigner.parseDate(dateText),
+                abs(date.timeIntervalSince(now)) <= Self.allowedSkew,
+                parsed.signedHeaders.contains("x-sdk-date"), parsed.signedHeaders.contains("host")
+            else { throw .unauthorized }
+            return .signature(accessKey: parsed.accessKey, signedHeaders: parsed.signedHeaders, signature: parsed.signature, date: dateText)
+        }
+        if let token = request.header("X-Auth-Token") {
+            guard let project = try? store.tokenProject(token, now: now) else { throw .unauthorized }
+            return .token(project: project)
+        }
+        throw .unauthorized
+    }
+
+    /// Checks a claim once the body is known (signatures cover it).
+    func verify(_ claim: Claim, _ request: Incoming) throws(SandboxError) {
+        guard case .signature(_, let signedHeaders, let signature, let dateText) = claim else { return }
         let parts = RequestSigner.SignedParts(
             method: request.method, path: RequestSigner.percentDecode(request.rawPath),
             query: request.rawQuery.map { RequestSigner.parseQuery($0) } ?? [], headers: request.headers, body: request.body)
-        let expected = RequestSigner.sign(parts, secretKey: secretKey, date: dateText, signedHeaders: parsed.signedHeaders)
-        guard Self.constantTimeEqual(expected.signature, parsed.signature) else { throw .unauthorized }
+        let expected = RequestSigner.sign(parts, secretKey: secretKey, date: dateText, signedHeaders: signedHeaders)
+        guard Self.constantTimeEqual(expected.signature, signature) else { throw .unauthorized }
+    }
+
+    func authenticate(_ request: Incoming, now: Date = Date()) throws(SandboxError) {
+        try verify(try claim(headers: request, now: now), request)
     }
 
     /// `SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex`.

@@ -53,12 +53,20 @@ struct ControlRoutes {
         }
         control.post("buckets") { request, _ in
             guard let seed = try? JSONDecoder().decode(Seed.self, from: await HTTP.body(request)) else { return HTTP.error(.notJSON()) }
+            do throws(SandboxError) {
+                try Self.check(seed)
+            } catch {
+                return HTTP.error(error)
+            }
             do {
                 try buckets.seed(
                     cloud: CloudType(rawValue: seed.cloudType), region: seed.region, bucket: seed.bucket, prefix: seed.prefix ?? "",
                     objects: seed.objects ?? 0, objectSize: seed.objectSize ?? 1024, keys: seed.keys)
                 return HTTP.empty()
             } catch {
+                if case LocalBuckets.Failure.invalidLocation(let problem)? = error as? LocalBuckets.Failure {
+                    return HTTP.error(.invalidLocation(RequestValidator.Location.parameterCode, "bucket", problem))
+                }
                 return HTTP.error(SandboxError(500, "OMS.1001", "Seeding failed: \(error)"))
             }
         }
@@ -76,6 +84,18 @@ struct ControlRoutes {
             stats.reset()
             return HTTP.empty()
         }
+    }
+
+    /// Seeding writes files: the names must be valid and the sizes bounded.
+    static func check(_ seed: Seed) throws(SandboxError) {
+        typealias Location = RequestValidator.Location
+        try Location.cloud("cloud_type", CloudType(rawValue: seed.cloudType))
+        try Location.region("region", seed.region)
+        try Location.bucket("bucket", seed.bucket)
+        try Location.key("prefix", seed.prefix ?? "", allowEmpty: true)
+        guard (0...100_000).contains(seed.objects ?? 0) else { throw .outOfRange("objects", "0 to 100000") }
+        guard (0...(64 << 20)).contains(seed.objectSize ?? 1024) else { throw .outOfRange("object_size", "0 to 64 MiB") }
+        guard (seed.keys ?? []).allSatisfy({ !$0.contains(where: \.isNewline) }) else { throw .outOfRange("keys", "one AK:SK per entry") }
     }
 
     static func describe(_ clock: SandboxClock) -> Clock {

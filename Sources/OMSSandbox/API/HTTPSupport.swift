@@ -42,8 +42,16 @@ enum HTTP {
         }
     }
 
+    /// The body of a request the middleware already read (and bounded).
     static func body(_ request: Request) async -> Data {
-        guard let buffer = try? await request.body.collect(upTo: 16 * 1024 * 1024) else { return Data() }
+        await body(request, limit: SandboxConfiguration.maximumBodyBytes) ?? Data()
+    }
+
+    /// The body, or nil when it is longer than `limit` bytes: a declared length is checked
+    /// before reading, and the stream is cut off as soon as it passes the limit.
+    static func body(_ request: Request, limit: Int) async -> Data? {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit { return nil }
+        guard let buffer = try? await request.body.collect(upTo: limit) else { return nil }
         return Data(buffer.readableBytesView)
     }
 

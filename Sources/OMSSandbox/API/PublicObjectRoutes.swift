@@ -14,10 +14,21 @@ struct PublicObjectRoutes {
         router.get("public/**") { request, _ in
             let parts = request.uri.path.split(separator: "/", maxSplits: 4).map { String($0) }
             guard parts.count == 5 else { return Response(status: .notFound) }
-            let (cloud, region, bucket) = (CloudType(rawValue: parts[1]), parts[2], parts[3])
+            let cloud = CloudType(rawValue: RequestSigner.percentDecode(parts[1]))
+            let region = RequestSigner.percentDecode(parts[2])
+            let bucket = RequestSigner.percentDecode(parts[3])
             let key = RequestSigner.percentDecode(parts[4])
-            guard !key.split(separator: "/").contains(".."),
-                (try? buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: nil, sk: nil)) != nil,
+            // Names are checked as the API checks them before anything is looked up.
+            do throws(SandboxError) {
+                typealias Location = RequestValidator.Location
+                try Location.cloud("cloud_type", cloud)
+                try Location.region("region", region)
+                try Location.bucket("bucket", bucket)
+                try Location.key("key", key)
+            } catch {
+                return HTTP.error(error)
+            }
+            guard (try? buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: nil, sk: nil)) != nil,
                 let data = try? buckets.read(cloud: cloud, region: region, bucket: bucket, key: key)
             else { return Response(status: .notFound) }
             return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))

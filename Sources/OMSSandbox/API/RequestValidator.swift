@@ -52,11 +52,17 @@ enum RequestValidator {
             guard cloud == .urlSource else { throw .badRequest("OMS.0057", "A url_list task needs cloud_type URLSource.") }
             guard listFile != nil else { throw .missing("src_node.list_file") }
             if objectKey?.isEmpty == false { throw .badRequest("OMS.0057", "object_key does not apply to url_list tasks.") }
+            try validateListFile(listFile)
             return
         }
         if cloud == .urlSource { throw .badRequest("OMS.0057", "cloud_type URLSource is only for url_list tasks.") }
         guard let region, !region.isEmpty else { throw .missing("src_node.region") }
         guard let bucket, !bucket.isEmpty else { throw .missing("src_node.bucket") }
+        try Location.region("src_node.region", region, code: Location.sourceCode)
+        try Location.bucket("src_node.bucket", bucket, code: Location.sourceCode)
+        for key in objectKey ?? [] {
+            try Location.key("src_node.object_key", key, allowEmpty: type == .prefix, code: Location.sourceCode)
+        }
         if jsonAuthFile == nil {
             guard ak != nil else { throw .missing("src_node.ak") }
             guard sk != nil else { throw .missing("src_node.sk") }
@@ -77,11 +83,16 @@ enum RequestValidator {
         default:
             break
         }
-        if let listFile {
-            guard let key = listFile.listFileKey, !key.isEmpty else { throw .missing("src_node.list_file.list_file_key") }
-            guard listFile.obsBucket != nil else { throw .missing("src_node.list_file.obs_bucket") }
-            try length("src_node.list_file.list_file_key", key, 1024)
-        }
+        try validateListFile(listFile)
+    }
+
+    static func validateListFile(_ listFile: ListFile?) throws(SandboxError) {
+        guard let listFile else { return }
+        guard let key = listFile.listFileKey, !key.isEmpty else { throw .missing("src_node.list_file.list_file_key") }
+        guard let obsBucket = listFile.obsBucket else { throw .missing("src_node.list_file.obs_bucket") }
+        try length("src_node.list_file.list_file_key", key, 1024)
+        try Location.key("src_node.list_file.list_file_key", key, code: Location.sourceCode)
+        try Location.bucket("src_node.list_file.obs_bucket", obsBucket, code: Location.sourceCode)
     }
 
     static func validateDestination(region: String?, bucket: String?, ak: String?, sk: String?, savePrefix: String?) throws(SandboxError) {
@@ -93,6 +104,9 @@ enum RequestValidator {
             throw .badRequest("OMS.0058", "Destination parameters are too long.")
         }
         if let savePrefix, savePrefix.utf8.count > 1024 { throw .badRequest("OMS.0058", "save_prefix is longer than 1,024 characters.") }
+        try Location.region("dst_node.region", region, code: Location.destinationCode)
+        try Location.bucket("dst_node.bucket", bucket, code: Location.destinationCode)
+        if let savePrefix { try Location.key("dst_node.save_prefix", savePrefix, allowEmpty: true, code: Location.destinationCode) }
     }
 
     static func validateCommon(
@@ -160,6 +174,31 @@ enum RequestValidator {
             (0...23).contains(h), (0...59).contains(m)
         else { return nil }
         return h * 60 + m
+    }
+
+    /// Names and keys that must be able to name a place inside the sandbox's buckets
+    /// (`StorageNames`): a bad one is refused as an invalid parameter, never looked up.
+    enum Location {
+        static let sourceCode = "OMS.0057"
+        static let destinationCode = "OMS.0058"
+        /// Bucket operations and control endpoints: a value out of its documented shape.
+        static let parameterCode = "OMS.1003"
+
+        static func region(_ field: String, _ value: String, code: String = parameterCode) throws(SandboxError) {
+            if let problem = StorageNames.regionProblem(value) { throw .invalidLocation(code, field, problem) }
+        }
+
+        static func bucket(_ field: String, _ value: String, code: String = parameterCode) throws(SandboxError) {
+            if let problem = StorageNames.bucketProblem(value) { throw .invalidLocation(code, field, problem) }
+        }
+
+        static func key(_ field: String, _ value: String, allowEmpty: Bool = false, code: String = parameterCode) throws(SandboxError) {
+            if let problem = StorageNames.keyProblem(value, allowEmpty: allowEmpty) { throw .invalidLocation(code, field, problem) }
+        }
+
+        static func cloud(_ field: String, _ value: CloudType) throws(SandboxError) {
+            guard LocalBuckets.folderName(for: value) != nil else { throw .outOfRange(field, "'\(value)' is not a supported cloud") }
+        }
     }
 
     static func length(_ field: String, _ value: String?, _ maximum: Int) throws(SandboxError) {

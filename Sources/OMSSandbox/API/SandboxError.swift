@@ -27,6 +27,13 @@ struct SandboxError: Error, Sendable {
     static func noSuchGroup() -> SandboxError { .init(404, "OMS.1009", "No such migration task group.") }
     static let unauthorized = SandboxError(401, "APIGW.0301", "The request could not be authenticated.")
     static func forbidden(_ detail: String) -> SandboxError { .init(403, "OMS.0206", detail) }
+    static func tooLarge(_ limit: Int) -> SandboxError {
+        .init(413, "OMS.0004", "The request body is larger than \(limit) bytes.")
+    }
+    /// A bucket, region, key or prefix that cannot name a place inside the sandbox's buckets.
+    static func invalidLocation(_ code: String, _ field: String, _ problem: String) -> SandboxError {
+        .badRequest(code, "Parameter '\(field)' \(problem).")
+    }
     static let busy = SandboxError(503, "OMS.2004", "The service is busy. Try again later.")
 
     var body: ErrorBody { ErrorBody(errorCode: code, errorMsg: message) }

@@ -26,17 +26,33 @@ struct SandboxMiddleware<Context: RequestContext>: RouterMiddleware {
         if hits.contains(where: { $0.kind == .busy }) { return tagged(HTTP.error(.busy), requestId) }
 
         var request = request
-        let body = await HTTP.body(request)
-        request.body = RequestBody(buffer: ByteBuffer(bytes: body))
-        if !(method == "POST" && path == "/v3/auth/tokens") {
-            let incoming = Authenticator.Incoming(
-                method: method, rawPath: path, rawQuery: request.uri.query,
-                // HTTP/1 `Host` arrives as the request's authority, not among the fields.
-                headers: request.headers.map { ($0.name.rawName, $0.value) } + [("Host", request.head.authority ?? "")],
-                body: body)
+        let headers = request.headers.map { ($0.name.rawName, $0.value) } + [("Host", request.head.authority ?? "")]
+        var incoming = Authenticator.Incoming(method: method, rawPath: path, rawQuery: request.uri.query, headers: headers, body: Data())
+        let isLogin = method == "POST" && path == "/v3/auth/tokens"
+        // Who is asking is settled from the headers before any body is read: an unsigned or
+        // wrongly signed request costs no buffering, and only then are body limits applied.
+        var claim: Authenticator.Claim?
+        if !isLogin {
             do {
-                try authenticator.authenticate(incoming)
-                try checkProject(path: path, header: incoming.header("X-Project-Id"))
+                let checked = try authenticator.claim(headers: incoming)
+                // A token is settled now; a signature only once the body is known (a tampered
+                // signed header is a bad signature first, a wrong project second).
+                if case .token = checked { try checkProject(path: path, header: incoming.header("X-Project-Id"), claim: checked) }
+                claim = checked
+            } catch {
+                return tagged(HTTP.error(error), requestId)
+            }
+        }
+        let limit = isLogin ? SandboxConfiguration.maximumLoginBodyBytes : SandboxConfiguration.maximumBodyBytes
+        guard let body = await HTTP.body(request, limit: limit) else {
+            return tagged(HTTP.error(.tooLarge(limit)), requestId)
+        }
+        incoming.body = body
+        request.body = RequestBody(buffer: ByteBuffer(bytes: body))
+        if let claim {
+            do {
+                try authenticator.verify(claim, incoming)
+                try checkProject(path: path, header: incoming.header("X-Project-Id"), claim: claim)
             } catch {
                 return tagged(HTTP.error(error), requestId)
             }
@@ -46,8 +62,12 @@ struct SandboxMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 
-    /// The project in `/v2/{project_id}/...` (and `X-Project-Id`) must be the sandbox's.
-    private func checkProject(path: String, header: String?) throws(SandboxError) {
+    /// The project in `/v2/{project_id}/...` (and `X-Project-Id`) must be the sandbox's, and
+    /// a token may only be used for the project it was issued for.
+    private func checkProject(path: String, header: String?, claim: Authenticator.Claim) throws(SandboxError) {
+        if case .token(let project) = claim, project != projectId {
+            throw .forbidden("This token was issued for another project.")
+        }
         if let header, header != projectId { throw .forbidden("These credentials may not use project \(header).") }
         guard path.hasPrefix("/v2/") else { return }
         let segment = path.dropFirst(4).prefix { $0 != "/" }

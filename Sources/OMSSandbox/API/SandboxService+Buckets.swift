@@ -5,6 +5,10 @@ import OMSModels
 /// local bucket folders.
 extension SandboxService {
     private func authorize(_ cloud: CloudType, _ region: String, _ bucket: String, _ ak: String?, _ sk: String?) throws(SandboxError) {
+        typealias Location = RequestValidator.Location
+        try Location.cloud("cloud_type", cloud)
+        try Location.region("region", region)
+        try Location.bucket("bucket_name", bucket)
         do {
             try buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: ak, sk: sk)
         } catch {
@@ -17,6 +21,7 @@ extension SandboxService {
         let request = try Self.decode(ListBucketObjectsReq.self, body)
         guard (0...100).contains(request.pageSize) else { throw .outOfRange("page_size", "0 to 100") }
         guard request.filePath.isEmpty || request.filePath.hasSuffix("/") else { throw .outOfRange("file_path", "must end with /") }
+        try RequestValidator.Location.key("file_path", request.filePath, allowEmpty: true)
         try authorize(request.cloudType, request.dataCenter, request.bucketName, request.ak, request.sk)
         // Direct children of the folder: objects, and sub-folders shown with size "--".
         var entries: [String: Int64?] = [:]
@@ -51,6 +56,7 @@ extension SandboxService {
     func showCdnInfo(_ body: Data) throws(SandboxError) -> ShowCdnInfoResp {
         let request = try Self.decode(ShowCdnInfoReq.self, body)
         try authorize(request.cloudType, request.region, request.bucket, request.ak, request.sk)
+        for key in request.prefix?.keys ?? [] { try RequestValidator.Location.key("prefix.keys", key) }
         let checked = (request.prefix?.keys ?? []).map { key in
             let exists = buckets.object(cloud: request.cloudType, region: request.region, bucket: request.bucket, key: key) != nil
             return CheckedKey(key: key, isEtagMatching: exists, isObjectExisting: exists)
@@ -71,6 +77,8 @@ extension SandboxService {
 
     func showBucketRegion(_ body: Data) throws(SandboxError) -> ShowBucketRegionResp {
         let request = try Self.decode(ShowBucketRegionReq.self, body)
+        try RequestValidator.Location.cloud("cloud_type", request.cloudType)
+        try RequestValidator.Location.bucket("bucket_name", request.bucketName)
         guard let region = buckets.region(cloud: request.cloudType, bucket: request.bucketName) else {
             throw .badRequest("OMS.1018", "Bucket '\(request.bucketName)' does not exist in \(request.cloudType).")
         }
@@ -81,6 +89,7 @@ extension SandboxService {
     func checkPrefix(_ body: Data) throws(SandboxError) -> CheckPrefixResp {
         let request = try Self.decode(CheckPrefixReq.self, body)
         try authorize(request.cloudType, request.dataCenter, request.bucketName, request.ak, request.sk)
+        try RequestValidator.Location.key("file_name", request.fileName, allowEmpty: true)
         let found = !buckets.list(cloud: request.cloudType, region: request.dataCenter, bucket: request.bucketName, prefix: request.fileName).isEmpty
         return CheckPrefixResp(exist: found)
     }
@@ -98,8 +107,7 @@ extension SandboxService {
     func listRegions() -> [ShowRegionInfoResp] {
         CloudType.documented.filter { $0 != .urlSource }.map { cloud in
             var regions = Set(Self.knownRegions[cloud.rawValue] ?? [])
-            let folder = buckets.root.appendingPathComponent(LocalBuckets.folderName(for: cloud))
-            regions.formUnion((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            regions.formUnion(buckets.regionNames(cloud: cloud))
             return ShowRegionInfoResp(
                 serviceName: cloud.rawValue,
                 regionList: regions.sorted().map { RegionInfo(cloudType: cloud.rawValue, value: $0, description: $0) })

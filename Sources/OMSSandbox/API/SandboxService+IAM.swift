@@ -6,22 +6,24 @@ import OMSModels
 extension SandboxService {
     static let tokenLifetime: TimeInterval = 24 * 3600
 
-    /// Any user name with the sandbox password gets a token scoped to the sandbox project.
+    /// The configured user with its password gets a token for the sandbox's one project.
     func login(_ body: Data, now: Date = Date()) throws(SandboxError) -> (token: String, response: IAMTokenResponse) {
         let request = try Self.decode(IAMTokenRequest.self, body)
         guard request.auth.identity.methods.contains("password"), let password = request.auth.identity.password else {
             throw SandboxError(400, "IAM.0003", "Only the password method is supported by the sandbox.")
         }
-        guard password.user.password == SandboxConfiguration.defaultPassword else {
+        guard Authenticator.constantTimeEqual(password.user.name, configuration.iamUser),
+            Authenticator.constantTimeEqual(password.user.password, iamPassword)
+        else {
             throw SandboxError(401, "IAM.0004", "The user name or password is wrong.")
         }
         if let project = request.auth.scope?.project, let id = project.id, id != configuration.projectId {
             throw SandboxError(401, "IAM.0005", "The user has no access to project \(id).")
         }
-        let token = "MIIsandbox" + (0..<4).map { _ in UUID().uuidString.replacingOccurrences(of: "-", with: "") }.joined()
+        let token = "MIIsandbox" + SandboxSecretFiles.randomToken(bytes: 48)
         let expires = now.addingTimeInterval(Self.tokenLifetime)
         do {
-            try store.storeToken(token, expires: expires)
+            try store.storeToken(token, project: configuration.projectId, expires: expires)
         } catch {
             throw SandboxError(500, "IAM.0001", "The sandbox could not store the token.")
         }

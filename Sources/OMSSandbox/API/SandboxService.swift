@@ -9,6 +9,8 @@ struct SandboxService: Sendable {
     let store: SandboxStore
     let clock: SandboxClock
     let buckets: LocalBuckets
+    /// The password IAM login accepts for `configuration.iamUser`.
+    let iamPassword: String
 
     /// Answers of unchanged tasks, already encoded.
     let answers = TaskAnswerCache()

@@ -1,10 +1,25 @@
 import Foundation
 import OMSModels
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Buckets as directories: `buckets/<cloud_type>/<region>/<bucket>/<key>`, with an optional
 /// `<bucket>.keys` sidecar listing the `AK:SK` pairs the bucket accepts.
+///
+/// Every path is built here and nowhere else, and only from names and keys that pass
+/// `StorageNames`; the resolved folder of every file read, listed or written must lie inside
+/// the buckets folder after symbolic links are resolved, and symbolic links themselves are
+/// never read through. The API refuses bad names first with OMS's codes; the checks here are
+/// the last line, so that no caller can forget them.
 struct LocalBuckets: Sendable {
     let root: URL
+    /// `root` with symbolic links resolved: what every resolved path must start with.
+    private let realRoot: String
+    let sealer: CredentialSealer
 
     struct Object: Sendable, Hashable {
         var key: String
@@ -18,62 +33,84 @@ struct LocalBuckets: Sendable {
         case noSuchBucket
         case accessDenied
         case noSuchObject(String)
+        /// A name or key that cannot be a bucket folder or object file.
+        case invalidLocation(String)
+    }
+
+    init(root: URL, sealer: CredentialSealer) {
+        self.root = root
+        self.sealer = sealer
+        self.realRoot = Self.realPath(root.path) ?? root.standardizedFileURL.path
     }
 
     /// Folder names used on disk: requests say `Aliyun`, groups `ALIYUN`, destinations `HEC`.
-    static func folderName(for cloud: CloudType) -> String {
+    static func folderName(for cloud: CloudType) -> String? {
         let canonical = cloud.canonical
         if canonical.sameValue(as: .hec) { return CloudType.huaweiCloud.rawValue }
+        guard canonical.isDocumented else { return nil }
         return canonical.rawValue
     }
 
-    func bucketURL(cloud: CloudType, region: String, bucket: String) -> URL {
-        root.appendingPathComponent(Self.folderName(for: cloud)).appendingPathComponent(region)
+    /// The bucket's folder, or nil when the cloud, region or bucket cannot name one.
+    func bucketURL(cloud: CloudType, region: String, bucket: String) -> URL? {
+        guard let folder = Self.folderName(for: cloud), StorageNames.regionProblem(region) == nil,
+            StorageNames.bucketProblem(bucket) == nil
+        else { return nil }
+        return root.appendingPathComponent(folder, isDirectory: true).appendingPathComponent(region, isDirectory: true)
             .appendingPathComponent(bucket, isDirectory: true)
     }
 
+    /// The bucket's folder when it exists as a real folder inside the root.
+    private func bucketFolder(cloud: CloudType, region: String, bucket: String) -> String? {
+        guard let url = bucketURL(cloud: cloud, region: region, bucket: bucket), Self.isDirectory(url.path, followLinks: false),
+            let real = Self.realPath(url.path), real.hasPrefix(realRoot + "/")
+        else { return nil }
+        return real
+    }
+
     func exists(cloud: CloudType, region: String, bucket: String) -> Bool {
-        guard !bucket.isEmpty, !bucket.contains("/"), bucket != ".", bucket != ".." else { return false }
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: bucketURL(cloud: cloud, region: region, bucket: bucket).path, isDirectory: &isDirectory)
-            && isDirectory.boolValue
+        bucketFolder(cloud: cloud, region: region, bucket: bucket) != nil
     }
 
-    /// Checks that the bucket exists and accepts these keys.
+    /// Checks that the bucket exists and accepts these keys (plain or sealed).
     func authorize(cloud: CloudType, region: String, bucket: String, ak: String?, sk: String?) throws(Failure) {
-        guard exists(cloud: cloud, region: region, bucket: bucket) else { throw .noSuchBucket }
-        let sidecar = bucketURL(cloud: cloud, region: region, bucket: bucket).deletingLastPathComponent()
-            .appendingPathComponent(bucket + ".keys")
-        guard let text = try? String(contentsOf: sidecar, encoding: .utf8) else { return }
+        guard let folder = bucketFolder(cloud: cloud, region: region, bucket: bucket) else { throw .noSuchBucket }
+        let sidecar = folder + ".keys"
+        guard Self.isRegularFile(sidecar), let text = try? String(contentsOfFile: sidecar, encoding: .utf8) else { return }
+        let given = sealer.sealPair(ak: ak ?? "", sk: sk ?? "")
         let accepted = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard accepted.contains("\(ak ?? ""):\(sk ?? "")") else { throw .accessDenied }
+        guard accepted.contains(where: { sealer.matches(line: $0, sealed: given) }) else { throw .accessDenied }
     }
 
-    /// Every object whose key starts with `prefix`, sorted by key.
+    /// Every object whose key starts with `prefix`, sorted by key. Symbolic links are not objects.
     func list(cloud: CloudType, region: String, bucket: String, prefix: String = "") -> [Object] {
-        let base = bucketURL(cloud: cloud, region: region, bucket: bucket)
-        let basePath = base.standardizedFileURL.path
+        guard let base = bucketFolder(cloud: cloud, region: region, bucket: bucket),
+            StorageNames.keyProblem(prefix, allowEmpty: true) == nil
+        else { return [] }
         // Keys starting with `a/b/c` can only be under the folder `a/b`: walk that folder, not
         // the whole bucket (a bucket with 10,000 prefixes made every prefix check read them all).
         var start = base
         if let slash = prefix.lastIndex(of: "/") {
-            let folder = prefix[..<slash]
-            let parts = folder.split(separator: "/", omittingEmptySubsequences: false)
-            if !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
-                start = base.appendingPathComponent(String(folder), isDirectory: true)
+            let folder = base + "/" + prefix[..<slash]
+            guard Self.isDirectory(folder, followLinks: false), let real = Self.realPath(folder), real.hasPrefix(base + "/") else {
+                return []
             }
+            start = real
         }
-        guard let enumerator = FileManager.default.enumerator(
-            at: start, includingPropertiesForKeys: [.fileSizeKey, .contentModificationDateKey, .isRegularFileKey])
+        let keys: [URLResourceKey] = [.fileSizeKey, .contentModificationDateKey, .isRegularFileKey, .isSymbolicLinkKey]
+        guard let enumerator = FileManager.default.enumerator(at: URL(fileURLWithPath: start, isDirectory: true), includingPropertiesForKeys: keys)
         else { return [] }
         var objects: [Object] = []
         for case let url as URL in enumerator {
-            guard let values = try? url.resourceValues(forKeys: [.fileSizeKey, .contentModificationDateKey, .isRegularFileKey]),
-                values.isRegularFile == true
-            else { continue }
-            let path = url.standardizedFileURL.path
-            guard path.hasPrefix(basePath + "/") else { continue }
-            let key = String(path.dropFirst(basePath.count + 1))
+            guard let values = try? url.resourceValues(forKeys: Set(keys)) else { continue }
+            if values.isSymbolicLink == true || Self.isSymbolicLink(url.path) {
+                enumerator.skipDescendants()
+                continue
+            }
+            guard values.isRegularFile == true else { continue }
+            let path = url.path
+            guard path.hasPrefix(base + "/") else { continue }
+            let key = String(path.dropFirst(base.count + 1))
             // `.keep` marks an empty bucket in Git; it is not an object.
             guard key.hasPrefix(prefix), key != Self.placeholder, !key.hasSuffix("/" + Self.placeholder) else { continue }
             objects.append(Object(key: key, size: Int64(values.fileSize ?? 0), modified: values.contentModificationDate ?? .distantPast))
@@ -81,55 +118,109 @@ struct LocalBuckets: Sendable {
         return objects.sorted { $0.key < $1.key }
     }
 
+    /// The file of an existing object: a regular file (not a link) whose folder resolves
+    /// inside the bucket.
+    private func objectPath(cloud: CloudType, region: String, bucket: String, key: String) -> String? {
+        guard let base = bucketFolder(cloud: cloud, region: region, bucket: bucket), StorageNames.keyProblem(key) == nil,
+            !key.hasSuffix("/")
+        else { return nil }
+        let path = base + "/" + key
+        guard Self.isRegularFile(path), let folder = Self.realPath((path as NSString).deletingLastPathComponent),
+            folder == base || folder.hasPrefix(base + "/")
+        else { return nil }
+        return path
+    }
+
     func object(cloud: CloudType, region: String, bucket: String, key: String) -> Object? {
-        let url = bucketURL(cloud: cloud, region: region, bucket: bucket).appendingPathComponent(key)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-            (attributes[.type] as? FileAttributeType) == .typeRegular
+        guard let path = objectPath(cloud: cloud, region: region, bucket: bucket, key: key),
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         else { return nil }
         return Object(
             key: key, size: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
             modified: (attributes[.modificationDate] as? Date) ?? .distantPast)
     }
 
-    func read(cloud: CloudType, region: String, bucket: String, key: String) throws -> Data {
-        try Data(contentsOf: bucketURL(cloud: cloud, region: region, bucket: bucket).appendingPathComponent(key))
+    func read(cloud: CloudType, region: String, bucket: String, key: String) throws(Failure) -> Data {
+        guard let path = objectPath(cloud: cloud, region: region, bucket: bucket, key: key),
+            let data = FileManager.default.contents(atPath: path)
+        else { throw .noSuchObject(key) }
+        return data
     }
 
-    /// Writes an object, creating folders for the `/`s in its key; keeps the source's mtime
-    /// so that the size/last-modified comparison skips it next time.
-    func write(cloud: CloudType, region: String, bucket: String, key: String, data: Data, modified: Date?) throws {
-        let url = bucketURL(cloud: cloud, region: region, bucket: bucket).appendingPathComponent(key)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: url, options: .atomic)
-        if let modified { try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: url.path) }
+    /// Writes an object, creating real folders for the `/`s in its key (never through a link);
+    /// keeps the source's mtime so that the size/last-modified comparison skips it next time.
+    func write(cloud: CloudType, region: String, bucket: String, key: String, data: Data, modified: Date?) throws(Failure) {
+        guard let base = bucketFolder(cloud: cloud, region: region, bucket: bucket) else { throw .noSuchBucket }
+        if let problem = StorageNames.keyProblem(key) { throw .invalidLocation("key \(problem)") }
+        guard !key.hasSuffix("/") else { throw .invalidLocation("key names a folder") }
+        var folder = base
+        for part in key.split(separator: "/").dropLast() {
+            folder += "/" + part
+            if Self.isSymbolicLink(folder) { throw .invalidLocation("key passes through a link") }
+            if !Self.isDirectory(folder, followLinks: false) {
+                guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)) != nil else {
+                    throw .invalidLocation("cannot create a folder for the key")
+                }
+            }
+        }
+        let path = base + "/" + key
+        if Self.isSymbolicLink(path) || Self.isDirectory(path, followLinks: false) { throw .invalidLocation("key names a link or folder") }
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            if let modified { try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: path) }
+        } catch {
+            throw .invalidLocation("cannot write the object")
+        }
     }
 
-    func copy(from source: (CloudType, String, String, String), to destination: (CloudType, String, String, String), modified: Date?) throws {
+    func copy(from source: (CloudType, String, String, String), to destination: (CloudType, String, String, String), modified: Date?) throws(Failure) {
         let data = try read(cloud: source.0, region: source.1, bucket: source.2, key: source.3)
         try write(cloud: destination.0, region: destination.1, bucket: destination.2, key: destination.3, data: data, modified: modified)
     }
 
+    /// Region folders of a cloud: real folders (not links) with valid region names.
+    private func regions(cloud: CloudType) -> [String] {
+        guard let folder = Self.folderName(for: cloud) else { return [] }
+        let path = root.appendingPathComponent(folder).path
+        guard Self.isDirectory(path, followLinks: false) else { return [] }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter {
+            StorageNames.regionProblem($0) == nil && Self.isDirectory(path + "/" + $0, followLinks: false)
+        }.sorted()
+    }
+
+    /// Region names that have bucket folders for this cloud.
+    func regionNames(cloud: CloudType) -> [String] { regions(cloud: cloud) }
+
     /// Bucket names of a cloud (all regions), for `ListBuckets`.
     func bucketNames(cloud: CloudType) -> [String] {
-        let cloudURL = root.appendingPathComponent(Self.folderName(for: cloud))
-        let regions = (try? FileManager.default.contentsOfDirectory(atPath: cloudURL.path)) ?? []
-        return regions.flatMap { region in
-            ((try? FileManager.default.contentsOfDirectory(atPath: cloudURL.appendingPathComponent(region).path)) ?? [])
+        guard let folder = Self.folderName(for: cloud) else { return [] }
+        return regions(cloud: cloud).flatMap { region in
+            ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).appendingPathComponent(region).path)) ?? [])
                 .filter { exists(cloud: cloud, region: region, bucket: $0) }
         }.sorted()
     }
 
     /// The region a bucket lives in, when exactly one region has it.
     func region(cloud: CloudType, bucket: String) -> String? {
-        let cloudURL = root.appendingPathComponent(Self.folderName(for: cloud))
-        let regions = (try? FileManager.default.contentsOfDirectory(atPath: cloudURL.path)) ?? []
-        return regions.sorted().first { exists(cloud: cloud, region: $0, bucket: bucket) }
+        regions(cloud: cloud).first { exists(cloud: cloud, region: $0, bucket: bucket) }
     }
 
     /// Creates a bucket with generated objects (control endpoint and tests).
-    func seed(cloud: CloudType, region: String, bucket: String, prefix: String, objects: Int, objectSize: Int, keys: [String]?) throws {
-        let base = bucketURL(cloud: cloud, region: region, bucket: bucket)
-        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+    func seed(cloud: CloudType, region: String, bucket: String, prefix: String, objects: Int, objectSize: Int, keys: [String]?) throws(Failure) {
+        guard let url = bucketURL(cloud: cloud, region: region, bucket: bucket) else { throw .invalidLocation("cloud, region or bucket") }
+        if let problem = StorageNames.keyProblem(prefix, allowEmpty: true) { throw .invalidLocation("prefix \(problem)") }
+        // Create the cloud and region folders one at a time, never through a link.
+        var folder = root.path
+        for part in [url.deletingLastPathComponent().deletingLastPathComponent().lastPathComponent,
+                     url.deletingLastPathComponent().lastPathComponent, bucket] {
+            folder += "/" + part
+            if Self.isSymbolicLink(folder) { throw .invalidLocation("the bucket folder passes through a link") }
+            if !Self.isDirectory(folder, followLinks: false) {
+                guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)) != nil else {
+                    throw .invalidLocation("cannot create the bucket folder")
+                }
+            }
+        }
         for index in 0..<objects {
             var bytes = [UInt8](repeating: 0, count: objectSize)
             for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: (i &* 31) ^ index) }
@@ -137,8 +228,29 @@ struct LocalBuckets: Sendable {
                 data: Data(bytes), modified: Date(timeIntervalSince1970: 1_700_000_000 + Double(index)))
         }
         if let keys {
-            try keys.joined(separator: "\n").appending("\n").write(
-                to: base.deletingLastPathComponent().appendingPathComponent(bucket + ".keys"), atomically: true, encoding: .utf8)
+            let sidecar = folder + ".keys"
+            if Self.isSymbolicLink(sidecar) { throw .invalidLocation("the key list is a link") }
+            guard (try? keys.joined(separator: "\n").appending("\n").write(toFile: sidecar, atomically: true, encoding: .utf8)) != nil else {
+                throw .invalidLocation("cannot write the key list")
+            }
         }
     }
+
+    // MARK: File system facts (lstat/realpath: links are looked at, never followed)
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    private static func fileType(_ path: String, followLinks: Bool) -> mode_t? {
+        var info = stat()
+        let result = followLinks ? stat(path, &info) : lstat(path, &info)
+        return result == 0 ? info.st_mode & S_IFMT : nil
+    }
+
+    static func isSymbolicLink(_ path: String) -> Bool { fileType(path, followLinks: false) == S_IFLNK }
+    static func isDirectory(_ path: String, followLinks: Bool) -> Bool { fileType(path, followLinks: followLinks) == S_IFDIR }
+    static func isRegularFile(_ path: String) -> Bool { fileType(path, followLinks: false) == S_IFREG }
 }

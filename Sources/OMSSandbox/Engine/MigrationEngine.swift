@@ -17,13 +17,12 @@ actor MigrationEngine {
     static let maximumStep: TimeInterval = 60
 
     init(
-        store: SandboxStore, clock: SandboxClock, configuration: SandboxConfiguration,
+        store: SandboxStore, clock: SandboxClock, configuration: SandboxConfiguration, buckets: LocalBuckets,
         selfBaseURL: @escaping @Sendable () -> String? = { nil }
     ) {
         self.store = store
         self.clock = clock
         self.configuration = configuration
-        let buckets = LocalBuckets(root: configuration.bucketsDirectory)
         self.executor = TaskExecutor(buckets: buckets, timeZone: configuration.serviceTimeZone, selfBaseURL: selfBaseURL)
         self.groups = GroupSplitter(buckets: buckets, objectsPerTask: configuration.objectsPerGroupTask)
     }

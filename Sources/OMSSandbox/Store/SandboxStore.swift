@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import OMSModels
@@ -8,8 +9,10 @@ import Synchronization
 /// serialises the processes.
 final class SandboxStore: Sendable {
     let pool: DatabasePool
-    /// Expiry of the IAM tokens seen, by token.
-    private let knownTokens = Mutex<[String: Double]>([:])
+    /// Replaces the keys in every stored request by their seals.
+    let sealer: CredentialSealer
+    /// Expiry and project of the IAM tokens seen, by token digest.
+    private let knownTokens = Mutex<[String: (expires: Double, project: String)]>([:])
     private static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.dateEncodingStrategy = .millisecondsSince1970
@@ -21,7 +24,10 @@ final class SandboxStore: Sendable {
         return d
     }()
 
-    init(url: URL) throws {
+    init(url: URL, sealer: CredentialSealer) throws {
+        self.sealer = sealer
+        // Private from the first byte: SQLite gives its -wal and -shm files this file's mode.
+        try SandboxSecretFiles.touchPrivate(url)
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.maximumReaderCount = 8
@@ -30,6 +36,35 @@ final class SandboxStore: Sendable {
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 268435456") }
         pool = try DatabasePool(path: url.path, configuration: configuration)
         try Self.migrator.migrate(pool)
+        try sealStoredCredentials()
+        for suffix in ["-wal", "-shm"] {
+            let companion = URL(fileURLWithPath: url.path + suffix)
+            if FileManager.default.fileExists(atPath: companion.path) { try SandboxSecretFiles.touchPrivate(companion) }
+        }
+    }
+
+    /// Data directories written before keys were sealed hold them in plain text: seal every
+    /// stored request once, then rewrite the file so that no old page keeps them.
+    private func sealStoredCredentials() throws {
+        let done = try pool.read { db in try self.meta("credentials_sealed", db: db) } == "1"
+        guard !done else { return }
+        try pool.write { db in
+            for row in try Row.fetchAll(db, sql: "SELECT id, record FROM tasks") {
+                var record = try Self.decode(TaskRecord.self, row["record"])
+                record.request = sealer.sealed(record.request)
+                try db.execute(sql: "UPDATE tasks SET record = ? WHERE id = ?", arguments: [try Self.encode(record), row["id"] as Int64])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT id, record FROM groups") {
+                var record = try Self.decode(GroupRecord.self, row["record"])
+                record.request = sealer.sealed(record.request)
+                try db.execute(sql: "UPDATE groups SET record = ? WHERE id = ?", arguments: [try Self.encode(record), row["id"] as String])
+            }
+            try setMeta("credentials_sealed", "1", db: db)
+        }
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "VACUUM")
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
     }
 
     private static var migrator: DatabaseMigrator {
@@ -49,6 +84,14 @@ final class SandboxStore: Sendable {
                     CREATE TABLE engine_lease (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, expires REAL NOT NULL);
                     """)
         }
+        // Tokens are kept as SHA-256 digests and belong to one project; plain ones are dropped.
+        migrator.registerMigration("v2-token-digests") { db in
+            try db.execute(
+                sql: """
+                    DROP TABLE tokens;
+                    CREATE TABLE tokens (digest TEXT PRIMARY KEY, project TEXT NOT NULL, expires REAL NOT NULL);
+                    """)
+        }
         return migrator
     }
 
@@ -62,6 +105,7 @@ final class SandboxStore: Sendable {
         var next = try Int64(meta("next_task_id", db: db) ?? "") ?? Self.firstTaskId()
         var stored: [TaskRecord] = []
         for var record in records {
+            record.request = sealer.sealed(record.request)
             record.id = next
             next += 1
             if record.name.isEmpty { record.name = "task_\(record.id)" }
@@ -87,6 +131,8 @@ final class SandboxStore: Sendable {
     }
 
     func save(_ record: TaskRecord, db: Database) throws {
+        var record = record
+        record.request = sealer.sealed(record.request)
         try db.execute(
             sql: "UPDATE tasks SET group_id = ?, status = ?, record = ? WHERE id = ?",
             arguments: [record.groupId, record.status.rawValue, try Self.encode(record), record.id])
@@ -137,6 +183,8 @@ final class SandboxStore: Sendable {
     // MARK: Groups
 
     func insertGroup(_ record: GroupRecord, db: Database) throws {
+        var record = record
+        record.request = sealer.sealed(record.request)
         try db.execute(
             sql: "INSERT INTO groups (id, status, record) VALUES (?, ?, ?)",
             arguments: [record.id, record.status.rawValue, try Self.encode(record)])
@@ -152,6 +200,8 @@ final class SandboxStore: Sendable {
     }
 
     func save(_ record: GroupRecord, db: Database) throws {
+        var record = record
+        record.request = sealer.sealed(record.request)
         try db.execute(
             sql: "UPDATE groups SET status = ?, record = ? WHERE id = ?",
             arguments: [record.status.rawValue, try Self.encode(record), record.id])
@@ -188,21 +238,33 @@ final class SandboxStore: Sendable {
         try db.execute(sql: "INSERT INTO creations (kind, at) VALUES (?, ?)", arguments: [kind, at.timeIntervalSince1970])
     }
 
-    func storeToken(_ token: String, expires: Date) throws {
+    static func tokenDigest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Keeps a digest of an issued token (never the token) with its project and expiry.
+    func storeToken(_ token: String, project: String, expires: Date) throws {
         try pool.write { db in
             try db.execute(
-                sql: "INSERT OR REPLACE INTO tokens (token, expires) VALUES (?, ?)", arguments: [token, expires.timeIntervalSince1970])
+                sql: "INSERT OR REPLACE INTO tokens (digest, project, expires) VALUES (?, ?, ?)",
+                arguments: [Self.tokenDigest(token), project, expires.timeIntervalSince1970])
         }
     }
 
-    func tokenIsValid(_ token: String, now: Date) throws -> Bool {
-        // A token never changes once issued, so its expiry is read from SQLite once.
-        var expires = knownTokens.withLock { $0[token] }
-        if expires == nil {
-            expires = try pool.read { db in try Double.fetchOne(db, sql: "SELECT expires FROM tokens WHERE token = ?", arguments: [token]) }
-            if let expires { knownTokens.withLock { $0[token] = expires } }
+    /// The project a token was issued for, while it has not expired.
+    func tokenProject(_ token: String, now: Date) throws -> String? {
+        let digest = Self.tokenDigest(token)
+        // A token never changes once issued, so it is read from SQLite once.
+        var known = knownTokens.withLock { $0[digest] }
+        if known == nil {
+            known = try pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT project, expires FROM tokens WHERE digest = ?", arguments: [digest])
+                    .map { (expires: $0["expires"] as Double, project: $0["project"] as String) }
+            }
+            if let known { knownTokens.withLock { $0[digest] = known } }
         }
-        return expires.map { $0 > now.timeIntervalSince1970 } ?? false
+        guard let known, known.expires > now.timeIntervalSince1970 else { return nil }
+        return known.project
     }
 
     func meta(_ key: String, db: Database) throws -> String? {

@@ -66,7 +66,7 @@ struct EndToEnd: Sendable {
 
     // MARK: Buckets and engine
 
-    var buckets: LocalBuckets { LocalBuckets(root: server.configuration.bucketsDirectory) }
+    var buckets: LocalBuckets { server.buckets }
 
     func seed(cloud: CloudType, region: String, bucket: String, prefix: String = "", objects: Int, size: Int = 1024, keys: [String]? = nil) throws {
         try buckets.seed(cloud: cloud, region: region, bucket: bucket, prefix: prefix, objects: objects, objectSize: size, keys: keys)
@@ -92,7 +92,7 @@ struct EndToEnd: Sendable {
 
     /// Removes a source object (after a task was created naming it, so it fails in OMS).
     func removeSource(_ key: String) throws {
-        try FileManager.default.removeItem(at: buckets.bucketURL(cloud: .aliyun, region: "cn-hangzhou", bucket: "src").appendingPathComponent(key))
+        try FileManager.default.removeItem(at: buckets.bucketURL(cloud: .aliyun, region: "cn-hangzhou", bucket: "src")!.appendingPathComponent(key))
     }
 
     /// Moves sandbox time forward by `seconds` and runs the engine over it.

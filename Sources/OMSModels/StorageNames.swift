@@ -1,0 +1,58 @@
+/// The shapes of region names, bucket names and object keys, shared by the plan language
+/// (which refuses bad ones at file:line:col) and the sandbox (which keeps buckets as folders and
+/// must never let a name or key step outside them).
+///
+/// Object storage keys are flat strings, but a key that has a `.` or `..` segment, starts with
+/// `/`, or holds a NUL cannot be stored as an object in any bucket folder and is never what a
+/// plan author meant: it is refused everywhere.
+public enum StorageNames {
+    /// Longest key, prefix or save prefix OMS accepts (UTF-8 bytes).
+    public static let maximumKeyBytes = 1024
+    /// Longest region or bucket name the sandbox accepts (the reference allows up to 100 for
+    /// regions; bucket names are at most 63 on OBS but longer elsewhere).
+    public static let maximumNameBytes = 255
+
+    /// Why `key` cannot be an object key (or a prefix of one, or a save prefix), or nil.
+    ///
+    /// `allowEmpty`: a prefix may be "" (the whole bucket), a save prefix may be "" (the root).
+    public static func keyProblem(_ key: String, allowEmpty: Bool = false) -> String? {
+        if key.isEmpty { return allowEmpty ? nil : "must not be empty" }
+        if key.utf8.count > maximumKeyBytes { return "is longer than \(maximumKeyBytes) bytes" }
+        if key.hasPrefix("/") || key.hasPrefix("\\") { return "must not start with `/`" }
+        if let bad = key.unicodeScalars.first(where: isControl) {
+            return bad == "\0" ? "must not contain a NUL character" : "must not contain control characters"
+        }
+        // Both separators: a `\` is a folder separator on some systems and in some tools.
+        let segments = key.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == "\\" })
+        if segments.contains(where: { $0 == ".." }) { return "must not contain a `..` segment" }
+        if segments.contains(where: { $0 == "." }) { return "must not contain a `.` segment" }
+        return nil
+    }
+
+    /// Why `name` cannot be a bucket name, or nil. Names are single folder names: letters of
+    /// any script, digits, `-`, `_`, `.`, not `.`/`..`, and nothing that separates or escapes.
+    public static func bucketProblem(_ name: String) -> String? {
+        nameProblem(name, allowed: { $0.properties.isAlphabetic || $0.properties.numericType != nil || "-_.".unicodeScalars.contains($0) })
+    }
+
+    /// Why `name` cannot be a region name, or nil: ASCII letters, digits, `-`, `_` and `.`.
+    public static func regionProblem(_ name: String) -> String? {
+        nameProblem(name, allowed: { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) })
+    }
+
+    private static func nameProblem(_ name: String, allowed: (Unicode.Scalar) -> Bool) -> String? {
+        if name.isEmpty { return "must not be empty" }
+        if name.utf8.count > maximumNameBytes { return "is longer than \(maximumNameBytes) bytes" }
+        if name == "." || name == ".." || name.hasPrefix(".") { return "must not start with `.`" }
+        if let bad = name.unicodeScalars.first(where: { !allowed($0) }) {
+            if bad == "/" || bad == "\\" { return "must not contain `\(bad)`" }
+            if isControl(bad) { return "must not contain control characters" }
+            return "must not contain `\(bad)`"
+        }
+        return nil
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || scalar.value == 0x7F
+    }
+}
