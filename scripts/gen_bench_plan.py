@@ -30,12 +30,12 @@ spec:
 apiVersion: oms-plan/v1
 kind: Credentials
 metadata: {name: src}
-spec: {accessKey: "${env:BENCH_AK:-ak}", secretKey: "${env:BENCH_SK:-sk}"}
+spec: {accessKey: "${env:BENCH_AK}", secretKey: "${env:BENCH_SK}"}
 ---
 apiVersion: oms-plan/v1
 kind: Credentials
 metadata: {name: obs}
-spec: {accessKey: "${env:BENCH_OBS_AK:-ak}", secretKey: "${env:BENCH_OBS_SK:-sk}"}
+spec: {accessKey: "${env:BENCH_OBS_AK}", secretKey: "${env:BENCH_OBS_SK}"}
 ---
 apiVersion: oms-plan/v1
 kind: BandwidthSchedule

@@ -33,16 +33,16 @@ kind: Credentials
 metadata:
   name: src
 spec:
-  accessKey: ${env:CORPUS_AK:-ak}
-  secretKey: ${env:CORPUS_SK:-sk}
+  accessKey: ${env:CORPUS_AK}
+  secretKey: ${env:CORPUS_SK}
 ---
 apiVersion: oms-plan/v1
 kind: Credentials
 metadata:
   name: obs
 spec:
-  accessKey: ${env:CORPUS_OBS_AK:-obs-ak}
-  secretKey: ${env:CORPUS_OBS_SK:-obs-sk}
+  accessKey: ${env:CORPUS_OBS_AK}
+  secretKey: ${env:CORPUS_OBS_SK}
 """
 
 SCHEDULES = """apiVersion: oms-plan/v1
@@ -137,7 +137,7 @@ case("missing-spec", "missing required field `spec`", True,
 case("duplicate-task-across-files", "`MigrationTask/photos` is declared twice", False,
      {"task2.yaml": task(name="«photos")})
 case("duplicate-credentials-in-file", "`Credentials/src` is declared twice", False,
-     {"credentials.yaml": CREDENTIALS + "---\napiVersion: oms-plan/v1\nkind: Credentials\nmetadata:\n  name: «src\nspec:\n  accessKey: ${env:A:-a}\n  secretKey: ${env:B:-b}\n"})
+     {"credentials.yaml": CREDENTIALS + "---\napiVersion: oms-plan/v1\nkind: Credentials\nmetadata:\n  name: «src\nspec:\n  accessKey: ${env:A}\n  secretKey: ${env:B}\n"})
 case("two-stacks", "exactly one Stack", False,
      {"stack2.yaml": STACK.replace("name: corpus", "name: «other")})
 case("no-stack", "no Stack is declared", False, {"credentials.yaml": M + CREDENTIALS}, drop=("stack.yaml",))
@@ -173,24 +173,36 @@ case("variable-refers-to-variable", "cannot refer to other variables", False,
 
 # --- Credentials --------------------------------------------------------------------------
 CRED = "apiVersion: oms-plan/v1\nkind: Credentials\nmetadata:\n  name: extra\nspec:\n"
-case("literal-access-key", "literal secret", True, {"extra.yaml": CRED + "  accessKey: «AKIAIOSFODNN7EXAMPLE\n  secretKey: ${env:X:-x}\n"})
-case("literal-secret-key", "literal secret", True, {"extra.yaml": CRED + "  accessKey: ${env:X:-x}\n  secretKey: «wJalrXUtnFEMI\n"})
+case("literal-access-key", "literal secret", True, {"extra.yaml": CRED + "  accessKey: «AKIAIOSFODNN7EXAMPLE\n  secretKey: ${env:X}\n"})
+case("literal-secret-key", "literal secret", True, {"extra.yaml": CRED + "  accessKey: ${env:X}\n  secretKey: «wJalrXUtnFEMI\n"})
 case("secret-from-variable", "plain text in the plan", True,
-     {"extra.yaml": CRED + "  accessKey: «${var:dst}\n  secretKey: ${env:X:-x}\n"})
+     {"extra.yaml": CRED + "  accessKey: «${var:dst}\n  secretKey: ${env:X}\n"})
 case("secret-with-literal-text", "exactly one", True,
-     {"extra.yaml": CRED + "  accessKey: «key-${env:X:-x}\n  secretKey: ${env:X:-x}\n"})
+     {"extra.yaml": CRED + "  accessKey: «key-${env:X}\n  secretKey: ${env:X}\n"})
 case("credentials-missing-secret-key", "missing required field `secretKey`", True,
-     {"extra.yaml": CRED.replace("spec:\n", "«spec:\n") + "  accessKey: ${env:X:-x}\n"})
+     {"extra.yaml": CRED.replace("spec:\n", "«spec:\n") + "  accessKey: ${env:X}\n"})
 case("credentials-empty", "need `accessKey` and `secretKey`, or `jsonAuthFile`", True,
      {"extra.yaml": CRED.replace("spec:\n", "«spec: {}\n")})
 case("credentials-token-without-keys", "belongs with `accessKey`", True,
-     {"extra.yaml": CRED + "  jsonAuthFile: ${env:X:-x}\n  «securityToken: ${env:Y:-y}\n"})
+     {"extra.yaml": CRED + "  jsonAuthFile: ${env:X}\n  «securityToken: ${env:Y}\n"})
 case("credentials-unknown-field", "unknown field `sessionToken`", True,
-     {"extra.yaml": CRED + "  accessKey: ${env:X:-x}\n  secretKey: ${env:Y:-y}\n  «sessionToken: ${env:Z:-z}\n"})
+     {"extra.yaml": CRED + "  accessKey: ${env:X}\n  secretKey: ${env:Y}\n  «sessionToken: ${env:Z}\n"})
 case("secret-not-string", "must be a string reference", True,
-     {"extra.yaml": CRED + "  accessKey: «12345\n  secretKey: ${env:Y:-y}\n"})
+     {"extra.yaml": CRED + "  accessKey: «12345\n  secretKey: ${env:Y}\n"})
+case("secret-with-default", "a secret written into the plan", False,
+     {"extra.yaml": CRED + "  accessKey: «${env:X:-AKIAEXAMPLE}\n  secretKey: ${env:Y}\n"})
+case("file-outside-repository", "outside the plan's repository", False,
+     {"task.yaml": task(extra="  description: «${file:/etc/hostname}\n")})
 case("cdn-literal-auth-key", "literal secret", True,
      {"task.yaml": task(source=src(ALIYUN + ['prefixes: ["2024/"]', "cdn: {domain: cdn.example.com, protocol: https, authType: ALIYUN_OSS_A, authKey: «plainkey}"]))})
+
+# --- Keys are names, not paths -------------------------------------------------------------
+case("save-prefix-dot-dot", "`..` segment", False,
+     {"task.yaml": task(dest="  destination:\n    bucket: corpus-obs\n    credentials: obs\n    savePrefix: «../../outside/\n")})
+case("prefix-leading-slash", "must not start with `/`", False,
+     {"task.yaml": task(source=src(ALIYUN + ['prefixes: [«"/etc/"]']))})
+case("prefix-nul", "NUL", False,
+     {"task.yaml": task(source=src(ALIYUN + ['prefixes: [«"logs/\\0x"]']))})
 
 # --- Bandwidth schedules ------------------------------------------------------------------
 case("window-start-one-digit-hour", "must be a time `HH:MM`", True,
@@ -342,10 +354,11 @@ case("destination-credentials-undeclared", "destination credentials `obs2` are n
      {"task.yaml": task(dest="  destination:\n    bucket: b\n    credentials: «obs2\n")})
 case("destination-credentials-json-only", "have no access key", False,
      {"task.yaml": task(dest="  destination:\n    bucket: b\n    credentials: «gcs\n"),
-      "extra.yaml": "apiVersion: oms-plan/v1\nkind: Credentials\nmetadata:\n  name: gcs\nspec:\n  jsonAuthFile: ${env:GCS:-x}\n"})
+      "extra.yaml": "apiVersion: oms-plan/v1\nkind: Credentials\nmetadata:\n  name: gcs\nspec:\n  jsonAuthFile: ${env:GCS}\n"})
 case("group-temporary-credentials", "security token", False,
      {"task.yaml": task(kind="MigrationTaskGroup", source=src(["cloud: Aliyun", "region: cn-hangzhou", "bucket: photos", "credentials: «tmp", 'prefixes: ["x/"]'])),
-      "extra.yaml": "apiVersion: oms-plan/v1\nkind: Credentials\nmetadata:\n  name: tmp\nspec:\n  accessKey: ${env:T_AK:-a}\n  secretKey: ${env:T_SK:-s}\n  securityToken: ${env:T_TOKEN:-token}\n"})
+      "extra.yaml": "apiVersion: oms-plan/v1\nkind: Credentials\nmetadata:\n  name: tmp\nspec:\n  accessKey: ${env:T_AK}\n  secretKey: ${env:T_SK}\n  securityToken: ${file:token.txt}\n",
+      "token.txt": "temporary-token\n"})
 case("depends-on-bare-name", "did you mean `MigrationTask/photos`", True,
      {"task2.yaml": task(name="videos", extra="  dependsOn: [«photos]\n")})
 case("depends-on-undeclared", "names `MigrationTask/photo`, which is not declared", False,

@@ -18,7 +18,7 @@ PYTHON="$(bash scripts/python-env.sh | tail -n 1)"
 echo "== signing vectors are up to date with the pinned SDK"
 "$PYTHON" scripts/gen_signing_vectors.py --check
 
-for suite in Tests/ConformanceTests Tests/MigrationPlanTests/schema_agreement.py Tests/CLITests Tests/ChaosTests; do
+for suite in Tests/ConformanceTests Tests/MigrationPlanTests/schema_agreement.py Tests/CLITests Tests/SecurityTests Tests/ChaosTests; do
     if [ -e "$suite" ]; then
         echo "== pytest $suite"
         OMS_PLAN_BIN="$(swift build --show-bin-path)/oms-plan" "$PYTHON" -m pytest -q "$suite"

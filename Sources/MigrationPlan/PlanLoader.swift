@@ -12,13 +12,17 @@ public struct LoadOptions: Sendable {
     /// `--region` / `OMS_REGION`: replaces `Stack.spec.region` (destinations default to it and
     /// must match it).
     public var regionOverride: String?
+    /// For the embedded sandbox, which accepts any key: an unset secret reference gets a
+    /// generated value instead of a warning or an error (`LoadResult.placeholders` says which).
+    public var placeholderForUnsetSecrets: Bool
 
     public init(environment: PlanEnvironment = .live, evaluationDate: Date, secretsRequired: Bool = false,
-                regionOverride: String? = nil) {
+                regionOverride: String? = nil, placeholderForUnsetSecrets: Bool = false) {
         self.environment = environment
         self.evaluationDate = evaluationDate
         self.secretsRequired = secretsRequired
         self.regionOverride = regionOverride
+        self.placeholderForUnsetSecrets = placeholderForUnsetSecrets
     }
 }
 
@@ -29,13 +33,23 @@ public struct LoadResult: Sendable {
     public var desiredState: DesiredState?
     /// The files read, in order.
     public var files: [String]
+    /// Values that came from secrets: outputs must mask them (already masked in `diagnostics`).
+    public var sensitiveValues: Set<String> = []
+    /// Secret references that got generated stand-in values (`placeholderForUnsetSecrets`).
+    public var placeholders: [String] = []
 
     public var hasErrors: Bool { diagnostics.hasErrors }
 }
 
 /// Plan directories -> a validated desired-state graph.
 public enum PlanLoader {
+    /// Largest plan file read: 10,000 tasks fit in a few MiB; anything bigger is not a plan.
+    public static let maximumFileBytes = 8 << 20
+
     public static func load(paths: [String], options: LoadOptions) -> LoadResult {
+        var options = options
+        // `${file:}` reads stay inside the repositories the plan paths belong to.
+        options.environment.fileReferenceRoots = paths.compactMap { options.environment.repositoryRoot(of: $0) }
         let discovery = FileDiscovery(fileSystem: options.environment.fileSystem).discover(paths)
         var table = FileTable()
         var texts: [(file: Int32, text: String?)] = []
@@ -44,6 +58,12 @@ public enum PlanLoader {
             let id = table.add(path)
             do {
                 let data = try options.environment.fileSystem.readFile(path)
+                guard data.count <= Self.maximumFileBytes else {
+                    texts.append((id, nil))
+                    readProblems.append((Loc(file: id, line: 1, column: 1),
+                                         "this file is \(data.count / 1024) KiB; a plan file may be at most \(Self.maximumFileBytes / (1 << 20)) MiB (split it into several files)"))
+                    continue
+                }
                 switch TextDecoding.decode(data) {
                 case .success(let text): texts.append((id, text))
                 case .failure(let bad):
@@ -52,21 +72,23 @@ public enum PlanLoader {
                 }
             } catch {
                 texts.append((id, nil))
-                readProblems.append((Loc(file: id, line: 0, column: 0), "cannot read this file"))
+                readProblems.append((Loc(file: id, line: 1, column: 1), "cannot read this file"))
             }
         }
         let sink = DiagnosticSink(files: table)
         for p in discovery.problems { sink.add(p) }
         for (loc, message) in readProblems { sink.error(message, at: loc) }
         let ctx = DecodeContext(sink: sink, environment: options.environment, secretsRequired: options.secretsRequired)
+        ctx.placeholderForUnsetSecrets = options.placeholderForUnsetSecrets
 
         // Parsing and envelopes, a file per step on several threads.
         let files = table
         let environment = options.environment
         let sources = texts
+        let aliasBudget = AliasBudget()
         let outcomes = Parallel.map(sources.count) { i -> FileOutcome in
             guard let text = sources[i].text else { return FileOutcome() }
-            let parsed = YAMLReader(file: sources[i].file).parse(text)
+            let parsed = YAMLReader(file: sources[i].file, aliasBudget: aliasBudget).parse(text)
             let fileSink = DiagnosticSink(files: files)
             for p in parsed.problems { fileSink.error(p.message, at: p.loc, hint: p.hint) }
             let fileCtx = DecodeContext(sink: fileSink, environment: environment, secretsRequired: false)
@@ -80,8 +102,44 @@ public enum PlanLoader {
             documents += outcome.documents
         }
         let state = Pipeline(ctx: ctx, options: options, firstFile: discovery.files.first.map { _ in Int32(0) }).run(documents)
-        let diagnostics = sink.sorted()
-        return LoadResult(diagnostics: diagnostics, desiredState: diagnostics.hasErrors ? nil : state, files: discovery.files)
+        // Values of the CLI's credential variables count as secrets even when no plan field
+        // names them (a reviewer's pull request could still interpolate them).
+        for name in SensitiveNames.credentialVariables {
+            if let value = options.environment.variables[name], !value.isEmpty { ctx.sensitive.insert(value) }
+        }
+        if let state {
+            for d in SecretsInPlainFields.check(state, sensitive: ctx.sensitive, sending: options.secretsRequired) { sink.add(d) }
+        }
+        let redactor = SecretRedactor()
+        redactor.register(ctx.sensitive)
+        let diagnostics = sink.sorted().map { d in
+            var masked = d
+            masked.message = redactor.redact(d.message)
+            masked.hint = d.hint.map(redactor.redact)
+            return masked
+        }
+        var result = LoadResult(diagnostics: Self.capped(diagnostics), desiredState: diagnostics.hasErrors ? nil : state, files: discovery.files)
+        result.sensitiveValues = ctx.sensitive
+        result.placeholders = ctx.placeholders.sorted()
+        return result
+    }
+}
+
+extension PlanLoader {
+    /// Diagnostics reported at most; a plan with more has one problem repeated, and pages of
+    /// them help nobody (and slow CI logs down).
+    public static let maximumDiagnostics = 1000
+
+    static func capped(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        guard diagnostics.count > maximumDiagnostics else { return diagnostics }
+        var kept = Array(diagnostics.prefix(maximumDiagnostics))
+        let errorsLeft = diagnostics.dropFirst(maximumDiagnostics).filter { $0.severity == .error }.count
+        let last = kept[kept.count - 1]
+        kept.append(Diagnostic(
+            errorsLeft > 0 ? .error : .warning, at: last.location,
+            "\(diagnostics.count - maximumDiagnostics) more problems are not shown (\(errorsLeft) of them errors)",
+            hint: "fix the ones above and validate again"))
+        return kept
     }
 }
 

@@ -1,5 +1,8 @@
 import Foundation
 import ArgumentParser
+import Logging
+import MigrationPlan
+import OMSModels
 
 @main
 struct OMSPlanCommand: AsyncParsableCommand {
@@ -18,9 +21,14 @@ struct OMSPlanCommand: AsyncParsableCommand {
         ]
     )
 
-    /// The CLI contract allows exit codes 0, 1, 2 and 130 only: usage and validation errors,
-    /// which swift-argument-parser ends with 64, end with 1 here.
+    /// Exit codes of the CLI contract: 0, 1, 2, 130, and 64 for a command line the command
+    /// cannot take (a flag out of its range, a missing argument), before any work starts.
     static func main() async {
+        // Secrets of the CLI's own credential variables are masked in every output from the
+        // start, and log lines pass the same redactor.
+        let environment = ProcessInfo.processInfo.environment
+        SecretRedactor.shared.register(SensitiveNames.credentialVariables.compactMap { environment[$0] })
+        LoggingSystem.bootstrap { label in RedactingLogHandler(label: label) }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -29,13 +37,12 @@ struct OMSPlanCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            var code = exitCode(for: error)
+            let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
-                if !message.isEmpty { print(message) }
-            } else {
-                if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-                if code == .validationFailure { code = .failure }
+                if !message.isEmpty { Console.out(message + "\n") }
+            } else if !message.isEmpty {
+                Console.error(message)
             }
             Foundation.exit(code.rawValue)
         }

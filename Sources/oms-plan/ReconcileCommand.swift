@@ -27,33 +27,38 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Flag(help: "One pass, then exit (0 success, 1 anything failed).")
     var once = false
 
-    @Option(help: "Run a pass every DURATION (e.g. 30s, 5m, 1h), with up to 10% random jitter.")
-    var interval: String?
+    @Option(help: "Run a pass every DURATION (e.g. 30s, 5m, 1h; at most 7 days), with up to 10% random jitter.")
+    var interval: Period?
 
     @Option(help: "Write each pass's JSON report (the diff document with outcomes) to FILE.")
     var report: String?
 
-    @Option(help: "Serve Prometheus metrics on this port at /metrics.")
-    var metricsPort: Int?
+    @Option(help: "Serve Prometheus metrics on this port (1 to 65535) at /metrics.")
+    var metricsPort: Port?
+
+    @Option(help: "Address the metrics port listens on (loopback unless told otherwise).")
+    var metricsAddress = ListenAddress("127.0.0.1")
 
     @Option(help: "Write Prometheus metrics to FILE after each pass (node_exporter textfile collector).")
     var metricsTextfile: String?
 
     func validate() throws {
         guard once != (interval != nil) else { throw ValidationError("pass exactly one of --once and --interval") }
-        if let interval, Self.seconds(interval) == nil { throw ValidationError("--interval takes a duration like 30s, 5m or 1h") }
     }
 
     func run() async throws {
         let metrics = ReconcileMetrics()
-        let metricsServer = try metricsPort.map { try MetricsServer.start(port: $0, metrics: metrics) }
+        var metricsServer: Task<Void, any Error>?
+        if let metricsPort {
+            metricsServer = try await MetricsServer.start(address: metricsAddress.value, port: metricsPort.value, metrics: metrics)
+        }
         let stop = ShutdownSignal()
         var session = try await Session.open(plan: plan, connection: connection, secretsRequired: true)
         var failed = false
         while true {
             failed = await pass(&session, metrics: metrics)
             if once || stop.requested { break }
-            let period = Self.seconds(interval ?? "60") ?? 60
+            let period = interval?.seconds ?? 60
             let delay = period * Double.random(in: 0.9...1.1)
             await stop.sleep(seconds: delay)
             if stop.requested { break }
@@ -84,37 +89,15 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     private func write(_ result: ChangeReport, metrics: ReconcileMetrics) throws {
         if let report {
-            try Data(JSONReportRenderer().render(result).utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
+            try Console.writeFile(JSONReportRenderer().render(result), to: report)
         }
         try writeMetrics(metrics)
     }
 
     private func writeMetrics(_ metrics: ReconcileMetrics) throws {
         if let metricsTextfile {
-            try Data(metrics.exposition.utf8).write(to: URL(fileURLWithPath: metricsTextfile), options: .atomic)
+            try Console.writeFile(metrics.exposition, to: metricsTextfile)
         }
-    }
-
-    /// `90`, `30s`, `5m`, `1h`, `1h30m`.
-    static func seconds(_ text: String) -> Double? {
-        if let plain = Double(text), plain > 0 { return plain }
-        var total = 0.0
-        var number = ""
-        for character in text {
-            if character.isNumber || character == "." {
-                number.append(character)
-                continue
-            }
-            guard let value = Double(number) else { return nil }
-            switch character {
-            case "s": total += value
-            case "m": total += value * 60
-            case "h": total += value * 3600
-            default: return nil
-            }
-            number = ""
-        }
-        return number.isEmpty && total > 0 ? total : nil
     }
 }
 

@@ -19,41 +19,63 @@ struct SandboxServeCommand: AsyncParsableCommand {
             AK/SK unless DATA/buckets/<cloud_type>/<region>/<bucket>.keys lists the accepted AK:SK pairs. See docs/sandbox.md.
             """)
 
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on (0 picks a free one).") var port = 8088
+    @Option(help: "Address to listen on; anything but loopback lets other machines use this sandbox.")
+    var host = ListenAddress("127.0.0.1")
+    @Option(help: "Port to listen on (0 picks a free one).") var port = PortOrZero(8088)
     @Option(help: "Data directory: buckets and the SQLite state.") var data = "./.oms-plan/sandbox"
     @Option(help: "Access key the API accepts.") var accessKey = SandboxConfiguration.defaultAccessKey
     @Option(help: "Secret key of that access key.") var secretKey = SandboxConfiguration.defaultSecretKey
     @Option(help: "The one project id the API serves.") var projectId = SandboxConfiguration.defaultProjectId
-    @Option(help: "Sandbox seconds per real second (60 makes an hour of migration take a minute).") var timeScale = 1.0
+    @Option(help: "The IAM user that may log in with a password (env OMS_SANDBOX_IAM_USER; default sandbox).")
+    var iamUser: String?
+    @Option(help: "That user's password (env OMS_SANDBOX_IAM_PASSWORD; default: generated once into DATA/iam-password).")
+    var iamPassword: String?
+    @Option(help: "Sandbox seconds per real second (60 makes an hour of migration take a minute).") var timeScale = Factor(1)
     @Flag(help: "Enable the /control endpoints (clock, faults, bucket seeding, engine).") var control = false
-    @Option(help: "Tasks that may be created per 24 hours.") var taskQuotaPerDay = 1500
-    @Option(help: "Tasks that may wait at once.") var waitingTaskQuota = 1500
-    @Option(help: "Task groups that may be created per 24 hours.") var groupQuotaPerDay = 100
+    @Option(help: "Tasks that may be created per 24 hours.") var taskQuotaPerDay = Count(1500)
+    @Option(help: "Tasks that may wait at once.") var waitingTaskQuota = Count(1500)
+    @Option(help: "Task groups that may be created per 24 hours.") var groupQuotaPerDay = Count(100)
     @Option(help: "Time zone OMS reads hh:mm bandwidth rules in, as an offset like +08:00.") var serviceTimezone = "+08:00"
-    @Option(help: "Tasks migrating at once; the rest wait.") var maxConcurrentTasks = 20
+    @Option(help: "Tasks migrating at once (1 to 10000); the rest wait.") var maxConcurrentTasks = Count(20)
     @Flag(help: "Run the migration engine only when POST /control/engine/run asks (needs --control).") var manualEngine = false
 
+    func validate() throws {
+        try require((1...10_000).contains(maxConcurrentTasks.value), "--max-concurrent-tasks must be between 1 and 10000")
+        try require(TimeZoneParsing.offset(serviceTimezone) != nil, "--service-timezone must be an offset like +08:00")
+        try require(!accessKey.isEmpty && !secretKey.isEmpty, "--access-key and --secret-key must not be empty")
+    }
+
     func run() async throws {
-        guard let zone = TimeZoneParsing.offset(serviceTimezone) else {
-            throw ValidationError("--service-timezone must be an offset like +08:00")
-        }
+        let environment = ProcessInfo.processInfo.environment
+        let user = iamUser ?? environment["OMS_SANDBOX_IAM_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? SandboxConfiguration.defaultIAMUser
+        let password = iamPassword ?? environment["OMS_SANDBOX_IAM_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         let configuration = SandboxConfiguration(
             dataDirectory: URL(fileURLWithPath: data), accessKey: accessKey, secretKey: secretKey, projectId: projectId,
-            timeScale: timeScale, controlEnabled: control,
-            quotas: .init(tasksPerDay: taskQuotaPerDay, waitingTasks: waitingTaskQuota, groupsPerDay: groupQuotaPerDay),
-            serviceTimeZone: zone, maximumConcurrentTasks: maxConcurrentTasks, backgroundEngine: !manualEngine)
+            iamUser: user, iamPassword: password, timeScale: timeScale.value, controlEnabled: control,
+            quotas: .init(tasksPerDay: taskQuotaPerDay.value, waitingTasks: waitingTaskQuota.value, groupsPerDay: groupQuotaPerDay.value),
+            serviceTimeZone: TimeZoneParsing.offset(serviceTimezone)!, maximumConcurrentTasks: maxConcurrentTasks.value,
+            backgroundEngine: !manualEngine)
+        if !host.isLoopback {
+            let published = accessKey == SandboxConfiguration.defaultAccessKey || secretKey == SandboxConfiguration.defaultSecretKey
+            Console.error("""
+                warning: --host \(host.value) is not a loopback address: other machines can reach this sandbox\
+                \(control ? ", including its unauthenticated /control endpoints" : "")\
+                \(published ? ", and it accepts the published default access key; pass --access-key and --secret-key" : "").
+                """)
+        }
         let server = try SandboxServer(configuration: configuration)
         let shownSecret = secretKey == SandboxConfiguration.defaultSecretKey ? secretKey : "(as given)"
-        let app = server.application(host: host, port: port) { bound in
+        let shownPassword = password == nil ? "in \(configuration.iamPasswordFile.path)" : "(as given)"
+        let host = self.host.value
+        let app = server.application(host: host, port: port.value) { bound in
             FileHandle.standardOutput.write(Data("""
                 oms-plan sandbox listening on http://\(host):\(bound)
                   data:        \(data)
                   project id:  \(projectId)
                   access key:  \(accessKey)
                   secret key:  \(shownSecret)
-                  IAM login:   any user, password \(SandboxConfiguration.defaultPassword)
-                  time scale:  \(timeScale)x\(control ? ", control endpoints on" : "")
+                  IAM login:   user \(user), password \(shownPassword)
+                  time scale:  \(timeScale.value)x\(control ? ", control endpoints on" : "")
 
                 """.utf8))
         }

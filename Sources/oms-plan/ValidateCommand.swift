@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MigrationPlan
+import OMSModels
 
 /// `oms-plan validate PATH...`: parse, resolve references and check every rule of the plan
 /// format, without talking to OMS. Diagnostics go to stderr as `file:line:column: error: ...`.
@@ -27,6 +28,9 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Print the diagnostics as JSON on stdout instead of text on stderr.")
     var json = false
 
+    @Flag(help: "Let ${file:} read files outside the plan's repository (the folder with .git, or the plan folder).")
+    var allowFileOutsideRepo = false
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one plan directory or file.") }
     }
@@ -37,7 +41,10 @@ struct ValidateCommand: AsyncParsableCommand {
             guard let parsed = PlanDate.parse(at) else { throw ValidationError("--at: not an RFC 3339 time: \(at)") }
             date = parsed
         }
-        let result = PlanLoader.load(paths: paths, options: LoadOptions(environment: .live, evaluationDate: date))
+        var environment = PlanEnvironment.live
+        environment.allowFilesOutsideRepository = allowFileOutsideRepo
+        let result = PlanLoader.load(paths: paths, options: LoadOptions(environment: environment, evaluationDate: date))
+        SecretRedactor.shared.register(result.sensitiveValues)
         let failed = result.hasErrors || (strict && !result.diagnostics.warnings.isEmpty)
         let resources = result.desiredState.map { $0.resources.count }
         let summary = (failed ? "invalid: " : "valid: ") + result.diagnostics.summary(files: result.files.count, resources: resources)
@@ -50,11 +57,11 @@ struct ValidateCommand: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(Report(valid: !failed, summary: summary, diagnostics: result.diagnostics))
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            Console.out(String(decoding: data, as: UTF8.self) + "\n")
         } else {
             var text = result.diagnostics.map(\.rendered).joined(separator: "\n")
             if !text.isEmpty { text += "\n" }
-            FileHandle.standardError.write(Data((text + summary + "\n").utf8))
+            Console.error(text + summary)
         }
         if failed { throw ExitCode(1) }
     }

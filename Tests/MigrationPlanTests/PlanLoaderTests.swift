@@ -4,7 +4,12 @@ import Testing
 @testable import MigrationPlan
 
 @Suite struct PlanLoaderTests {
-    func quickstart(_ date: Date = TestSupport.tuesday, env: [String: String] = [:]) -> LoadResult {
+    /// The quickstart's credential variables, as a run against a real OMS would set them.
+    static let quickstartKeys = Dictionary(uniqueKeysWithValues: ["ALIYUN", "TENCENT", "AWS", "OBS"].flatMap { cloud in
+        [("QUICKSTART_\(cloud)_AK", "\(cloud.lowercased())-access-key"), ("QUICKSTART_\(cloud)_SK", "\(cloud.lowercased())-secret-key")]
+    })
+
+    func quickstart(_ date: Date = TestSupport.tuesday, env: [String: String] = Self.quickstartKeys) -> LoadResult {
         PlanLoader.load(paths: [TestSupport.root + "/examples/quickstart"],
                         options: LoadOptions(environment: PlanEnvironment(variables: env, fileSystem: LocalFileSystem()),
                                              evaluationDate: date))
@@ -53,9 +58,11 @@ import Testing
         ])
         #expect(photos.onFailure == FailurePolicy(action: .retryFailedObjects, maxAttempts: 3))
         let full = try photos.requestWithSecrets()
-        #expect(full.srcNode.ak == "sandbox-aliyun-ak")
-        #expect(full.dstNode.sk == "sandbox-obs-sk")
-        let withEnv = try #require(quickstart(env: ["QUICKSTART_ALIYUN_SK": "s3cr3t-value"]).desiredState?.tasks.first)
+        #expect(full.srcNode.ak == "aliyun-access-key")
+        #expect(full.dstNode.sk == "obs-secret-key")
+        var keys = Self.quickstartKeys
+        keys["QUICKSTART_ALIYUN_SK"] = "s3cr3t-value"
+        let withEnv = try #require(quickstart(env: keys).desiredState?.tasks.first)
         #expect(try withEnv.requestWithSecrets().srcNode.sk == "s3cr3t-value")
         for text in ["\(withEnv.secrets)", String(reflecting: withEnv.secrets), "\(withEnv)", String(reflecting: withEnv)] {
             #expect(!text.contains("s3cr3t-value"))
@@ -139,16 +146,16 @@ import Testing
                 apiVersion: oms-plan/v1
                 kind: Credentials
                 metadata: {name: obs}
-                spec: {accessKey: "${env:X:-dflt}", secretKey: "${env:Y:-dflt-sk}"}
+                spec: {accessKey: "${env:X}", secretKey: "${env:Y}"}
                 """,
             "sub/keys/ak": "file-ak\n", "top.sk": "file-sk\n",
             "t.yaml": TestSupport.task("a"),
-        ])
+        ], env: ["X": "env-ak", "Y": "env-sk"])
         #expect(!r.hasErrors, "\(r.diagnostics.map(\.rendered))")
         let full = try #require(r.desiredState?.tasks.first).requestWithSecrets()
         #expect(full.srcNode.ak == "file-ak")
         #expect(full.srcNode.sk == "file-sk")
-        #expect(full.dstNode.ak == "dflt")
+        #expect(full.dstNode.ak == "env-ak")
     }
 
     @Test func diagnosticsAreSortedAndCollected() {

@@ -15,6 +15,8 @@ final class DecodeContext {
     let sink: DiagnosticSink
     let environment: PlanEnvironment
     let secretsRequired: Bool
+    /// Unset secret references get generated values (for a sandbox that accepts any key).
+    var placeholderForUnsetSecrets = false
     var variables: [String: String] = [:]
     /// Variables that exist but could not be resolved (already reported): uses stay quiet.
     var brokenVariables: Set<String> = []
@@ -24,6 +26,11 @@ final class DecodeContext {
     /// Set when the plan has no Stack: variables cannot be known, so their uses stay quiet.
     var variablesUnknown = false
     private var fileCache: [String: Result<String, InterpolationError>] = [:]
+    /// Values that came from secrets (resolved secret references, secret-like variables):
+    /// every diagnostic and output masks them.
+    var sensitive: Set<String> = []
+    /// Names of unset variables that `placeholderForUnsetSecrets` stood in for.
+    var placeholders: Set<String> = []
 
     init(sink: DiagnosticSink, environment: PlanEnvironment, secretsRequired: Bool) {
         self.sink = sink
@@ -70,7 +77,10 @@ final class DecodeContext {
         case .env(let name, let defaultValue):
             // As in the shell, `:-default` applies when the variable is unset or empty (CI
             // systems pass a missing secret as an empty string).
-            if let v = environment.variables[name], !(v.isEmpty && defaultValue != nil) { return .success(v) }
+            if let v = environment.variables[name], !(v.isEmpty && defaultValue != nil) {
+                if SensitiveNames.isSensitive(name) { sensitive.insert(v) }
+                return .success(v)
+            }
             if let d = defaultValue { return .success(d) }
             return .failure(InterpolationError(
                 message: "environment variable `\(name)` is not set",
@@ -98,6 +108,31 @@ final class DecodeContext {
         let key = PathUtil.normalize(full)
         if let cached = fileCache[key] { return cached }
         let result: Result<String, InterpolationError>
+        // Checked on the resolved path (links followed) before anything is read: a plan from
+        // a pull request must not be able to read the runner's files.
+        let fileSystem = environment.fileSystem
+        // A path that does not resolve is judged by where its text points.
+        let resolved = fileSystem.resolvedPath(full)
+            ?? fileSystem.resolvedPath(PathUtil.parent(full)).map { PathUtil.join($0, PathUtil.lastComponent(full)) }
+            ?? fileSystem.lexicalPath(full)
+        if !environment.mayRead(resolved) {
+            result = .failure(InterpolationError(
+                message: "`${file:\(path)}` is outside the plan's repository",
+                hint: "keep referenced files inside the repository (the folder with `.git`, or the plan folder); "
+                    + "--allow-file-outside-repo lifts this", isPolicy: true))
+        } else if fileSystem.resolvedPath(full) != nil {
+            // Read what was checked, not the path as written: `a/../b` must not be
+            // shortened by anyone after the check.
+            result = readInside(resolved, reference: path)
+        } else {
+            result = .failure(InterpolationError(message: "`${file:\(path)}`: cannot read \(full)"))
+        }
+        fileCache[key] = result
+        return result
+    }
+
+    private func readInside(_ full: String, reference path: String) -> Result<String, InterpolationError> {
+        let result: Result<String, InterpolationError>
         do {
             let data = try environment.fileSystem.readFile(full)
             if var text = String(data: data, encoding: .utf8) {
@@ -109,7 +144,23 @@ final class DecodeContext {
         } catch {
             result = .failure(InterpolationError(message: "`${file:\(path)}`: cannot read \(full)"))
         }
-        fileCache[key] = result
         return result
+    }
+}
+
+/// Environment variable names that hold secrets by their look: the CLI's own credential
+/// variables and the usual spellings of keys, tokens and passwords. Their values are masked
+/// wherever a plan uses them, even outside secret fields.
+public enum SensitiveNames {
+    /// The credential variables of the CLI contract (docs/cli.md): secrets wherever they show up.
+    public static let credentialVariables = [
+        "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN", "OMS_AUTH_TOKEN", "OMS_IAM_PASSWORD",
+        "OMS_SANDBOX_IAM_PASSWORD",
+    ]
+
+    static func isSensitive(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        if upper == "AK" || upper == "SK" || upper.hasSuffix("_AK") || upper.hasSuffix("_SK") { return true }
+        return ["SECRET", "PASSWORD", "PASSWD", "TOKEN", "PRIVATE", "CREDENTIAL", "KEY"].contains { upper.contains($0) }
     }
 }

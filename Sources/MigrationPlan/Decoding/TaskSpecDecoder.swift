@@ -114,14 +114,19 @@ struct TaskSpecDecoder {
         for key in ["cloud", "region", "bucket", "credentials", "appId", "prefixes", "objects", "listFile", "cdn"] {
             if let l = f.value(key)?.loc { d.locations["source.\(key)"] = l }
         }
-        for list in [d.source.prefixes, d.source.objects].compactMap({ $0 }) {
+        for (list, isPrefixList) in [(d.source.prefixes, true), (d.source.objects, false)] {
+            guard let list else { continue }
             if list.value.count > 500 {
                 ctx.error("OMS takes at most 500 keys per task, this list has \(list.value.count)", at: list.loc,
                           hint: isGroup ? nil : "split the keys over several tasks, or use a list task (`type: list`)")
             }
             if list.value.isEmpty { ctx.error("the list of keys is empty", at: list.loc, hint: "use [\"\"] for the whole bucket") }
-            for key in list.value where key.value.utf8.count > 1024 {
-                ctx.error("object key is \(key.value.utf8.count) bytes long; OMS allows 1024", at: key.loc)
+            for key in list.value {
+                if key.value.utf8.count > StorageNames.maximumKeyBytes {
+                    ctx.error("object key is \(key.value.utf8.count) bytes long; OMS allows 1024", at: key.loc)
+                } else {
+                    checkKey(key, what: isPrefixList ? "prefix" : "object key", allowEmpty: isPrefixList)
+                }
             }
         }
         if let lf = f.mapping("listFile", allowed: SpecFields.listFile) {
@@ -132,6 +137,7 @@ struct TaskSpecDecoder {
                 ctx.error("`spec.source.listFile.count` must be a number of list files, found `\(count.value)`", at: count.loc)
             }
             if let key, key.value.isEmpty { ctx.error("`spec.source.listFile.key` is empty", at: key.loc) }
+            if let key, !key.value.isEmpty { checkKey(key, what: "list file key", allowEmpty: false) }
             if let bucket, let key {
                 d.source.listFile = ListFile(listFileKey: key.value, obsBucket: bucket.value, listFileNum: count?.value)
             }
@@ -176,7 +182,16 @@ struct TaskSpecDecoder {
         }
         if let p = d.destination.savePrefix, p.value.utf8.count > 1024 {
             ctx.error("`spec.destination.savePrefix` is \(p.value.utf8.count) bytes long; OMS allows 1024", at: p.loc)
+        } else if let p = d.destination.savePrefix {
+            checkKey(p, what: "save prefix", allowEmpty: true)
         }
+    }
+
+    /// Keys, prefixes and save prefixes must be object keys, never paths (`StorageNames`).
+    private func checkKey(_ key: Located<String>, what: String, allowEmpty: Bool) {
+        guard let problem = StorageNames.keyProblem(key.value, allowEmpty: allowEmpty) else { return }
+        ctx.error("this \(what) \(problem): object keys are names, not paths", at: key.loc,
+                  hint: "write the key as it is in the bucket, e.g. `logs/2024/`")
     }
 
     // MARK: Description

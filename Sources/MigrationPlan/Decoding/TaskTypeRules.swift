@@ -83,6 +83,11 @@ struct SecretDecoder {
             return nil
         }
         switch ref {
+        case .env(let name, let defaultValue?) where !defaultValue.isEmpty:
+            // Only an empty default ("no value") is allowed: any other is a secret in the plan.
+            ctx.error("`\(path)` gives `${env:\(name)}` a default, which is a secret written into the plan", at: node.loc,
+                      hint: "write `${env:\(name)}` and set the variable where the plan runs (`:-` with nothing after it means \"no value\")")
+            return nil
         case .env, .file: break
         case .variable:
             ctx.error("`\(path)` takes a secret from a plan variable, which is plain text in the plan", at: node.loc,
@@ -94,6 +99,16 @@ struct SecretDecoder {
         }
         switch ctx.resolve(ref, at: node.loc) {
         case .success(let value):
+            if !value.isEmpty { ctx.sensitive.insert(value) }
+            return SecretValue(reference: ref.text, value: value)
+        case .failure(let e) where e.isPolicy:
+            ctx.error("secret `\(path)` cannot be read: \(e.message)", at: node.loc, hint: e.hint)
+            return nil
+        case .failure(let e) where ctx.placeholderForUnsetSecrets:
+            // The embedded sandbox accepts any key: stand in for the unset one (said by the CLI).
+            let value = "sandbox-placeholder-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            ctx.placeholders.insert(ref.text)
+            _ = e
             return SecretValue(reference: ref.text, value: value)
         case .failure(let e):
             let message = "secret `\(path)` is unavailable: \(e.message)"

@@ -12,6 +12,20 @@ public protocol PlanFileSystem: Sendable {
     /// Entry names (not paths) of a directory.
     func contentsOfDirectory(_ path: String) throws -> [String]
     func readFile(_ path: String) throws -> Data
+    /// The path made absolute and normalized by its text (`a/../b` -> `b`), existing or not.
+    func lexicalPath(_ path: String) -> String
+    /// The path with links and `..` resolved (absolute for real files), nil when it does not exist.
+    func resolvedPath(_ path: String) -> String?
+}
+
+extension PlanFileSystem {
+    public func resolvedPath(_ path: String) -> String? {
+        kind(of: path) == nil ? nil : PathUtil.normalize(path)
+    }
+
+    /// The path made absolute (where the file system has a working directory) and normalized
+    /// by text alone: where a path that does not exist would point.
+    public func lexicalPath(_ path: String) -> String { PathUtil.normalize(path) }
 }
 
 /// Environment variables and files: the inputs of `${env:}` and `${file:}` references and
@@ -19,10 +33,34 @@ public protocol PlanFileSystem: Sendable {
 public struct PlanEnvironment: Sendable {
     public var variables: [String: String]
     public var fileSystem: any PlanFileSystem
+    /// `${file:}` may read files outside the plan's repository (a command-line opt-in).
+    public var allowFilesOutsideRepository: Bool
+    /// Folders `${file:}` may read from (resolved), set by the loader from the plan paths.
+    var fileReferenceRoots: [String] = []
 
-    public init(variables: [String: String], fileSystem: any PlanFileSystem) {
+    public init(variables: [String: String], fileSystem: any PlanFileSystem, allowFilesOutsideRepository: Bool = false) {
         self.variables = variables
         self.fileSystem = fileSystem
+        self.allowFilesOutsideRepository = allowFilesOutsideRepository
+    }
+
+    /// The repository a plan path belongs to: the nearest enclosing folder that has `.git`,
+    /// or the plan folder itself (a file's folder) when there is none.
+    func repositoryRoot(of planPath: String) -> String? {
+        guard let resolved = fileSystem.resolvedPath(planPath) else { return nil }
+        let folder = fileSystem.kind(of: resolved) == .directory ? resolved : PathUtil.parent(resolved)
+        var candidate = folder
+        while true {
+            if fileSystem.kind(of: PathUtil.join(candidate, ".git")) != nil { return candidate }
+            let parent = PathUtil.parent(candidate)
+            if parent == candidate || candidate == "." || candidate == "/" { return folder }
+            candidate = parent
+        }
+    }
+
+    /// Whether `${file:}` may read `resolvedPath`.
+    func mayRead(_ resolvedPath: String) -> Bool {
+        allowFilesOutsideRepository || fileReferenceRoots.contains { PathUtil.isInside(resolvedPath, root: $0) }
     }
 
     /// The process environment and the real file system.
@@ -49,8 +87,22 @@ public struct LocalFileSystem: PlanFileSystem {
         try FileManager.default.contentsOfDirectory(atPath: path)
     }
 
+    /// Reads at most one byte more than a plan file may have: a link to a device or a huge
+    /// file is cut off here and refused by the loader, never read whole.
     public func readFile(_ path: String) throws -> Data {
-        try Data(contentsOf: URL(fileURLWithPath: path))
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        return try handle.read(upToCount: PlanLoader.maximumFileBytes + 1) ?? Data()
+    }
+
+    public func lexicalPath(_ path: String) -> String {
+        PathUtil.normalize(path.hasPrefix("/") ? path : PathUtil.join(FileManager.default.currentDirectoryPath, path))
+    }
+
+    public func resolvedPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }
 
@@ -116,6 +168,13 @@ enum PathUtil {
     static func lastComponent(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
+    }
+
+    /// Whether `path` is `root` or lies under it (both normalized the same way).
+    static func isInside(_ path: String, root: String) -> Bool {
+        if root == "." { return !path.hasPrefix("/") && path != ".." && !path.hasPrefix("../") }
+        if root == "/" { return path.hasPrefix("/") }
+        return path == root || path.hasPrefix(root + "/")
     }
 
     /// Removes `.` components, duplicate and trailing slashes, and resolves `..` where it can.

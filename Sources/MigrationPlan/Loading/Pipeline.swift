@@ -100,7 +100,7 @@ struct Pipeline {
             variables: ctx.variables, brokenVariables: ctx.brokenVariables, variablesUnknown: ctx.variablesUnknown,
             stack: stack, haveStack: haveStack, credentials: credentials, schedules: schedules,
             broken: broken.union(ctx.brokenDocuments),
-            taskSets: taskSets, known: known, date: date)
+            taskSets: taskSets, known: known, date: date, placeholderForUnsetSecrets: ctx.placeholderForUnsetSecrets)
         let chunk = max(32, sources.count / (Parallel.workerCount * 4) + 1)
         let ranges = stride(from: 0, to: sources.count, by: chunk).map { $0..<min($0 + chunk, sources.count) }
         let allSources = sources
@@ -112,6 +112,8 @@ struct Pipeline {
         resources.reserveCapacity(sources.count + credentials.count + schedules.count)
         for output in outputs {
             for d in output.diagnostics { ctx.sink.add(d) }
+            ctx.sensitive.formUnion(output.sensitive)
+            ctx.placeholders.formUnion(output.placeholders)
             for t in output.tasks {
                 deps[t.address] = t.dependsOn.map(\.0)
                 for (a, l) in t.dependsOn where depLocs[t.address]?[a] == nil { depLocs[t.address, default: [:]][a] = l }
@@ -167,6 +169,7 @@ enum TaskPhase {
         var taskSets: [ResourceAddress: [ResourceAddress]]
         var known: Set<ResourceAddress>
         var date: Date
+        var placeholderForUnsetSecrets: Bool
     }
 
     struct TaskOutcome: Sendable {
@@ -179,6 +182,8 @@ enum TaskPhase {
     struct Output: Sendable {
         var tasks: [TaskOutcome]
         var diagnostics: [Diagnostic]
+        var sensitive: Set<String>
+        var placeholders: Set<String>
     }
 
     static func run(_ sources: ArraySlice<TaskSource>, _ inputs: Inputs) -> Output {
@@ -187,6 +192,7 @@ enum TaskPhase {
         ctx.variables = inputs.variables
         ctx.brokenVariables = inputs.brokenVariables
         ctx.variablesUnknown = inputs.variablesUnknown
+        ctx.placeholderForUnsetSecrets = inputs.placeholderForUnsetSecrets
         let stack = inputs.stack
         let decoder = TaskSpecDecoder(ctx: ctx, stack: StackContext(name: stack.name, region: inputs.haveStack ? stack.region : "",
                                                                     serviceTimezone: stack.serviceTimezone))
@@ -215,6 +221,6 @@ enum TaskPhase {
             out.append(TaskOutcome(address: d.address, dependsOn: resolved,
                                    resource: builder.build(d, dependsOn: resolved.map(\.0), cache: &cache), edges: edges))
         }
-        return Output(tasks: out, diagnostics: sink.diagnostics)
+        return Output(tasks: out, diagnostics: sink.diagnostics, sensitive: ctx.sensitive, placeholders: ctx.placeholders)
     }
 }

@@ -27,6 +27,9 @@ enum TemplatePart: Hashable, Sendable {
 struct InterpolationError: Error, Sendable {
     var message: String
     var hint: String?
+    /// A rule was broken (not just a value missing): an error even where a missing value is
+    /// only a warning, as for secrets in validate and diff.
+    var isPolicy = false
 }
 
 enum Interpolation {

@@ -1,5 +1,19 @@
 import Foundation
+import Synchronization
 import Yams
+
+/// How many YAML values aliases and merge keys may add to one plan load, shared by the files
+/// read in parallel. Real plans use a few anchors for shared settings; a bomb spends it in
+/// well under a second and stops with an error at the alias that ran out.
+final class AliasBudget: Sendable {
+    static let limit = 200_000
+    private let remaining = Atomic<Int>(AliasBudget.limit)
+
+    /// Whether `cost` more values fit.
+    func spend(_ cost: Int) -> Bool {
+        remaining.subtract(cost, ordering: .relaxed).newValue >= 0
+    }
+}
 
 /// A problem found while reading one file, before it is handed to the shared sink
 /// (files are read on worker threads).
@@ -19,16 +33,33 @@ struct ParsedFile: Sendable {
 ///
 /// Hostile input must not crash or hang the validator: nesting is bounded before Yams sees
 /// the text (its composer recurses once per level), the tree is cut at `maxDepth`, and alias
-/// expansion ("billion laughs") is bounded by a node budget.
+/// expansion ("billion laughs", merge-key bombs) is bounded by one budget for the whole plan:
+/// an anchored value is converted once and shared by its aliases, and each reuse spends its
+/// size from the budget, so a bomb stops after a bounded amount of work however it nests.
 struct YAMLReader {
     /// Deeper than any plan needs (a plan nests about 6 levels); checked on the tree.
     static let maxDepth = 64
     /// Upper bound checked on the raw text before parsing, to keep libyaml/Yams recursion safe.
     static let maxTextNesting = 1000
-    /// Nodes one file may expand to (aliases can multiply a small file).
-    static let nodeBudget = 5_000_000
+    /// Longest single value (UTF-8 bytes).
+    static let maximumScalarBytes = 64 * 1024
+    /// Documents one file may hold (a generated plan of 10,000 tasks spreads them over files).
+    static let maximumDocuments = 10_000
 
     let file: Int32
+    /// Shared by every file of one plan load.
+    let aliasBudget: AliasBudget
+
+    init(file: Int32, aliasBudget: AliasBudget = AliasBudget()) {
+        self.file = file
+        self.aliasBudget = aliasBudget
+    }
+
+    /// Converted anchored values, by anchor, with their size in values.
+    private final class Anchors {
+        var converted: [ObjectIdentifier: (node: PNode, size: Int)] = [:]
+        var exhausted = false
+    }
 
     func parse(_ text: String) -> ParsedFile {
         var result = ParsedFile()
@@ -36,14 +67,21 @@ struct YAMLReader {
             result.problems.append(problem)
             return result
         }
-        var budget = Self.nodeBudget
+        let anchors = Anchors()
         do {
             let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
             while let root = try parser.nextRoot() {
+                if result.documents.count >= Self.maximumDocuments {
+                    result.problems.append(ReadProblem(
+                        loc: loc(root.mark), message: "this file holds more than \(Self.maximumDocuments) documents",
+                        hint: "split the plan into several files"))
+                    break
+                }
                 var problems: [ReadProblem] = []
-                let node = convert(root, depth: 0, budget: &budget, problems: &problems)
+                var size = 0
+                let node = convert(root, depth: 0, anchors: anchors, size: &size, problems: &problems)
                 result.problems += problems
-                if budget <= 0 { break }
+                if anchors.exhausted { break }
                 result.documents.append(node)
             }
         } catch let error as YamlError {
@@ -60,15 +98,45 @@ struct YAMLReader {
         Loc(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    private func convert(_ node: Node, depth: Int, budget: inout Int, problems: inout [ReadProblem]) -> PNode {
-        budget -= 1
-        let at = loc(node.mark)
-        if budget == 0 {
-            problems.append(ReadProblem(
-                loc: at, message: "this file expands to more than \(Self.nodeBudget) YAML values",
-                hint: "aliases (*name) that repeat large anchors multiply a document; write the values out"))
+    private func anchor(of node: Node) -> Anchor? {
+        switch node {
+        case .scalar(let s): s.anchor
+        case .mapping(let m): m.anchor
+        case .sequence(let q): q.anchor
+        case .alias: nil
         }
-        if budget <= 0 { return .null(at: at) }
+    }
+
+    /// Takes `cost` values from the plan's alias budget; reports once when it runs out.
+    private func spend(_ cost: Int, at: Loc, anchors: Anchors, problems: inout [ReadProblem]) -> Bool {
+        if anchors.exhausted { return false }
+        if aliasBudget.spend(cost) { return true }
+        anchors.exhausted = true
+        problems.append(ReadProblem(
+            loc: at, message: "aliases of the value here make the plan expand to more than \(AliasBudget.limit) YAML values",
+            hint: "aliases (*name) and merge keys (<<) that repeat large anchors multiply a document; write the values out"))
+        return false
+    }
+
+    /// Converts a node; `size` grows by the number of values it stands for.
+    private func convert(_ node: Node, depth: Int, anchors: Anchors, size: inout Int, problems: inout [ReadProblem]) -> PNode {
+        let at = loc(node.mark)
+        if anchors.exhausted { return .null(at: at) }
+        let anchorID = anchor(of: node).map(ObjectIdentifier.init)
+        if let anchorID, let known = anchors.converted[anchorID] {
+            // An alias: the value is shared, and what it adds to the plan is paid for.
+            guard spend(known.size, at: at, anchors: anchors, problems: &problems) else { return .null(at: at) }
+            size += known.size
+            return known.node
+        }
+        var own = 1
+        let converted = convertFresh(node, at: at, depth: depth, anchors: anchors, size: &own, problems: &problems)
+        if let anchorID { anchors.converted[anchorID] = (converted, own) }
+        size += own
+        return converted
+    }
+
+    private func convertFresh(_ node: Node, at: Loc, depth: Int, anchors: Anchors, size: inout Int, problems: inout [ReadProblem]) -> PNode {
         if depth > Self.maxDepth {
             if depth == Self.maxDepth + 1 {
                 problems.append(ReadProblem(loc: at, message: "YAML nests deeper than \(Self.maxDepth) levels here"))
@@ -82,8 +150,8 @@ struct YAMLReader {
             var items: [PNode] = []
             items.reserveCapacity(seq.count)
             for child in seq {
-                items.append(convert(child, depth: depth + 1, budget: &budget, problems: &problems))
-                if budget <= 0 { break }
+                items.append(convert(child, depth: depth + 1, anchors: anchors, size: &size, problems: &problems))
+                if anchors.exhausted { break }
             }
             return PNode(.sequence(items), at: at)
         case .mapping(let map):
@@ -97,12 +165,14 @@ struct YAMLReader {
                     problems.append(ReadProblem(loc: keyLoc, message: "mapping keys must be plain strings"))
                     continue
                 }
-                let value = convert(valueNode, depth: depth + 1, budget: &budget, problems: &problems)
-                if budget <= 0 { break }
+                let value = convert(valueNode, depth: depth + 1, anchors: anchors, size: &size, problems: &problems)
+                if anchors.exhausted { break }
                 // `<<: *base` merge keys, as Kubernetes manifests use them: merged pairs come first
-                // and explicit keys of this mapping win.
+                // and explicit keys of this mapping win. Copying pairs is work: it is paid for.
                 if keyScalar.style == .plain, keyScalar.string == "<<" {
-                    merged += mergePairs(value, at: keyLoc, problems: &problems)
+                    let more = mergePairs(value, at: keyLoc, problems: &problems)
+                    guard spend(more.count, at: keyLoc, anchors: anchors, problems: &problems) else { break }
+                    merged += more
                     continue
                 }
                 pairs.append(Pair(key: keyScalar.string, keyLoc: keyLoc, value: value))
@@ -138,6 +208,13 @@ struct YAMLReader {
     }
 
     private func scalar(_ s: Node.Scalar, at: Loc, problems: inout [ReadProblem]) -> Scalar {
+        // No plan value comes near this (keys are 1 KiB, descriptions 255 characters); a huge
+        // one would only make every later check slow.
+        if s.string.utf8.count > Self.maximumScalarBytes {
+            problems.append(ReadProblem(
+                loc: at, message: "this value is \(s.string.utf8.count / 1024) KiB; a plan value may be at most \(Self.maximumScalarBytes / 1024) KiB"))
+            return Scalar(text: "", type: .string)
+        }
         let tag = s.tag.rawValue
         if tag.isEmpty {
             return Scalar(text: s.string, type: s.style == .plain ? CoreSchema.type(ofPlain: s.string) : .string)

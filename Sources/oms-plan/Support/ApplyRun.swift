@@ -32,7 +32,7 @@ struct ApplyRun {
     func execute(confirm: Bool) async throws -> ChangeReport {
         let lock = try await StackLock.acquire(
             stack: session.desired.stack.name, directory: session.stateDirectory.appendingPathComponent("locks"),
-            timeout: .milliseconds(Int(flags.lockTimeout * 1000)))
+            timeout: flags.lockTimeout.duration)
         defer { withExtendedLifetime(lock) {} }
         let live = try await LiveState.read(from: session.client)
         let options = DiffOptions(allowReplace: Set(flags.allowReplace), only: try session.scope(plan), ledger: session.ledger)
@@ -58,7 +58,7 @@ struct ApplyRun {
         let applier = Applier(
             client: session.client, desired: session.desired, ledger: session.ledger,
             options: ApplyOptions(
-                parallelism: flags.parallelism, settleTimeout: .milliseconds(Int(flags.settleTimeout * 1000))),
+                parallelism: flags.parallelism.value, settleTimeout: flags.settleTimeout.duration),
             onEvent: progress.print)
         let result = await applier.apply(executionPlan)
         if text { Console.out(progress.summary(result)) }

@@ -12,8 +12,12 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "OMS region (env OMS_REGION); overrides Stack.spec.region.")
     var region: String?
 
-    @Option(help: "Per-request timeout in seconds.")
-    var requestTimeout: Double = 30
+    @Option(help: "Per-request timeout in seconds (0.1 to 3600).")
+    var requestTimeout = Seconds(30)
+
+    func validate() throws {
+        try require(requestTimeout.value >= 0.1 && requestTimeout.value <= 3600, "--request-timeout must be between 0.1 and 3600 seconds")
+    }
 }
 
 /// The plan, which part of it, and how to print.
@@ -33,6 +37,9 @@ struct PlanOptions: ParsableArguments {
     @Flag(help: "No color (also when NO_COLOR is set; color is used on terminals only).")
     var noColor = false
 
+    @Flag(help: "Let ${file:} read files outside the plan's repository (the folder with .git, or the plan folder).")
+    var allowFileOutsideRepo = false
+
     var useColor: Bool {
         !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
     }
@@ -47,12 +54,17 @@ struct ApplyFlags: ParsableArguments {
     @Option(name: .customLong("allow-replace"), help: "Let apply replace this address although it has moved data (repeatable).")
     var allowReplace: [String] = []
 
-    @Option(help: "At most this many OMS requests in flight.")
-    var parallelism: Int = 8
+    @Option(help: "At most this many OMS requests in flight (1 to 64).")
+    var parallelism = Count(8)
 
-    @Option(help: "Seconds to wait for another run of the same stack to finish before giving up.")
-    var lockTimeout: Double = 60
+    @Option(help: "Seconds to wait for another run of the same stack to finish before giving up (0 to 30 days).")
+    var lockTimeout = Seconds(60)
 
-    @Option(help: "Seconds to wait for a task or group to reach Paused before deleting it.")
-    var settleTimeout: Double = 600
+    @Option(help: "Seconds to wait for a task or group to reach Paused before deleting it (1 to 30 days).")
+    var settleTimeout = Seconds(600)
+
+    func validate() throws {
+        try require((1...64).contains(parallelism.value), "--parallelism must be between 1 and 64")
+        try require(settleTimeout.value >= 1, "--settle-timeout must be at least 1 second")
+    }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MigrationPlan
 import OMSClient
+import OMSModels
 import OMSSandbox
 import Reconciler
 
@@ -20,17 +21,19 @@ struct Session {
     /// Loads the plan (diagnostics to stderr; exit 1 on errors), then connects. With no
     /// endpoint and no credentials at all, starts the embedded sandbox and says so.
     static func open(plan: PlanOptions, connection: ConnectionOptions, secretsRequired: Bool, now: Date = Date()) async throws -> Session {
-        let desired = try loadPlan(plan, secretsRequired: secretsRequired, now: now)
         let environment = ProcessInfo.processInfo.environment
         let stateDirectory = URL(fileURLWithPath: ".oms-plan", isDirectory: true)
         let endpoint = connection.endpoint ?? environment["OMS_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 }
-        let region = connection.region ?? environment["OMS_REGION"].flatMap { $0.isEmpty ? nil : $0 } ?? desired.stack.region
         let credentialsGiven = EnvironmentCredentials.anyConfigured(in: environment)
-        let timeout = Duration.milliseconds(Int(connection.requestTimeout * 1000))
+        let useSandbox = endpoint == "sandbox" || (endpoint == nil && !credentialsGiven)
+        let desired = try loadPlan(plan, secretsRequired: secretsRequired, sandbox: useSandbox, now: now)
+        let region = connection.region ?? environment["OMS_REGION"].flatMap { $0.isEmpty ? nil : $0 } ?? desired.stack.region
+        let timeout = connection.requestTimeout.duration
         var logger = Logger(label: "oms-plan")
         logger.logLevel = environment["OMS_PLAN_DEBUG"] == nil ? .warning : .debug
 
-        if endpoint == "sandbox" || (endpoint == nil && !credentialsGiven) {
+        try StateDirectory.prepare(stateDirectory)
+        if useSandbox {
             let data = stateDirectory.appendingPathComponent("sandbox", isDirectory: true)
             let seed = plan.paths.first.map { URL(fileURLWithPath: $0).appendingPathComponent("sandbox", isDirectory: true) }
             let scale = Double(environment["OMS_PLAN_SANDBOX_TIME_SCALE"] ?? "") ?? 1
@@ -64,9 +67,19 @@ struct Session {
         return Session(desired: desired, client: client, sandbox: nil, stateDirectory: stateDirectory)
     }
 
-    static func loadPlan(_ plan: PlanOptions, secretsRequired: Bool, now: Date) throws -> DesiredState {
-        let result = PlanLoader.load(paths: plan.paths, options: LoadOptions(evaluationDate: now, secretsRequired: secretsRequired))
+    /// Loads the plan; for the embedded sandbox, which takes any bucket key, unset secrets get
+    /// generated stand-ins (said once) so that the quickstart runs with nothing set.
+    static func loadPlan(_ plan: PlanOptions, secretsRequired: Bool, sandbox: Bool, now: Date) throws -> DesiredState {
+        var environment = PlanEnvironment.live
+        environment.allowFilesOutsideRepository = plan.allowFileOutsideRepo
+        let result = PlanLoader.load(
+            paths: plan.paths,
+            options: LoadOptions(environment: environment, evaluationDate: now, secretsRequired: secretsRequired, placeholderForUnsetSecrets: sandbox))
+        SecretRedactor.shared.register(result.sensitiveValues)
         for diagnostic in result.diagnostics { Console.error(diagnostic.rendered) }
+        if !result.placeholders.isEmpty, !result.hasErrors {
+            Console.note("the embedded sandbox accepts any bucket key: generated stand-ins for \(result.placeholders.count) unset secret\(result.placeholders.count == 1 ? "" : "s") (\(result.placeholders.joined(separator: ", ")))")
+        }
         guard !result.hasErrors, let desired = result.desiredState else {
             let errors = result.diagnostics.filter { $0.severity == .error }.count
             Console.error("plan has \(errors) error\(errors == 1 ? "" : "s"); nothing was sent to OMS")
@@ -98,7 +111,9 @@ struct Session {
 
     /// The same connection with the plan read again (a new day may bring other bandwidth windows).
     func reloaded(plan: PlanOptions, now: Date) throws -> Session {
-        Session(desired: try Self.loadPlan(plan, secretsRequired: true, now: now), client: client, sandbox: sandbox, stateDirectory: stateDirectory)
+        Session(
+            desired: try Self.loadPlan(plan, secretsRequired: true, sandbox: sandbox != nil, now: now), client: client, sandbox: sandbox,
+            stateDirectory: stateDirectory)
     }
 
     func close() async {
@@ -106,11 +121,33 @@ struct Session {
     }
 }
 
-/// stderr output in the contract's shapes.
+/// stdout and stderr in the contract's shapes. Everything printed passes the secret redactor.
 enum Console {
-    static func error(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
-    static func note(_ text: String) { FileHandle.standardError.write(Data(("oms-plan: " + text + "\n").utf8)) }
-    static func out(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+    static func error(_ text: String) { write(text + "\n", to: .standardError) }
+    static func note(_ text: String) { write("oms-plan: " + text + "\n", to: .standardError) }
+    static func out(_ text: String) { write(text, to: .standardOutput) }
+
+    private static func write(_ text: String, to handle: FileHandle) {
+        handle.write(Data(SecretRedactor.shared.redact(text).utf8))
+    }
+
+    /// Writes a file that may hold plan values (reports, metrics), secrets masked.
+    static func writeFile(_ text: String, to path: String) throws {
+        try Data(SecretRedactor.shared.redact(text).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}
+
+/// `./.oms-plan`: state of runs in a plan repository. Private to its user, and ignored by Git
+/// whole, so that `git add .` never commits the sandbox's database or a ledger.
+enum StateDirectory {
+    static func prepare(_ url: URL) throws {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let ignore = url.appendingPathComponent(".gitignore")
+        if !fileManager.fileExists(atPath: ignore.path) {
+            try Data("# Written by oms-plan: run state, never to be committed.\n*\n".utf8).write(to: ignore)
+        }
+    }
 }
 
 /// A problem found at run time (not in the command line itself): printed without the usage text.

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+
+// Numeric flags as types: a value outside its range (nan, inf, negative, absurdly large) is a
+// usage error naming the flag (exit 64) before any work starts, never a crash later when it
+// is turned into a Duration or a port.
+
+/// A number of seconds, `30` or `1.5`: finite, 0 up to 30 days.
+struct Seconds: ExpressibleByArgument, Sendable, CustomStringConvertible {
+    static let maximum: Double = 30 * 86_400
+    let value: Double
+
+    init(_ value: Double) { self.value = value }
+
+    init?(argument: String) {
+        guard let value = Double(argument), value.isFinite, (0...Self.maximum).contains(value) else { return nil }
+        self.value = value
+    }
+
+    var duration: Duration { .milliseconds(Int64((value * 1000).rounded())) }
+    var description: String { value == value.rounded() ? String(Int(value)) : String(value) }
+    var defaultValueDescription: String { description }
+    static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// A period like `90`, `30s`, `5m`, `1h` or `1h30m`: more than 0, at most 7 days.
+struct Period: ExpressibleByArgument, Sendable {
+    static let maximum: Double = 7 * 86_400
+    let seconds: Double
+
+    init?(argument: String) {
+        guard let seconds = Self.parse(argument), seconds > 0, seconds <= Self.maximum else { return nil }
+        self.seconds = seconds
+    }
+
+    static func parse(_ text: String) -> Double? {
+        if let plain = Double(text) { return plain.isFinite ? plain : nil }
+        var total = 0.0
+        var number = ""
+        for character in text {
+            if character.isASCII && (character.isNumber || character == ".") {
+                number.append(character)
+                continue
+            }
+            guard number.count <= 12, let value = Double(number) else { return nil }
+            switch character {
+            case "s": total += value
+            case "m": total += value * 60
+            case "h": total += value * 3600
+            default: return nil
+            }
+            number = ""
+        }
+        return number.isEmpty && total.isFinite ? total : nil
+    }
+}
+
+/// A TCP port to listen on, 1...65535.
+struct Port: ExpressibleByArgument, Sendable {
+    let value: Int
+    init(_ value: Int) { self.value = value }
+    init?(argument: String) {
+        guard let value = Int(argument), (1...65_535).contains(value) else { return nil }
+        self.value = value
+    }
+    var defaultValueDescription: String { String(value) }
+}
+
+/// A TCP port to listen on where 0 means "pick a free one".
+struct PortOrZero: ExpressibleByArgument, Sendable {
+    let value: Int
+    init(_ value: Int) { self.value = value }
+    init?(argument: String) {
+        guard let value = Int(argument), (0...65_535).contains(value) else { return nil }
+        self.value = value
+    }
+    var defaultValueDescription: String { String(value) }
+}
+
+/// A whole number in a closed range, given by the flag that uses it.
+struct Count: ExpressibleByArgument, Sendable {
+    /// Largest count any flag takes; flags check their own tighter range in `validate()`.
+    static let maximum = 1_000_000
+    let value: Int
+    init(_ value: Int) { self.value = value }
+    init?(argument: String) {
+        guard let value = Int(argument), (0...Self.maximum).contains(value) else { return nil }
+        self.value = value
+    }
+    var defaultValueDescription: String { String(value) }
+}
+
+/// An IP address to listen on (IPv4 or IPv6 literal, or `localhost`).
+struct ListenAddress: ExpressibleByArgument, Sendable {
+    let value: String
+    init(_ value: String) { self.value = value }
+    init?(argument: String) {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        guard argument == "localhost" || inet_pton(AF_INET, argument, &v4) == 1 || inet_pton(AF_INET6, argument, &v6) == 1 else {
+            return nil
+        }
+        self.value = argument
+    }
+    var defaultValueDescription: String { value }
+
+    /// Whether only this machine can connect.
+    var isLoopback: Bool {
+        value == "localhost" || value == "::1" || value.hasPrefix("127.")
+    }
+}
+
+/// A check of a typed flag's narrower range, as a usage error.
+func require(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+    if !condition { throw ValidationError(message()) }
+}
+
+/// A positive, finite factor such as a clock speed-up: more than 0, at most 1,000,000.
+struct Factor: ExpressibleByArgument, Sendable {
+    let value: Double
+    init(_ value: Double) { self.value = value }
+    init?(argument: String) {
+        guard let value = Double(argument), value.isFinite, value > 0, value <= 1_000_000 else { return nil }
+        self.value = value
+    }
+    var defaultValueDescription: String { value == value.rounded() ? String(Int(value)) : String(value) }
+}
