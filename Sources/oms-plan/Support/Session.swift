@@ -36,7 +36,7 @@ struct Session {
         if useSandbox {
             let data = stateDirectory.appendingPathComponent("sandbox", isDirectory: true)
             let seed = plan.paths.first.map { URL(fileURLWithPath: $0).appendingPathComponent("sandbox", isDirectory: true) }
-            let scale = Double(environment["OMS_PLAN_SANDBOX_TIME_SCALE"] ?? "") ?? 1
+            let scale = try sandboxTimeScale(environment["OMS_PLAN_SANDBOX_TIME_SCALE"])
             var quiet = Logger(label: "oms-plan.sandbox")
             quiet.logLevel = .critical
             let sandbox = try await EmbeddedSandbox.start(dataDirectory: data, seedDirectory: seed, timeScale: scale, logger: quiet)
@@ -65,6 +65,15 @@ struct Session {
                 authentication: authentication, requestTimeout: timeout),
             logger: logger)
         return Session(desired: desired, client: client, sandbox: nil, stateDirectory: stateDirectory)
+    }
+
+    /// `OMS_PLAN_SANDBOX_TIME_SCALE`: a positive, finite speed-up like `sandbox serve --time-scale`.
+    static func sandboxTimeScale(_ text: String?) throws -> Double {
+        guard let text, !text.isEmpty else { return 1 }
+        guard let factor = Factor(argument: text) else {
+            throw CLIError("OMS_PLAN_SANDBOX_TIME_SCALE must be a number more than 0 and at most 1000000, found \(text)")
+        }
+        return factor.value
     }
 
     /// Loads the plan; for the embedded sandbox, which takes any bucket key, unset secrets get
