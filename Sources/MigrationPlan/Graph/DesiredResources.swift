@@ -42,6 +42,12 @@ public protocol DesiredOMSResource: Sendable {
 }
 
 extension DesiredOMSResource {
+    /// This resource's fingerprint as `scheme` computes it, to compare with a live marker of
+    /// that scheme; nil for a scheme this version does not know (a newer oms-plan wrote it).
+    public func fingerprint(scheme: Int) -> String? {
+        scheme == marker.scheme ? marker.fingerprint : nil
+    }
+
     /// Where `path` was written, or the closest enclosing field, or the declaration.
     public func location(of path: String) -> SourceLocation {
         var p = Substring(path)

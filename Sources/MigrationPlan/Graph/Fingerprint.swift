@@ -11,7 +11,26 @@ import OMSModels
 /// by OMS, rotating them is no change). Management fields (state, onFailure, dependsOn,
 /// replaceOnChange, adopt, labels) are not part of the OMS object and are left out too. So
 /// the fingerprint changes exactly when a field changes that OMS cannot update in place.
-enum Fingerprint {
+///
+/// Never change what a scheme computes: every resource oms-plan created carries its
+/// fingerprint, and a different value would make all of them replacements after an upgrade.
+/// Goldens pin scheme 1 (`Tests/MigrationPlanTests/Identity`); a new field, default or
+/// encoding goes into a new scheme, and markers say which scheme they were computed with.
+public enum Fingerprint {
+    public enum Scheme: Int, Sendable, CaseIterable {
+        case v1 = 1
+        /// What new markers are written with.
+        public static let current = Scheme.v1
+    }
+
+    /// Fields of a create body that scheme 1 leaves out: updated in place (bandwidth,
+    /// priority) or secrets (never returned, so rotating them is no change). The description
+    /// counts with the user's text only. Every other field of the body is identity.
+    public static let excludedTaskFields: Set<String> = [
+        "bandwidth_policy", "task_priority", "ak", "sk", "security_token", "json_auth_file", "authentication_key",
+    ]
+    public static let excludedGroupFields: Set<String> = ["bandwidth_policy", "ak", "sk", "json_auth_file", "authentication_key"]
+
     static func hex8(_ text: String) -> String {
         let digest = SHA256.hash(data: Data(text.utf8))
         let hex = Array("0123456789abcdef".utf8)

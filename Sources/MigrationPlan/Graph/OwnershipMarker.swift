@@ -2,6 +2,11 @@
 /// `oms-plan:<stack>:<Kind>/<name>#<fingerprint>`, separated from the user's description by
 /// one space, e.g. `Photos taken in 2024 oms-plan:media:MigrationTask/photos-2024#1a2b3c4d`.
 /// It uses only letters, digits and `._:/-#`, which OMS accepts in descriptions.
+///
+/// Identity is forever: a marker written by any version is read the same way by every later
+/// one. Fingerprints of scheme 1 (the only one so far) are written as `#1a2b3c4d`; a later
+/// scheme would be written `#<scheme>.<hex>` and compared by the scheme it names, so that an
+/// upgrade never turns owned resources into replacements (see CONTRIBUTING.md).
 public struct OwnershipMarker: Hashable, Sendable, Codable, CustomStringConvertible {
     public static let prefix = "oms-plan:"
     public static let maximumDescriptionLength = 255
@@ -11,15 +16,31 @@ public struct OwnershipMarker: Hashable, Sendable, Codable, CustomStringConverti
     public var address: ResourceAddress
     /// 8 lower-case hex digits, see `Fingerprint`.
     public var fingerprint: String
+    /// The fingerprint scheme that computed `fingerprint` (1 for markers without a number).
+    public var scheme: Int
 
-    public init(stack: String, address: ResourceAddress, fingerprint: String) {
+    public init(stack: String, address: ResourceAddress, fingerprint: String, scheme: Int = Fingerprint.Scheme.current.rawValue) {
         self.stack = stack
         self.address = address
         self.fingerprint = fingerprint
+        self.scheme = scheme
+    }
+
+    enum CodingKeys: String, CodingKey { case stack, address, fingerprint, scheme }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        stack = try c.decode(String.self, forKey: .stack)
+        address = try c.decode(ResourceAddress.self, forKey: .address)
+        fingerprint = try c.decode(String.self, forKey: .fingerprint)
+        scheme = try c.decodeIfPresent(Int.self, forKey: .scheme) ?? Fingerprint.Scheme.v1.rawValue
     }
 
     /// `oms-plan:media:MigrationTask/photos-2024#1a2b3c4d`
-    public var rendered: String { "\(Self.prefix)\(stack):\(address)#\(fingerprint)" }
+    public var rendered: String {
+        let tag = scheme == Fingerprint.Scheme.v1.rawValue ? fingerprint : "\(scheme).\(fingerprint)"
+        return "\(Self.prefix)\(stack):\(address)#\(tag)"
+    }
     public var description: String { rendered }
 
     /// The full OMS description: the user's text, a space, the marker (just the marker when
@@ -60,11 +81,17 @@ public struct OwnershipMarker: Hashable, Sendable, Codable, CustomStringConverti
         guard let colon = body.firstIndex(of: ":"), let hash = body.lastIndex(of: "#") , colon < hash else { return nil }
         let stack = String(body[..<colon])
         let addressText = String(body[body.index(after: colon)..<hash])
-        let fingerprint = String(body[body.index(after: hash)...])
+        var fingerprint = body[body.index(after: hash)...]
+        var scheme = Fingerprint.Scheme.v1.rawValue
+        if let dot = fingerprint.firstIndex(of: ".") {
+            guard let number = Int(fingerprint[..<dot]), number > 1, number < 1000 else { return nil }
+            scheme = number
+            fingerprint = fingerprint[fingerprint.index(after: dot)...]
+        }
         guard ResourceName.isValid(stack), let address = ResourceAddress(parsing: addressText),
             ResourceName.isValid(address.name), fingerprint.count == fingerprintLength,
             fingerprint.allSatisfy({ $0.isHexDigit && !$0.isUppercase })
         else { return nil }
-        return (OwnershipMarker(stack: stack, address: address, fingerprint: fingerprint), String(user))
+        return (OwnershipMarker(stack: stack, address: address, fingerprint: String(fingerprint), scheme: scheme), String(user))
     }
 }

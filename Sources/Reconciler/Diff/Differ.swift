@@ -82,7 +82,7 @@ struct Differ {
         // The common case first: this stack's marker with the same fingerprint means nothing
         // immutable changed, and the field-by-field views need not be built at all.
         if let parsed = live.description.flatMap({ OwnershipMarker.parse(description: $0) }),
-            parsed.marker.stack == desired.stack.name, parsed.marker.fingerprint == resource.fingerprint
+            parsed.marker.stack == desired.stack.name, parsed.marker.fingerprint == resource.fingerprint(scheme: parsed.marker.scheme)
         {
             return nil
         }
@@ -90,9 +90,17 @@ struct Differ {
         let adopted = liveMarker == nil
         var fields = SpecView.differences(live: liveView, desired: desiredView, ignoring: adopted ? ["description"] : [])
         if let liveMarker {
+            guard let expected = resource.fingerprint(scheme: liveMarker.scheme) else {
+                // Never replace what a newer version marked: it knows what changed, this one does not.
+                var change = ResourceChange(
+                    address: resource.address.description, action: .blocked, liveId: live.id, liveStatus: live.statusName,
+                    dependsOn: resource.dependsOn.map(\.description))
+                change.reasons = ["marked with fingerprint scheme \(liveMarker.scheme), which a newer oms-plan wrote; upgrade oms-plan to manage it"]
+                return Decision(change: change, intents: [], address: resource.address)
+            }
             // The marker says which spec created it; the same fingerprint means nothing OMS cannot
             // update has changed in the plan, whatever OMS echoes back differently.
-            guard liveMarker.fingerprint != resource.fingerprint else { return nil }
+            guard liveMarker.fingerprint != expected else { return nil }
             if fields.isEmpty {
                 fields = [
                     FieldChange(
