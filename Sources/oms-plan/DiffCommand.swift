@@ -28,7 +28,7 @@ struct DiffCommand: AsyncParsableCommand {
         let report: ChangeReport
         do {
             let live = try await LiveState.read(from: session.client)
-            let options = DiffOptions(allowReplace: Set(allowReplace), only: try session.scope(plan), ledger: session.ledger)
+            let options = DiffOptions(allowReplace: Set(allowReplace), only: try session.scope(plan), ledger: try session.ledger())
             let planned = ChangePlanner.plan(desired: session.desired, live: live, options: options)
             report = await Preflight(client: session.client).check(planned, desired: session.desired).report
         } catch let error as OMSClientError {

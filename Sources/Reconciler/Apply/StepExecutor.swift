@@ -79,8 +79,8 @@ final class StepExecutor: Sendable {
             try await tolerate(["OMS.0065"]) { try await self.call { try await self.client.startTask(id: id, body) } }
         case .retryTask(let id, let address, let failedOnly):
             let body = try task(address).startRequest(migrateFailedObjects: failedOnly)
+            try ledger.record(address: address, liveId: String(id))
             try await call { try await self.client.startTask(id: id, body) }
-            ledger.record(address: address, liveId: String(id))
         case .updateTaskBandwidth(let id, let rules):
             try await call { try await self.client.updateBandwidthPolicy(taskId: id, rules) }
         case .batchUpdateTasks(let ids, let rules, let priority):
@@ -98,8 +98,8 @@ final class StepExecutor: Sendable {
             try await call { try await self.client.startTaskGroup(id: id, body) }
         case .retryTaskGroup(let id, let address, let failedOnly):
             let body = try group(address).retryRequest(migrateFailedObjects: failedOnly)
+            try ledger.record(address: address, liveId: id)
             try await call { try await self.client.retryTaskGroup(id: id, body) }
-            ledger.record(address: address, liveId: id)
         case .updateTaskGroupBandwidth(let id, let rules):
             try await call { try await self.client.updateTaskGroup(id: id, bandwidthPolicy: rules) }
         }

@@ -30,7 +30,18 @@ struct Decision: Sendable {
 /// stops at `maxAttempts`. OMS keeps no such count, so it is kept beside the plan.
 public protocol AttemptLedger: Sendable {
     func attempts(address: String, liveId: String) -> Int
-    func record(address: String, liveId: String)
+    /// Counts an attempt before it is made; a count that cannot be kept is an error, and the
+    /// attempt is then not made (a lost count would allow retries without end).
+    func record(address: String, liveId: String) throws(LedgerError)
+}
+
+/// The attempt ledger cannot be read or written: retries stop until it is fixed.
+public struct LedgerError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var detail: String
+    public var description: String {
+        "the attempt ledger \(path) \(detail); retries stop until it is readable and writable again (remove it to start counting anew)"
+    }
 }
 
 /// A ledger in a JSON file (`.oms-plan/state/<stack>.attempts.json`).
@@ -38,23 +49,42 @@ public final class FileAttemptLedger: AttemptLedger {
     private let url: URL
     private let counts: Mutex<[String: Int]>
 
-    public init(url: URL) {
+    /// A missing file is an empty ledger; one that cannot be read or parsed is an error, never
+    /// a fresh start.
+    public init(url: URL) throws(LedgerError) {
         self.url = url
-        counts = Mutex((try? JSONDecoder().decode([String: Int].self, from: Data(contentsOf: url))) ?? [:])
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            counts = Mutex([:])
+            return
+        }
+        do {
+            counts = Mutex(try JSONDecoder().decode([String: Int].self, from: Data(contentsOf: url)))
+        } catch {
+            throw LedgerError(path: url.path, detail: "cannot be read (\(error))")
+        }
     }
 
     public func attempts(address: String, liveId: String) -> Int {
         counts.withLock { $0["\(address)#\(liveId)"] ?? 0 }
     }
 
-    public func record(address: String, liveId: String) {
-        counts.withLock { counts in
-            counts["\(address)#\(liveId)", default: 0] += 1
-            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            try? encoder.encode(counts).write(to: url, options: .atomic)
+    public func record(address: String, liveId: String) throws(LedgerError) {
+        let url = self.url
+        let failure: LedgerError? = counts.withLock { counts in
+            var next = counts
+            next["\(address)#\(liveId)", default: 0] += 1
+            do {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+                try encoder.encode(next).write(to: url, options: .atomic)
+            } catch {
+                return LedgerError(path: url.path, detail: "cannot be written (\(error))")
+            }
+            counts = next
+            return nil
         }
+        if let failure { throw failure }
     }
 }
 
@@ -63,5 +93,5 @@ public final class MemoryAttemptLedger: AttemptLedger {
     private let counts = Mutex<[String: Int]>([:])
     public init() {}
     public func attempts(address: String, liveId: String) -> Int { counts.withLock { $0["\(address)#\(liveId)"] ?? 0 } }
-    public func record(address: String, liveId: String) { counts.withLock { $0["\(address)#\(liveId)", default: 0] += 1 } }
+    public func record(address: String, liveId: String) throws(LedgerError) { counts.withLock { $0["\(address)#\(liveId)", default: 0] += 1 } }
 }

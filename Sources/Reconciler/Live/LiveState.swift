@@ -1,6 +1,7 @@
 import Foundation
 import MigrationPlan
 import OMSClient
+import OMSModels
 
 /// Everything in the project as OMS reports it, read with list calls only.
 public struct LiveState: Sendable {
@@ -11,10 +12,24 @@ public struct LiveState: Sendable {
     public var groupTasks: [String: [TaskResp]]
     public var readAt: Date
 
+    /// Tasks and groups OMS listed without an id: nothing can be done to them, and nothing
+    /// is (they are left out of `tasks` and `groups`); `read` refuses such an answer.
+    public var malformed: [String]
+
     public init(tasks: [TaskResp], groups: [TaskGroupResp], readAt: Date) {
         var standalone: [TaskResp] = []
         var byGroup: [String: [TaskResp]] = [:]
-        for task in tasks {
+        var malformed: [String] = []
+        func name(_ description: String?, _ fallback: String?) -> String {
+            description.flatMap { OwnershipMarker.parse(description: $0)?.marker.address.description } ?? fallback ?? "(unnamed)"
+        }
+        for task in tasks where task.id == nil {
+            malformed.append("a task without an id (\(name(task.description, task.name)))")
+        }
+        for group in groups where (group.groupId ?? "").isEmpty {
+            malformed.append("a task group without an id (\(name(group.description, nil)))")
+        }
+        for task in tasks where task.id != nil {
             if let group = task.groupId, !group.isEmpty {
                 byGroup[group, default: []].append(task)
             } else if task.groupType == .groupTask {
@@ -24,34 +39,43 @@ public struct LiveState: Sendable {
             }
         }
         self.tasks = standalone
-        self.groups = groups
+        self.groups = groups.filter { !($0.groupId ?? "").isEmpty }
         self.groupTasks = byGroup
         self.readAt = readAt
+        self.malformed = malformed
     }
 
     /// Reads every task and group: ceil(N/100) list requests per kind, pages in parallel.
     public static func read(from client: OMSClient, now: Date = Date()) async throws(OMSClientError) -> LiveState {
         async let tasks = client.listAllTasks()
         async let groups = client.listAllTaskGroups()
+        let state: LiveState
         do {
-            return LiveState(tasks: try await tasks, groups: try await groups, readAt: now)
+            state = LiveState(tasks: try await tasks, groups: try await groups, readAt: now)
         } catch let error as OMSClientError {
             throw error
         } catch {
             throw .connection(operation: "read live state", detail: "\(error)")
         }
+        // Never guess an id: a made-up one would stop or delete something else.
+        if !state.malformed.isEmpty {
+            throw .invalidResponse(
+                operation: "read live state", httpStatus: 200,
+                detail: "OMS listed " + state.malformed.joined(separator: ", ") + "; nothing was changed", requestId: nil)
+        }
+        return state
     }
 }
 
-/// A live task or group.
+/// A live task or group. Only `LiveState` makes them, and it admits only those with an id.
 public enum LiveResource: Sendable, Hashable {
     case task(TaskResp)
     case group(TaskGroupResp)
 
     public var id: String {
         switch self {
-        case .task(let t): t.id.map(String.init) ?? ""
-        case .group(let g): g.groupId ?? ""
+        case .task(let t): String(t.liveId)
+        case .group(let g): g.liveId
         }
     }
 
@@ -101,5 +125,21 @@ public struct Ownership: Sendable {
         } else {
             duplicates[address, default: []].append(resource)
         }
+    }
+}
+
+extension TaskResp {
+    /// The id of a task `LiveState` admitted (it admits none without one).
+    var liveId: Int64 {
+        guard let id else { preconditionFailure("LiveState admits only tasks with an id") }
+        return id
+    }
+}
+
+extension TaskGroupResp {
+    /// The id of a group `LiveState` admitted (it admits none without one).
+    var liveId: String {
+        guard let groupId, !groupId.isEmpty else { preconditionFailure("LiveState admits only groups with an id") }
+        return groupId
     }
 }

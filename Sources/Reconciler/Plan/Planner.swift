@@ -17,10 +17,9 @@ struct Planner {
                 guard case .setBandwidth(let live, let rules, let priority) = intent else { continue }
                 switch live {
                 case .task(let task):
-                    guard let id = task.id else { continue }
-                    batches[BatchKey(rules: rules, priority: priority), default: []].append((id, decision.change.address))
+                    batches[BatchKey(rules: rules, priority: priority), default: []].append((task.liveId, decision.change.address))
                 case .group(let group):
-                    let step = add([decision.change.address], .updateTaskGroupBandwidth(id: group.groupId ?? "", rules: rules))
+                    let step = add([decision.change.address], .updateTaskGroupBandwidth(id: group.liveId, rules: rules))
                     bandwidthStepByTask[decision.change.address] = step
                 }
             }
@@ -54,17 +53,17 @@ struct Planner {
                     var after = afterBandwidth
                     if LiveStatus(live).isPausing { after.append(add([address], waitOperation(live))) }
                     switch live {
-                    case .task(let t): add([address], .startTask(id: t.id ?? 0, address: a.description), after: after)
-                    case .group(let g): add([address], .startTaskGroup(id: g.groupId ?? "", address: a.description), after: after)
+                    case .task(let t): add([address], .startTask(id: t.liveId, address: a.description), after: after)
+                    case .group(let g): add([address], .startTaskGroup(id: g.liveId, address: a.description), after: after)
                     }
                 case .pause(let live):
                     add([address], stopOperation(live), after: afterBandwidth)
                 case .retry(let a, let live, let failedOnly):
                     switch live {
                     case .task(let t):
-                        add([address], .retryTask(id: t.id ?? 0, address: a.description, failedObjectsOnly: failedOnly), after: afterBandwidth)
+                        add([address], .retryTask(id: t.liveId, address: a.description, failedObjectsOnly: failedOnly), after: afterBandwidth)
                     case .group(let g):
-                        add([address], .retryTaskGroup(id: g.groupId ?? "", address: a.description, failedObjectsOnly: failedOnly), after: afterBandwidth)
+                        add([address], .retryTaskGroup(id: g.liveId, address: a.description, failedObjectsOnly: failedOnly), after: afterBandwidth)
                     }
                 }
             }
@@ -91,22 +90,22 @@ struct Planner {
             after = [add([address], waitOperation(live))]
         }
         switch live {
-        case .task(let t): return add([address], .deleteTask(id: t.id ?? 0), after: after)
-        case .group(let g): return add([address], .deleteTaskGroup(id: g.groupId ?? ""), after: after)
+        case .task(let t): return add([address], .deleteTask(id: t.liveId), after: after)
+        case .group(let g): return add([address], .deleteTaskGroup(id: g.liveId), after: after)
         }
     }
 
     private func stopOperation(_ live: LiveResource) -> StepOperation {
         switch live {
-        case .task(let t): .stopTask(id: t.id ?? 0)
-        case .group(let g): .stopTaskGroup(id: g.groupId ?? "")
+        case .task(let t): .stopTask(id: t.liveId)
+        case .group(let g): .stopTaskGroup(id: g.liveId)
         }
     }
 
     private func waitOperation(_ live: LiveResource) -> StepOperation {
         switch live {
-        case .task(let t): .waitTaskSettled(id: t.id ?? 0)
-        case .group(let g): .waitTaskGroupSettled(id: g.groupId ?? "")
+        case .task(let t): .waitTaskSettled(id: t.liveId)
+        case .group(let g): .waitTaskGroupSettled(id: g.liveId)
         }
     }
 

@@ -35,7 +35,8 @@ struct ApplyRun {
             timeout: flags.lockTimeout.duration)
         defer { withExtendedLifetime(lock) {} }
         let live = try await LiveState.read(from: session.client)
-        let options = DiffOptions(allowReplace: Set(flags.allowReplace), only: try session.scope(plan), ledger: session.ledger)
+        let ledger = try session.ledger()
+        let options = DiffOptions(allowReplace: Set(flags.allowReplace), only: try session.scope(plan), ledger: ledger)
         let executionPlan = await Preflight(client: session.client).check(
             ChangePlanner.plan(desired: session.desired, live: live, options: options), desired: session.desired)
         let text = plan.output != .json
@@ -56,7 +57,7 @@ struct ApplyRun {
         }
         let progress = ProgressPrinter(enabled: text, color: plan.useColor)
         let applier = Applier(
-            client: session.client, desired: session.desired, ledger: session.ledger,
+            client: session.client, desired: session.desired, ledger: ledger,
             options: ApplyOptions(
                 parallelism: flags.parallelism.value, settleTimeout: flags.settleTimeout.duration),
             onEvent: progress.print)

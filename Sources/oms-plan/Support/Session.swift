@@ -14,8 +14,8 @@ struct Session {
     let sandbox: EmbeddedSandbox?
     let stateDirectory: URL
 
-    var ledger: FileAttemptLedger {
-        FileAttemptLedger(url: stateDirectory.appendingPathComponent("state/\(desired.stack.name).attempts.json"))
+    func ledger() throws -> FileAttemptLedger {
+        try FileAttemptLedger(url: stateDirectory.appendingPathComponent("state/\(desired.stack.name).attempts.json"))
     }
 
     /// Loads the plan (diagnostics to stderr; exit 1 on errors), then connects. With no
