@@ -27,11 +27,9 @@ struct DiffCommand: AsyncParsableCommand {
         let session = try await Session.open(plan: plan, connection: connection, secretsRequired: false)
         let report: ChangeReport
         do {
-            let live = try await LiveState.read(from: session.client)
-            let options = DiffOptions(allowReplace: Set(allowReplace), only: try session.scope(plan), ledger: try session.ledger())
-            let planned = ChangePlanner.plan(desired: session.desired, live: live, options: options)
-            report = await Preflight(client: session.client).check(planned, desired: session.desired).report
-        } catch let error as OMSClientError {
+            let options = StackReconciler.Options(allowReplace: Set(allowReplace), scope: try session.scope(plan))
+            report = try await session.reconciler.plan(session.desired, options: options).report
+        } catch {
             await session.close()
             Console.error("error: \(error)")
             throw ExitCode(1)

@@ -9,6 +9,7 @@ import Foundation
     private let ignoreSignal: @Sendable (Int32) -> Void = { _ = Darwin.signal($0, SIG_IGN) }
 #endif
 import Reconciler
+import Synchronization
 
 struct ReconcileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,33 +54,52 @@ struct ReconcileCommand: AsyncParsableCommand {
             metricsServer = try await MetricsServer.start(address: metricsAddress.value, port: metricsPort.value, metrics: metrics)
         }
         let stop = ShutdownSignal()
-        var session = try await Session.open(plan: plan, connection: connection, secretsRequired: true)
-        var failed = false
-        while true {
-            failed = await pass(&session, metrics: metrics)
-            if once || stop.requested { break }
-            let period = interval?.seconds ?? 60
-            let delay = period * Double.random(in: 0.9...1.1)
-            await stop.sleep(seconds: delay)
-            if stop.requested { break }
-        }
+        let session = try await Session.open(plan: plan, connection: connection, secretsRequired: true)
+        let failed = Mutex(false)
+        let run = ApplyRun(session: session, plan: plan, flags: flags)
+        let options = try run.options
+        let progress = ProgressPrinter(enabled: plan.output != .json, color: plan.useColor)
+        let (planOptions, writer) = (plan, self)
+        await session.reconciler.run(
+            every: once ? nil : interval?.seconds ?? 60, options: options, control: stop,
+            load: { now in try session.reloaded(plan: planOptions, now: now).desired },
+            review: { planned in
+                if planOptions.output != .json {
+                    Console.out(ReportPrinter.render(planned.report, format: planOptions.output, color: planOptions.useColor))
+                }
+                return true
+            },
+            onPass: { outcome in
+                failed.withLock { $0 = writer.show(outcome, progress: progress, metrics: metrics) }
+            },
+            events: progress.print)
         metricsServer?.cancel()
         await session.close()
         if stop.signal == SIGINT { throw ExitCode(130) }
-        if once && failed { throw ExitCode(1) }
+        if once && failed.withLock({ $0 }) { throw ExitCode(1) }
     }
 
-    /// One pass; returns whether anything failed.
-    private func pass(_ session: inout Session, metrics: ReconcileMetrics) async -> Bool {
-        let started = Date()
-        do {
-            session = try session.reloaded(plan: plan, now: started)
-            let result = try await ApplyRun(session: session, plan: plan, flags: flags).execute(confirm: false)
-            metrics.record(result, at: Date())
-            try write(result, metrics: metrics)
-            if plan.output == .json { Console.out(JSONReportRenderer().render(result)) }
-            return result.changes.contains { $0.outcome?.status == .failed || $0.outcome?.status == .skipped }
-        } catch {
+    /// Shows and records one pass; returns whether anything failed.
+    private func show(_ outcome: Result<StackReconciler.PassResult, any Error>, progress: ProgressPrinter, metrics: ReconcileMetrics) -> Bool {
+        switch outcome {
+        case .success(let pass):
+            let text = plan.output != .json
+            // A plan with changes was shown before it ran; one without is shown now.
+            if text && !pass.report.hasChanges { Console.out(ReportPrinter.render(pass.report, format: plan.output, color: plan.useColor)) }
+            if pass.applied && text { Console.out(progress.summary(pass.report)) }
+            for change in pass.report.changes where change.outcome?.status == .failed {
+                Console.error("\(change.address): error: \(change.outcome?.error ?? "failed")")
+            }
+            metrics.record(pass.report, at: Date())
+            do {
+                try write(pass.report, metrics: metrics)
+            } catch {
+                Console.error("error: \(error)")
+                return true
+            }
+            if plan.output == .json { Console.out(JSONReportRenderer().render(pass.report)) }
+            return pass.failed
+        case .failure(let error):
             if !(error is ExitCode) { Console.error("error: \(error)") }
             metrics.recordError(at: Date())
             try? writeMetrics(metrics)
@@ -102,7 +122,7 @@ struct ReconcileCommand: AsyncParsableCommand {
 }
 
 /// SIGTERM/SIGINT: let the pass in progress finish, then leave the loop.
-final class ShutdownSignal: @unchecked Sendable {
+final class ShutdownSignal: StackReconciler.LoopControl, @unchecked Sendable {
     private let lock = NSLock()
     private var _signal: Int32?
     private var sources: [any DispatchSourceSignal] = []
@@ -118,7 +138,7 @@ final class ShutdownSignal: @unchecked Sendable {
         }
     }
 
-    var requested: Bool { lock.withLock { _signal != nil } }
+    var stopRequested: Bool { lock.withLock { _signal != nil } }
     var signal: Int32? { lock.withLock { _signal } }
 
     private func fire(_ number: Int32) {

@@ -3,14 +3,25 @@ import Foundation
 import OMSClient
 import Reconciler
 
-/// One apply: lock, read, plan, show, confirm, execute, report. Shared by apply and reconcile.
+/// How apply and reconcile show a pass: the plan before it runs (and, for apply on a
+/// terminal, the question), each step as it ends, then the summary and the failures. The
+/// pass itself is `StackReconciler.apply`.
 struct ApplyRun {
     let session: Session
     let plan: PlanOptions
     let flags: ApplyFlags
 
+    var options: StackReconciler.Options {
+        get throws {
+            StackReconciler.Options(
+                allowReplace: Set(flags.allowReplace), scope: try session.scope(plan),
+                apply: ApplyOptions(parallelism: flags.parallelism.value, settleTimeout: flags.settleTimeout.duration),
+                lockTimeout: flags.lockTimeout.duration)
+        }
+    }
+
     /// Returns the exit code to end with (nil for success).
-    func run(confirm: Bool, wait: Bool, quietWhenNoChanges: Bool = false) async -> ExitCode? {
+    func run(confirm: Bool, wait: Bool) async -> ExitCode? {
         let report: ChangeReport
         do {
             report = try await execute(confirm: confirm)
@@ -28,45 +39,43 @@ struct ApplyRun {
         return failed.isEmpty ? nil : ExitCode(1)
     }
 
-    /// Plans and applies under the stack lock; returns the report with outcomes.
+    /// One pass of the reconciler, shown; returns the report with outcomes.
     func execute(confirm: Bool) async throws -> ChangeReport {
-        let lock = try await StackLock.acquire(
-            stack: session.desired.stack.name, directory: session.stateDirectory.appendingPathComponent("locks"),
-            timeout: flags.lockTimeout.duration)
-        defer { withExtendedLifetime(lock) {} }
-        let live = try await LiveState.read(from: session.client)
-        let ledger = try session.ledger()
-        let options = DiffOptions(allowReplace: Set(flags.allowReplace), only: try session.scope(plan), ledger: ledger)
-        let executionPlan = await Preflight(client: session.client).check(
-            ChangePlanner.plan(desired: session.desired, live: live, options: options), desired: session.desired)
         let text = plan.output != .json
-        if text { Console.out(ReportPrinter.render(executionPlan.report, format: plan.output, color: plan.useColor)) }
-        guard executionPlan.report.hasChanges else {
-            return Applier.unchanged(executionPlan)
+        let output = plan.output
+        let color = plan.useColor
+        let progress = ProgressPrinter(enabled: text, color: color)
+        let result = try await session.reconciler.apply(
+            session.desired, options: try options,
+            review: { planned in
+                if text { Console.out(ReportPrinter.render(planned.report, format: output, color: color)) }
+                return try confirm ? Self.askForConfirmation() : true
+            },
+            events: progress.print)
+        if !result.applied {
+            // Nothing to change (or declined): the plan is shown all the same.
+            if text && !result.report.hasChanges { Console.out(ReportPrinter.render(result.report, format: output, color: color)) }
+            return result.report
         }
-        if confirm {
-            guard isatty(STDIN_FILENO) == 1 else {
-                Console.error("error: apply asks for confirmation on a terminal; pass --auto-approve to run unattended")
-                throw ExitCode(1)
-            }
-            Console.out("\nApply these changes to OMS? Only 'yes' is accepted: ")
-            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                Console.out("Apply cancelled.\n")
-                throw ExitCode(1)
-            }
-        }
-        let progress = ProgressPrinter(enabled: text, color: plan.useColor)
-        let applier = Applier(
-            client: session.client, desired: session.desired, ledger: ledger,
-            options: ApplyOptions(
-                parallelism: flags.parallelism.value, settleTimeout: flags.settleTimeout.duration),
-            onEvent: progress.print)
-        let result = await applier.apply(executionPlan)
-        if text { Console.out(progress.summary(result)) }
-        for change in result.changes where change.outcome?.status == .failed {
+        if text { Console.out(progress.summary(result.report)) }
+        for change in result.report.changes where change.outcome?.status == .failed {
             Console.error("\(change.address): error: \(change.outcome?.error ?? "failed")")
         }
-        return result
+        return result.report
+    }
+
+    /// `yes` on a terminal; anything else cancels (exit 1).
+    static func askForConfirmation() throws -> Bool {
+        guard isatty(STDIN_FILENO) == 1 else {
+            Console.error("error: apply asks for confirmation on a terminal; pass --auto-approve to run unattended")
+            throw ExitCode(1)
+        }
+        Console.out("\nApply these changes to OMS? Only 'yes' is accepted: ")
+        guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+            Console.out("Apply cancelled.\n")
+            throw ExitCode(1)
+        }
+        return true
     }
 }
 

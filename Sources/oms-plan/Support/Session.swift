@@ -14,9 +14,8 @@ struct Session {
     let sandbox: EmbeddedSandbox?
     let stateDirectory: URL
 
-    func ledger() throws -> FileAttemptLedger {
-        try FileAttemptLedger(url: stateDirectory.appendingPathComponent("state/\(desired.stack.name).attempts.json"))
-    }
+    /// The observe-compare-act loop for this stack, with its lock and ledger in `./.oms-plan`.
+    var reconciler: StackReconciler { StackReconciler(client: client, stateDirectory: stateDirectory) }
 
     /// Loads the plan (diagnostics to stderr; exit 1 on errors), then connects. With no
     /// endpoint and no credentials at all, starts the embedded sandbox and says so.

@@ -161,22 +161,26 @@ struct EndToEnd: Sendable {
         try await LiveState.read(from: client, now: Self.evaluatedAt)
     }
 
-    /// `oms-plan diff`: live state read over HTTP, planned, and creates pre-flight checked
-    /// against the sandbox's bucket operations (as the command does).
-    func diff(_ desired: DesiredState, options: DiffOptions = DiffOptions(), preflight: Bool = true) async throws -> ExecutionPlan {
-        let plan = ChangePlanner.plan(desired: desired, live: try await live(), options: options, now: Self.evaluatedAt)
-        return preflight ? await Preflight(client: client).check(plan, desired: desired) : plan
+    /// The library façade the commands use, at the fixed test moment.
+    func reconciler(ledger: any AttemptLedger) -> StackReconciler {
+        StackReconciler(client: client, stateDirectory: nil, ledger: ledger, now: { Self.evaluatedAt })
     }
 
-    /// `oms-plan apply --auto-approve`: diff, then carry it out. Returns the plan and the report.
+    /// `oms-plan diff`: live state read over HTTP, planned, and creates pre-flight checked
+    /// against the sandbox's bucket operations.
+    func diff(_ desired: DesiredState, options: DiffOptions = DiffOptions(), preflight: Bool = true) async throws -> ExecutionPlan {
+        try await reconciler(ledger: options.ledger).plan(
+            desired, options: StackReconciler.Options(allowReplace: options.allowReplace, scope: options.only, preflight: preflight))
+    }
+
+    /// `oms-plan apply --auto-approve`: one pass of the façade. Returns the report.
     @discardableResult
     func apply(
         _ desired: DesiredState, options: DiffOptions = DiffOptions(),
         applyOptions: ApplyOptions = ApplyOptions(pollInterval: .milliseconds(20), settleTimeout: .seconds(10))
     ) async throws -> ChangeReport {
-        let plan = try await diff(desired, options: options)
-        let applier = Applier(client: client, desired: desired, ledger: options.ledger, options: applyOptions)
-        return await applier.apply(plan)
+        try await reconciler(ledger: options.ledger).apply(
+            desired, options: StackReconciler.Options(allowReplace: options.allowReplace, scope: options.only, apply: applyOptions)).report
     }
 
     // MARK: Live lookups

@@ -1,0 +1,136 @@
+import Foundation
+import MigrationPlan
+import OMSClient
+
+/// The whole observe-compare-act loop of one stack, as a library: what `diff`, `apply` and
+/// `reconcile` do, without a terminal. The command line only parses arguments and renders.
+///
+/// - `plan` observes and compares: one live read (list calls), the differ, the planner and
+///   the pre-flight checks of creates. It changes nothing.
+/// - `apply` takes the stack lock for the whole pass, plans, lets a reviewer see (and veto)
+///   the plan, and carries it out, reporting each step as an event.
+/// - `run` repeats `apply` passes on a period until asked to stop, re-reading the plan each
+///   time (a new day may bring other bandwidth windows).
+public struct StackReconciler: Sendable {
+    public struct Options: Sendable {
+        /// Addresses whose replacement is allowed although they moved data (`--allow-replace`).
+        public var allowReplace: Set<String>
+        /// Limit to these addresses (closed over `dependsOn`); nil: everything.
+        public var scope: Set<ResourceAddress>?
+        /// Check creates against OMS's bucket operations before planning them.
+        public var preflight: Bool
+        public var apply: ApplyOptions
+        /// How long to wait for another run of the same stack (on this machine) to finish.
+        public var lockTimeout: Duration
+
+        public init(
+            allowReplace: Set<String> = [], scope: Set<ResourceAddress>? = nil, preflight: Bool = true,
+            apply: ApplyOptions = ApplyOptions(), lockTimeout: Duration = .seconds(60)
+        ) {
+            self.allowReplace = allowReplace
+            self.scope = scope
+            self.preflight = preflight
+            self.apply = apply
+            self.lockTimeout = lockTimeout
+        }
+    }
+
+    /// What one apply pass did.
+    public struct PassResult: Sendable {
+        /// The plan with each change's outcome (no outcomes when nothing was applied).
+        public var report: ChangeReport
+        /// False when there was nothing to change or the reviewer declined.
+        public var applied: Bool
+        /// Whether any change failed or was skipped.
+        public var failed: Bool { report.changes.contains { $0.outcome?.status == .failed || $0.outcome?.status == .skipped } }
+    }
+
+    public let client: OMSClient
+    /// Where locks and attempt ledgers are kept (`./.oms-plan`); nil keeps no lock and
+    /// counts attempts in memory, for as long as this value lives (tests, library use).
+    public let stateDirectory: URL?
+    /// The clock passes are stamped with.
+    public var now: @Sendable () -> Date
+    private let givenLedger: (any AttemptLedger)?
+
+    public init(
+        client: OMSClient, stateDirectory: URL?, ledger: (any AttemptLedger)? = nil, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.client = client
+        self.stateDirectory = stateDirectory
+        self.givenLedger = ledger ?? (stateDirectory == nil ? MemoryAttemptLedger() : nil)
+        self.now = now
+    }
+
+    /// The attempt ledger of a stack (`state/<stack>.attempts.json`, or the one given).
+    public func ledger(stack: String) throws -> any AttemptLedger {
+        if let givenLedger { return givenLedger }
+        guard let stateDirectory else { return MemoryAttemptLedger() }
+        return try FileAttemptLedger(url: stateDirectory.appendingPathComponent("state/\(stack).attempts.json"))
+    }
+
+    /// Observe and compare: what apply would do now. Reads only.
+    public func plan(_ desired: DesiredState, options: Options = Options()) async throws -> ExecutionPlan {
+        try await plan(desired, options: options, ledger: ledger(stack: desired.stack.name))
+    }
+
+    private func plan(_ desired: DesiredState, options: Options, ledger: any AttemptLedger) async throws -> ExecutionPlan {
+        let live = try await LiveState.read(from: client, now: now())
+        let diffOptions = DiffOptions(allowReplace: options.allowReplace, only: options.scope, ledger: ledger)
+        let planned = ChangePlanner.plan(desired: desired, live: live, options: diffOptions, now: now())
+        return options.preflight ? await Preflight(client: client).check(planned, desired: desired) : planned
+    }
+
+    /// One pass under the stack lock: plan, review, act. `review` sees the plan before anything
+    /// is sent and returns whether to go on; it is not asked when nothing would change.
+    public func apply(
+        _ desired: DesiredState, options: Options = Options(),
+        review: @Sendable (ExecutionPlan) async throws -> Bool = { _ in true },
+        events: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
+    ) async throws -> PassResult {
+        var lock: StackLock?
+        if let stateDirectory {
+            lock = try await StackLock.acquire(
+                stack: desired.stack.name, directory: stateDirectory.appendingPathComponent("locks"), timeout: options.lockTimeout)
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let ledger = try ledger(stack: desired.stack.name)
+        let planned = try await plan(desired, options: options, ledger: ledger)
+        guard planned.report.hasChanges else { return PassResult(report: Applier.unchanged(planned), applied: false) }
+        guard try await review(planned) else { return PassResult(report: planned.report, applied: false) }
+        let applier = Applier(client: client, desired: desired, ledger: ledger, options: options.apply, onEvent: events)
+        return PassResult(report: await applier.apply(planned), applied: true)
+    }
+
+    /// When to stop repeating passes, and how to wait between them (a signal handler in the
+    /// command line; a test's own switch).
+    public protocol LoopControl: Sendable {
+        var stopRequested: Bool { get }
+        /// Waits, returning early once a stop is requested.
+        func sleep(seconds: Double) async
+    }
+
+    /// Repeats apply passes: `load` re-reads the plan before each, `onPass` hears how each
+    /// ended (`.failure` when the plan or OMS could not be read). With no `period` one pass is
+    /// made. A pass in progress always finishes; between passes `control` may stop the loop.
+    /// The period gets up to 10% random jitter so that many stacks do not call OMS in step.
+    public func run(
+        every period: Double?, options: Options = Options(), control: any LoopControl,
+        load: @Sendable (Date) throws -> DesiredState,
+        review: @Sendable (ExecutionPlan) async throws -> Bool = { _ in true },
+        onPass: @Sendable (Result<PassResult, any Error>) async -> Void,
+        events: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
+    ) async {
+        while true {
+            do {
+                let desired = try load(now())
+                await onPass(.success(try await apply(desired, options: options, review: review, events: events)))
+            } catch {
+                await onPass(.failure(error))
+            }
+            guard let period, !control.stopRequested else { return }
+            await control.sleep(seconds: period * Double.random(in: 0.9...1.1))
+            if control.stopRequested { return }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import MigrationPlan
+import OMSClient
+import Reconciler
+import Synchronization
+import Testing
+
+@testable import OMSSandbox
+
+/// The façade the commands use, driven directly against the in-process sandbox.
+@Suite("stack reconciler", .serialized)
+struct StackReconcilerTests {
+    /// A stop switch for `run`: stops after `passes` passes.
+    final class Stopper: StackReconciler.LoopControl {
+        let passes: Int
+        let done = Mutex(0)
+        init(after passes: Int) { self.passes = passes }
+        var stopRequested: Bool { done.withLock { $0 >= passes } }
+        func sleep(seconds: Double) async {}
+        func passEnded() { done.withLock { $0 += 1 } }
+    }
+
+    @Test func reviewSeesThePlanAndCanDeclineIt() async throws {
+        try await withEndToEnd { e2e in
+            try e2e.seedSource(prefix: "a/", objects: 2)
+            try e2e.writePlan([PlanText.task("a")])
+            let desired = try e2e.load()
+            let reconciler = e2e.reconciler(ledger: MemoryAttemptLedger())
+            let declined = try await reconciler.apply(desired, review: { planned in
+                #expect(planned.report.summary.create == 1)
+                return false
+            })
+            #expect(!declined.applied && declined.report.changes.allSatisfy { $0.outcome == nil })
+            #expect(try await e2e.owned("a").isEmpty)
+
+            let events = Mutex<[String]>([])
+            let approved = try await reconciler.apply(desired, events: { event in
+                if case .succeeded(let step, _) = event { events.withLock { $0.append(step.operation.call) } }
+            })
+            #expect(approved.applied && !approved.failed)
+            #expect(events.withLock { $0 } == ["POST /v2/{project_id}/tasks"])
+            _ = try await e2e.ownedTask("a")
+            // Nothing left to do: the reviewer is not asked.
+            let settled = try await reconciler.apply(desired, review: { _ in
+                Issue.record("asked to review an empty plan")
+                return true
+            })
+            #expect(!settled.applied && !settled.report.hasChanges)
+        }
+    }
+
+    @Test func runRepeatsPassesReadingThePlanEachTime() async throws {
+        try await withEndToEnd { e2e in
+            try e2e.seedSource(prefix: "a/", objects: 2)
+            try e2e.seedSource(prefix: "b/", objects: 2)
+            try e2e.writePlan([PlanText.task("a")])
+            let reconciler = e2e.reconciler(ledger: MemoryAttemptLedger())
+            let stopper = Stopper(after: 3)
+            let loads = Mutex(0)
+            let outcomes = Mutex<[String]>([])
+            await reconciler.run(
+                every: 1, control: stopper,
+                load: { _ in
+                    let pass = loads.withLock { $0 += 1; return $0 }
+                    if pass == 2 { try e2e.writePlan([PlanText.task("a"), PlanText.task("b")]) }
+                    if pass == 3 { try e2e.writePlan(["not: [a plan"]) }
+                    return try e2e.load()
+                },
+                onPass: { outcome in
+                    switch outcome {
+                    case .success(let pass): outcomes.withLock { $0.append("created \(pass.report.summary.create)") }
+                    case .failure: outcomes.withLock { $0.append("failed") }
+                    }
+                    stopper.passEnded()
+                })
+            #expect(outcomes.withLock { $0 } == ["created 1", "created 1", "failed"])
+            _ = try await e2e.ownedTask("b")
+        }
+    }
+
+    @Test func oneLockPerStackHeldForTheWholePass() async throws {
+        try await withEndToEnd { e2e in
+            try e2e.seedSource(prefix: "a/", objects: 2)
+            try e2e.writePlan([PlanText.task("a")])
+            let desired = try e2e.load()
+            let state = FileManager.default.temporaryDirectory.appendingPathComponent("reconciler-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: state) }
+            let first = StackReconciler(client: e2e.client, stateDirectory: state)
+            let second = StackReconciler(client: e2e.client, stateDirectory: state)
+            let options = StackReconciler.Options(lockTimeout: .milliseconds(200))
+            // While the first pass is held in review, a second pass on the same stack cannot start.
+            let (entered, inside) = AsyncStream.makeStream(of: Void.self)
+            let (released, release) = AsyncStream.makeStream(of: Void.self)
+            let holder = Task {
+                try await first.apply(desired, options: options, review: { _ in
+                    inside.yield()
+                    for await _ in released { break }
+                    return true
+                })
+            }
+            for await _ in entered { break }
+            await #expect(throws: StackLock.Busy.self) { _ = try await second.apply(desired, options: options) }
+            release.yield()
+            let held = try await holder.value
+            #expect(held.applied)
+            #expect(try await second.apply(desired, options: options).report.hasChanges == false)
+            #expect(FileManager.default.fileExists(atPath: state.appendingPathComponent("state").path) == false)
+        }
+    }
+}
