@@ -46,7 +46,9 @@ let package = Package(
                 "OMSModels",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // The JSON Schema `oms-plan schema` prints: generated data, compiled into the binary.
+            resources: [.embedInCode("Schema/plan.schema.json")]
         ),
         // Live state, differ, planner, applier, renderers. The plan it builds is plain data.
         .target(
