@@ -121,7 +121,7 @@ public final class OMSClient: Sendable {
                     await tokenProvider?.invalidate()
                     continue
                 }
-                let busy = response.status == 429 || error.errorCode == "OMS.2004"
+                let busy = response.status == 429 || error.code == .busy
                 if response.status >= 500 || response.status == 429 {
                     if canRetry && (busy || call.idempotency == .idempotent) {
                         try await backOff(call, attempt: attempt, reason: "HTTP \(response.status) \(error.errorCode ?? "")")

@@ -11,6 +11,9 @@ public struct OMSAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `X-Request-Id` of the answer, for Huawei Cloud support.
     public var requestId: String?
 
+    /// `errorCode`, typed.
+    public var code: OMSErrorCode? { errorCode.map(OMSErrorCode.init(rawValue:)) }
+
     public init(operation: String, httpStatus: Int, errorCode: String?, errorMessage: String?, requestId: String?) {
         self.operation = operation
         self.httpStatus = httpStatus
@@ -66,6 +69,9 @@ public enum OMSClientError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The OMS error code, typed, when OMS sent one.
+    public var code: OMSErrorCode? { errorCode.map(OMSErrorCode.init(rawValue:)) }
+
     /// The OMS error code, when OMS sent one.
     public var errorCode: String? {
         if case .api(let error) = self { return error.errorCode }
@@ -83,19 +89,19 @@ public enum OMSClientError: Error, Sendable, CustomStringConvertible {
     /// OMS says the task or group does not exist: `OMS.1009` (tasks) or 404 (groups).
     public var isNotFound: Bool {
         guard case .api(let error) = self else { return false }
-        return error.errorCode == "OMS.1009" || error.httpStatus == 404
+        return error.code == .noSuchResource || error.httpStatus == 404
     }
 
     /// A quota refusal (`OMS.0077` tasks, `OMS.1037` groups, `OMS.1021`): wait, do not retry now.
     public var isQuotaExceeded: Bool {
-        ["OMS.0077", "OMS.1037", "OMS.1021"].contains(errorCode ?? "")
+        code.map(OMSErrorCode.quotaExceeded.contains) ?? false
     }
 
     private static func hint(for error: OMSAPIError) -> String {
         switch (error.httpStatus, error.errorCode) {
         case (401, _): "; check the AK/SK or token (and that the machine's clock is right)"
         case (403, _): "; the credentials may not use this project, or are read-only"
-        case (_, "OMS.2004"): "; OMS is busy, run again later"
+        case (_, OMSErrorCode.busy.rawValue): "; OMS is busy, run again later"
         default: ""
         }
     }

@@ -67,7 +67,7 @@ struct ControlRoutes {
                 if case LocalBuckets.Failure.invalidLocation(let problem)? = error as? LocalBuckets.Failure {
                     return HTTP.error(.invalidLocation(RequestValidator.Location.parameterCode, "bucket", problem))
                 }
-                return HTTP.error(SandboxError(500, "OMS.1001", "Seeding failed: \(error)"))
+                return HTTP.error(SandboxError(500, .internalError, "Seeding failed: \(error)"))
             }
         }
         control.post("engine/run") { request, _ in
@@ -76,7 +76,7 @@ struct ControlRoutes {
                 try await engine.run(forSandboxSeconds: seconds)
                 return HTTP.json(Self.describe(clock))
             } catch {
-                return HTTP.error(SandboxError(500, "OMS.1001", "The engine failed: \(error)"))
+                return HTTP.error(SandboxError(500, .internalError, "The engine failed: \(error)"))
             }
         }
         control.get("stats") { _, _ in HTTP.json(stats.snapshot) }

@@ -49,13 +49,13 @@ enum RequestValidator {
         try length("src_node.sk", sk, 100)
         try length("src_node.app_id", appId, 255)
         if type == .urlList {
-            guard cloud == .urlSource else { throw .badRequest("OMS.0057", "A url_list task needs cloud_type URLSource.") }
+            guard cloud == .urlSource else { throw .badRequest(.invalidSourceParameters, "A url_list task needs cloud_type URLSource.") }
             guard listFile != nil else { throw .missing("src_node.list_file") }
-            if objectKey?.isEmpty == false { throw .badRequest("OMS.0057", "object_key does not apply to url_list tasks.") }
+            if objectKey?.isEmpty == false { throw .badRequest(.invalidSourceParameters, "object_key does not apply to url_list tasks.") }
             try validateListFile(listFile)
             return
         }
-        if cloud == .urlSource { throw .badRequest("OMS.0057", "cloud_type URLSource is only for url_list tasks.") }
+        if cloud == .urlSource { throw .badRequest(.invalidSourceParameters, "cloud_type URLSource is only for url_list tasks.") }
         guard let region, !region.isEmpty else { throw .missing("src_node.region") }
         guard let bucket, !bucket.isEmpty else { throw .missing("src_node.bucket") }
         try Location.region("src_node.region", region, code: Location.sourceCode)
@@ -75,11 +75,11 @@ enum RequestValidator {
         switch type {
         case .object, .prefix:
             guard let keys = objectKey, !keys.isEmpty else { throw .missing("src_node.object_key") }
-            if listFile != nil { throw .badRequest("OMS.0057", "list_file does not apply to \(type) tasks.") }
-            if type == .object, keys.contains("") { throw .badRequest("OMS.0057", "An object task cannot name an empty key.") }
+            if listFile != nil { throw .badRequest(.invalidSourceParameters, "list_file does not apply to \(type) tasks.") }
+            if type == .object, keys.contains("") { throw .badRequest(.invalidSourceParameters, "An object task cannot name an empty key.") }
         case .list:
             guard listFile != nil else { throw .missing("src_node.list_file") }
-            if objectKey?.isEmpty == false { throw .badRequest("OMS.0057", "object_key does not apply to list tasks.") }
+            if objectKey?.isEmpty == false { throw .badRequest(.invalidSourceParameters, "object_key does not apply to list tasks.") }
         default:
             break
         }
@@ -101,9 +101,9 @@ enum RequestValidator {
         guard ak != nil else { throw .missing("dst_node.ak") }
         guard sk != nil else { throw .missing("dst_node.sk") }
         guard region.utf8.count <= 100, bucket.utf8.count <= 1024, (ak ?? "").utf8.count <= 100, (sk ?? "").utf8.count <= 100 else {
-            throw .badRequest("OMS.0058", "Destination parameters are too long.")
+            throw .badRequest(.invalidDestinationParameters, "Destination parameters are too long.")
         }
-        if let savePrefix, savePrefix.utf8.count > 1024 { throw .badRequest("OMS.0058", "save_prefix is longer than 1,024 characters.") }
+        if let savePrefix, savePrefix.utf8.count > 1024 { throw .badRequest(.invalidDestinationParameters, "save_prefix is longer than 1,024 characters.") }
         try Location.region("dst_node.region", region, code: Location.destinationCode)
         try Location.bucket("dst_node.bucket", bucket, code: Location.destinationCode)
         if let savePrefix { try Location.key("dst_node.save_prefix", savePrefix, allowEmpty: true, code: Location.destinationCode) }
@@ -116,7 +116,7 @@ enum RequestValidator {
         if let description {
             guard description.count <= 255 else { throw .outOfRange("description", "at most 255 characters") }
             if description.contains(where: forbiddenDescriptionCharacters.contains) {
-                throw .badRequest("OMS.0078", "The description may not contain any of ^<>&\"'().")
+                throw .badRequest(.descriptionCharacters, "The description may not contain any of ^<>&\"'().")
             }
         }
         if let bandwidth { try validateBandwidth(bandwidth) }
@@ -145,7 +145,7 @@ enum RequestValidator {
     /// At most 5 rules, `hh:mm` times, 1 MiB/s..200 MiB/s, no two overlapping.
     static func validateBandwidth(_ rules: [BandwidthPolicy]) throws(SandboxError) {
         guard rules.count <= BandwidthPolicy.maximumRules else {
-            throw .badRequest("OMS.0083", "At most \(BandwidthPolicy.maximumRules) bandwidth rules are allowed.")
+            throw .badRequest(.tooManyBandwidthRules, "At most \(BandwidthPolicy.maximumRules) bandwidth rules are allowed.")
         }
         var spans: [(Int, Int)] = []
         for (index, rule) in rules.enumerated() {
@@ -153,17 +153,17 @@ enum RequestValidator {
             guard let endText = rule.end else { throw .missing("bandwidth_policy[\(index)].end") }
             guard let maximum = rule.maxBandwidth else { throw .missing("bandwidth_policy[\(index)].max_bandwidth") }
             guard let start = minutes(startText), let end = minutes(endText) else {
-                throw .badRequest("OMS.0087", "Bandwidth rule times must be hh:mm.")
+                throw .badRequest(.invalidTimeSegment, "Bandwidth rule times must be hh:mm.")
             }
             guard BandwidthPolicy.allowedBandwidth.contains(maximum) else {
-                throw .badRequest("OMS.0084", "max_bandwidth must be between 1048576 and 209715200 bytes per second.")
+                throw .badRequest(.bandwidthOutOfRange, "max_bandwidth must be between 1048576 and 209715200 bytes per second.")
             }
-            guard start <= end else { throw .badRequest("OMS.0087", "A bandwidth rule must end after it starts.") }
+            guard start <= end else { throw .badRequest(.invalidTimeSegment, "A bandwidth rule must end after it starts.") }
             spans.append((start, end))
         }
         let sorted = spans.sorted { $0.0 < $1.0 }
         for (a, b) in zip(sorted, sorted.dropFirst()) where b.0 < a.1 {
-            throw .badRequest("OMS.0085", "Bandwidth rules overlap.")
+            throw .badRequest(.bandwidthRulesOverlap, "Bandwidth rules overlap.")
         }
     }
 
@@ -179,20 +179,20 @@ enum RequestValidator {
     /// Names and keys that must be able to name a place inside the sandbox's buckets
     /// (`StorageNames`): a bad one is refused as an invalid parameter, never looked up.
     enum Location {
-        static let sourceCode = "OMS.0057"
-        static let destinationCode = "OMS.0058"
+        static let sourceCode = OMSErrorCode.invalidSourceParameters
+        static let destinationCode = OMSErrorCode.invalidDestinationParameters
         /// Bucket operations and control endpoints: a value out of its documented shape.
-        static let parameterCode = "OMS.1003"
+        static let parameterCode = OMSErrorCode.parameterConstraints
 
-        static func region(_ field: String, _ value: String, code: String = parameterCode) throws(SandboxError) {
+        static func region(_ field: String, _ value: String, code: OMSErrorCode = parameterCode) throws(SandboxError) {
             if let problem = StorageNames.regionProblem(value) { throw .invalidLocation(code, field, problem) }
         }
 
-        static func bucket(_ field: String, _ value: String, code: String = parameterCode) throws(SandboxError) {
+        static func bucket(_ field: String, _ value: String, code: OMSErrorCode = parameterCode) throws(SandboxError) {
             if let problem = StorageNames.bucketProblem(value) { throw .invalidLocation(code, field, problem) }
         }
 
-        static func key(_ field: String, _ value: String, allowEmpty: Bool = false, code: String = parameterCode) throws(SandboxError) {
+        static func key(_ field: String, _ value: String, allowEmpty: Bool = false, code: OMSErrorCode = parameterCode) throws(SandboxError) {
             if let problem = StorageNames.keyProblem(value, allowEmpty: allowEmpty) { throw .invalidLocation(code, field, problem) }
         }
 

@@ -4,39 +4,39 @@ import OMSModels
 /// A refusal as OMS words it: HTTP status, `error_code`, `error_msg`.
 struct SandboxError: Error, Sendable {
     var status: Int
-    var code: String
+    var code: OMSErrorCode
     var message: String
 
-    init(_ status: Int, _ code: String, _ message: String) {
+    init(_ status: Int, _ code: OMSErrorCode, _ message: String) {
         self.status = status
         self.code = code
         self.message = message
     }
 
-    static func badRequest(_ code: String, _ message: String) -> SandboxError { .init(400, code, message) }
+    static func badRequest(_ code: OMSErrorCode, _ message: String) -> SandboxError { .init(400, code, message) }
 
     // The codes of oms-behaviour.md and the reference's appendix; messages are our own.
-    static func notJSON() -> SandboxError { .badRequest("OMS.0067", "The request body is not valid JSON.") }
-    static func missing(_ field: String) -> SandboxError { .badRequest("OMS.1004", "Required parameter '\(field)' is missing.") }
-    static func wrongType(_ field: String) -> SandboxError { .badRequest("OMS.1002", "Parameter '\(field)' has the wrong type.") }
+    static func notJSON() -> SandboxError { .badRequest(.notJSON, "The request body is not valid JSON.") }
+    static func missing(_ field: String) -> SandboxError { .badRequest(.missingParameter, "Required parameter '\(field)' is missing.") }
+    static func wrongType(_ field: String) -> SandboxError { .badRequest(.wrongParameterType, "Parameter '\(field)' has the wrong type.") }
     static func outOfRange(_ field: String, _ detail: String) -> SandboxError {
-        .badRequest("OMS.1003", "Parameter '\(field)' is out of range: \(detail).")
+        .badRequest(.parameterConstraints, "Parameter '\(field)' is out of range: \(detail).")
     }
-    static func noSuchTask() -> SandboxError { .badRequest("OMS.1009", "No such migration task.") }
-    static func badTaskId() -> SandboxError { .badRequest("OMS.0054", "The task id must be a number.") }
-    static func noSuchGroup() -> SandboxError { .init(404, "OMS.1009", "No such migration task group.") }
-    static let unauthorized = SandboxError(401, "APIGW.0301", "The request could not be authenticated.")
-    static func forbidden(_ detail: String) -> SandboxError { .init(403, "OMS.0206", detail) }
+    static func noSuchTask() -> SandboxError { .badRequest(.noSuchResource, "No such migration task.") }
+    static func badTaskId() -> SandboxError { .badRequest(.invalidTaskId, "The task id must be a number.") }
+    static func noSuchGroup() -> SandboxError { .init(404, .noSuchResource, "No such migration task group.") }
+    static let unauthorized = SandboxError(401, .unauthenticated, "The request could not be authenticated.")
+    static func forbidden(_ detail: String) -> SandboxError { .init(403, .insufficientPermissions, detail) }
     static func tooLarge(_ limit: Int) -> SandboxError {
-        .init(413, "OMS.0004", "The request body is larger than \(limit) bytes.")
+        .init(413, .invalidHTTPRequest, "The request body is larger than \(limit) bytes.")
     }
     /// A bucket, region, key or prefix that cannot name a place inside the sandbox's buckets.
-    static func invalidLocation(_ code: String, _ field: String, _ problem: String) -> SandboxError {
+    static func invalidLocation(_ code: OMSErrorCode, _ field: String, _ problem: String) -> SandboxError {
         .badRequest(code, "Parameter '\(field)' \(problem).")
     }
-    static let busy = SandboxError(503, "OMS.2004", "The service is busy. Try again later.")
+    static let busy = SandboxError(503, .busy, "The service is busy. Try again later.")
 
-    var body: ErrorBody { ErrorBody(errorCode: code, errorMsg: message) }
+    var body: ErrorBody { ErrorBody(errorCode: code.rawValue, errorMsg: message) }
 }
 
 extension SandboxError {

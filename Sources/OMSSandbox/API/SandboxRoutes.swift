@@ -162,7 +162,7 @@ struct SandboxRoutes {
         }
         router.get(":version") { _, context in
             guard let version = s.apiVersion(context.parameters.get("version") ?? "", baseURL: base()) else {
-                return HTTP.error(SandboxError(404, "OMS.1009", "No such API version."))
+                return HTTP.error(SandboxError(404, .noSuchResource, "No such API version."))
             }
             return HTTP.json(version)
         }

@@ -12,8 +12,8 @@ extension SandboxService {
         do {
             try buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: ak, sk: sk)
         } catch {
-            if error == .noSuchBucket { throw .badRequest("OMS.1018", "Bucket '\(bucket)' does not exist in \(cloud) \(region).") }
-            throw .badRequest("OMS.1014", "The AK/SK cannot access bucket '\(bucket)'.")
+            if error == .noSuchBucket { throw .badRequest(.invalidSourceBucket, "Bucket '\(bucket)' does not exist in \(cloud) \(region).") }
+            throw .badRequest(.sourceBucketUnreadable, "The AK/SK cannot access bucket '\(bucket)'.")
         }
     }
 
@@ -80,7 +80,7 @@ extension SandboxService {
         try RequestValidator.Location.cloud("cloud_type", request.cloudType)
         try RequestValidator.Location.bucket("bucket_name", request.bucketName)
         guard let region = buckets.region(cloud: request.cloudType, bucket: request.bucketName) else {
-            throw .badRequest("OMS.1018", "Bucket '\(request.bucketName)' does not exist in \(request.cloudType).")
+            throw .badRequest(.invalidSourceBucket, "Bucket '\(request.bucketName)' does not exist in \(request.cloudType).")
         }
         try authorize(request.cloudType, region, request.bucketName, request.ak, request.sk)
         return ShowBucketRegionResp(id: region, name: region, support: true)

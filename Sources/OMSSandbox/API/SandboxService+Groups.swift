@@ -15,7 +15,7 @@ extension SandboxService {
             bandwidth: request.bandwidthPolicy ?? [])
         try await write { db in
             guard try store.creations("group", since: now.addingTimeInterval(-86_400), db: db) < perDay else {
-                throw SandboxError.badRequest("OMS.1037", "At most \(perDay) task groups can be created a day.")
+                throw SandboxError.badRequest(.groupQuotaExceeded, "At most \(perDay) task groups can be created a day.")
             }
             try store.recordCreation("group", at: now, db: db)
             try store.insertGroup(group, db: db)
@@ -53,7 +53,7 @@ extension SandboxService {
     func stopTaskGroup(_ id: String) async throws(SandboxError) {
         try await updateGroup(id) { group, _ in
             guard group.status == .executing || group.status == .monitoring else {
-                throw SandboxError.badRequest("OMS.1038", "Only a creating or monitoring task group can be paused (this one is \(group.status)).")
+                throw SandboxError.badRequest(.onlyExecutingGroupsPause, "Only a creating or monitoring task group can be paused (this one is \(group.status)).")
             }
             group.status = .pausing
         }
@@ -66,7 +66,7 @@ extension SandboxService {
         let store = self.store
         try await updateGroup(id) { group, db in
             guard group.status == .paused else {
-                throw SandboxError.badRequest("OMS.1039", "Only a paused task group can be resumed (this one is \(group.status)).")
+                throw SandboxError.badRequest(.onlyPausedGroupsResume, "Only a paused task group can be resumed (this one is \(group.status)).")
             }
             Self.applyKeys(&group, src: (start.srcAk, start.srcSk, start.jsonAuthFile), dst: (start.dstAk, start.dstSk))
             for var task in try SandboxStore.tasks(where: "group_id = ?", arguments: [group.id], db: db) where task.status == .paused {
@@ -83,7 +83,7 @@ extension SandboxService {
         let store = self.store
         try await updateGroup(id) { group, db in
             guard group.isRetryable else {
-                throw SandboxError.badRequest("OMS.1040", "Only a task group whose creation or migration failed can be retried (this one is \(group.status)).")
+                throw SandboxError.badRequest(.onlyFailedGroupsRetry, "Only a task group whose creation or migration failed can be retried (this one is \(group.status)).")
             }
             Self.applyKeys(&group, src: (retry.srcAk, retry.srcSk, retry.jsonAuthFile), dst: (retry.dstAk, retry.dstSk))
             if group.status == .creationFailed {
@@ -104,7 +104,7 @@ extension SandboxService {
     func deleteTaskGroup(_ id: String) async throws(SandboxError) {
         try await updateGroup(id) { group, _ in
             guard ![.executing, .monitoring, .pausing].contains(group.status) else {
-                throw SandboxError.badRequest("OMS.0063", "The task group is in progress; pause it and wait for Paused before deleting.")
+                throw SandboxError.badRequest(.taskInProgress, "The task group is in progress; pause it and wait for Paused before deleting.")
             }
             group.status = .waitingForDeletion
         }
@@ -116,7 +116,7 @@ extension SandboxService {
         let store = self.store
         try await updateGroup(id) { group, db in
             guard ![.completed, .waitingForDeletion, .deleted].contains(group.status) else {
-                throw SandboxError.badRequest("OMS.1036", "The task group's bandwidth cannot change in its current state (\(group.status)).")
+                throw SandboxError.badRequest(.groupStateRefuses, "The task group's bandwidth cannot change in its current state (\(group.status)).")
             }
             group.bandwidth = update.bandwidthPolicy
             for var task in try SandboxStore.tasks(where: "group_id = ?", arguments: [group.id], db: db) where task.status != .succeeded {

@@ -10,22 +10,22 @@ extension SandboxService {
     func login(_ body: Data, now: Date = Date()) throws(SandboxError) -> (token: String, response: IAMTokenResponse) {
         let request = try Self.decode(IAMTokenRequest.self, body)
         guard request.auth.identity.methods.contains("password"), let password = request.auth.identity.password else {
-            throw SandboxError(400, "IAM.0003", "Only the password method is supported by the sandbox.")
+            throw SandboxError(400, .iamUnsupportedMethod, "Only the password method is supported by the sandbox.")
         }
         guard Authenticator.constantTimeEqual(password.user.name, configuration.iamUser),
             Authenticator.constantTimeEqual(password.user.password, iamPassword)
         else {
-            throw SandboxError(401, "IAM.0004", "The user name or password is wrong.")
+            throw SandboxError(401, .iamWrongPassword, "The user name or password is wrong.")
         }
         if let project = request.auth.scope?.project, let id = project.id, id != configuration.projectId {
-            throw SandboxError(401, "IAM.0005", "The user has no access to project \(id).")
+            throw SandboxError(401, .iamNoProjectAccess, "The user has no access to project \(id).")
         }
         let token = "MIIsandbox" + SandboxSecretFiles.randomToken(bytes: 48)
         let expires = now.addingTimeInterval(Self.tokenLifetime)
         do {
             try store.storeToken(token, project: configuration.projectId, expires: expires)
         } catch {
-            throw SandboxError(500, "IAM.0001", "The sandbox could not store the token.")
+            throw SandboxError(500, .iamInternalError, "The sandbox could not store the token.")
         }
         let formatter = ISO8601DateFormatter()
         return (

@@ -38,7 +38,7 @@ struct SandboxService: Sendable {
         } catch let error as SandboxError {
             throw error
         } catch {
-            throw SandboxError(500, "OMS.1001", "The sandbox store failed: \(error)")
+            throw SandboxError(500, .internalError, "The sandbox store failed: \(error)")
         }
     }
 
@@ -48,7 +48,7 @@ struct SandboxService: Sendable {
         } catch let error as SandboxError {
             throw error
         } catch {
-            throw SandboxError(500, "OMS.1001", "The sandbox store failed: \(error)")
+            throw SandboxError(500, .internalError, "The sandbox store failed: \(error)")
         }
     }
 
@@ -63,7 +63,7 @@ struct SandboxService: Sendable {
             let created = try store.creations("task", since: now.addingTimeInterval(-86_400), db: db)
             let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tasks WHERE status = 1") ?? 0
             guard created < quotas.tasksPerDay, waiting < quotas.waitingTasks else {
-                throw SandboxError.badRequest("OMS.0077", "The task quota is used up (\(quotas.tasksPerDay) a day, \(quotas.waitingTasks) waiting).")
+                throw SandboxError.badRequest(.taskQuotaExceeded, "The task quota is used up (\(quotas.tasksPerDay) a day, \(quotas.waitingTasks) waiting).")
             }
             try store.recordCreation("task", at: now, db: db)
             let record = TaskRecord(
@@ -123,8 +123,8 @@ struct SandboxService: Sendable {
         try await updateTask(id) { task in
             switch task.status {
             case .migrating, .waiting: task.status = .pausing
-            case .succeeded: throw SandboxError.badRequest("OMS.0070", "The task has succeeded; it cannot be stopped.")
-            default: throw SandboxError.badRequest("OMS.0066", "The task is not in progress (status \(task.status)).")
+            case .succeeded: throw SandboxError.badRequest(.taskComplete, "The task has succeeded; it cannot be stopped.")
+            default: throw SandboxError.badRequest(.taskNotInProgress, "The task is not in progress (status \(task.status)).")
             }
         }
     }
@@ -136,8 +136,8 @@ struct SandboxService: Sendable {
         try await updateTask(id) { task in
             switch task.status {
             case .paused, .failed: break
-            case .succeeded: throw SandboxError.badRequest("OMS.0070", "The task has succeeded; it cannot be started.")
-            default: throw SandboxError.badRequest("OMS.0065", "The task is already running (status \(task.status)).")
+            case .succeeded: throw SandboxError.badRequest(.taskComplete, "The task has succeeded; it cannot be started.")
+            default: throw SandboxError.badRequest(.taskAlreadyStarted, "The task is already running (status \(task.status)).")
             }
             if (task.request.taskType ?? .object) != .urlList && task.request.srcNode.jsonAuthFile == nil
                 && start.jsonAuthFile == nil
@@ -180,7 +180,7 @@ struct SandboxService: Sendable {
         try await write { db in
             guard let task = try SandboxStore.task(id: id, db: db) else { throw SandboxError.noSuchTask() }
             guard task.status != .migrating && task.status != .pausing else {
-                throw SandboxError.badRequest("OMS.0063", "The task is in progress; stop it and wait for Paused before deleting.")
+                throw SandboxError.badRequest(.taskInProgress, "The task is in progress; stop it and wait for Paused before deleting.")
             }
             try store.deleteTask(id: id, db: db)
         }
@@ -191,7 +191,7 @@ struct SandboxService: Sendable {
         try RequestValidator.validateBandwidth(update.bandwidthPolicy)
         try await updateTask(id) { task in
             guard task.status != .succeeded else {
-                throw SandboxError.badRequest("OMS.0070", "The task has succeeded; its bandwidth can no longer change.")
+                throw SandboxError.badRequest(.taskComplete, "The task has succeeded; its bandwidth can no longer change.")
             }
             task.bandwidth = update.bandwidthPolicy
         }
@@ -216,7 +216,7 @@ struct SandboxService: Sendable {
                 }
             }
             if update.taskPriority != nil, let busy = tasks.first(where: { ![.waiting, .paused, .failed].contains($0.status) }) {
-                throw SandboxError.badRequest("OMS.1003", "Priority can only change while a task is Waiting, Paused or Failed (task \(busy.id) is \(busy.status)).")
+                throw SandboxError.badRequest(.parameterConstraints, "Priority can only change while a task is Waiting, Paused or Failed (task \(busy.id) is \(busy.status)).")
             }
             for var task in tasks where task.status != .succeeded {
                 task.bandwidth = update.bandwidthPolicy

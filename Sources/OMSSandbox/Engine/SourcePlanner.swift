@@ -3,22 +3,22 @@ import OMSModels
 
 /// A migration failure cause (reference 7.3): why a task ended in Failed.
 struct MigrationFailure: Error, Sendable, Equatable {
-    var code: String
+    var code: OMSErrorCode
     var message: String
 
-    static let destinationBucketMissing = MigrationFailure(code: "TRF.0058", message: "The destination bucket does not exist.")
-    static let destinationKeysInvalid = MigrationFailure(code: "TRF.0057", message: "The destination AK/SK are not valid.")
-    static let sourceBucketMissing = MigrationFailure(code: "TRF.0155", message: "The source bucket does not exist.")
-    static let sourceKeysInvalid = MigrationFailure(code: "TRF.0151", message: "The source AK/SK are not valid.")
-    static let sourceObjectsMissing = MigrationFailure(code: "TRF.0156", message: "The source objects do not exist.")
-    static let nothingToMigrate = MigrationFailure(code: "TRF.0012", message: "No source objects match the task.")
-    static let listFileMissing = MigrationFailure(code: "TRF.0013", message: "The list file does not exist or cannot be read.")
-    static let urlListMalformed = MigrationFailure(code: "TRF.0016", message: "The URL list file is not in the expected format.")
-    static let urlListEmpty = MigrationFailure(code: "TRF.0017", message: "The URL list file names no URL.")
-    static let keyTooLong = MigrationFailure(code: "TRF.0060", message: "A destination key is longer than 1,024 characters.")
-    static let someObjectsFailed = MigrationFailure(code: "TRF.0062", message: "Some objects could not be migrated.")
+    static let destinationBucketMissing = MigrationFailure(code: .destinationBucketMissing, message: "The destination bucket does not exist.")
+    static let destinationKeysInvalid = MigrationFailure(code: .destinationKeysInvalid, message: "The destination AK/SK are not valid.")
+    static let sourceBucketMissing = MigrationFailure(code: .sourceBucketMissing, message: "The source bucket does not exist.")
+    static let sourceKeysInvalid = MigrationFailure(code: .sourceKeysInvalid, message: "The source AK/SK are not valid.")
+    static let sourceObjectsMissing = MigrationFailure(code: .sourceObjectsMissing, message: "The source objects do not exist.")
+    static let nothingToMigrate = MigrationFailure(code: .nothingToMigrate, message: "No source objects match the task.")
+    static let listFileMissing = MigrationFailure(code: .listFileMissing, message: "The list file does not exist or cannot be read.")
+    static let urlListMalformed = MigrationFailure(code: .urlListMalformed, message: "The URL list file is not in the expected format.")
+    static let urlListEmpty = MigrationFailure(code: .urlListEmpty, message: "The URL list file names no URL.")
+    static let keyTooLong = MigrationFailure(code: .destinationKeyTooLong, message: "A destination key is longer than 1,024 characters.")
+    static let someObjectsFailed = MigrationFailure(code: .someObjectsFailed, message: "Some objects could not be migrated.")
 
-    var reason: ErrorReason { ErrorReason(errorCode: code, errorMsg: message) }
+    var reason: ErrorReason { ErrorReason(errorCode: code.rawValue, errorMsg: message) }
 }
 
 /// Turns a task's source into the list of objects to move, or the failure cause OMS reports

@@ -105,7 +105,7 @@ struct TaskExecutor: Sendable {
                 key: key, data: Data(text.utf8), modified: now)
             task.failedObjectRecord = FailedObjectRecord(result: true, listFileKey: key, errorCode: "")
         } catch {
-            task.failedObjectRecord = FailedObjectRecord(result: false, listFileKey: "", errorCode: "OMS.0307")
+            task.failedObjectRecord = FailedObjectRecord(result: false, listFileKey: "", errorCode: OMSErrorCode.failedObjectRecordNotSaved.rawValue)
         }
     }
 

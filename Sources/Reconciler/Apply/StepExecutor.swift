@@ -62,21 +62,21 @@ final class StepExecutor: Sendable {
             guard let id = created.withLock({ $0[address] }).flatMap({ Int64($0) }) else {
                 throw ApplyError(description: "\(address) was not created in this run")
             }
-            try await tolerate(["OMS.0066", "OMS.0070"]) { try await self.call { try await self.client.stopTask(id: id) } }
+            try await tolerate([.taskNotInProgress, .taskComplete]) { try await self.call { try await self.client.stopTask(id: id) } }
         case .stopCreatedTaskGroup(let address):
             guard let id = created.withLock({ $0[address] }) else {
                 throw ApplyError(description: "\(address) was not created in this run")
             }
-            try await tolerate(["OMS.1038"]) { try await self.call { try await self.client.stopTaskGroup(id: id) } }
+            try await tolerate([.onlyExecutingGroupsPause]) { try await self.call { try await self.client.stopTaskGroup(id: id) } }
         case .stopTask(let id):
-            try await tolerate(["OMS.0066", "OMS.0070"]) { try await self.call { try await self.client.stopTask(id: id) } }
+            try await tolerate([.taskNotInProgress, .taskComplete]) { try await self.call { try await self.client.stopTask(id: id) } }
         case .waitTaskSettled(let id):
             try await waitTask(id)
         case .deleteTask(let id):
-            try await tolerate(["OMS.1009"]) { try await self.call { try await self.client.deleteTask(id: id) } }
+            try await tolerate([.noSuchResource]) { try await self.call { try await self.client.deleteTask(id: id) } }
         case .startTask(let id, let address):
             let body = try task(address).startRequest(migrateFailedObjects: false)
-            try await tolerate(["OMS.0065"]) { try await self.call { try await self.client.startTask(id: id, body) } }
+            try await tolerate([.taskAlreadyStarted]) { try await self.call { try await self.client.startTask(id: id, body) } }
         case .retryTask(let id, let address, let failedOnly):
             let body = try task(address).startRequest(migrateFailedObjects: failedOnly)
             try ledger.record(address: address, liveId: String(id))
@@ -88,7 +88,7 @@ final class StepExecutor: Sendable {
                 try await self.client.batchUpdateTasks(BatchUpdateTasksReq(ids: ids, bandwidthPolicy: rules, taskPriority: priority))
             }
         case .stopTaskGroup(let id):
-            try await tolerate(["OMS.1038"]) { try await self.call { try await self.client.stopTaskGroup(id: id) } }
+            try await tolerate([.onlyExecutingGroupsPause]) { try await self.call { try await self.client.stopTaskGroup(id: id) } }
         case .waitTaskGroupSettled(let id):
             try await waitGroup(id)
         case .deleteTaskGroup(let id):
@@ -207,10 +207,10 @@ final class StepExecutor: Sendable {
 
     // MARK: Helpers
 
-    private func tolerate(_ codes: Set<String>, _ body: () async throws -> Void) async throws {
+    private func tolerate(_ codes: Set<OMSErrorCode>, _ body: () async throws -> Void) async throws {
         do {
             try await body()
-        } catch let error as OMSClientError where codes.contains(error.errorCode ?? "") {
+        } catch let error as OMSClientError where error.code.map(codes.contains) ?? false {
             // Already in the wanted state (stopped, gone): nothing to do.
         }
     }

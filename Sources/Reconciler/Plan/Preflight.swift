@@ -59,7 +59,7 @@ public struct Preflight: Sendable {
     /// about OMS's health at the moment.
     static func isDefinite(_ error: OMSClientError) -> Bool {
         guard case .api(let api) = error else { return false }
-        return (400..<500).contains(api.httpStatus) && api.httpStatus != 429 && api.errorCode != "OMS.2004"
+        return (400..<500).contains(api.httpStatus) && api.httpStatus != 429 && api.code != .busy
     }
 
     /// What OMS supports, read once per run.
