@@ -35,7 +35,7 @@ import Testing
         live.description = marker.description(userDescription: task.userDescription)
         let decided = try #require(change(desired, live))
         #expect(decided.action == .blocked)
-        #expect(decided.reasons.contains { $0.contains("fingerprint scheme 7") })
+        #expect(decided.reasons.contains(.unknownFingerprintScheme(7)))
     }
 
     @Test func aChangedFingerprintOfTheCurrentSchemeIsAReplacement() throws {

@@ -14,15 +14,15 @@ import Testing
     static func sample(at date: Date = Date(timeIntervalSince1970: 1_795_510_800)) -> ChangeReport {
         var update = ResourceChange(
             address: "MigrationTask/photos-2024", action: .update, liveId: "200477729979132", liveStatus: "Migrating",
-            reasons: ["bandwidth changed"],
+            reasons: [.bandwidthChanged(day: "")],
             fields: [FieldChange(path: "bandwidth", before: bandwidthBefore, after: bandwidthAfter)])
         update.calls = ["PUT /v2/{project_id}/tasks/200477729979132/bandwidth-policy"]
         var create = ResourceChange(
-            address: "MigrationTask/logs-web", action: .create, reasons: ["not in OMS yet"], dependsOn: ["MigrationTask/a"],
+            address: "MigrationTask/logs-web", action: .create, reasons: [.notInOMSYet], dependsOn: ["MigrationTask/a"],
             outcome: ChangeOutcome(status: .failed, error: "OMS.0007: bucket \"x|y\" not found", liveId: nil))
         create.calls = ["POST /v2/{project_id}/tasks"]
         let replace = ResourceChange(
-            address: "MigrationTask/docs", action: .replace, liveId: "7", liveStatus: "Paused", reasons: ["source.objects cannot change in place"],
+            address: "MigrationTask/docs", action: .replace, liveId: "7", liveStatus: "Paused", reasons: [.immutableFieldsChanged(["source.objects"])],
             fields: [FieldChange(path: "source.objects", before: .array([.string("a")]), after: .array([.string("b"), .null, .bool(true)]), forcesReplacement: true)],
             outcome: ChangeOutcome(status: .succeeded, liveId: "8"))
         let noops = (1...4).map { ResourceChange(address: "MigrationTask/n\($0)", action: .noop, liveId: "\($0)", liveStatus: "Succeeded") }
@@ -110,7 +110,7 @@ enum RenderedDate {
     @Test func escapesAndReadsBack() throws {
         let tricky = "quote\" back\\slash\nnew\ttab \u{01} / ünï 日本 \u{2028}"
         let change = ResourceChange(
-            address: "MigrationTask/a", action: .noop, reasons: [tricky],
+            address: "MigrationTask/a", action: .noop, reasons: [.text(tricky)],
             fields: [FieldChange(path: "x", before: .number(0.5), after: .object([:]))])
         let report = ChangeReport(stack: "s", evaluatedAt: Date(timeIntervalSince1970: 0), evaluatedDay: nil, changes: [change])
         let text = JSONReportRenderer().render(report)

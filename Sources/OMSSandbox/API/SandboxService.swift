@@ -61,7 +61,7 @@ struct SandboxService: Sendable {
         let quotas = configuration.quotas
         let stored = try await write { db in
             let created = try store.creations("task", since: now.addingTimeInterval(-86_400), db: db)
-            let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tasks WHERE status = 1") ?? 0
+            let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tasks WHERE status = ?", arguments: [TaskStatus.waiting.rawValue]) ?? 0
             guard created < quotas.tasksPerDay, waiting < quotas.waitingTasks else {
                 throw SandboxError.badRequest(.taskQuotaExceeded, "The task quota is used up (\(quotas.tasksPerDay) a day, \(quotas.waitingTasks) waiting).")
             }

@@ -82,7 +82,7 @@ actor MigrationEngine {
         let active = try await store.pool.read { db in
             let running = try SandboxStore.tasks(where: "status IN (2, 7)", db: db)
             let free = max(0, limit - running.count { $0.status == .migrating })
-            let waiting = try SandboxStore.tasks(where: "status = 1", limit: free, db: db)
+            let waiting = try SandboxStore.tasks(where: "status = ?", arguments: [TaskStatus.waiting.rawValue], limit: free, db: db)
             return running + waiting
         }
         var migrating = active.count { $0.status == .migrating }

@@ -50,18 +50,18 @@ struct Differ {
             let waiting = unmetDependencies(resource, ownership)
             if waiting.isEmpty {
                 change.action = .create
-                change.reasons = ["not in OMS yet"]
-                if resource.state == .paused { change.reasons.append("paused right after creation (state: paused)") }
+                change.reasons = [.notInOMSYet]
+                if resource.state == .paused { change.reasons.append(.pausedAfterCreation) }
                 return Decision(change: change, intents: [.create(address: address, pause: resource.state == .paused)], address: address)
             }
             change.action = .blocked
-            change.reasons = waiting.map { "waits for \($0) to succeed before it is created" }
+            change.reasons = waiting.map { .waitsFor($0.address, liveStatus: $0.status) }
             return Decision(change: change, intents: [], address: address)
         }
         change.liveId = live.id
         change.liveStatus = live.statusName
         if resource.adoptID == live.id, !(live.description.map { OwnershipMarker.parse(description: $0) != nil } ?? false) {
-            change.reasons.append("adopted: live \(kindName(address)) \(live.id) is managed by this stack from now on")
+            change.reasons.append(.adopted(kind: kindName(address), liveId: live.id))
         }
         if let replacement = replacement(resource, live) {
             guard replacement.change.action == .blocked else { return replacement }
@@ -69,7 +69,7 @@ struct Differ {
             let inPlaceDecision = inPlace(resource, live, change)
             var merged = replacement
             merged.change.fields += inPlaceDecision.change.fields
-            merged.change.reasons += inPlaceDecision.change.reasons.filter { !$0.hasPrefix("adopted") }
+            merged.change.reasons += inPlaceDecision.change.reasons.filter { if case .adopted = $0 { false } else { true } }
             merged.intents = inPlaceDecision.intents
             return merged
         }
@@ -88,6 +88,7 @@ struct Differ {
         }
         let (desiredView, liveView, liveMarker) = views(resource, live)
         let adopted = liveMarker == nil
+        var reason: ChangeReason?
         var fields = SpecView.differences(live: liveView, desired: desiredView, ignoring: adopted ? ["description"] : [])
         if let liveMarker {
             guard let expected = resource.fingerprint(scheme: liveMarker.scheme) else {
@@ -95,18 +96,16 @@ struct Differ {
                 var change = ResourceChange(
                     address: resource.address.description, action: .blocked, liveId: live.id, liveStatus: live.statusName,
                     dependsOn: resource.dependsOn.map(\.description))
-                change.reasons = ["marked with fingerprint scheme \(liveMarker.scheme), which a newer oms-plan wrote; upgrade oms-plan to manage it"]
+                change.reasons = [.unknownFingerprintScheme(liveMarker.scheme)]
                 return Decision(change: change, intents: [], address: resource.address)
             }
             // The marker says which spec created it; the same fingerprint means nothing OMS cannot
             // update has changed in the plan, whatever OMS echoes back differently.
             guard liveMarker.fingerprint != expected else { return nil }
             if fields.isEmpty {
-                fields = [
-                    FieldChange(
-                        path: "spec", before: .string(liveMarker.fingerprint), after: .string(resource.fingerprint),
-                        forcesReplacement: true)
-                ]
+                // Nothing OMS reports back differs: the change is in what only the marker knows.
+                fields = [FieldChange(path: "spec", before: .string(liveMarker.fingerprint), after: .string(expected), forcesReplacement: true)]
+                reason = .fingerprintChanged(from: liveMarker.fingerprint, to: expected)
             }
         } else if fields.isEmpty {
             return nil
@@ -115,15 +114,10 @@ struct Differ {
         var change = ResourceChange(
             address: address.description, action: .replace, liveId: live.id, liveStatus: live.statusName,
             fields: fields, dependsOn: resource.dependsOn.map(\.description))
-        let paths = fields.map(\.path).joined(separator: ", ")
-        let reason = fields.first?.path == "spec"
-            ? "fields OMS does not report back changed (fingerprint \(liveMarker?.fingerprint ?? "-") -> \(resource.fingerprint))"
-            : "\(paths) cannot change in place"
-        change.reasons = [reason]
+        change.reasons = [reason ?? .immutableFieldsChanged(fields.map(\.path))]
         if let moved = movedData(live), !resource.replaceOnChange, !options.allowReplace.contains(address.description) {
             change.action = .blocked
-            change.reasons.append(
-                "replacing would start over a \(kindName(address)) that already moved \(moved); set replaceOnChange: true or pass --allow-replace \(address)")
+            change.reasons.append(.replacementWouldRestart(kind: kindName(address), moved: moved, address: address))
             return Decision(change: change, intents: [], address: address)
         }
         return Decision(change: change, intents: [.replace(address: address, live: live, pause: resource.state == .paused)], address: address)
@@ -136,7 +130,7 @@ struct Differ {
         let address = resource.address
         let status = LiveStatus(live)
         if status.isComplete {
-            change.reasons.append("completed; nothing left to change")
+            change.reasons.append(.completed)
             return Decision(change: change, intents: [], address: address)
         }
         // Bandwidth and priority.
@@ -146,7 +140,7 @@ struct Differ {
         if liveRules != desiredRules, status.acceptsBandwidth {
             change.fields.append(
                 FieldChange(path: "bandwidth", before: BandwidthRules.json(liveRules), after: BandwidthRules.json(desiredRules)))
-            change.reasons.append("bandwidth changed" + (desired.stack.evaluationDay.isEmpty ? "" : " (windows of \(desired.stack.evaluationDay))"))
+            change.reasons.append(.bandwidthChanged(day: desired.stack.evaluationDay))
         }
         if let task = resource as? DesiredTask, case .task(let liveTask) = live {
             let livePriority = (liveTask.taskPriority ?? .medium).canonical
@@ -155,9 +149,9 @@ struct Differ {
                     priorityChange = task.priority
                     change.fields.append(
                         FieldChange(path: "options.priority", before: .string(livePriority.rawValue), after: .string(task.priority.rawValue)))
-                    change.reasons.append("priority changed")
+                    change.reasons.append(.priorityChanged)
                 } else {
-                    change.reasons.append("priority changes once the task is Waiting, Paused or Failed (it is \(status.name))")
+                    change.reasons.append(.priorityWaitsForState(status.name))
                 }
             }
         }
@@ -169,27 +163,27 @@ struct Differ {
         if status.isFailed {
             let policy = resource.onFailure
             let attempts = options.ledger.attempts(address: address.description, liveId: live.id)
-            let cause = status.failureCode.map { " (\($0))" } ?? ""
+            let cause = status.failureCode
             if policy.action == .none {
-                change.reasons.append("failed\(cause); onFailure is none")
+                change.reasons.append(.failedWithoutPolicy(cause: cause))
             } else if attempts >= policy.maxAttempts {
                 if change.action == .noop { change.action = .blocked }
-                change.reasons.append("failed\(cause); gave up after \(attempts) of \(policy.maxAttempts) attempts")
+                change.reasons.append(.failedGaveUp(cause: cause, attempts: attempts, of: policy.maxAttempts))
             } else {
                 if change.action == .noop { change.action = .retry }
-                change.reasons.append("failed\(cause); \(policy.action.rawValue) attempt \(attempts + 1) of \(policy.maxAttempts)")
+                change.reasons.append(.failedRetrying(cause: cause, action: policy.action.rawValue, attempt: attempts + 1, of: policy.maxAttempts))
                 intents.append(.retry(address: address, live: live, failedObjectsOnly: policy.action == .retryFailedObjects))
             }
         } else if resource.state == .running && (status.isPaused || status.isPausing) {
             if change.action == .noop { change.action = .start }
-            change.reasons.append("state is running but OMS has it \(status.name)")
+            change.reasons.append(.shouldRun(liveStatus: status.name))
             intents.append(.start(address: address, live: live))
         } else if resource.state == .paused && status.isRunning {
             if change.action == .noop { change.action = .pause }
-            change.reasons.append("state is paused but OMS has it \(status.name)")
+            change.reasons.append(.shouldPause(liveStatus: status.name))
             intents.append(.pause(live: live))
         }
-        if change.action == .noop && intents.isEmpty && change.reasons.contains(where: { $0.hasPrefix("priority changes once") }) {
+        if change.action == .noop && intents.isEmpty && change.reasons.contains(where: \.blocksChange) {
             change.action = .blocked
         }
         return Decision(change: change, intents: intents, address: address)
@@ -201,10 +195,10 @@ struct Differ {
         var change = ResourceChange(address: address.description, action: .noop, liveId: live.id, liveStatus: live.statusName)
         if desired.stack.prune {
             change.action = .delete
-            change.reasons = ["no longer declared and prune is true"]
+            change.reasons = [.undeclaredPruned]
             return Decision(change: change, intents: [.delete(live: live)], address: address)
         }
-        change.reasons = ["no longer declared; kept because prune is false"]
+        change.reasons = [.undeclaredKept]
         return Decision(change: change, intents: [], address: address)
     }
 
@@ -213,16 +207,16 @@ struct Differ {
         // a hand-made copy with the marker): keep the oldest, remove the rest.
         let change = ResourceChange(
             address: "\(address)#\(live.id)", action: .delete, liveId: live.id, liveStatus: live.statusName,
-            reasons: ["duplicate of \(address) (live id \(kept.id) is kept)"])
+            reasons: [.duplicate(of: address, keptId: kept.id)])
         return Decision(change: change, intents: [.delete(live: live)], address: nil)
     }
 
     // MARK: Helpers
 
-    private func unmetDependencies(_ resource: any DesiredOMSResource, _ ownership: Ownership) -> [String] {
+    private func unmetDependencies(_ resource: any DesiredOMSResource, _ ownership: Ownership) -> [(address: ResourceAddress, status: String?)] {
         resource.dependsOn.compactMap { dependency in
-            guard let live = ownership.owned[dependency] else { return "\(dependency) (not created yet)" }
-            return LiveStatus(live).isComplete ? nil : "\(dependency) (\(live.statusName))"
+            guard let live = ownership.owned[dependency] else { return (dependency, nil) }
+            return LiveStatus(live).isComplete ? nil : (dependency, live.statusName)
         }
     }
 

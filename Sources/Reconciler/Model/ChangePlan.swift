@@ -37,7 +37,7 @@ public struct ResourceChange: Hashable, Sendable, Codable {
     public var liveId: String?
     /// Live status name (`Migrating`, `Paused`, ...), when there is a live resource.
     public var liveStatus: String?
-    public var reasons: [String]
+    public var reasons: [ChangeReason]
     public var fields: [FieldChange]
     public var dependsOn: [String]
     /// The OMS calls apply will make for this change, in order.
@@ -46,7 +46,7 @@ public struct ResourceChange: Hashable, Sendable, Codable {
     public var outcome: ChangeOutcome?
 
     public init(
-        address: String, action: ChangeAction, liveId: String? = nil, liveStatus: String? = nil, reasons: [String] = [],
+        address: String, action: ChangeAction, liveId: String? = nil, liveStatus: String? = nil, reasons: [ChangeReason] = [],
         fields: [FieldChange] = [], dependsOn: [String] = [], outcome: ChangeOutcome? = nil
     ) {
         self.address = address

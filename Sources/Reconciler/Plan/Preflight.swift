@@ -202,7 +202,7 @@ extension ExecutionPlan {
     mutating func block(_ address: String, _ reasons: [String]) {
         guard let index = report.changes.firstIndex(where: { $0.address == address }) else { return }
         report.changes[index].action = .blocked
-        report.changes[index].reasons += reasons
+        report.changes[index].reasons += reasons.map(ChangeReason.preflight)
         report.changes[index].calls = []
         steps.removeAll { $0.addresses == [address] }
         report.summary = ChangeSummary(report.changes)
@@ -210,6 +210,6 @@ extension ExecutionPlan {
 
     mutating func note(_ address: String, _ reason: String) {
         guard let index = report.changes.firstIndex(where: { $0.address == address }) else { return }
-        report.changes[index].reasons.append(reason)
+        report.changes[index].reasons.append(.preflight(reason))
     }
 }

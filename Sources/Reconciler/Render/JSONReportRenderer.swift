@@ -42,7 +42,7 @@ public struct JSONReportRenderer: Sendable {
             "action": .string(c.action.rawValue),
             "liveId": c.liveId.map(JSONValue.string) ?? .null,
             "liveStatus": c.liveStatus.map(JSONValue.string) ?? .null,
-            "reasons": .array(c.reasons.map(JSONValue.string)),
+            "reasons": .array(c.reasons.map { .string($0.description) }),
             "fields": .array(c.fields.map { f in
                 .object([
                     "path": .string(f.path), "before": f.before, "after": f.after,

@@ -29,7 +29,7 @@ public struct MarkdownReportRenderer: Sendable {
             for change in unchanged {
                 var line = "- \(Self.code(change.address))"
                 if let status = change.liveStatus { line += " (\(Self.text(status)))" }
-                if !change.reasons.isEmpty { line += ": " + change.reasons.map(Self.text).joined(separator: "; ") }
+                if !change.reasons.isEmpty { line += ": " + change.reasons.map { Self.text($0.description) }.joined(separator: "; ") }
                 out.append(line)
             }
             out += ["", "</details>", ""]
@@ -46,7 +46,7 @@ public struct MarkdownReportRenderer: Sendable {
         var out = ["<details><summary>\(summary)</summary>", ""]
         if let id = c.liveId { out += ["Live id \(Self.code(id)).", ""] }
         if !c.reasons.isEmpty {
-            out += c.reasons.map { "- " + Self.text($0) }
+            out += c.reasons.map { "- " + Self.text($0.description) }
             out.append("")
         }
         if !c.fields.isEmpty {

@@ -52,7 +52,7 @@ public struct TextReportRenderer: Sendable {
         if let live = ValueFormat.live(c) { header += style.dim(" (\(live))") }
         var lines = [header]
         let indent = "      "
-        for reason in c.reasons { lines.append(indent + style.dim("# ") + reason) }
+        for reason in c.reasons { lines.append(indent + style.dim("# ") + reason.description) }
         for field in c.fields { lines += fieldLines(field, indent: indent, style) }
         // Blocked changes already name what they wait for in their reasons.
         if c.action == .create && !c.dependsOn.isEmpty {

@@ -103,7 +103,7 @@ struct DiffEndToEndTests {
             #expect(field.after == .array([.string("b/")]))
             #expect(field.forcesReplacement)
             #expect(replace.fields.allSatisfy { $0.forcesReplacement })
-            #expect(replace.reasons.first?.contains("source.prefixes") == true, "\(replace.reasons)")
+            #expect(replace.reasons.first?.description.contains("source.prefixes") == true, "\(replace.reasons)")
             #expect(
                 replace.calls == [
                     "POST /v2/{project_id}/tasks/\(id)/stop", "GET /v2/{project_id}/tasks/\(id) until Paused",
@@ -119,8 +119,8 @@ struct DiffEndToEndTests {
             let blocked = try moved.report.change("a")
             #expect(blocked.action == .blocked, "\(moved.report.digest)")
             #expect(blocked.fields.contains { $0.path == "source.prefixes" })
-            #expect(blocked.reasons.contains { $0.contains("source.prefixes") })
-            #expect(blocked.reasons.contains { $0.contains("replaceOnChange: true") && $0.contains("--allow-replace MigrationTask/a") })
+            #expect(blocked.reasons.contains { $0.description.contains("source.prefixes") })
+            #expect(blocked.reasons.contains { $0.description.contains("replaceOnChange: true") && $0.description.contains("--allow-replace MigrationTask/a") })
             #expect(blocked.calls.isEmpty)
             #expect(moved.steps.isEmpty)
             #expect(moved.report.summary.blocked == 1 && moved.report.summary.pending == 0)
@@ -245,7 +245,7 @@ struct DiffEndToEndTests {
             try e2e.writePlan(prune: false, [PlanText.task("a")])
             let kept = try await e2e.diff(try e2e.load())
             #expect(try kept.report.change("b").action == .noop, "\(kept.report.digest)")
-            #expect(try kept.report.change("b").reasons.contains { $0.contains("prune is false") })
+            #expect(try kept.report.change("b").reasons.contains { $0.description.contains("prune is false") })
             #expect(try kept.report.change("c").action == .noop)
             #expect(kept.steps.isEmpty)
 
@@ -281,7 +281,7 @@ struct DiffEndToEndTests {
             let first = try empty.report.change("b")
             #expect(first.action == .blocked, "\(empty.report.digest)")
             #expect(first.dependsOn == ["MigrationTask/a"])
-            #expect(first.reasons.contains { $0.contains("MigrationTask/a") && $0.contains("not created yet") })
+            #expect(first.reasons.contains { $0.description.contains("MigrationTask/a") && $0.description.contains("not created yet") })
             #expect(first.calls.isEmpty)
 
             let applied = try await e2e.apply(desired)
@@ -290,7 +290,7 @@ struct DiffEndToEndTests {
 
             let waiting = try await e2e.diff(desired)
             #expect(try waiting.report.change("b").action == .blocked)
-            #expect(try waiting.report.change("b").reasons.contains { $0.contains("MigrationTask/a (Waiting)") })
+            #expect(try waiting.report.change("b").reasons.contains { $0.description.contains("MigrationTask/a (Waiting)") })
 
             try await e2e.runEngine(1)
             #expect(try await e2e.status("a") == .succeeded)
@@ -333,7 +333,7 @@ struct DiffEndToEndTests {
             }
             let busy = try plan.report.change("c")
             #expect(busy.action == .blocked)
-            #expect(busy.reasons.contains { $0.contains("Waiting, Paused or Failed") })
+            #expect(busy.reasons.contains { $0.description.contains("Waiting, Paused or Failed") })
             #expect(plan.steps.count == 1)
             if case .batchUpdateTasks(let ids, _, let priority)? = plan.steps.first?.operation {
                 #expect(Set(ids) == Set([try await e2e.ownedTask("a").id, try await e2e.ownedTask("b").id].compactMap { $0 }))
@@ -381,7 +381,7 @@ struct DiffEndToEndTests {
                 let plan = try await e2e.diff(desired, options: options)
                 let change = try plan.report.change("f")
                 #expect(change.action == .retry, "attempt \(attempt): \(plan.report.digest)")
-                #expect(change.reasons.contains { $0.contains("TRF.0156") && $0.contains("attempt \(attempt) of 2") }, "\(change.reasons)")
+                #expect(change.reasons.contains { $0.description.contains("TRF.0156") && $0.description.contains("attempt \(attempt) of 2") }, "\(change.reasons)")
                 #expect(change.calls == ["POST /v2/{project_id}/tasks/\(id)/start (failed objects only)"])
                 let applied = try await e2e.apply(desired, options: options)
                 #expect(try applied.change("f").outcome?.status == .succeeded, "\(applied.digest)")
@@ -393,7 +393,7 @@ struct DiffEndToEndTests {
             let exhausted = try await e2e.diff(desired, options: options)
             let blocked = try exhausted.report.change("f")
             #expect(blocked.action == .blocked, "\(exhausted.report.digest)")
-            #expect(blocked.reasons.contains { $0.contains("gave up after 2 of 2 attempts") })
+            #expect(blocked.reasons.contains { $0.description.contains("gave up after 2 of 2 attempts") })
             #expect(exhausted.steps.isEmpty)
             // A fresh ledger (another machine) would retry again: the count lives in the ledger.
             #expect(try await e2e.diff(desired).report.change("f").action == .retry)
@@ -413,7 +413,7 @@ extension DiffEndToEndTests {
             #expect(try plan.report.change("a").action == .create)
             let blocked = try plan.report.change("f")
             #expect(blocked.action == .blocked, "\(plan.report.digest)")
-            #expect(blocked.reasons.contains { $0.hasPrefix("pre-flight") && $0.contains("missing.bin") }, "\(blocked.reasons)")
+            #expect(blocked.reasons.contains { $0.description.hasPrefix("pre-flight") && $0.description.contains("missing.bin") }, "\(blocked.reasons)")
             #expect(blocked.calls.isEmpty)
             e2e.client.statistics.reset()
             let applied = try await e2e.apply(desired)
@@ -436,7 +436,7 @@ extension DiffEndToEndTests {
             let plan = try await e2e.diff(desired)
             let change = try plan.report.change("a")
             #expect(change.action == .create, "\(plan.report.digest)")
-            #expect(change.reasons.contains { $0.hasPrefix("pre-flight incomplete") }, "\(change.reasons)")
+            #expect(change.reasons.contains { $0.description.hasPrefix("pre-flight incomplete") }, "\(change.reasons)")
             e2e.server.faults.clear()
         }
     }
@@ -495,7 +495,7 @@ struct DiffNormalisationEndToEndTests {
             let adopted = try applied.change("MigrationTaskGroup/g")
             #expect(adopted.action == .noop, "\(applied.digest)")
             #expect(adopted.fields.isEmpty, "\(adopted.fields)")
-            #expect(adopted.reasons.contains { $0.contains("adopted") })
+            #expect(adopted.reasons.contains { $0.description.contains("adopted") })
 
             try await e2e.runEngine(0)
             let plan = try await e2e.diff(desired)
