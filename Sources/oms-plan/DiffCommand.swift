@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MigrationPlan
 import OMSClient
 import Reconciler
 
@@ -20,8 +21,8 @@ struct DiffCommand: AsyncParsableCommand {
     @Flag(help: "Exit 0 when there is nothing to change, 2 when there are changes, 1 on error.")
     var detailedExitcode = false
 
-    @Option(name: .customLong("allow-replace"), help: "Show replacing this address as allowed although it moved data (repeatable).")
-    var allowReplace: [String] = []
+    @Option(name: .customLong("allow-replace"), help: "Show replacing this address (Kind/name) as allowed although it moved data (repeatable).")
+    var allowReplace: [ResourceAddress] = []
 
     func run() async throws {
         let session = try await Session.open(plan: plan, connection: connection, secretsRequired: false)

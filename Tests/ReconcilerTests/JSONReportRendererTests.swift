@@ -1,4 +1,5 @@
 import Foundation
+import MigrationPlan
 import Reconciler
 import Testing
 
@@ -25,7 +26,7 @@ import Testing
             address: "MigrationTask/docs", action: .replace, liveId: "7", liveStatus: "Paused", reasons: [.immutableFieldsChanged(["source.objects"])],
             fields: [FieldChange(path: "source.objects", before: .array([.string("a")]), after: .array([.string("b"), .null, .bool(true)]), forcesReplacement: true)],
             outcome: ChangeOutcome(status: .succeeded, liveId: "8"))
-        let noops = (1...4).map { ResourceChange(address: "MigrationTask/n\($0)", action: .noop, liveId: "\($0)", liveStatus: "Succeeded") }
+        let noops = (1...4).map { ResourceChange(address: ChangeSubject(ResourceAddress(.migrationTask, "n\($0)")), action: .noop, liveId: "\($0)", liveStatus: "Succeeded") }
         return ChangeReport(stack: "media", evaluatedAt: date, evaluatedDay: "2026-11-24", changes: [update, create, replace] + noops)
     }
 

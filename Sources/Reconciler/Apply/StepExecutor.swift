@@ -12,9 +12,9 @@ final class StepExecutor: Sendable {
     let options: ApplyOptions
     let limiter: RequestLimiter
     /// Set once OMS refuses a create for quota: later creates of that kind are not sent.
-    private let quotaRefusals = Mutex<[String: String]>([:])
+    private let quotaRefusals = Mutex<[ResourceKind: String]>([:])
     /// Ids of what this run created, by address, for the steps that follow a create.
-    private let created = Mutex<[String: String]>([:])
+    private let created = Mutex<[ResourceAddress: String]>([:])
 
     init(client: OMSClient, desired: DesiredState, ledger: any AttemptLedger, options: ApplyOptions) {
         self.client = client
@@ -108,28 +108,28 @@ final class StepExecutor: Sendable {
 
     // MARK: Creates
 
-    private func createTask(_ address: String) async throws -> String? {
+    private func createTask(_ address: ResourceAddress) async throws -> String? {
         let resource = try task(address)
-        try checkQuota("task")
+        try checkQuota(.migrationTask)
         let body = try resource.requestWithSecrets()
         do {
             let created = try await call { try await self.client.createTask(body) }
             return created.id.map(String.init)
         } catch let error as OMSClientError {
-            return try await recover(from: error, kind: "task", address: address) {
+            return try await recover(from: error, address: address) {
                 try await self.call { try await self.client.createTask(body) }.id.map(String.init)
             }
         }
     }
 
-    private func createTaskGroup(_ address: String) async throws -> String? {
+    private func createTaskGroup(_ address: ResourceAddress) async throws -> String? {
         let resource = try group(address)
-        try checkQuota("group")
+        try checkQuota(.migrationTaskGroup)
         let body = try resource.requestWithSecrets()
         do {
             return try await call { try await self.client.createTaskGroup(body) }.groupId
         } catch let error as OMSClientError {
-            return try await recover(from: error, kind: "group", address: address) {
+            return try await recover(from: error, address: address) {
                 try await self.call { try await self.client.createTaskGroup(body) }.groupId
             }
         }
@@ -138,30 +138,31 @@ final class StepExecutor: Sendable {
     /// A lost answer: look for the marker; only when OMS has no such resource, send again.
     /// A quota refusal: remember it so the remaining creates wait for the next run.
     private func recover(
-        from error: OMSClientError, kind: String, address: String, resend: @Sendable () async throws -> String?
+        from error: OMSClientError, address: ResourceAddress, resend: @Sendable () async throws -> String?
     ) async throws -> String? {
+        let kind = address.kind
         if error.isQuotaExceeded {
-            let message = "\(error.errorCode ?? "quota"): OMS quota reached; the remaining \(kind) creates are left for the next run"
+            let message = "\(error.errorCode ?? "quota"): OMS quota reached; the remaining \(kind.rawValue) creates are left for the next run"
             quotaRefusals.withLock { $0[kind] = message }
             throw ApplyError(description: message)
         }
         guard case .outcomeUnknown = error else { throw error }
-        if let found = try await findOwned(address: address, kind: kind) { return found }
+        if let found = try await findOwned(address) { return found }
         return try await resend()
     }
 
-    private func checkQuota(_ kind: String) throws {
+    private func checkQuota(_ kind: ResourceKind) throws {
         if let message = quotaRefusals.withLock({ $0[kind] }) { throw ApplyError(description: message) }
     }
 
     /// The id of the live resource carrying this stack's marker for `address`, if any.
-    private func findOwned(address: String, kind: String) async throws -> String? {
+    private func findOwned(_ address: ResourceAddress) async throws -> String? {
         let stack = desired.stack.name
         func owns(_ description: String?) -> Bool {
             guard let description, let parsed = OwnershipMarker.parse(description: description) else { return false }
-            return parsed.marker.stack == stack && parsed.marker.address.description == address
+            return parsed.marker.stack == stack && parsed.marker.address == address
         }
-        if kind == "task" {
+        if address.kind == .migrationTask {
             let tasks = try await call { try await self.client.listAllTasks() }
             return tasks.first { owns($0.description) }?.id.map(String.init)
         }
@@ -215,15 +216,15 @@ final class StepExecutor: Sendable {
         }
     }
 
-    private func task(_ address: String) throws -> DesiredTask {
-        guard let parsed = ResourceAddress(parsing: address), case .task(let task)? = desired[parsed] else {
+    private func task(_ address: ResourceAddress) throws -> DesiredTask {
+        guard case .task(let task)? = desired[address] else {
             throw ApplyError(description: "\(address) is not a declared task")
         }
         return task
     }
 
-    private func group(_ address: String) throws -> DesiredTaskGroup {
-        guard let parsed = ResourceAddress(parsing: address), case .taskGroup(let group)? = desired[parsed] else {
+    private func group(_ address: ResourceAddress) throws -> DesiredTaskGroup {
+        guard case .taskGroup(let group)? = desired[address] else {
             throw ApplyError(description: "\(address) is not a declared task group")
         }
         return group

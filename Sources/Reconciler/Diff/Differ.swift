@@ -5,12 +5,12 @@ import OMSClient
 /// Compares the desired graph with live OMS, one resource at a time.
 public struct DiffOptions: Sendable {
     /// Addresses whose replacement is allowed although they moved data (`--allow-replace`).
-    public var allowReplace: Set<String>
+    public var allowReplace: Set<ResourceAddress>
     /// Limit to these addresses (already closed over `dependsOn`); nil means everything.
     public var only: Set<ResourceAddress>?
     public var ledger: any AttemptLedger
 
-    public init(allowReplace: Set<String> = [], only: Set<ResourceAddress>? = nil, ledger: any AttemptLedger = MemoryAttemptLedger()) {
+    public init(allowReplace: Set<ResourceAddress> = [], only: Set<ResourceAddress>? = nil, ledger: any AttemptLedger = MemoryAttemptLedger()) {
         self.allowReplace = allowReplace
         self.only = only
         self.ledger = ledger
@@ -45,7 +45,7 @@ struct Differ {
     private func decide(_ resource: any DesiredOMSResource, live: LiveResource?, ownership: Ownership) -> Decision {
         let address = resource.address
         var change = ResourceChange(
-            address: address.description, action: .noop, dependsOn: resource.dependsOn.map(\.description))
+            address: ChangeSubject(address), action: .noop, dependsOn: resource.dependsOn)
         guard let live else {
             let waiting = unmetDependencies(resource, ownership)
             if waiting.isEmpty {
@@ -94,8 +94,8 @@ struct Differ {
             guard let expected = resource.fingerprint(scheme: liveMarker.scheme) else {
                 // Never replace what a newer version marked: it knows what changed, this one does not.
                 var change = ResourceChange(
-                    address: resource.address.description, action: .blocked, liveId: live.id, liveStatus: live.statusName,
-                    dependsOn: resource.dependsOn.map(\.description))
+                    address: ChangeSubject(resource.address), action: .blocked, liveId: live.id, liveStatus: live.statusName,
+                    dependsOn: resource.dependsOn)
                 change.reasons = [.unknownFingerprintScheme(liveMarker.scheme)]
                 return Decision(change: change, intents: [], address: resource.address)
             }
@@ -112,10 +112,10 @@ struct Differ {
         }
         let address = resource.address
         var change = ResourceChange(
-            address: address.description, action: .replace, liveId: live.id, liveStatus: live.statusName,
-            fields: fields, dependsOn: resource.dependsOn.map(\.description))
+            address: ChangeSubject(address), action: .replace, liveId: live.id, liveStatus: live.statusName,
+            fields: fields, dependsOn: resource.dependsOn)
         change.reasons = [reason ?? .immutableFieldsChanged(fields.map(\.path))]
-        if let moved = movedData(live), !resource.replaceOnChange, !options.allowReplace.contains(address.description) {
+        if let moved = movedData(live), !resource.replaceOnChange, !options.allowReplace.contains(address) {
             change.action = .blocked
             change.reasons.append(.replacementWouldRestart(kind: kindName(address), moved: moved, address: address))
             return Decision(change: change, intents: [], address: address)
@@ -162,7 +162,7 @@ struct Differ {
         // Run state and failures.
         if status.isFailed {
             let policy = resource.onFailure
-            let attempts = options.ledger.attempts(address: address.description, liveId: live.id)
+            let attempts = options.ledger.attempts(address: address, liveId: live.id)
             let cause = status.failureCode
             if policy.action == .none {
                 change.reasons.append(.failedWithoutPolicy(cause: cause))
@@ -192,7 +192,7 @@ struct Differ {
     // MARK: Undeclared and duplicate resources
 
     private func undeclared(_ address: ResourceAddress, _ live: LiveResource) -> Decision {
-        var change = ResourceChange(address: address.description, action: .noop, liveId: live.id, liveStatus: live.statusName)
+        var change = ResourceChange(address: ChangeSubject(address), action: .noop, liveId: live.id, liveStatus: live.statusName)
         if desired.stack.prune {
             change.action = .delete
             change.reasons = [.undeclaredPruned]
@@ -206,7 +206,7 @@ struct Differ {
         // Several live copies under one address (an interrupted run from an older version, or
         // a hand-made copy with the marker): keep the oldest, remove the rest.
         let change = ResourceChange(
-            address: "\(address)#\(live.id)", action: .delete, liveId: live.id, liveStatus: live.statusName,
+            address: ChangeSubject(address, duplicateId: live.id), action: .delete, liveId: live.id, liveStatus: live.statusName,
             reasons: [.duplicate(of: address, keptId: kept.id)])
         return Decision(change: change, intents: [.delete(live: live)], address: nil)
     }

@@ -29,10 +29,10 @@ struct Decision: Sendable {
 /// How many times apply has restarted or retried a failed task or group, so `onFailure`
 /// stops at `maxAttempts`. OMS keeps no such count, so it is kept beside the plan.
 public protocol AttemptLedger: Sendable {
-    func attempts(address: String, liveId: String) -> Int
+    func attempts(address: ResourceAddress, liveId: String) -> Int
     /// Counts an attempt before it is made; a count that cannot be kept is an error, and the
     /// attempt is then not made (a lost count would allow retries without end).
-    func record(address: String, liveId: String) throws(LedgerError)
+    func record(address: ResourceAddress, liveId: String) throws(LedgerError)
 }
 
 /// The attempt ledger cannot be read or written: retries stop until it is fixed.
@@ -64,11 +64,12 @@ public final class FileAttemptLedger: AttemptLedger {
         }
     }
 
-    public func attempts(address: String, liveId: String) -> Int {
+    /// Keys of the file: `Kind/name#liveId`.
+    public func attempts(address: ResourceAddress, liveId: String) -> Int {
         counts.withLock { $0["\(address)#\(liveId)"] ?? 0 }
     }
 
-    public func record(address: String, liveId: String) throws(LedgerError) {
+    public func record(address: ResourceAddress, liveId: String) throws(LedgerError) {
         let url = self.url
         let failure: LedgerError? = counts.withLock { counts in
             var next = counts
@@ -92,6 +93,6 @@ public final class FileAttemptLedger: AttemptLedger {
 public final class MemoryAttemptLedger: AttemptLedger {
     private let counts = Mutex<[String: Int]>([:])
     public init() {}
-    public func attempts(address: String, liveId: String) -> Int { counts.withLock { $0["\(address)#\(liveId)"] ?? 0 } }
-    public func record(address: String, liveId: String) throws(LedgerError) { counts.withLock { $0["\(address)#\(liveId)", default: 0] += 1 } }
+    public func attempts(address: ResourceAddress, liveId: String) -> Int { counts.withLock { $0["\(address)#\(liveId)"] ?? 0 } }
+    public func record(address: ResourceAddress, liveId: String) throws(LedgerError) { counts.withLock { $0["\(address)#\(liveId)", default: 0] += 1 } }
 }

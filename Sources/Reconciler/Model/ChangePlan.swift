@@ -1,4 +1,5 @@
 import Foundation
+import MigrationPlan
 
 /// What a change does to one resource, in the contract's words.
 public enum ChangeAction: String, Sendable, Codable, CaseIterable, Comparable {
@@ -31,7 +32,7 @@ public struct FieldChange: Hashable, Sendable, Codable {
 /// The change to one declared or owned resource: the action, why, which fields, what it
 /// waits for, and (after apply) what happened.
 public struct ResourceChange: Hashable, Sendable, Codable {
-    public var address: String
+    public var address: ChangeSubject
     public var action: ChangeAction
     /// Id of the live task or group, when there is one.
     public var liveId: String?
@@ -39,15 +40,15 @@ public struct ResourceChange: Hashable, Sendable, Codable {
     public var liveStatus: String?
     public var reasons: [ChangeReason]
     public var fields: [FieldChange]
-    public var dependsOn: [String]
+    public var dependsOn: [ResourceAddress]
     /// The OMS calls apply will make for this change, in order.
     public var calls: [String] = []
     /// Filled in by apply.
     public var outcome: ChangeOutcome?
 
     public init(
-        address: String, action: ChangeAction, liveId: String? = nil, liveStatus: String? = nil, reasons: [ChangeReason] = [],
-        fields: [FieldChange] = [], dependsOn: [String] = [], outcome: ChangeOutcome? = nil
+        address: ChangeSubject, action: ChangeAction, liveId: String? = nil, liveStatus: String? = nil, reasons: [ChangeReason] = [],
+        fields: [FieldChange] = [], dependsOn: [ResourceAddress] = [], outcome: ChangeOutcome? = nil
     ) {
         self.address = address
         self.action = action

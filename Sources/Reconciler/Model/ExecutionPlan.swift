@@ -1,22 +1,23 @@
 import Foundation
+import MigrationPlan
 import OMSModels
 
 /// One OMS call (or wait) that apply makes. Plain data: the applier executes it, renderers
 /// print it, tests compare it.
 public enum StepOperation: Hashable, Sendable {
-    case createTask(address: String)
-    case createTaskGroup(address: String)
+    case createTask(address: ResourceAddress)
+    case createTaskGroup(address: ResourceAddress)
     case stopTask(id: Int64)
     /// Stop the task a create step of this run made (its id is known only then).
-    case stopCreatedTask(address: String)
-    case stopCreatedTaskGroup(address: String)
+    case stopCreatedTask(address: ResourceAddress)
+    case stopCreatedTaskGroup(address: ResourceAddress)
     /// Poll until the task is Paused (or another settled state).
     case waitTaskSettled(id: Int64)
     case deleteTask(id: Int64)
     /// Resume a paused task.
-    case startTask(id: Int64, address: String)
+    case startTask(id: Int64, address: ResourceAddress)
     /// Start a failed task again (`onFailure`): everything, or only the objects that failed.
-    case retryTask(id: Int64, address: String, failedObjectsOnly: Bool)
+    case retryTask(id: Int64, address: ResourceAddress, failedObjectsOnly: Bool)
     case updateTaskBandwidth(id: Int64, rules: [BandwidthPolicy])
     /// Up to 20 tasks that end with the same rules (and priority).
     case batchUpdateTasks(ids: [Int64], rules: [BandwidthPolicy], priority: TaskPriority?)
@@ -24,8 +25,8 @@ public enum StepOperation: Hashable, Sendable {
     /// Poll until the group is Paused (or another settled state).
     case waitTaskGroupSettled(id: String)
     case deleteTaskGroup(id: String)
-    case startTaskGroup(id: String, address: String)
-    case retryTaskGroup(id: String, address: String, failedObjectsOnly: Bool)
+    case startTaskGroup(id: String, address: ResourceAddress)
+    case retryTaskGroup(id: String, address: ResourceAddress, failedObjectsOnly: Bool)
     case updateTaskGroupBandwidth(id: String, rules: [BandwidthPolicy])
 
     /// The OMS call, as a reviewer reads it.
@@ -57,12 +58,12 @@ public enum StepOperation: Hashable, Sendable {
 public struct PlanStep: Hashable, Sendable, Identifiable {
     public var id: Int
     /// The resources this step changes (a batch update covers several).
-    public var addresses: [String]
+    public var addresses: [ChangeSubject]
     public var operation: StepOperation
     /// Steps that must succeed first.
     public var after: [Int]
 
-    public init(id: Int, addresses: [String], operation: StepOperation, after: [Int] = []) {
+    public init(id: Int, addresses: [ChangeSubject], operation: StepOperation, after: [Int] = []) {
         self.id = id
         self.addresses = addresses
         self.operation = operation
@@ -81,7 +82,7 @@ public struct ExecutionPlan: Sendable {
     }
 
     /// The calls for one address, in order.
-    public func calls(for address: String) -> [String] {
+    public func calls(for address: ChangeSubject) -> [String] {
         steps.filter { $0.addresses.contains(address) }.map(\.operation.call)
     }
 }

@@ -9,9 +9,9 @@ struct Planner {
     private(set) var steps: [PlanStep] = []
 
     mutating func plan(_ decisions: [Decision]) -> [PlanStep] {
-        var bandwidthStepByTask: [String: Int] = [:]
+        var bandwidthStepByTask: [ChangeSubject: Int] = [:]
         // Batches first, so that starts can wait for them.
-        var batches: [BatchKey: [(id: Int64, address: String)]] = [:]
+        var batches: [BatchKey: [(id: Int64, address: ChangeSubject)]] = [:]
         for decision in decisions {
             for intent in decision.intents {
                 guard case .setBandwidth(let live, let rules, let priority) = intent else { continue }
@@ -53,17 +53,17 @@ struct Planner {
                     var after = afterBandwidth
                     if LiveStatus(live).isPausing { after.append(add([address], waitOperation(live))) }
                     switch live {
-                    case .task(let t): add([address], .startTask(id: t.liveId, address: a.description), after: after)
-                    case .group(let g): add([address], .startTaskGroup(id: g.liveId, address: a.description), after: after)
+                    case .task(let t): add([address], .startTask(id: t.liveId, address: a), after: after)
+                    case .group(let g): add([address], .startTaskGroup(id: g.liveId, address: a), after: after)
                     }
                 case .pause(let live):
                     add([address], stopOperation(live), after: afterBandwidth)
                 case .retry(let a, let live, let failedOnly):
                     switch live {
                     case .task(let t):
-                        add([address], .retryTask(id: t.liveId, address: a.description, failedObjectsOnly: failedOnly), after: afterBandwidth)
+                        add([address], .retryTask(id: t.liveId, address: a, failedObjectsOnly: failedOnly), after: afterBandwidth)
                     case .group(let g):
-                        add([address], .retryTaskGroup(id: g.liveId, address: a.description, failedObjectsOnly: failedOnly), after: afterBandwidth)
+                        add([address], .retryTaskGroup(id: g.liveId, address: a, failedObjectsOnly: failedOnly), after: afterBandwidth)
                     }
                 }
             }
@@ -74,13 +74,14 @@ struct Planner {
     /// Create, and pause straight away when the plan wants it paused.
     private mutating func create(_ address: ResourceAddress, pause: Bool, after: [Int]) {
         let group = address.kind == .migrationTaskGroup
-        let created = add([address.description], group ? .createTaskGroup(address: address.description) : .createTask(address: address.description), after: after)
-        if pause { add([address.description], group ? .stopCreatedTaskGroup(address: address.description) : .stopCreatedTask(address: address.description), after: [created]) }
+        let subject = [ChangeSubject(address)]
+        let created = add(subject, group ? .createTaskGroup(address: address) : .createTask(address: address), after: after)
+        if pause { add(subject, group ? .stopCreatedTaskGroup(address: address) : .stopCreatedTask(address: address), after: [created]) }
     }
 
     /// Stop (when running), wait until settled, delete. Returns the delete step.
     @discardableResult
-    private mutating func removal(_ address: String, _ live: LiveResource) -> Int {
+    private mutating func removal(_ address: ChangeSubject, _ live: LiveResource) -> Int {
         let status = LiveStatus(live)
         var after: [Int] = []
         if status.isRunning {
@@ -110,7 +111,7 @@ struct Planner {
     }
 
     @discardableResult
-    private mutating func add(_ addresses: [String], _ operation: StepOperation, after: [Int] = []) -> Int {
+    private mutating func add(_ addresses: [ChangeSubject], _ operation: StepOperation, after: [Int] = []) -> Int {
         let step = PlanStep(id: steps.count + 1, addresses: addresses, operation: operation, after: after)
         steps.append(step)
         return step.id

@@ -17,12 +17,11 @@ public struct Preflight: Sendable {
         let creates = plan.report.changes.filter { $0.action == .create || $0.action == .replace }
         guard !creates.isEmpty else { return plan }
         let catalogue = await Catalogue.load(client)
-        var verdicts: [String: Verdict] = [:]
-        await withTaskGroup(of: (String, Verdict).self) { group in
+        var verdicts: [ChangeSubject: Verdict] = [:]
+        await withTaskGroup(of: (ChangeSubject, Verdict).self) { group in
             var pending = creates.makeIterator()
             func next() {
-                guard let change = pending.next(), let address = ResourceAddress(parsing: change.address),
-                    let resource = desired[address]?.omsResource
+                guard let change = pending.next(), let resource = desired[change.address.address]?.omsResource
                 else { return }
                 group.addTask { (change.address, await self.verdict(for: resource, catalogue: catalogue)) }
             }
@@ -199,7 +198,7 @@ public struct Preflight: Sendable {
 
 extension ExecutionPlan {
     /// Turns the change at `address` into a blocked change and drops its steps.
-    mutating func block(_ address: String, _ reasons: [String]) {
+    mutating func block(_ address: ChangeSubject, _ reasons: [String]) {
         guard let index = report.changes.firstIndex(where: { $0.address == address }) else { return }
         report.changes[index].action = .blocked
         report.changes[index].reasons += reasons.map(ChangeReason.preflight)
@@ -208,7 +207,7 @@ extension ExecutionPlan {
         report.summary = ChangeSummary(report.changes)
     }
 
-    mutating func note(_ address: String, _ reason: String) {
+    mutating func note(_ address: ChangeSubject, _ reason: String) {
         guard let index = report.changes.firstIndex(where: { $0.address == address }) else { return }
         report.changes[index].reasons.append(.preflight(reason))
     }

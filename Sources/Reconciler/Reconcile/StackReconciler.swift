@@ -14,7 +14,7 @@ import OMSClient
 public struct StackReconciler: Sendable {
     public struct Options: Sendable {
         /// Addresses whose replacement is allowed although they moved data (`--allow-replace`).
-        public var allowReplace: Set<String>
+        public var allowReplace: Set<ResourceAddress>
         /// Limit to these addresses (closed over `dependsOn`); nil: everything.
         public var scope: Set<ResourceAddress>?
         /// Check creates against OMS's bucket operations before planning them.
@@ -24,7 +24,7 @@ public struct StackReconciler: Sendable {
         public var lockTimeout: Duration
 
         public init(
-            allowReplace: Set<String> = [], scope: Set<ResourceAddress>? = nil, preflight: Bool = true,
+            allowReplace: Set<ResourceAddress> = [], scope: Set<ResourceAddress>? = nil, preflight: Bool = true,
             apply: ApplyOptions = ApplyOptions(), lockTimeout: Duration = .seconds(60)
         ) {
             self.allowReplace = allowReplace

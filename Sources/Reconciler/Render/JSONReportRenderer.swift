@@ -38,7 +38,7 @@ public struct JSONReportRenderer: Sendable {
 
     private func change(_ c: ResourceChange) -> JSONValue {
         var o: [String: JSONValue] = [
-            "address": .string(c.address),
+            "address": .string(c.address.description),
             "action": .string(c.action.rawValue),
             "liveId": c.liveId.map(JSONValue.string) ?? .null,
             "liveStatus": c.liveStatus.map(JSONValue.string) ?? .null,
@@ -49,7 +49,7 @@ public struct JSONReportRenderer: Sendable {
                     "forcesReplacement": .bool(f.forcesReplacement),
                 ])
             }),
-            "dependsOn": .array(c.dependsOn.map(JSONValue.string)),
+            "dependsOn": .array(c.dependsOn.map { .string($0.description) }),
             "calls": .array(c.calls.map(JSONValue.string)),
         ]
         if let outcome = c.outcome {

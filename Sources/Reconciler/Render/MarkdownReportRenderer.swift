@@ -27,7 +27,7 @@ public struct MarkdownReportRenderer: Sendable {
             out.append("<details><summary>\(unchanged.count) unchanged</summary>")
             out.append("")
             for change in unchanged {
-                var line = "- \(Self.code(change.address))"
+                var line = "- \(Self.code(change.address.description))"
                 if let status = change.liveStatus { line += " (\(Self.text(status)))" }
                 if !change.reasons.isEmpty { line += ": " + change.reasons.map { Self.text($0.description) }.joined(separator: "; ") }
                 out.append(line)
@@ -41,7 +41,7 @@ public struct MarkdownReportRenderer: Sendable {
     /// One `<details>` section. GitHub renders Markdown inside `<details>` only after a blank
     /// line, and not at all inside `<summary>`, hence HTML there and blank lines around blocks.
     private func section(_ c: ResourceChange) -> [String] {
-        var summary = "<code>\(Self.html(c.action.symbol))</code> <code>\(Self.html(c.address))</code> — \(c.action.rawValue)"
+        var summary = "<code>\(Self.html(c.action.symbol))</code> <code>\(Self.html(c.address.description))</code> — \(c.action.rawValue)"
         if let status = c.liveStatus { summary += " (\(Self.html(status)))" }
         var out = ["<details><summary>\(summary)</summary>", ""]
         if let id = c.liveId { out += ["Live id \(Self.code(id)).", ""] }
@@ -60,7 +60,7 @@ public struct MarkdownReportRenderer: Sendable {
             out.append("")
         }
         if !c.dependsOn.isEmpty {
-            out += ["Depends on: " + c.dependsOn.map { Self.code($0) }.joined(separator: ", ") + ".", ""]
+            out += ["Depends on: " + c.dependsOn.map { Self.code($0.description) }.joined(separator: ", ") + ".", ""]
         }
         if !c.calls.isEmpty {
             out += ["OMS calls:", ""]

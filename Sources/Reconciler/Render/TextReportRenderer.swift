@@ -48,7 +48,7 @@ public struct TextReportRenderer: Sendable {
         // Symbols are 1 to 3 columns wide; right-aligning them keeps the addresses in one
         // column, as Terraform does: `  + create`, `-/+ replace`.
         let padding = String(repeating: " ", count: max(0, 3 - c.action.symbol.count))
-        var header = padding + style.action(c.action, c.action.symbol) + " " + style.bold(c.address) + " " + c.action.phrase
+        var header = padding + style.action(c.action, c.action.symbol) + " " + style.bold(c.address.description) + " " + c.action.phrase
         if let live = ValueFormat.live(c) { header += style.dim(" (\(live))") }
         var lines = [header]
         let indent = "      "
@@ -56,7 +56,7 @@ public struct TextReportRenderer: Sendable {
         for field in c.fields { lines += fieldLines(field, indent: indent, style) }
         // Blocked changes already name what they wait for in their reasons.
         if c.action == .create && !c.dependsOn.isEmpty {
-            lines.append(indent + style.dim("depends on: " + c.dependsOn.joined(separator: ", ")))
+            lines.append(indent + style.dim("depends on: " + c.dependsOn.map(\.description).joined(separator: ", ")))
         }
         for call in c.calls { lines.append(indent + style.dim(call)) }
         if let outcome = c.outcome {

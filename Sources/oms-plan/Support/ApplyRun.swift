@@ -89,11 +89,11 @@ struct ProgressPrinter: Sendable {
         switch event {
         case .started: break
         case .succeeded(let step, let detail):
-            Console.out("  \(paint("✓", 32)) \(step.addresses.joined(separator: ", ")): \(step.operation.call)\(detail.map { " -> id \($0)" } ?? "")\n")
+            Console.out("  \(paint("✓", 32)) \(step.addresses.map(\.description).joined(separator: ", ")): \(step.operation.call)\(detail.map { " -> id \($0)" } ?? "")\n")
         case .failed(let step, let error):
-            Console.out("  \(paint("✗", 31)) \(step.addresses.joined(separator: ", ")): \(step.operation.call): \(error)\n")
+            Console.out("  \(paint("✗", 31)) \(step.addresses.map(\.description).joined(separator: ", ")): \(step.operation.call): \(error)\n")
         case .skipped(let step, let reason):
-            Console.out("  \(paint("-", 33)) \(step.addresses.joined(separator: ", ")): \(step.operation.call): \(reason)\n")
+            Console.out("  \(paint("-", 33)) \(step.addresses.map(\.description).joined(separator: ", ")): \(step.operation.call): \(reason)\n")
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MigrationPlan
 
 /// Where OMS is and which project: the flags every OMS-facing command takes.
 struct ConnectionOptions: ParsableArguments {
@@ -51,8 +52,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Flags of the commands that change OMS.
 struct ApplyFlags: ParsableArguments {
-    @Option(name: .customLong("allow-replace"), help: "Let apply replace this address although it has moved data (repeatable).")
-    var allowReplace: [String] = []
+    @Option(name: .customLong("allow-replace"), help: "Let apply replace this address (Kind/name) although it has moved data (repeatable).")
+    var allowReplace: [ResourceAddress] = []
 
     @Option(help: "At most this many OMS requests in flight (1 to 64).")
     var parallelism = Count(8)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MigrationPlan
 
 // Numeric flags as types: a value outside its range (nan, inf, negative, absurdly large) is a
 // usage error naming the flag (exit 64) before any work starts, never a crash later when it
@@ -124,4 +125,10 @@ struct Factor: ExpressibleByArgument, Sendable {
         self.value = value
     }
     var defaultValueDescription: String { value == value.rounded() ? String(Int(value)) : String(value) }
+}
+
+/// `Kind/name`, e.g. `MigrationTask/photos-2024`.
+extension ResourceAddress: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+    public static var defaultCompletionKind: CompletionKind { .default }
 }

@@ -46,7 +46,7 @@ struct ApplyEndToEndTests {
             #expect(plan.steps.isEmpty)
             // The live ids are the ones apply reported.
             for change in plan.report.changes {
-                #expect(change.liveId == (try applied.change(change.address).outcome?.liveId))
+                #expect(change.liveId == (try applied.change(change.address.description).outcome?.liveId))
             }
 
             try await e2e.runEngine(3)
@@ -188,7 +188,7 @@ struct ApplyEndToEndTests {
                 #expect(report.changes.allSatisfy { $0.outcome?.status != .failed }, "\(report.digest)")
                 created.append(
                     report.changes.filter { $0.action == .create && $0.outcome?.status == .succeeded }.map {
-                        String($0.address.dropFirst("MigrationTask/".count))
+                        $0.address.address.name
                     })
                 // Whatever is not created yet waits for its dependency.
                 for change in report.changes where change.liveId == nil && change.action != .create {

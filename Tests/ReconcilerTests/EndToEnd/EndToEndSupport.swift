@@ -308,7 +308,7 @@ extension ChangeReport {
     /// The change for `MigrationTask/NAME` (or another address written out).
     func change(_ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> ResourceChange {
         let address = name.contains("/") ? name : "MigrationTask/\(name)"
-        return try #require(changes.first { $0.address == address }, "no change for \(address) in \(changes.map(\.address))", sourceLocation: sourceLocation)
+        return try #require(changes.first { $0.address.description == address }, "no change for \(address) in \(changes.map(\.address))", sourceLocation: sourceLocation)
     }
 
     /// `address: action` lines, for failure messages.
