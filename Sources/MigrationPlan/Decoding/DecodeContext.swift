@@ -152,7 +152,7 @@ final class DecodeContext {
 /// variables and the usual spellings of keys, tokens and passwords. Their values are masked
 /// wherever a plan uses them, even outside secret fields.
 public enum SensitiveNames {
-    /// The credential variables of the CLI contract (docs/cli.md): secrets wherever they show up.
+    /// The credential variables of the CLI contract (README, "Commands"): secrets wherever they show up.
     public static let credentialVariables = [
         "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN", "OMS_AUTH_TOKEN", "OMS_IAM_PASSWORD",
         "OMS_SANDBOX_IAM_PASSWORD",

@@ -15,7 +15,7 @@ struct SandboxError: Error, Sendable {
 
     static func badRequest(_ code: OMSErrorCode, _ message: String) -> SandboxError { .init(400, code, message) }
 
-    // The codes of oms-behaviour.md and the reference's appendix; messages are our own.
+    // The codes OMS answers with (the reference's appendix, and what OMS does where it is silent); messages are our own.
     static func notJSON() -> SandboxError { .badRequest(.notJSON, "The request body is not valid JSON.") }
     static func missing(_ field: String) -> SandboxError { .badRequest(.missingParameter, "Required parameter '\(field)' is missing.") }
     static func wrongType(_ field: String) -> SandboxError { .badRequest(.wrongParameterType, "Parameter '\(field)' has the wrong type.") }

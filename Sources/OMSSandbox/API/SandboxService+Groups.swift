@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import OMSModels
 
-/// Task group operations (reference 6.3) with the state rules of oms-behaviour.md.
+/// Task group operations (reference 6.3) with the state rules OMS applies (docs/sandbox.md).
 extension SandboxService {
     func createTaskGroup(_ body: Data) async throws(SandboxError) -> CreateTaskGroupResp {
         var request = try Self.decode(CreateTaskGroupReq.self, body)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The `--output json` document of cli.md: the contract CI pipelines parse.
+/// The `--output json` document (README and docs/ci.md): the contract CI pipelines parse.
 ///
 /// The document is assembled key by key rather than with `ChangeReport`'s synthesized
 /// encoding, because the contract fixes things Codable would not: `evaluatedAt` as RFC 3339
