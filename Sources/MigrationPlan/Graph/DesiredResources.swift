@@ -77,7 +77,7 @@ public struct DesiredTask: DesiredOMSResource, Hashable {
     public var adoptID: String?
     public var bandwidth: BandwidthSource
     public var bandwidthPolicy: [BandwidthPolicy] { request.bandwidthPolicy ?? [] }
-    public var priority: TaskPriority { request.taskPriority ?? .medium }
+    public var priority: TaskPriority { request.taskPriority ?? MigrationOptions.defaultTaskPriority }
 
     /// Sorted-keys JSON of the address, the secret-free body (the user's description, no
     /// marker; the evaluation day's rules) and the management fields. Computed on demand.

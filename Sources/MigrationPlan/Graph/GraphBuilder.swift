@@ -146,6 +146,14 @@ struct GraphBuilder {
         for (k, l) in d.locations { locations[k] = ctx.sink.files.location(l) }
         let declared = ctx.sink.files.location(d.declLoc)
         let state: DesiredRunState = d.paused ? .paused : .running
+        // What the plan says, and OMS's default for what it leaves out (one table for both).
+        let options = MigrationOptions(
+            enableKms: o.enableKms, objectOverwriteMode: o.objectOverwriteMode.map(ObjectOverwriteMode.init(rawValue:)),
+            consistencyCheck: o.consistencyCheck.map(ConsistencyCheck.init(rawValue:)),
+            dstStoragePolicy: o.dstStoragePolicy.map(StoragePolicy.init(rawValue:)), enableMetadataMigration: o.enableMetadataMigration,
+            enableRestore: o.enableRestore, enableFailedObjectRecording: o.enableFailedObjectRecording,
+            enableRequesterPays: o.enableRequesterPays
+        ).withOMSDefaults
 
         if d.isGroup {
             var r = CreateTaskGroupReq(
@@ -153,15 +161,10 @@ struct GraphBuilder {
                                           bucket: d.source.bucket?.value, appId: d.source.appId?.value, objectKey: keys,
                                           listFile: d.source.listFile),
                 dstNode: TaskGroupDstNode(region: region, bucket: dstBucket, savePrefix: d.destination.savePrefix?.value),
-                enableKms: o.enableKms ?? false, taskType: TaskGroupType(rawValue: type.uppercased()), description: user,
-                enableMetadataMigration: o.enableMetadataMigration ?? false,
-                enableFailedObjectRecording: o.enableFailedObjectRecording ?? true, enableRestore: o.enableRestore ?? false,
+                taskType: TaskGroupType(rawValue: type.uppercased()), description: user,
                 bandwidthPolicy: policy, smnConfig: o.notifications, sourceCdn: cdn,
-                migrateSince: o.migrateSince == 0 ? nil : o.migrateSince,
-                objectOverwriteMode: ObjectOverwriteMode(rawValue: o.objectOverwriteMode ?? ObjectOverwriteMode.sizeLastModifiedComparisonOverwrite.rawValue),
-                dstStoragePolicy: StoragePolicy(rawValue: o.dstStoragePolicy ?? StoragePolicy.standard.rawValue),
-                consistencyCheck: ConsistencyCheck(rawValue: o.consistencyCheck ?? ConsistencyCheck.sizeLastModified.rawValue),
-                enableRequesterPays: o.enableRequesterPays ?? false)
+                migrateSince: o.migrateSince == 0 ? nil : o.migrateSince)
+            r.options = options
             let fp = Fingerprint.group(r, userDescription: user)
             let marker = OwnershipMarker(stack: stack.name, address: d.address, fingerprint: fp)
             r.description = marker.description(userDescription: user)
@@ -176,15 +179,10 @@ struct GraphBuilder {
             srcNode: SrcNodeReq(cloudType: CloudType(rawValue: cloud), region: d.source.region?.value, appId: d.source.appId?.value,
                                 bucket: d.source.bucket?.value, objectKey: keys, listFile: d.source.listFile),
             dstNode: DstNodeReq(region: region, bucket: dstBucket, savePrefix: d.destination.savePrefix?.value),
-            enableKms: o.enableKms ?? false, description: user, migrateSince: o.migrateSince == 0 ? nil : o.migrateSince,
+            description: user, migrateSince: o.migrateSince == 0 ? nil : o.migrateSince,
             bandwidthPolicy: policy, sourceCdn: cdn, smnConfig: o.notifications,
-            enableMetadataMigration: o.enableMetadataMigration ?? false, enableRestore: o.enableRestore ?? false,
-            enableFailedObjectRecording: o.enableFailedObjectRecording ?? true,
-            objectOverwriteMode: ObjectOverwriteMode(rawValue: o.objectOverwriteMode ?? ObjectOverwriteMode.sizeLastModifiedComparisonOverwrite.rawValue),
-            dstStoragePolicy: StoragePolicy(rawValue: o.dstStoragePolicy ?? StoragePolicy.standard.rawValue),
-            consistencyCheck: ConsistencyCheck(rawValue: o.consistencyCheck ?? ConsistencyCheck.sizeLastModified.rawValue),
-            enableRequesterPays: o.enableRequesterPays ?? false,
-            taskPriority: TaskPriority(rawValue: o.priority ?? TaskPriority.medium.rawValue))
+            taskPriority: o.priority.map(TaskPriority.init(rawValue:)) ?? MigrationOptions.defaultTaskPriority)
+        r.options = options
         let fp = Fingerprint.task(r, userDescription: user)
         let marker = OwnershipMarker(stack: stack.name, address: d.address, fingerprint: fp)
         r.description = marker.description(userDescription: user)

@@ -68,7 +68,7 @@ struct SandboxService: Sendable {
             try store.recordCreation("task", at: now, db: db)
             let record = TaskRecord(
                 id: 0, name: "", request: request, status: .waiting, groupId: nil, groupType: .normalTask, createdAt: now,
-                bandwidth: request.bandwidthPolicy ?? [], priority: request.taskPriority ?? .medium)
+                bandwidth: request.bandwidthPolicy ?? [], priority: request.taskPriority ?? MigrationOptions.defaultTaskPriority)
             return try store.insertTasks([record], db: db)[0]
         }
         return CreateTaskResp(id: stored.id, taskName: stored.name)

@@ -82,7 +82,7 @@ struct TaskExecutor: Sendable {
         } else {
             task.status = .failed
             task.errorReason = MigrationFailure.someObjectsFailed.reason
-            if task.request.enableFailedObjectRecording ?? true { recordFailures(&task, failed, at: now) }
+            if task.request.options.withOMSDefaults.enableFailedObjectRecording == true { recordFailures(&task, failed, at: now) }
         }
         task.speed = 0
         stopClock(&task, at: now)
@@ -120,7 +120,7 @@ struct TaskExecutor: Sendable {
         let source = request.srcNode
         guard let original = buckets.object(cloud: source.cloudType ?? .aliyun, region: source.region ?? "", bucket: source.bucket ?? "", key: object.source)
         else { return false }
-        switch request.objectOverwriteMode ?? .sizeLastModifiedComparisonOverwrite {
+        switch request.options.withOMSDefaults.objectOverwriteMode {
         case .noOverwrite: return true
         case .fullOverwrite: return false
         case .crc64ComparisonOverwrite:

@@ -45,10 +45,7 @@ struct GroupRecord: Codable, Sendable {
             listFile: request.srcNode.listFile)
         r.description = request.description ?? ""
         r.dstNode = TaskGroupDstNodeResp(bucket: request.dstNode.bucket, region: request.dstNode.region, savePrefix: request.dstNode.savePrefix ?? "")
-        r.enableMetadataMigration = request.enableMetadataMigration ?? false
-        r.enableFailedObjectRecording = request.enableFailedObjectRecording ?? true
-        r.enableRestore = request.enableRestore ?? false
-        r.enableKms = request.enableKms ?? false
+        r.options = request.options.withOMSDefaults
         r.taskType = TaskGroupType(rawValue: (request.taskType ?? .prefix).rawValue.uppercased())
         r.bandwidthPolicy = bandwidth
         r.smnConfig = request.smnConfig.map { _ in SmnInfo(notifyResult: nil, notifyErrorMessage: "", topicName: "") }
@@ -75,10 +72,6 @@ struct GroupRecord: Codable, Sendable {
         r.createCompleteSize = rollup.totalSize
         r.completeSize = rollup.completeSize
         r.failedObjectRecord = FailedObjectRecord()
-        r.objectOverwriteMode = request.objectOverwriteMode ?? .sizeLastModifiedComparisonOverwrite
-        r.dstStoragePolicy = request.dstStoragePolicy ?? .standard
-        r.consistencyCheck = request.consistencyCheck ?? .sizeLastModified
-        r.enableRequesterPays = request.enableRequesterPays ?? false
         return r
     }
 }

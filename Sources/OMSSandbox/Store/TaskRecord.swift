@@ -65,14 +65,7 @@ struct TaskRecord: Codable, Sendable {
             bucket: request.srcNode.bucket, cloudType: request.srcNode.cloudType ?? .aliyun, region: request.srcNode.region,
             appId: request.srcNode.appId, objectKey: request.srcNode.objectKey, listFile: request.srcNode.listFile)
         r.dstNode = DstNodeResp(bucket: request.dstNode.bucket, region: request.dstNode.region, savePrefix: request.dstNode.savePrefix ?? "")
-        r.enableKms = request.enableKms ?? false
-        r.enableMetadataMigration = request.enableMetadataMigration ?? false
-        r.enableRestore = request.enableRestore ?? false
-        r.enableFailedObjectRecording = request.enableFailedObjectRecording ?? true
-        r.enableRequesterPays = request.enableRequesterPays ?? false
-        r.objectOverwriteMode = request.objectOverwriteMode ?? .sizeLastModifiedComparisonOverwrite
-        r.dstStoragePolicy = request.dstStoragePolicy ?? .standard
-        r.consistencyCheck = request.consistencyCheck ?? .sizeLastModified
+        r.options = request.options.withOMSDefaults
         r.migrateSince = (request.migrateSince ?? 0) * 1000
         r.sourceCdn = request.sourceCdn.map {
             SourceCdnResp(domain: $0.domain, protocol: $0.protocol, authenticationType: $0.authenticationType)

@@ -143,7 +143,7 @@ struct Differ {
             change.reasons.append(.bandwidthChanged(day: desired.stack.evaluationDay))
         }
         if let task = resource as? DesiredTask, case .task(let liveTask) = live {
-            let livePriority = (liveTask.taskPriority ?? .medium).canonical
+            let livePriority = (liveTask.taskPriority ?? MigrationOptions.defaultTaskPriority).canonical
             if livePriority != task.priority.canonical {
                 if status.acceptsPriority {
                     priorityChange = task.priority

@@ -22,9 +22,6 @@ struct SpecView: Equatable {
     private mutating func set(_ path: String, _ value: String?, default fallback: String = "") {
         fields[path] = .string(value ?? fallback)
     }
-    private mutating func set(_ path: String, _ value: Bool?, default fallback: Bool) {
-        fields[path] = .bool(value ?? fallback)
-    }
 
     // MARK: Tasks
 
@@ -35,10 +32,7 @@ struct SpecView: Equatable {
             dstRegion: r.dstNode.region, dstBucket: r.dstNode.bucket, savePrefix: r.dstNode.savePrefix,
             description: userDescription, migrateSinceSeconds: r.migrateSince,
             cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-            options: Options(
-                enableKms: r.enableKms, overwrite: r.objectOverwriteMode, consistency: r.consistencyCheck,
-                storage: r.dstStoragePolicy, metadata: r.enableMetadataMigration, restore: r.enableRestore,
-                failedRecording: r.enableFailedObjectRecording, requesterPays: r.enableRequesterPays))
+            options: r.options)
     }
 
     init(live t: TaskResp, userDescription: String?) {
@@ -48,10 +42,7 @@ struct SpecView: Equatable {
             dstRegion: t.dstNode?.region, dstBucket: t.dstNode?.bucket, savePrefix: t.dstNode?.savePrefix,
             description: userDescription, migrateSinceSeconds: t.migrateSinceSeconds,
             cdn: t.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-            options: Options(
-                enableKms: t.enableKms, overwrite: t.objectOverwriteMode, consistency: t.consistencyCheck,
-                storage: t.dstStoragePolicy, metadata: t.enableMetadataMigration, restore: t.enableRestore,
-                failedRecording: t.enableFailedObjectRecording, requesterPays: t.enableRequesterPays))
+            options: t.options)
     }
 
     // MARK: Groups
@@ -63,10 +54,7 @@ struct SpecView: Equatable {
             dstRegion: r.dstNode.region, dstBucket: r.dstNode.bucket, savePrefix: r.dstNode.savePrefix,
             description: userDescription, migrateSinceSeconds: r.migrateSince,
             cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-            options: Options(
-                enableKms: r.enableKms, overwrite: r.objectOverwriteMode, consistency: r.consistencyCheck,
-                storage: r.dstStoragePolicy, metadata: r.enableMetadataMigration, restore: r.enableRestore,
-                failedRecording: r.enableFailedObjectRecording, requesterPays: r.enableRequesterPays))
+            options: r.options)
     }
 
     init(live g: TaskGroupResp, userDescription: String?) {
@@ -76,27 +64,13 @@ struct SpecView: Equatable {
             dstRegion: g.dstNode?.region, dstBucket: g.dstNode?.bucket, savePrefix: g.dstNode?.savePrefix,
             description: userDescription, migrateSinceSeconds: g.migrateSinceSeconds,
             cdn: g.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-            options: Options(
-                enableKms: g.enableKms, overwrite: g.objectOverwriteMode, consistency: g.consistencyCheck,
-                storage: g.dstStoragePolicy, metadata: g.enableMetadataMigration, restore: g.enableRestore,
-                failedRecording: g.enableFailedObjectRecording, requesterPays: g.enableRequesterPays))
-    }
-
-    struct Options {
-        var enableKms: Bool?
-        var overwrite: ObjectOverwriteMode?
-        var consistency: ConsistencyCheck?
-        var storage: StoragePolicy?
-        var metadata: Bool?
-        var restore: Bool?
-        var failedRecording: Bool?
-        var requesterPays: Bool?
+            options: g.options)
     }
 
     private init(
         type: String, cloud: CloudType?, region: String?, bucket: String?, appId: String?, keys: [String]?,
         listFile: ListFile?, dstRegion: String?, dstBucket: String?, savePrefix: String?, description: String?,
-        migrateSinceSeconds: Int64?, cdn: (String?, CdnProtocol?, CdnAuthenticationType?)?, options: Options
+        migrateSinceSeconds: Int64?, cdn: (String?, CdnProtocol?, CdnAuthenticationType?)?, options: MigrationOptions
     ) {
         let cloudValue = (cloud ?? .aliyun).canonical
         fields["type"] = .string(type)
@@ -125,14 +99,13 @@ struct SpecView: Equatable {
                 "authType": .string((cdn.2 ?? .none).canonical.rawValue),
             ])
         }
-        set("options.enableKms", options.enableKms, default: false)
-        set("options.objectOverwriteMode", (options.overwrite ?? .sizeLastModifiedComparisonOverwrite).canonical.rawValue)
-        set("options.consistencyCheck", (options.consistency ?? .sizeLastModified).canonical.rawValue)
-        set("options.dstStoragePolicy", (options.storage ?? .standard).canonical.rawValue)
-        set("options.enableMetadataMigration", options.metadata, default: false)
-        set("options.enableRestore", options.restore, default: false)
-        set("options.enableFailedObjectRecording", options.failedRecording, default: true)
-        set("options.enableRequesterPays", options.requesterPays, default: false)
+        // Options compare with OMS's defaults filled in on both sides (one table: MigrationOptions).
+        for (path, value) in options.withOMSDefaults.planFields {
+            switch value {
+            case .flag(let flag): fields[path] = flag.map(JSONValue.bool) ?? .null
+            case .name(let name): fields[path] = .string(name ?? "")
+            }
+        }
     }
 }
 
