@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import MigrationPlan
 import OMSSandbox
 
 struct SandboxCommand: AsyncParsableCommand {
@@ -35,13 +36,14 @@ struct SandboxServeCommand: AsyncParsableCommand {
     @Option(help: "Tasks that may be created per 24 hours.") var taskQuotaPerDay = Count(1500)
     @Option(help: "Tasks that may wait at once.") var waitingTaskQuota = Count(1500)
     @Option(help: "Task groups that may be created per 24 hours.") var groupQuotaPerDay = Count(100)
-    @Option(help: "Time zone OMS reads hh:mm bandwidth rules in, as an offset like +08:00.") var serviceTimezone = "+08:00"
+    @Option(help: "Time zone OMS reads hh:mm bandwidth rules in: an offset like +08:00, or a zone name.")
+    var serviceTimezone = "+08:00"
     @Option(help: "Tasks migrating at once (1 to 10000); the rest wait.") var maxConcurrentTasks = Count(20)
     @Flag(help: "Run the migration engine only when POST /control/engine/run asks (needs --control).") var manualEngine = false
 
     func validate() throws {
         try require((1...10_000).contains(maxConcurrentTasks.value), "--max-concurrent-tasks must be between 1 and 10000")
-        try require(TimeZoneParsing.offset(serviceTimezone) != nil, "--service-timezone must be an offset like +08:00")
+        try require(ScheduleTimeZone(serviceTimezone) != nil, "--service-timezone must be an offset like +08:00 or a zone name like Asia/Shanghai")
         try require(!accessKey.isEmpty && !secretKey.isEmpty, "--access-key and --secret-key must not be empty")
     }
 
@@ -53,7 +55,7 @@ struct SandboxServeCommand: AsyncParsableCommand {
             dataDirectory: URL(fileURLWithPath: data), accessKey: accessKey, secretKey: secretKey, projectId: projectId,
             iamUser: user, iamPassword: password, timeScale: timeScale.value, controlEnabled: control,
             quotas: .init(tasksPerDay: taskQuotaPerDay.value, waitingTasks: waitingTaskQuota.value, groupsPerDay: groupQuotaPerDay.value),
-            serviceTimeZone: TimeZoneParsing.offset(serviceTimezone)!, maximumConcurrentTasks: maxConcurrentTasks.value,
+            serviceTimeZone: ScheduleTimeZone(serviceTimezone)!.timeZone, maximumConcurrentTasks: maxConcurrentTasks.value,
             backgroundEngine: !manualEngine)
         if !host.isLoopback {
             let published = accessKey == SandboxConfiguration.defaultAccessKey || secretKey == SandboxConfiguration.defaultSecretKey
@@ -80,16 +82,5 @@ struct SandboxServeCommand: AsyncParsableCommand {
                 """.utf8))
         }
         try await app.runService()
-    }
-}
-
-enum TimeZoneParsing {
-    /// `+08:00`, `-05:30`, `Z` or `UTC`.
-    static func offset(_ text: String) -> TimeZone? {
-        if text == "Z" || text == "UTC" { return TimeZone(secondsFromGMT: 0) }
-        let sign: Int = text.hasPrefix("-") ? -1 : 1
-        let digits = text.drop { $0 == "+" || $0 == "-" }.split(separator: ":")
-        guard digits.count == 2, let h = Int(digits[0]), let m = Int(digits[1]), h <= 14, m < 60 else { return nil }
-        return TimeZone(secondsFromGMT: sign * (h * 3600 + m * 60))
     }
 }

@@ -113,24 +113,16 @@ public struct BandwidthProblems: Error, Sendable, Hashable {
 
 /// Parsing and printing of times and limits.
 public enum BandwidthFormat {
-    /// `HH:MM` -> minutes after midnight; `24:00` (1440) only when `allow24`.
+    /// `HH:MM` -> minutes after midnight; `24:00` (1440) only when `allow24` (`WallClockTime`).
     public static func parseTime(_ text: String, allow24: Bool) -> Int? {
-        let b = Array(text.utf8)
-        guard b.count == 5, b[2] == UInt8(ascii: ":"), b.enumerated().allSatisfy({ $0.offset == 2 || ($0.element >= 48 && $0.element <= 57) })
-        else { return nil }
-        let h = Int(b[0] - 48) * 10 + Int(b[1] - 48), m = Int(b[3] - 48) * 10 + Int(b[4] - 48)
-        if h == 24 && m == 0 && allow24 { return 1440 }
-        guard h < 24, m < 60 else { return nil }
-        return h * 60 + m
+        WallClockTime(parsing: text, allowEndOfDay: allow24)?.minutes
     }
 
     /// Minutes -> `HH:MM`. An end of 1440 is `23:59` for OMS (which has no `24:00`), or
     /// `24:00` when `raw` (for messages about the plan's own windows).
     public static func time(_ minutes: Int, isEnd: Bool = false, raw: Bool = false) -> String {
-        if minutes >= 1440 && isEnd { return raw ? "24:00" : "23:59" }
-        let m = ((minutes % 1440) + 1440) % 1440
-        let h = m / 60, mm = m % 60
-        return (h < 10 ? "0" : "") + String(h) + ":" + (mm < 10 ? "0" : "") + String(mm)
+        if minutes >= 1440 && isEnd { return raw ? WallClockTime.endOfDay.description : WallClockTime.endOfDay.omsText }
+        return WallClockTime(minutes: ((minutes % 1440) + 1440) % 1440).description
     }
 
     public static let units: [(String, Double)] = [

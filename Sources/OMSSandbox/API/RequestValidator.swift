@@ -152,7 +152,7 @@ enum RequestValidator {
             guard let startText = rule.start else { throw .missing("bandwidth_policy[\(index)].start") }
             guard let endText = rule.end else { throw .missing("bandwidth_policy[\(index)].end") }
             guard let maximum = rule.maxBandwidth else { throw .missing("bandwidth_policy[\(index)].max_bandwidth") }
-            guard let start = minutes(startText), let end = minutes(endText) else {
+            guard let start = WallClockTime(parsing: startText)?.minutes, let end = WallClockTime(parsing: endText)?.minutes else {
                 throw .badRequest(.invalidTimeSegment, "Bandwidth rule times must be hh:mm.")
             }
             guard BandwidthPolicy.allowedBandwidth.contains(maximum) else {
@@ -165,15 +165,6 @@ enum RequestValidator {
         for (a, b) in zip(sorted, sorted.dropFirst()) where b.0 < a.1 {
             throw .badRequest(.bandwidthRulesOverlap, "Bandwidth rules overlap.")
         }
-    }
-
-    /// Minutes since midnight of a strict `hh:mm` (00:00...23:59).
-    static func minutes(_ text: String) -> Int? {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]),
-            (0...23).contains(h), (0...59).contains(m)
-        else { return nil }
-        return h * 60 + m
     }
 
     /// Names and keys that must be able to name a place inside the sandbox's buckets

@@ -16,7 +16,7 @@ struct BandwidthSchedule: Sendable {
         let parts = calendar.dateComponents([.hour, .minute], from: date)
         let minute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
         for rule in rules {
-            guard let start = rule.start.flatMap(RequestValidator.minutes), let end = rule.end.flatMap(RequestValidator.minutes),
+            guard let start = rule.startTime?.minutes, let end = rule.endTime?.minutes,
                 let maximum = rule.maxBandwidth
             else { continue }
             if start <= minute && minute <= end { return Double(maximum) }
