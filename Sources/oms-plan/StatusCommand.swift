@@ -33,10 +33,7 @@ struct StatusCommand: AsyncParsableCommand {
         let report = StatusReport(desired: session.desired, live: live)
         switch plan.output {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            Console.out(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+            Console.out(try PrettyJSON.render(report))
         case .text, .markdown:
             Console.out(StatusTextRenderer(color: plan.useColor, bars: isatty(STDOUT_FILENO) == 1).render(report))
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MigrationPlan
 import OMSModels
+import Reconciler
 
 /// `oms-plan validate PATH...`: parse, resolve references and check every rule of the plan
 /// format, without talking to OMS. Diagnostics go to stderr as `file:line:column: error: ...`.
@@ -54,10 +55,7 @@ struct ValidateCommand: AsyncParsableCommand {
                 var summary: String
                 var diagnostics: [Diagnostic]
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(Report(valid: !failed, summary: summary, diagnostics: result.diagnostics))
-            Console.out(String(decoding: data, as: UTF8.self) + "\n")
+            Console.out(try PrettyJSON.render(Report(valid: !failed, summary: summary, diagnostics: result.diagnostics)))
         } else {
             var text = result.diagnostics.map(\.rendered).joined(separator: "\n")
             if !text.isEmpty { text += "\n" }

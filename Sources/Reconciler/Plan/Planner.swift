@@ -123,18 +123,3 @@ struct Planner {
         var description: String { "\(BandwidthRules.json(rules))|\(priority?.rawValue ?? "")" }
     }
 }
-
-/// diff's entry point: live state and desired state in, the ordered plan out.
-public enum ChangePlanner {
-    public static func plan(desired: DesiredState, live: LiveState, options: DiffOptions = DiffOptions(), now: Date = Date()) -> ExecutionPlan {
-        let decisions = Differ(desired: desired, live: live, options: options).decisions()
-        var planner = Planner()
-        let steps = planner.plan(decisions)
-        var changes = decisions.map(\.change)
-        for index in changes.indices {
-            changes[index].calls = steps.filter { $0.addresses.contains(changes[index].address) }.map(\.operation.call)
-        }
-        let report = ChangeReport(stack: desired.stack.name, evaluatedAt: now, evaluatedDay: desired.stack.evaluationDay, changes: changes)
-        return ExecutionPlan(report: report, steps: steps)
-    }
-}

@@ -1,9 +1,18 @@
+import Foundation
+
 /// Pretty JSON text of a `JSONValue`, written here rather than by `JSONEncoder` because the
 /// bytes are a contract: Foundation's pretty printer differs between platforms and releases
 /// (`"key" : value`, empty arrays spread over three lines). This writes what `jq .` writes:
 /// two-space indent, `"key": value`, keys sorted by code point, `[]` and `{}` when empty,
 /// integral numbers without a fraction, slashes and non-ASCII text unescaped.
-enum PrettyJSON {
+public enum PrettyJSON {
+    /// Any Encodable value (dates as RFC 3339), in the same bytes as the reports.
+    public static func render<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return write(try JSONDecoder().decode(JSONValue.self, from: encoder.encode(value))) + "\n"
+    }
+
     static func write(_ value: JSONValue) -> String {
         var out = ""
         write(value, indent: 0, into: &out)

@@ -134,32 +134,3 @@ private struct ListDelta {
     }
 }
 
-/// ANSI SGR escapes, or the text unchanged when color is off: a disabled style never emits
-/// an escape byte, which is what `--no-color` and `NO_COLOR` promise.
-struct ANSIStyle: Sendable {
-    var enabled: Bool
-
-    private func paint(_ text: String, _ code: String) -> String {
-        enabled && !text.isEmpty ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
-    }
-
-    func bold(_ t: String) -> String { paint(t, "1") }
-    func dim(_ t: String) -> String { paint(t, "2") }
-    func red(_ t: String) -> String { paint(t, "31") }
-    func green(_ t: String) -> String { paint(t, "32") }
-    func yellow(_ t: String) -> String { paint(t, "33") }
-
-    /// Terraform's colors where it has the action (create green, update yellow, delete red,
-    /// replace red-green is shown magenta); run-state changes cyan, blocked bold red.
-    func action(_ action: ChangeAction, _ text: String) -> String {
-        switch action {
-        case .create: paint(text, "32")
-        case .update: paint(text, "33")
-        case .replace: paint(text, "35")
-        case .delete: paint(text, "31")
-        case .start, .pause, .retry: paint(text, "36")
-        case .blocked: paint(text, "1;31")
-        case .noop: paint(text, "2")
-        }
-    }
-}

@@ -116,8 +116,8 @@ public struct StatusTextRenderer: Sendable {
 
     private func paint(_ text: String, _ entry: StatusReport.Entry) -> String {
         guard color else { return text }
-        let code = entry.error != nil || entry.status.contains("Failed") ? 31 : entry.settled ? 32 : 33
-        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+        let style = ANSIStyle(enabled: true)
+        return entry.error != nil || entry.status.contains("Failed") ? style.red(text) : entry.settled ? style.green(text) : style.yellow(text)
     }
 
     static func duration(_ seconds: Int64) -> String {

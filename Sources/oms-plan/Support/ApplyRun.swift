@@ -89,11 +89,11 @@ struct ProgressPrinter: Sendable {
         switch event {
         case .started: break
         case .succeeded(let step, let detail):
-            Console.out("  \(paint("✓", 32)) \(step.addresses.map(\.description).joined(separator: ", ")): \(step.operation.call)\(detail.map { " -> id \($0)" } ?? "")\n")
+            Console.out("  \(style.green("✓")) \(step.addresses.map(\.description).joined(separator: ", ")): \(step.operation.call)\(detail.map { " -> id \($0)" } ?? "")\n")
         case .failed(let step, let error):
-            Console.out("  \(paint("✗", 31)) \(step.addresses.map(\.description).joined(separator: ", ")): \(step.operation.call): \(error)\n")
+            Console.out("  \(style.red("✗")) \(step.addresses.map(\.description).joined(separator: ", ")): \(step.operation.call): \(error)\n")
         case .skipped(let step, let reason):
-            Console.out("  \(paint("-", 33)) \(step.addresses.map(\.description).joined(separator: ", ")): \(step.operation.call): \(reason)\n")
+            Console.out("  \(style.yellow("-")) \(step.addresses.map(\.description).joined(separator: ", ")): \(step.operation.call): \(reason)\n")
         }
     }
 
@@ -102,9 +102,9 @@ struct ProgressPrinter: Sendable {
         let succeeded = outcomes.filter { $0 == .succeeded }.count
         let failed = outcomes.filter { $0 == .failed }.count
         let skipped = outcomes.filter { $0 == .skipped }.count
-        let verdict = failed + skipped == 0 ? paint("Apply complete", 32) : paint("Apply finished with errors", 31)
+        let verdict = failed + skipped == 0 ? style.green("Apply complete") : style.red("Apply finished with errors")
         return "\n\(verdict): \(succeeded) changed, \(failed) failed, \(skipped) skipped.\n"
     }
 
-    private func paint(_ text: String, _ code: Int) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    private var style: ANSIStyle { ANSIStyle(enabled: color) }
 }
