@@ -84,6 +84,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The commands run in-process: arguments in, exit code and captured output out.
+        .testTarget(
+            name: "OMSPlanCommandTests",
+            dependencies: ["oms-plan", "MigrationPlan", "Reconciler"]
+        ),
         .testTarget(
             name: "OMSClientTests",
             dependencies: ["OMSClient"],

@@ -29,13 +29,21 @@ struct OMSPlanCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         SecretRedactor.shared.register(SensitiveNames.credentialVariables.compactMap { environment[$0] })
         LoggingSystem.bootstrap { label in RedactingLogHandler(label: label) }
+        let code = await execute(CommandLine.arguments.dropFirst().map { $0 })
+        if code != 0 { Foundation.exit(code) }
+    }
+
+    /// Parses and runs one command line, printing through `Console`; returns the exit code.
+    /// `main` uses it with the process's arguments, tests in-process with their own.
+    static func execute(_ arguments: [String]) async -> Int32 {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
+            return 0
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
@@ -44,7 +52,7 @@ struct OMSPlanCommand: AsyncParsableCommand {
             } else if !message.isEmpty {
                 Console.error(message)
             }
-            Foundation.exit(code.rawValue)
+            return code.rawValue
         }
     }
 }

@@ -70,7 +70,7 @@ struct SandboxServeCommand: AsyncParsableCommand {
         let shownPassword = password == nil ? "in \(configuration.iamPasswordFile.path)" : "(as given)"
         let host = self.host.value
         let app = server.application(host: host, port: port.value) { bound in
-            FileHandle.standardOutput.write(Data("""
+            Console.out("""
                 oms-plan sandbox listening on http://\(host):\(bound)
                   data:        \(data)
                   project id:  \(projectId)
@@ -79,7 +79,7 @@ struct SandboxServeCommand: AsyncParsableCommand {
                   IAM login:   user \(user), password \(shownPassword)
                   time scale:  \(timeScale.value)x\(control ? ", control endpoints on" : "")
 
-                """.utf8))
+                """)
         }
         try await app.runService()
     }

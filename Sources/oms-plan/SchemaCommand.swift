@@ -13,6 +13,6 @@ struct SchemaCommand: AsyncParsableCommand {
             """)
 
     func run() async throws {
-        FileHandle.standardOutput.write(Data(PlanSchema.json.utf8))
+        Console.out(PlanSchema.json)
     }
 }

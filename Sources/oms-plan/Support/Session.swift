@@ -6,6 +6,7 @@ import OMSClient
 import OMSModels
 import OMSSandbox
 import Reconciler
+import Synchronization
 
 /// A loaded plan and a client for the OMS it targets (possibly the embedded sandbox).
 struct Session {
@@ -129,14 +130,32 @@ struct Session {
     }
 }
 
+/// Where a command's output goes when it does not go to the process's stdout and stderr:
+/// a test running commands in-process sets one for the task (`Console.$capture`).
+final class ConsoleCapture: Sendable {
+    private let streams = Mutex<(out: String, err: String)>(("", ""))
+    var out: String { streams.withLock { $0.out } }
+    var err: String { streams.withLock { $0.err } }
+    func append(_ text: String, error: Bool) {
+        streams.withLock { if error { $0.err += text } else { $0.out += text } }
+    }
+}
+
 /// stdout and stderr in the contract's shapes. Everything printed passes the secret redactor.
 enum Console {
-    static func error(_ text: String) { write(text + "\n", to: .standardError) }
-    static func note(_ text: String) { write("oms-plan: " + text + "\n", to: .standardError) }
-    static func out(_ text: String) { write(text, to: .standardOutput) }
+    @TaskLocal static var capture: ConsoleCapture?
 
-    private static func write(_ text: String, to handle: FileHandle) {
-        handle.write(Data(SecretRedactor.shared.redact(text).utf8))
+    static func error(_ text: String) { write(text + "\n", error: true) }
+    static func note(_ text: String) { write("oms-plan: " + text + "\n", error: true) }
+    static func out(_ text: String) { write(text, error: false) }
+
+    private static func write(_ text: String, error: Bool) {
+        let redacted = SecretRedactor.shared.redact(text)
+        if let capture {
+            capture.append(redacted, error: error)
+        } else {
+            (error ? FileHandle.standardError : FileHandle.standardOutput).write(Data(redacted.utf8))
+        }
     }
 
     /// Writes a file that may hold plan values (reports, metrics), secrets masked.
