@@ -43,6 +43,15 @@ public struct LoadResult: Sendable {
 
 /// Plan directories -> a validated desired-state graph.
 public enum PlanLoader {
+    /// The same load from async code: the work runs on threads of its own, so the caller's
+    /// cooperative thread (which an embedded sandbox may be sharing) is suspended, never
+    /// blocked while files are parsed.
+    public static func load(paths: [String], options: LoadOptions) async -> LoadResult {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: load(paths: paths, options: options)) }.start()
+        }
+    }
+
     /// Largest plan file read: 10,000 tasks fit in a few MiB; anything bigger is not a plan.
     public static let maximumFileBytes = 8 << 20
 

@@ -62,7 +62,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         let (planOptions, writer) = (plan, self)
         await session.reconciler.run(
             every: once ? nil : interval?.seconds ?? 60, options: options, control: stop,
-            load: { now in try session.reloaded(plan: planOptions, now: now).desired },
+            load: { now in try await session.reloaded(plan: planOptions, now: now).desired },
             review: { planned in
                 if planOptions.output != .json {
                     Console.out(ReportPrinter.render(planned.report, format: planOptions.output, color: planOptions.useColor))

@@ -44,7 +44,7 @@ struct ValidateCommand: AsyncParsableCommand {
         }
         var environment = PlanEnvironment.live
         environment.allowFilesOutsideRepository = allowFileOutsideRepo
-        let result = PlanLoader.load(paths: paths, options: LoadOptions(environment: environment, evaluationDate: date))
+        let result = await PlanLoader.load(paths: paths, options: LoadOptions(environment: environment, evaluationDate: date))
         SecretRedactor.shared.register(result.sensitiveValues)
         let failed = result.hasErrors || (strict && !result.diagnostics.warnings.isEmpty)
         let resources = result.desiredState.map { $0.resources.count }

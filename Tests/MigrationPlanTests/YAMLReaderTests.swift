@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import MigrationPlan
 
@@ -65,17 +66,30 @@ import Testing
 
     @Test func deepBlockNestingIsCut() {
         var text = ""
-        for i in 0..<100 { text += String(repeating: " ", count: i * 2) + "k\(i):\n" }
-        text += String(repeating: " ", count: 200) + "leaf: 1\n"
+        for i in 0..<70 { text += String(repeating: " ", count: i) + "k\(i):\n" }
+        text += String(repeating: " ", count: 70) + "leaf: 1\n"
         let r = parse(text)
         #expect(r.problems.contains { $0.message.contains("deeper than 64") })
     }
 
-    @Test func moderatelyDeepNestingParsesOnTheWorkerStack() {
-        // 900 levels pass the text check and must not overflow the parser's stack.
-        let text = "a: " + String(repeating: "[", count: 900) + String(repeating: "]", count: 900) + "\n"
-        let parsed = ParallelParser.parse([(0, text)])
-        #expect(parsed[0].problems.contains { $0.message.contains("deeper than 64") })
+    @Test func theDeepestNestingTheTextCheckLetsThroughFitsAnOrdinaryStack() async {
+        // 195 levels pass the text check: parsed on a 512 KiB thread (the smallest stack a
+        // platform gives threads) and on the cooperative pool, neither overflows.
+        let text = "a: " + String(repeating: "[", count: 195) + String(repeating: "]", count: 195) + "\n"
+        let done = DispatchSemaphore(value: 0)
+        let problems = Mutex<[String]>([])
+        let thread = Thread {
+            problems.withLock { $0 = YAMLReader(file: 0).parse(text).problems.map(\.message) }
+            done.signal()
+        }
+        thread.stackSize = 512 << 10
+        thread.start()
+        done.wait()
+        #expect(problems.withLock { $0 }.contains { $0.contains("deeper than 64") })
+        let pooled = await Task.detached { YAMLReader(file: 0).parse(text) }.value
+        #expect(pooled.problems.contains { $0.message.contains("deeper than 64") })
+        let refused = parse("a: " + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "\n")
+        #expect(refused.problems.first?.message.contains("nests deeper") == true)
     }
 
     @Test func aliasBombsStop() {

@@ -71,17 +71,6 @@ struct FileDiscovery {
     }
 }
 
-/// Parses files on a few threads with large stacks: parsing is most of the time of a big
-/// plan, and libyaml/Yams recurse once per nesting level.
-enum ParallelParser {
-    static func parse(_ texts: [(file: Int32, text: String?)]) -> [ParsedFile] {
-        Parallel.map(texts.count) { i in
-            guard let text = texts[i].text else { return ParsedFile() }
-            return YAMLReader(file: texts[i].file).parse(text)
-        }
-    }
-}
-
 /// Plan files must be UTF-8; the first bad line is reported.
 enum TextDecoding {
     struct BadLine: Error { var line: Int }

@@ -30,7 +30,7 @@ enum Parallel {
     static var workerCount: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) }
 
     /// `body(i)` for every i in 0..<count, in any order and on several threads; the results
-    /// in index order. Threads get large stacks because YAML parsing recurses per level.
+    /// in index order. Ordinary stacks: the YAML reader bounds nesting before it recurses.
     static func map<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
         guard count > 0 else { return [] }
         let results = Results<T>(count: count)
@@ -41,7 +41,6 @@ enum Parallel {
                 while let i = results.take() { results.store(body(i), at: i) }
                 done.signal()
             }
-            thread.stackSize = 64 << 20
             thread.start()
         }
         for _ in 0..<workers { done.wait() }

@@ -39,8 +39,10 @@ struct ParsedFile: Sendable {
 struct YAMLReader {
     /// Deeper than any plan needs (a plan nests about 6 levels); checked on the tree.
     static let maxDepth = 64
-    /// Upper bound checked on the raw text before parsing, to keep libyaml/Yams recursion safe.
-    static let maxTextNesting = 1000
+    /// Upper bound checked on the raw text before parsing, so that libyaml and Yams, which
+    /// recurse once per level, fit an ordinary thread's stack (512 KiB, the smallest any
+    /// platform gives; measured in a debug build). Real plans nest about 6 levels.
+    static let maxTextNesting = 200
     /// Longest single value (UTF-8 bytes).
     static let maximumScalarBytes = 64 * 1024
     /// Documents one file may hold (a generated plan of 10,000 tasks spreads them over files).

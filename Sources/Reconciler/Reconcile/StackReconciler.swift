@@ -116,14 +116,14 @@ public struct StackReconciler: Sendable {
     /// The period gets up to 10% random jitter so that many stacks do not call OMS in step.
     public func run(
         every period: Double?, options: Options = Options(), control: any LoopControl,
-        load: @Sendable (Date) throws -> DesiredState,
+        load: @Sendable (Date) async throws -> DesiredState,
         review: @Sendable (ExecutionPlan) async throws -> Bool = { _ in true },
         onPass: @Sendable (Result<PassResult, any Error>) async -> Void,
         events: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
     ) async {
         while true {
             do {
-                let desired = try load(now())
+                let desired = try await load(now())
                 await onPass(.success(try await apply(desired, options: options, review: review, events: events)))
             } catch {
                 await onPass(.failure(error))

@@ -26,7 +26,7 @@ struct Session {
         let endpoint = connection.endpoint ?? environment["OMS_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 }
         let credentialsGiven = EnvironmentCredentials.anyConfigured(in: environment)
         let useSandbox = endpoint == "sandbox" || (endpoint == nil && !credentialsGiven)
-        let desired = try loadPlan(plan, secretsRequired: secretsRequired, sandbox: useSandbox, now: now)
+        let desired = try await loadPlan(plan, secretsRequired: secretsRequired, sandbox: useSandbox, now: now)
         let region = connection.region ?? environment["OMS_REGION"].flatMap { $0.isEmpty ? nil : $0 } ?? desired.stack.region
         let timeout = connection.requestTimeout.duration
         var logger = Logger(label: "oms-plan")
@@ -78,10 +78,10 @@ struct Session {
 
     /// Loads the plan; for the embedded sandbox, which takes any bucket key, unset secrets get
     /// generated stand-ins (said once) so that the quickstart runs with nothing set.
-    static func loadPlan(_ plan: PlanOptions, secretsRequired: Bool, sandbox: Bool, now: Date) throws -> DesiredState {
+    static func loadPlan(_ plan: PlanOptions, secretsRequired: Bool, sandbox: Bool, now: Date) async throws -> DesiredState {
         var environment = PlanEnvironment.live
         environment.allowFilesOutsideRepository = plan.allowFileOutsideRepo
-        let result = PlanLoader.load(
+        let result = await PlanLoader.load(
             paths: plan.paths,
             options: LoadOptions(environment: environment, evaluationDate: now, secretsRequired: secretsRequired, placeholderForUnsetSecrets: sandbox))
         SecretRedactor.shared.register(result.sensitiveValues)
@@ -119,9 +119,9 @@ struct Session {
     }
 
     /// The same connection with the plan read again (a new day may bring other bandwidth windows).
-    func reloaded(plan: PlanOptions, now: Date) throws -> Session {
+    func reloaded(plan: PlanOptions, now: Date) async throws -> Session {
         Session(
-            desired: try Self.loadPlan(plan, secretsRequired: true, sandbox: sandbox != nil, now: now), client: client, sandbox: sandbox,
+            desired: try await Self.loadPlan(plan, secretsRequired: true, sandbox: sandbox != nil, now: now), client: client, sandbox: sandbox,
             stateDirectory: stateDirectory)
     }
 
