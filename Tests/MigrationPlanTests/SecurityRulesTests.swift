@@ -46,6 +46,19 @@ import Testing
         #expect(result.hasErrors && !text.contains("CLI-SK-VALUE-0042"), "\(text)")
     }
 
+    @Test func variablesNamedLikeObjectKeysAreNotSecrets() {
+        var env = TestSupport.env
+        env["PREFIX_KEY"] = "logs/2024/"
+        env["REPORT_TOKEN"] = "token-value-1234"
+        let task = TestSupport.task("t").replacingOccurrences(of: "prefixes: [\"x/\"]", with: "prefixes: [\"${env:PREFIX_KEY}\"]")
+            + "\n  description: \"${env:REPORT_TOKEN}\""
+        let result = Self.load(Self.plan(task: task), env: env, secretsRequired: true)
+        #expect(!result.sensitiveValues.contains("logs/2024/"))
+        #expect(result.sensitiveValues.contains("token-value-1234"))
+        let refusals = result.diagnostics.filter { $0.message.contains("holds the value of a secret") }
+        #expect(refusals.count == 1 && refusals[0].message.contains("`description`"), "\(refusals.map(\.rendered))")
+    }
+
     @Test func redactorMasksEncodedFormsLongestFirst() {
         let redactor = SecretRedactor()
         redactor.register(["abc/def\"x", "SECRET", "SECRET-LONGER", "ab"])

@@ -149,8 +149,8 @@ final class DecodeContext {
 }
 
 /// Environment variable names that hold secrets by their look: the CLI's own credential
-/// variables and the usual spellings of keys, tokens and passwords. Their values are masked
-/// wherever a plan uses them, even outside secret fields.
+/// variables and the usual spellings of access keys, tokens and passwords. Their values are
+/// masked wherever a plan uses them, even outside secret fields.
 public enum SensitiveNames {
     /// The credential variables of the CLI contract (README, "Commands"): secrets wherever they show up.
     public static let credentialVariables = [
@@ -161,6 +161,8 @@ public enum SensitiveNames {
     static func isSensitive(_ name: String) -> Bool {
         let upper = name.uppercased()
         if upper == "AK" || upper == "SK" || upper.hasSuffix("_AK") || upper.hasSuffix("_SK") { return true }
-        return ["SECRET", "PASSWORD", "PASSWD", "TOKEN", "PRIVATE", "CREDENTIAL", "KEY"].contains { upper.contains($0) }
+        // Words that name secrets; not a bare KEY, which plans use for object keys too.
+        return ["SECRET", "PASSWORD", "PASSWD", "TOKEN", "CREDENTIAL", "ACCESS_KEY", "PRIVATE_KEY", "API_KEY", "AUTH_KEY"]
+            .contains { upper.contains($0) }
     }
 }
