@@ -20,12 +20,16 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Do not ask for confirmation.")
     var autoApprove = false
 
-    @Flag(help: "After the changes, follow the tasks until they settle, with live progress.")
+    @Flag(help: "After the changes, follow the tasks until they settle, creating what waited for them (dependsOn), wave after wave.")
     var wait = false
+
+    @Option(help: "With --wait: give up after DURATION (e.g. 45m, 12h; at most 7 days) and exit 1 with what is still moving.")
+    var waitTimeout: Period?
 
     func run() async throws {
         let session = try await Session.open(plan: plan, connection: connection, secretsRequired: true)
-        let outcome = await ApplyRun(session: session, plan: plan, flags: flags).run(confirm: !autoApprove, wait: wait)
+        let outcome = await ApplyRun(session: session, plan: plan, flags: flags).run(
+            confirm: !autoApprove, wait: wait, waitTimeout: waitTimeout?.seconds)
         await session.close()
         if let code = outcome { throw code }
     }

@@ -98,7 +98,9 @@ struct ReconcileCommand: AsyncParsableCommand {
                 return true
             }
             if plan.output == .json { Console.out(JSONReportRenderer().render(pass.report)) }
-            return pass.failed
+            // A pass that leaves something for a person (a blocked replacement, retries used up,
+            // a failure nobody retries) is a failed pass; one whose changes only wait is not.
+            return ApplyRun.verdict(pass.report, status: nil, waited: false) != nil
         case .failure(let error):
             if !(error is ExitCode) { Console.error("error: \(error)") }
             metrics.recordError(at: Date())

@@ -134,3 +134,39 @@ def test_target_and_selector_limit_the_diff(run):
     assert [c["address"] for c in selected["changes"]] == ["MigrationTask/docs"]
     bad = run("diff", "plan", "--target", "photos")
     assert bad.returncode == 1 and "MigrationTask/name" in bad.stderr
+
+
+def test_apply_wait_follows_the_waves_and_exits_0(run, workdir):
+    """photos-2024 waits for photos-2023: one `apply --wait` creates it once the first wave settled."""
+    result = run("apply", "plan", "--auto-approve", "--wait", "--wait-timeout", "5m",
+                 env={"OMS_PLAN_SANDBOX_TIME_SCALE": "600"}, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    assert "MigrationTask/photos-2024: POST /v2/{project_id}/tasks" in result.stdout
+    after = json.loads(run("diff", "plan", "--output", "json").stdout)
+    assert after["summary"]["create"] == 0 and after["summary"]["blocked"] == 0, after["summary"]
+
+
+def test_exit_codes_tell_the_truth_about_failed_tasks(run, workdir):
+    """A task that ends Failed with no onFailure policy: apply --wait and reconcile --once exit 1."""
+    (workdir / "plan" / "tasks" / "broken.yaml").write_text(
+        "apiVersion: oms-plan/v1\nkind: MigrationTask\nmetadata: {name: broken}\nspec:\n  type: prefix\n"
+        "  source: {cloud: Aliyun, region: cn-hangzhou, bucket: photos, credentials: aliyun, prefixes: [\"2023/\"]}\n"
+        "  destination: {bucket: no-such-obs-bucket, savePrefix: broken/}\n")
+    applied = run("apply", "plan", "--auto-approve", "--wait", env={"OMS_PLAN_SANDBOX_TIME_SCALE": "600"}, timeout=300)
+    assert applied.returncode == 1, applied.stderr
+    assert "MigrationTask/broken: error:" in applied.stderr and "TRF.0058" in applied.stderr
+    again = run("reconcile", "plan", "--once")
+    assert again.returncode == 1 and "MigrationTask/broken: error:" in again.stderr
+
+
+def test_apply_without_wait_says_what_waits_and_exits_0(run):
+    result = run("apply", "plan", "--auto-approve")
+    assert result.returncode == 0, result.stderr
+    assert "wait for their dependencies" in result.stderr or "waits" in result.stderr
+
+
+def test_wait_timeout_exits_1_with_what_is_still_moving(run, workdir):
+    result = run("apply", "plan", "--auto-approve", "--wait", "--wait-timeout", "1s",
+                 env={"OMS_PLAN_SANDBOX_TIME_SCALE": "0.001"}, timeout=120)
+    assert result.returncode == 1, result.stdout[-2000:] + result.stderr
+    assert "--wait-timeout passed" in result.stderr

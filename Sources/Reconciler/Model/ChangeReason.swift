@@ -63,6 +63,23 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
 
     private static func cause(_ code: String?) -> String { code.map { " (\($0))" } ?? "" }
 
+    /// A reason that passes by itself: a dependency still to succeed, a task that will accept
+    /// its new priority once it waits or pauses. Progress, not a problem.
+    public var isTransient: Bool {
+        switch self {
+        case .waitsFor, .priorityWaitsForState: true
+        default: false
+        }
+    }
+
+    /// A reason that needs a person: the plan cannot be carried out until someone acts.
+    public var needsAttention: Bool {
+        switch self {
+        case .unknownFingerprintScheme, .replacementWouldRestart, .failedWithoutPolicy, .failedGaveUp, .preflight: true
+        default: false
+        }
+    }
+
     /// Whether this reason alone keeps a change from being made now (it is reported blocked).
     var blocksChange: Bool {
         if case .priorityWaitsForState = self { return true }

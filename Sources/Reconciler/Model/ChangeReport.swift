@@ -148,4 +148,20 @@ public struct ChangeReport: Sendable, Codable {
     }
 
     public var hasChanges: Bool { summary.pending > 0 }
+
+    /// Changes that keep OMS from matching the plan until someone acts: a step that failed or
+    /// was skipped, a blocked replacement, a failed pre-flight, a failure nobody retries.
+    /// Changes that only wait (for a dependency, for a state) are not among them.
+    public var unresolved: [ResourceChange] {
+        changes.filter { change in
+            if let status = change.outcome?.status, status == .failed || status == .skipped { return true }
+            if change.action == .blocked { return !change.reasons.allSatisfy(\.isTransient) }
+            return change.reasons.contains(where: \.needsAttention)
+        }
+    }
+
+    /// Changes that wait for something that will happen by itself (a dependency to succeed).
+    public var waiting: [ResourceChange] {
+        changes.filter { $0.action == .blocked && !$0.reasons.isEmpty && $0.reasons.allSatisfy(\.isTransient) }
+    }
 }

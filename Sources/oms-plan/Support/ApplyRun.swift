@@ -20,11 +20,26 @@ struct ApplyRun {
         }
     }
 
-    /// Returns the exit code to end with (nil for success).
-    func run(confirm: Bool, wait: Bool) async -> ExitCode? {
-        let report: ChangeReport
+    /// Returns the exit code to end with (nil for success). With `wait`, follows the plan
+    /// through its waves: once what was changed settles, what waited for it is created, until
+    /// nothing is left to do, something needs a person, or `waitTimeout` seconds pass.
+    func run(confirm: Bool, wait: Bool, waitTimeout: Double? = nil) async -> ExitCode? {
+        let deadline = waitTimeout.map { Date().addingTimeInterval($0) }
+        var report: ChangeReport
+        var settledStatus: StatusReport?
         do {
-            report = try await execute(confirm: confirm)
+            var pass = try await execute(confirm: confirm)
+            report = pass.report
+            while wait && report.unresolved.isEmpty {
+                let follower = StatusFollower(session: session, color: plan.useColor, json: plan.output == .json)
+                guard let status = await follower.follow(until: deadline) else { return ExitCode(1) }
+                settledStatus = status
+                guard pass.applied || !report.waiting.isEmpty else { break }
+                // The next wave: what waited for the resources that just settled.
+                pass = try await execute(confirm: false)
+                report = pass.report
+                if !pass.applied { break }
+            }
         } catch let error as ExitCode {
             return error
         } catch {
@@ -32,15 +47,41 @@ struct ApplyRun {
             return ExitCode(1)
         }
         if plan.output == .json { Console.out(JSONReportRenderer().render(report)) }
-        let failed = report.changes.filter { $0.outcome?.status == .failed || $0.outcome?.status == .skipped }
-        if wait && failed.isEmpty {
-            await StatusFollower(session: session, color: plan.useColor, json: plan.output == .json).follow()
+        return Self.verdict(report, status: settledStatus, waited: wait)
+    }
+
+    /// Exit 1 when OMS does not match the plan and will not by itself: a step failed, a change
+    /// needs a person, a task ended Failed. Changes that only wait are said, not failed, unless
+    /// the run waited for them and they still wait.
+    static func verdict(_ report: ChangeReport, status: StatusReport?, waited: Bool) -> ExitCode? {
+        var problems = 0
+        for change in report.unresolved {
+            problems += 1
+            // Failed steps were printed as they failed.
+            if change.outcome?.status == .failed { continue }
+            let why = change.outcome?.error ?? change.reasons.map(\.description).joined(separator: "; ")
+            Console.error("\(change.address): error: \(change.action == .blocked ? "blocked: " : "")\(why)")
         }
-        return failed.isEmpty ? nil : ExitCode(1)
+        for entry in status?.entries ?? [] where entry.status.contains("Failed") && !report.unresolved.contains(where: { $0.address.description == entry.address }) {
+            problems += 1
+            Console.error("\(entry.address): error: \(entry.status)\(entry.error.map { " (\($0))" } ?? "")")
+        }
+        let waiting = report.waiting
+        if !waiting.isEmpty {
+            if waited {
+                problems += waiting.count
+                for change in waiting {
+                    Console.error("\(change.address): error: still \(change.reasons.map(\.description).joined(separator: "; "))")
+                }
+            } else {
+                Console.note("\(waiting.count) change\(waiting.count == 1 ? "" : "s") wait for their dependencies; apply again once they succeed, or use --wait")
+            }
+        }
+        return problems == 0 ? nil : ExitCode(1)
     }
 
     /// One pass of the reconciler, shown; returns the report with outcomes.
-    func execute(confirm: Bool) async throws -> ChangeReport {
+    func execute(confirm: Bool) async throws -> StackReconciler.PassResult {
         let text = plan.output != .json
         let output = plan.output
         let color = plan.useColor
@@ -55,13 +96,13 @@ struct ApplyRun {
         if !result.applied {
             // Nothing to change (or declined): the plan is shown all the same.
             if text && !result.report.hasChanges { Console.out(ReportPrinter.render(result.report, format: output, color: color)) }
-            return result.report
+            return result
         }
         if text { Console.out(progress.summary(result.report)) }
         for change in result.report.changes where change.outcome?.status == .failed {
             Console.error("\(change.address): error: \(change.outcome?.error ?? "failed")")
         }
-        return result.report
+        return result
     }
 
     /// `yes` on a terminal; anything else cancels (exit 1).

@@ -8,20 +8,27 @@ struct StatusFollower {
     let json: Bool
     var interval: Duration = .seconds(2)
 
-    func follow() async {
+    /// Follows until everything settles (returns the last status) or `deadline` passes, or OMS
+    /// cannot be read (returns nil, having said why).
+    func follow(until deadline: Date? = nil) async -> StatusReport? {
         let terminal = isatty(STDOUT_FILENO) == 1 && !json
         var previousLines = 0
         while true {
             guard let live = try? await LiveState.read(from: session.client) else {
-                Console.error("could not read OMS; stopped following")
-                return
+                Console.error("error: could not read OMS; stopped following")
+                return nil
             }
             let report = StatusReport(desired: session.desired, live: live)
             let text = StatusTextRenderer(color: color, bars: terminal).render(report)
             if terminal && previousLines > 0 { Console.out("\u{1B}[\(previousLines)A\u{1B}[J") }
             if !json { Console.out(text) }
             previousLines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
-            if report.settled { return }
+            if report.settled { return report }
+            if let deadline, Date() >= deadline {
+                let moving = report.entries.filter { !$0.settled }.map(\.address)
+                Console.error("error: --wait-timeout passed with \(moving.count) still moving: \(moving.joined(separator: ", "))")
+                return nil
+            }
             try? await Task.sleep(for: interval)
         }
     }
