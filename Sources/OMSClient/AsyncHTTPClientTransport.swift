@@ -12,19 +12,32 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// Larger answers are refused rather than buffered (a 100-task page is ~300 KB).
     private let maximumBodyBytes = 64 * 1024 * 1024
 
-    /// Uses `HTTPClient.shared` unless a client is given.
+    /// Uses one client shared by the process unless a client is given.
     public init(client: HTTPClient? = nil) {
-        self.client = client ?? HTTPClient.shared
+        self.client = client ?? Self.shared
         self.ownsClient = false
     }
 
-    /// A transport with its own connection pool of at most `maximumConnections` per host.
+    /// A transport with its own connection pool of at most `maximumConnectionsPerHost` per host.
     public init(maximumConnectionsPerHost: Int) {
+        self.client = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: Self.configuration(maximumConnectionsPerHost: maximumConnectionsPerHost))
+        self.ownsClient = true
+    }
+
+    /// The process's client (never shut down, like `HTTPClient.shared`).
+    static let shared = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration(maximumConnectionsPerHost: 8))
+
+    /// A refused or unreachable endpoint is an error at once, not a connection the pool keeps
+    /// trying until the request's deadline: the client's own retries (bounded in attempts and
+    /// in total time) decide what happens next.
+    static func configuration(maximumConnectionsPerHost: Int) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = maximumConnectionsPerHost
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
         configuration.decompression = .enabled(limit: .ratio(20))
-        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        self.ownsClient = true
+        return configuration
     }
 
     deinit {

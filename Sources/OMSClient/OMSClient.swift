@@ -95,9 +95,11 @@ public final class OMSClient: Sendable {
         let scrubber = self.scrubber.adding(SecretScrubber.secrets(inJSON: call.body))
         var attempt = 0
         var refreshedToken = false
+        let firstAttempt = ContinuousClock.now
         while true {
             attempt += 1
             let canRetry = attempt < configuration.retry.maximumAttempts
+                && ContinuousClock.now - firstAttempt < configuration.retry.totalBudget
             let request = try await prepare(call)
             statistics.record(operation: call.operation)
             let started = ContinuousClock.now
@@ -139,14 +141,14 @@ public final class OMSClient: Sendable {
                         try await backOff(call, attempt: attempt, reason: detail)
                         continue
                     }
-                    throw .connection(operation: call.operation, detail: detail)
+                    throw .connection(operation: call.operation, detail: "\(configuration.endpoint): \(detail)")
                 case .answerLost(let detail):
                     if call.idempotency == .creates { throw .outcomeUnknown(operation: call.operation, detail: detail) }
                     if canRetry {
                         try await backOff(call, attempt: attempt, reason: detail)
                         continue
                     }
-                    throw .connection(operation: call.operation, detail: detail)
+                    throw .connection(operation: call.operation, detail: "\(configuration.endpoint): \(detail)")
                 case .timedOut:
                     let seconds = Double(configuration.requestTimeout.components.seconds)
                     if call.idempotency == .creates {

@@ -4,11 +4,18 @@ public struct RetryPolicy: Sendable {
     public var maximumAttempts: Int
     public var baseDelay: Duration
     public var maximumDelay: Duration
+    /// No retry starts once this much time has passed since the first attempt: a call gives
+    /// up in bounded time whatever the per-request timeout.
+    public var totalBudget: Duration
 
-    public init(maximumAttempts: Int = 5, baseDelay: Duration = .milliseconds(200), maximumDelay: Duration = .seconds(5)) {
+    public init(
+        maximumAttempts: Int = 5, baseDelay: Duration = .milliseconds(200), maximumDelay: Duration = .seconds(5),
+        totalBudget: Duration = .seconds(120)
+    ) {
         self.maximumAttempts = max(1, maximumAttempts)
         self.baseDelay = baseDelay
         self.maximumDelay = maximumDelay
+        self.totalBudget = totalBudget
     }
 
     public static let none = RetryPolicy(maximumAttempts: 1)

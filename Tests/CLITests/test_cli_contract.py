@@ -170,3 +170,19 @@ def test_wait_timeout_exits_1_with_what_is_still_moving(run, workdir):
                  env={"OMS_PLAN_SANDBOX_TIME_SCALE": "0.001"}, timeout=120)
     assert result.returncode == 1, result.stdout[-2000:] + result.stderr
     assert "--wait-timeout passed" in result.stderr
+
+
+def test_an_unreachable_endpoint_fails_fast_and_names_it(run):
+    import socket
+    import time
+    with socket.socket() as s:  # a port that was free a moment ago: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    endpoint = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
+    result = run("diff", "plan", env={"OMS_ENDPOINT": endpoint, "HUAWEICLOUD_SDK_AK": "AKTEST",
+                                      "HUAWEICLOUD_SDK_SK": "SKTEST", "OMS_PROJECT_ID": "p"}, timeout=120)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1, result.stderr
+    assert endpoint in result.stderr and "cannot reach OMS" in result.stderr
+    assert elapsed < 15, f"took {elapsed:.1f} s"
