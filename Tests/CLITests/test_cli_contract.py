@@ -3,7 +3,9 @@ import json
 import os
 import signal
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 
 def test_diff_detailed_exitcode_and_json_contract(run):
@@ -84,11 +86,24 @@ def test_reconcile_loop_reports_exposes_metrics_and_stops_on_sigterm(binary, wor
     assert "oms_plan_last_success_timestamp_seconds" in metrics
 
 
+def stack_lock_path(scope: str, stack: str) -> Path:
+    """Where oms-plan keeps the lock of `stack` for `scope` (the OMS and the project): one
+    folder per user, whatever the working directory."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    folder = Path(runtime) / "oms-plan" / "locks" if runtime else Path(tempfile.gettempdir()) / f"oms-plan-{os.getuid()}" / "locks"
+    value = 0xcbf29ce484222325
+    for byte in (scope + "\0" + stack).encode():
+        value = ((value ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return folder / f"{stack}-{value:x}.lock"
+
+
 def test_second_run_of_a_stack_waits_for_the_lock_then_exits_1(run, workdir):
     import fcntl
-    locks = workdir / ".oms-plan" / "locks"
-    locks.mkdir(parents=True)
-    with open(locks / "quickstart.lock", "w") as held:
+    assert run("diff", "plan").returncode == 0  # creates the embedded sandbox's data folder
+    data = os.path.realpath(workdir / ".oms-plan" / "sandbox")
+    lock = stack_lock_path(f"sandbox:{data}|0a1b2c3d4e5f60718293a4b5c6d7e8f9", "quickstart")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         started = time.time()
         result = run("apply", "plan", "--auto-approve", "--lock-timeout", "1")

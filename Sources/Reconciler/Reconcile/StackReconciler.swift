@@ -46,9 +46,14 @@ public struct StackReconciler: Sendable {
     }
 
     public let client: OMSClient
-    /// Where locks and attempt ledgers are kept (`./.oms-plan`); nil keeps no lock and
-    /// counts attempts in memory, for as long as this value lives (tests, library use).
+    /// Where attempt ledgers are kept (`./.oms-plan`); nil keeps no lock and counts attempts
+    /// in memory, for as long as this value lives (tests, library use).
     public let stateDirectory: URL?
+    /// Where stack locks are kept: one folder for every run of this user on this machine.
+    public var lockDirectory: URL = StackLock.userLockDirectory
+    /// What the lock is about besides the stack: the OMS (endpoint, or sandbox data folder)
+    /// and the project. Runs with the same scope and stack exclude each other.
+    public var lockScope: String
     /// The clock passes are stamped with.
     public var now: @Sendable () -> Date
     private let givenLedger: (any AttemptLedger)?
@@ -58,6 +63,7 @@ public struct StackReconciler: Sendable {
     ) {
         self.client = client
         self.stateDirectory = stateDirectory
+        self.lockScope = client.configuration.endpoint + "|" + client.configuration.projectId
         self.givenLedger = ledger ?? (stateDirectory == nil ? MemoryAttemptLedger() : nil)
         self.now = now
     }
@@ -89,9 +95,8 @@ public struct StackReconciler: Sendable {
         events: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
     ) async throws -> PassResult {
         var lock: StackLock?
-        if let stateDirectory {
-            lock = try await StackLock.acquire(
-                stack: desired.stack.name, directory: stateDirectory.appendingPathComponent("locks"), timeout: options.lockTimeout)
+        if stateDirectory != nil {
+            lock = try await StackLock.acquire(stack: desired.stack.name, scope: lockScope, directory: lockDirectory, timeout: options.lockTimeout)
         }
         defer { withExtendedLifetime(lock) {} }
         let ledger = try ledger(stack: desired.stack.name)

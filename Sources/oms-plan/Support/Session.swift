@@ -15,8 +15,17 @@ struct Session {
     let sandbox: EmbeddedSandbox?
     let stateDirectory: URL
 
-    /// The observe-compare-act loop for this stack, with its lock and ledger in `./.oms-plan`.
-    var reconciler: StackReconciler { StackReconciler(client: client, stateDirectory: stateDirectory) }
+    /// The observe-compare-act loop for this stack: its ledger in `./.oms-plan`, its lock in the
+    /// user's lock folder, keyed by the OMS (the embedded sandbox's data folder, whose port
+    /// changes every run), the project and the stack.
+    var reconciler: StackReconciler {
+        var reconciler = StackReconciler(client: client, stateDirectory: stateDirectory)
+        if let sandbox {
+            let data = sandbox.configuration.dataDirectory.resolvingSymlinksInPath().standardizedFileURL.path
+            reconciler.lockScope = "sandbox:" + data + "|" + sandbox.configuration.projectId
+        }
+        return reconciler
+    }
 
     /// Loads the plan (diagnostics to stderr; exit 1 on errors), then connects. With no
     /// endpoint and no credentials at all, starts the embedded sandbox and says so.

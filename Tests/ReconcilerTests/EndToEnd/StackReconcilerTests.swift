@@ -83,10 +83,12 @@ struct StackReconcilerTests {
             try e2e.seedSource(prefix: "a/", objects: 2)
             try e2e.writePlan([PlanText.task("a")])
             let desired = try e2e.load()
+            // Two working directories (state folders), one lock: it is keyed by OMS, project and stack.
             let state = FileManager.default.temporaryDirectory.appendingPathComponent("reconciler-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: state) }
+            let otherState = FileManager.default.temporaryDirectory.appendingPathComponent("reconciler-\(UUID().uuidString)")
+            defer { for url in [state, otherState] { try? FileManager.default.removeItem(at: url) } }
             let first = StackReconciler(client: e2e.client, stateDirectory: state)
-            let second = StackReconciler(client: e2e.client, stateDirectory: state)
+            let second = StackReconciler(client: e2e.client, stateDirectory: otherState)
             let options = StackReconciler.Options(lockTimeout: .milliseconds(200))
             // While the first pass is held in review, a second pass on the same stack cannot start.
             let (entered, inside) = AsyncStream.makeStream(of: Void.self)
