@@ -162,22 +162,38 @@ def test_apply_wait_follows_the_waves_and_exits_0(run, workdir):
 
 
 def test_exit_codes_tell_the_truth_about_failed_tasks(run, workdir):
-    """A task that ends Failed with no onFailure policy: apply --wait and reconcile --once exit 1."""
+    """A task that ends Failed with no onFailure policy (its URL list names an object that
+    is not there): apply --wait and reconcile --once exit 1 and name it."""
+    lists = workdir / "plan" / "sandbox" / "buckets" / "HuaweiCloud" / "cn-north-4" / "quickstart-lists"
+    (lists / "broken-urls.txt").write_text("http://oms-sandbox/public/Aliyun/cn-hangzhou/photos/no-such-object.jpg\n")
     (workdir / "plan" / "tasks" / "broken.yaml").write_text(
-        "apiVersion: oms-plan/v1\nkind: MigrationTask\nmetadata: {name: broken}\nspec:\n  type: prefix\n"
-        "  source: {cloud: Aliyun, region: cn-hangzhou, bucket: photos, credentials: aliyun, prefixes: [\"2023/\"]}\n"
-        "  destination: {bucket: no-such-obs-bucket, savePrefix: broken/}\n")
+        "apiVersion: oms-plan/v1\nkind: MigrationTask\nmetadata: {name: broken}\nspec:\n  type: url_list\n"
+        "  source: {cloud: URLSource, listFile: {bucket: quickstart-lists, key: broken-urls.txt}}\n"
+        "  destination: {savePrefix: broken/}\n")
     applied = run("apply", "plan", "--auto-approve", "--wait", env={"OMS_PLAN_SANDBOX_TIME_SCALE": "600"}, timeout=300)
     assert applied.returncode == 1, applied.stderr
-    assert "MigrationTask/broken: error:" in applied.stderr and "TRF.0058" in applied.stderr
+    assert "MigrationTask/broken: error:" in applied.stderr and "TRF.0062" in applied.stderr, applied.stderr
     again = run("reconcile", "plan", "--once")
     assert again.returncode == 1 and "MigrationTask/broken: error:" in again.stderr
+
+
+def test_a_missing_destination_bucket_is_blocked_before_anything_is_created(run, workdir):
+    (workdir / "plan" / "tasks" / "nowhere.yaml").write_text(
+        "apiVersion: oms-plan/v1\nkind: MigrationTask\nmetadata: {name: nowhere}\nspec:\n  type: prefix\n"
+        "  source: {cloud: Aliyun, region: cn-hangzhou, bucket: photos, credentials: aliyun, prefixes: [\"2023/\"]}\n"
+        "  destination: {bucket: no-such-obs-bucket, savePrefix: nowhere/}\n")
+    diff = json.loads(run("diff", "plan", "--output", "json").stdout)
+    change = next(c for c in diff["changes"] if c["address"] == "MigrationTask/nowhere")
+    assert change["action"] == "blocked" and any("destination bucket no-such-obs-bucket" in r for r in change["reasons"]), change
+    applied = run("apply", "plan", "--auto-approve")
+    assert applied.returncode == 1, applied.stderr
+    assert "MigrationTask/nowhere: error: blocked: pre-flight: destination bucket no-such-obs-bucket" in applied.stderr, applied.stderr
 
 
 def test_apply_without_wait_says_what_waits_and_exits_0(run):
     result = run("apply", "plan", "--auto-approve")
     assert result.returncode == 0, result.stderr
-    assert "wait for their dependencies" in result.stderr or "waits" in result.stderr
+    assert "change waits for its dependencies" in result.stderr, result.stderr
 
 
 def test_wait_timeout_exits_1_with_what_is_still_moving(run, workdir):

@@ -102,7 +102,8 @@ public struct Preflight: Sendable {
                 type: (body.taskType ?? .object).canonical.rawValue, cloud: body.srcNode.cloudType ?? .aliyun,
                 region: body.srcNode.region, bucket: body.srcNode.bucket, ak: body.srcNode.ak, sk: body.srcNode.sk,
                 token: body.srcNode.securityToken, appId: body.srcNode.appId, keys: body.srcNode.objectKey ?? [],
-                listFile: body.srcNode.listFile, dstRegion: body.dstNode.region ?? "", dstAk: body.dstNode.ak, dstSk: body.dstNode.sk)
+                listFile: body.srcNode.listFile, dstRegion: body.dstNode.region ?? "", dstBucket: body.dstNode.bucket ?? "",
+                dstAk: body.dstNode.ak, dstSk: body.dstNode.sk)
         case let group as DesiredTaskGroup:
             guard let body = try? group.requestWithSecrets() else {
                 return .skipped("pre-flight skipped: the source or destination credentials are not set")
@@ -111,13 +112,14 @@ public struct Preflight: Sendable {
                 type: (body.taskType ?? .prefix).canonical.rawValue.lowercased(), cloud: body.srcNode.cloudType ?? .aliyun,
                 region: body.srcNode.region, bucket: body.srcNode.bucket, ak: body.srcNode.ak, sk: body.srcNode.sk, token: nil,
                 appId: body.srcNode.appId, keys: body.srcNode.objectKey ?? [], listFile: body.srcNode.listFile,
-                dstRegion: body.dstNode.region ?? "", dstAk: body.dstNode.ak, dstSk: body.dstNode.sk)
+                dstRegion: body.dstNode.region ?? "", dstBucket: body.dstNode.bucket ?? "", dstAk: body.dstNode.ak, dstSk: body.dstNode.sk)
         default:
             return .passed
         }
         var problems = catalogue.problems(cloud: source.cloud, region: source.region)
         do {
             problems += try await sourceProblems(source)
+            problems += try await destinationProblems(source)
         } catch let inconclusive as Inconclusive {
             return problems.isEmpty ? .skipped("pre-flight incomplete: \(inconclusive.reason)") : .failed(problems)
         } catch {
@@ -138,6 +140,7 @@ public struct Preflight: Sendable {
         var keys: [String]
         var listFile: ListFile?
         var dstRegion: String
+        var dstBucket: String
         var dstAk: String?
         var dstSk: String?
     }
@@ -171,6 +174,24 @@ public struct Preflight: Sendable {
             }
         }
         return problems
+    }
+
+    /// The OBS bucket the task writes to: it exists, the destination keys reach it, and it is in
+    /// the region the plan (and the OMS endpoint) says. Otherwise OMS takes the task and it
+    /// fails later with TRF.0058 or TRF.0057.
+    private func destinationProblems(_ s: Source) async throws -> [String] {
+        guard !s.dstBucket.isEmpty else { return [] }
+        do {
+            let located = try await client.showBucketRegion(
+                ShowBucketRegionReq(cloudType: .huaweiCloud, bucketName: s.dstBucket, ak: s.dstAk, sk: s.dstSk))
+            if let actual = located.id, !actual.isEmpty, !s.dstRegion.isEmpty, actual != s.dstRegion {
+                return ["destination bucket \(s.dstBucket) is in \(actual), the plan says \(s.dstRegion)"]
+            }
+            return []
+        } catch {
+            guard Self.isDefinite(error) else { throw Inconclusive(reason: Self.describe(error)) }
+            return ["destination bucket \(s.dstBucket) cannot be reached with the destination keys: \(Self.describe(error))"]
+        }
     }
 
     /// Nil when objects exist under `key`; otherwise why not.

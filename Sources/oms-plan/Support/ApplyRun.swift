@@ -59,7 +59,8 @@ struct ApplyRun {
             problems += 1
             // Failed steps were printed as they failed.
             if change.outcome?.status == .failed { continue }
-            let why = change.outcome?.error ?? change.reasons.map(\.description).joined(separator: "; ")
+            let attention = change.reasons.filter(\.needsAttention)
+            let why = change.outcome?.error ?? (attention.isEmpty ? change.reasons : attention).map(\.description).joined(separator: "; ")
             Console.error("\(change.address): error: \(change.action == .blocked ? "blocked: " : "")\(why)")
         }
         for entry in status?.entries ?? [] where entry.status.contains("Failed") && !report.unresolved.contains(where: { $0.address.description == entry.address }) {
@@ -74,7 +75,8 @@ struct ApplyRun {
                     Console.error("\(change.address): error: still \(change.reasons.map(\.description).joined(separator: "; "))")
                 }
             } else {
-                Console.note("\(waiting.count) change\(waiting.count == 1 ? "" : "s") wait for their dependencies; apply again once they succeed, or use --wait")
+                Console.note(
+                    "\(waiting.count) \(waiting.count == 1 ? "change waits for its dependencies" : "changes wait for their dependencies"); apply again once they succeed, or use --wait")
             }
         }
         return problems == 0 ? nil : ExitCode(1)
