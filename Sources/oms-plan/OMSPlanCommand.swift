@@ -17,7 +17,7 @@ struct OMSPlanCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ValidateCommand.self, DiffCommand.self, ApplyCommand.self, ReconcileCommand.self, StatusCommand.self,
-            SchemaCommand.self, SandboxCommand.self,
+            SchemaCommand.self, SandboxCommand.self, ResetAttemptsCommand.self,
         ]
     )
 

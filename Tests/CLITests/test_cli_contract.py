@@ -217,3 +217,15 @@ def test_an_unreachable_endpoint_fails_fast_and_names_it(run):
     assert result.returncode == 1, result.stderr
     assert endpoint in result.stderr and "cannot reach OMS" in result.stderr
     assert elapsed < 15, f"took {elapsed:.1f} s"
+
+
+def test_reset_attempts_clears_a_give_up(run, workdir):
+    state = workdir / ".oms-plan" / "state"
+    state.mkdir(parents=True)
+    ledger = state / "quickstart.attempts.json"
+    ledger.write_text(json.dumps({"MigrationTask/docs#123": 3, "MigrationTask/logs-web#9": 1}))
+    result = run("reset-attempts", "plan", "--address", "MigrationTask/docs")
+    assert result.returncode == 0, result.stderr
+    assert "MigrationTask/docs: attempt count cleared" in result.stdout
+    assert json.loads(ledger.read_text()) == {"MigrationTask/logs-web#9": 1}
+    assert run("reset-attempts", "plan", "--address", "docs").returncode == 64

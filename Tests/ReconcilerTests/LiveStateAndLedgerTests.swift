@@ -36,6 +36,8 @@ import Testing
         #expect(ledger.attempts(address: "MigrationTask/a", liveId: "1") == 2)
         try ledger.record(address: "MigrationTask/a", liveId: "1")
         #expect(try FileAttemptLedger(url: url).attempts(address: "MigrationTask/a", liveId: "1") == 3)
+        #expect(try ledger.reset(address: "MigrationTask/a") == 1)
+        #expect(try FileAttemptLedger(url: url).attempts(address: "MigrationTask/a", liveId: "1") == 0)
         // A ledger that cannot be written: the count is not lost silently, the attempt is refused.
         let blocked = try FileAttemptLedger(url: directory.appendingPathComponent("stack.attempts.json/inside"))
         #expect(throws: LedgerError.self) { try blocked.record(address: "MigrationTask/a", liveId: "1") }

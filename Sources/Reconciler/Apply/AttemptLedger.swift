@@ -9,6 +9,9 @@ public protocol AttemptLedger: Sendable {
     /// Counts an attempt before it is made; a count that cannot be kept is an error, and the
     /// attempt is then not made (a lost count would allow retries without end).
     func record(address: ResourceAddress, liveId: String) throws(LedgerError)
+    /// Forgets the attempts at `address` (every live copy): `onFailure` starts counting anew.
+    /// Returns how many counts were dropped.
+    func reset(address: ResourceAddress) throws(LedgerError) -> Int
 }
 
 /// The attempt ledger cannot be read or written: retries stop until it is fixed.
@@ -46,10 +49,25 @@ public final class FileAttemptLedger: AttemptLedger {
     }
 
     public func record(address: ResourceAddress, liveId: String) throws(LedgerError) {
+        try update { $0["\(address)#\(liveId)", default: 0] += 1 }
+    }
+
+    public func reset(address: ResourceAddress) throws(LedgerError) -> Int {
+        var dropped = 0
+        try update { counts in
+            let keys = counts.keys.filter { $0.hasPrefix("\(address)#") }
+            dropped = keys.count
+            for key in keys { counts[key] = nil }
+        }
+        return dropped
+    }
+
+    /// Changes the counts and writes them; on a write failure the counts stay as they were.
+    private func update(_ change: (inout [String: Int]) -> Void) throws(LedgerError) {
         let url = self.url
         let failure: LedgerError? = counts.withLock { counts in
             var next = counts
-            next["\(address)#\(liveId)", default: 0] += 1
+            change(&next)
             do {
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 let encoder = JSONEncoder()
@@ -71,4 +89,11 @@ public final class MemoryAttemptLedger: AttemptLedger {
     public init() {}
     public func attempts(address: ResourceAddress, liveId: String) -> Int { counts.withLock { $0["\(address)#\(liveId)"] ?? 0 } }
     public func record(address: ResourceAddress, liveId: String) throws(LedgerError) { counts.withLock { $0["\(address)#\(liveId)", default: 0] += 1 } }
+    public func reset(address: ResourceAddress) throws(LedgerError) -> Int {
+        counts.withLock { counts in
+            let keys = counts.keys.filter { $0.hasPrefix("\(address)#") }
+            for key in keys { counts[key] = nil }
+            return keys.count
+        }
+    }
 }

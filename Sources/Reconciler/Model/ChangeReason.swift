@@ -50,7 +50,8 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
         case .priorityChanged: "priority changed"
         case .priorityWaitsForState(let status): "priority changes once the task is Waiting, Paused or Failed (it is \(status))"
         case .failedWithoutPolicy(let cause): "failed\(Self.cause(cause)); onFailure is none"
-        case .failedGaveUp(let cause, let attempts, let of): "failed\(Self.cause(cause)); gave up after \(attempts) of \(of) attempts"
+        case .failedGaveUp(let cause, let attempts, let of):
+            "failed\(Self.cause(cause)); gave up after \(attempts) of \(of) attempts (oms-plan reset-attempts --address ADDR clears the count)"
         case .failedRetrying(let cause, let action, let attempt, let of): "failed\(Self.cause(cause)); \(action) attempt \(attempt) of \(of)"
         case .shouldRun(let status): "state is running but OMS has it \(status)"
         case .shouldPause(let status): "state is paused but OMS has it \(status)"
