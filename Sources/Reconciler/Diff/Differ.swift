@@ -168,7 +168,7 @@ struct Differ {
                 change.reasons.append(.failedWithoutPolicy(cause: cause))
             } else if attempts >= policy.maxAttempts {
                 if change.action == .noop { change.action = .blocked }
-                change.reasons.append(.failedGaveUp(cause: cause, attempts: attempts, of: policy.maxAttempts))
+                change.reasons.append(.failedGaveUp(cause: cause, attempts: attempts, of: policy.maxAttempts, address: address))
             } else {
                 if change.action == .noop { change.action = .retry }
                 change.reasons.append(.failedRetrying(cause: cause, action: policy.action.rawValue, attempt: attempts + 1, of: policy.maxAttempts))

@@ -21,7 +21,7 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
     case priorityChanged
     case priorityWaitsForState(String)
     case failedWithoutPolicy(cause: String?)
-    case failedGaveUp(cause: String?, attempts: Int, of: Int)
+    case failedGaveUp(cause: String?, attempts: Int, of: Int, address: ResourceAddress)
     case failedRetrying(cause: String?, action: String, attempt: Int, of: Int)
     case shouldRun(liveStatus: String)
     case shouldPause(liveStatus: String)
@@ -50,8 +50,8 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
         case .priorityChanged: "priority changed"
         case .priorityWaitsForState(let status): "priority changes once the task is Waiting, Paused or Failed (it is \(status))"
         case .failedWithoutPolicy(let cause): "failed\(Self.cause(cause)); onFailure is none"
-        case .failedGaveUp(let cause, let attempts, let of):
-            "failed\(Self.cause(cause)); gave up after \(attempts) of \(of) attempts (oms-plan reset-attempts --address ADDR clears the count)"
+        case .failedGaveUp(let cause, let attempts, let of, let address):
+            "failed\(Self.cause(cause)); gave up after \(attempts) of \(of) attempts (`oms-plan reset-attempts PLAN --address \(address)` clears the count)"
         case .failedRetrying(let cause, let action, let attempt, let of): "failed\(Self.cause(cause)); \(action) attempt \(attempt) of \(of)"
         case .shouldRun(let status): "state is running but OMS has it \(status)"
         case .shouldPause(let status): "state is paused but OMS has it \(status)"
