@@ -63,11 +63,13 @@ final class StepExecutor: Sendable {
                 throw ApplyError(description: "\(address) was not created in this run")
             }
             try await tolerate([.taskNotInProgress, .taskComplete]) { try await self.call { try await self.client.stopTask(id: id) } }
+            return String(id)
         case .stopCreatedTaskGroup(let address):
             guard let id = created.withLock({ $0[address] }) else {
                 throw ApplyError(description: "\(address) was not created in this run")
             }
             try await tolerate([.onlyExecutingGroupsPause]) { try await self.call { try await self.client.stopTaskGroup(id: id) } }
+            return id
         case .stopTask(let id):
             try await tolerate([.taskNotInProgress, .taskComplete]) { try await self.call { try await self.client.stopTask(id: id) } }
         case .waitTaskSettled(let id):

@@ -104,9 +104,28 @@ public struct StatusTextRenderer: Sendable {
             if let error = e.error { line += "  (\(error))" }
             return line
         }
-        let running = report.entries.filter { !$0.settled }.count
-        lines.append(running == 0 ? "All \(report.entries.count) resources settled." : "\(running) of \(report.entries.count) still in progress.")
+        lines.append(totalLine(report))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The stack as a whole: how many still move, bytes of all of them, overall progress.
+    public func totalLine(_ report: StatusReport) -> String {
+        let running = report.entries.filter { !$0.settled }.count
+        let done = report.entries.reduce(0) { $0 + $1.bytesDone }
+        let total = report.entries.reduce(0) { $0 + $1.bytesTotal }
+        let percent = total > 0 ? String(format: " %.1f%%", Double(done) / Double(total) * 100) : ""
+        let bytes = " (\(ByteCount.format(done))/\(ByteCount.format(total))\(percent))"
+        return running == 0
+            ? "All \(report.entries.count) resources settled\(bytes)."
+            : "\(running) of \(report.entries.count) still in progress\(bytes)."
+    }
+
+    /// One line for a resource whose state changed, for logs that are not terminals.
+    public func changeLine(_ entry: StatusReport.Entry, from previous: String?) -> String {
+        var line = "\(entry.address): \(previous.map { "\($0) -> " } ?? "")\(entry.status)"
+        line += String(format: " %.1f%%", entry.progress * 100) + " \(ByteCount.format(entry.bytesDone))/\(ByteCount.format(entry.bytesTotal))"
+        if let error = entry.error { line += " (\(error))" }
+        return line
     }
 
     private func progressBar(_ fraction: Double) -> String {

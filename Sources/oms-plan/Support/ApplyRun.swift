@@ -132,7 +132,10 @@ struct ProgressPrinter: Sendable {
         switch event {
         case .started: break
         case .succeeded(let step, let detail):
-            Console.out("  \(style.green("✓")) \(step.addresses.map(\.description).joined(separator: ", ")): \(step.operation.call)\(detail.map { " -> id \($0)" } ?? "")\n")
+            // A step on what this run created names the id it now has instead of `{new id}`.
+            let call = step.operation.call
+            let shown = detail.map { id in call.contains("{new id}") ? call.replacingOccurrences(of: "{new id}", with: id) : call + " -> id \(id)" } ?? call
+            Console.out("  \(style.green("✓")) \(step.addresses.map(\.description).joined(separator: ", ")): \(shown)\n")
         case .failed(let step, let error):
             Console.out("  \(style.red("✗")) \(step.addresses.map(\.description).joined(separator: ", ")): \(step.operation.call): \(error)\n")
         case .skipped(let step, let reason):

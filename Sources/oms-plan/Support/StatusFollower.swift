@@ -13,16 +13,31 @@ struct StatusFollower {
     func follow(until deadline: Date? = nil) async -> StatusReport? {
         let terminal = isatty(STDOUT_FILENO) == 1 && !json
         var previousLines = 0
+        // Outside a terminal (a CI log): the table once, then a line per change of state.
+        var lastStatus: [String: String] = [:]
         while true {
             guard let live = try? await LiveState.read(from: session.client) else {
                 Console.error("error: could not read OMS; stopped following")
                 return nil
             }
             let report = StatusReport(desired: session.desired, live: live)
-            let text = StatusTextRenderer(color: color, bars: terminal).render(report)
-            if terminal && previousLines > 0 { Console.out("\u{1B}[\(previousLines)A\u{1B}[J") }
-            if !json { Console.out(text) }
-            previousLines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+            let renderer = StatusTextRenderer(color: color, bars: terminal)
+            if terminal {
+                let text = renderer.render(report)
+                if previousLines > 0 { Console.out("\u{1B}[\(previousLines)A\u{1B}[J") }
+                Console.out(text)
+                previousLines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+            } else if !json {
+                if lastStatus.isEmpty {
+                    Console.out(renderer.render(report))
+                } else {
+                    for entry in report.entries where lastStatus[entry.address] != entry.status {
+                        Console.out(renderer.changeLine(entry, from: lastStatus[entry.address]) + "\n")
+                    }
+                    if report.settled { Console.out(renderer.totalLine(report) + "\n") }
+                }
+                for entry in report.entries { lastStatus[entry.address] = entry.status }
+            }
             if report.settled { return report }
             if let deadline, Date() >= deadline {
                 let moving = report.entries.filter { !$0.settled }.map(\.address)
