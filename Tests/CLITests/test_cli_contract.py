@@ -1,6 +1,7 @@
 """The CLI contract of ../shared/design/cli.md: exit codes, JSON document, reconcile."""
 import json
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -157,6 +158,10 @@ def test_apply_wait_follows_the_waves_and_exits_0(run, workdir):
                  env={"OMS_PLAN_SANDBOX_TIME_SCALE": "600"}, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     assert "MigrationTask/photos-2024: POST /v2/{project_id}/tasks" in result.stdout
+    # Not a terminal: the table once per wave, then one line per change of state.
+    assert re.search(r"MigrationTask/photos-2023: \w+ -> Succeeded", result.stdout), result.stdout[-3000:]
+    assert result.stdout.count("still in progress") <= 2, result.stdout[-3000:]
+    assert "{new id}" not in result.stdout.split("Plan:")[-1]
     after = json.loads(run("diff", "plan", "--output", "json").stdout)
     assert after["summary"]["create"] == 0 and after["summary"]["blocked"] == 0, after["summary"]
 
