@@ -138,6 +138,28 @@ public struct ChangeReport: Sendable, Codable {
     public var evaluatedDay: String?
     public var summary: ChangeSummary
     public var changes: [ResourceChange]
+    /// Live resources of the project that carry no oms-plan marker and are not adopted: never
+    /// touched, but counted so that a reviewer sees them (nil when the live state was not read).
+    public var unowned: UnownedCount?
+
+    public struct UnownedCount: Sendable, Codable, Hashable {
+        public var tasks: Int
+        public var taskGroups: Int
+        public init(tasks: Int, taskGroups: Int) {
+            self.tasks = tasks
+            self.taskGroups = taskGroups
+        }
+
+        /// `3 tasks and 1 task group`, or nil when there are none.
+        public var phrase: String? {
+            var parts: [String] = []
+            if tasks > 0 { parts.append("\(tasks) \(tasks == 1 ? "task" : "tasks")") }
+            if taskGroups > 0 { parts.append("\(taskGroups) task \(taskGroups == 1 ? "group" : "groups")") }
+            let one = tasks + taskGroups == 1
+            return parts.isEmpty ? nil : parts.joined(separator: " and ")
+                + " in this project \(one ? "belongs" : "belong") to no stack; oms-plan leaves \(one ? "it" : "them") alone."
+        }
+    }
 
     public init(stack: String, evaluatedAt: Date, evaluatedDay: String?, changes: [ResourceChange]) {
         self.stack = stack

@@ -12,7 +12,14 @@ public enum ChangePlanner {
         for index in changes.indices {
             changes[index].calls = steps.filter { $0.addresses.contains(changes[index].address) }.map(\.operation.call)
         }
-        let report = ChangeReport(stack: desired.stack.name, evaluatedAt: now, evaluatedDay: desired.stack.evaluationDay, changes: changes)
+        var report = ChangeReport(stack: desired.stack.name, evaluatedAt: now, evaluatedDay: desired.stack.evaluationDay, changes: changes)
+        let adopted = Set(desired.omsResources.compactMap(\.adoptID))
+        func unowned(_ description: String?, _ id: String) -> Bool {
+            !adopted.contains(id) && description.flatMap { OwnershipMarker.parse(description: $0) } == nil
+        }
+        report.unowned = ChangeReport.UnownedCount(
+            tasks: live.tasks.filter { unowned($0.description, $0.id.map(String.init) ?? "") }.count,
+            taskGroups: live.groups.filter { unowned($0.description, $0.groupId ?? "") }.count)
         return ExecutionPlan(report: report, steps: steps)
     }
 }

@@ -33,6 +33,9 @@ public struct JSONReportRenderer: Sendable {
             "changes": .array(report.changes.map(change)),
         ]
         if let day = report.evaluatedDay { root["evaluatedDay"] = .string(day) }
+        if let unowned = report.unowned {
+            root["unowned"] = .object(["tasks": .number(Double(unowned.tasks)), "taskGroups": .number(Double(unowned.taskGroups))])
+        }
         return .object(root)
     }
 

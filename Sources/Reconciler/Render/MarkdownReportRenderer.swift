@@ -34,6 +34,7 @@ public struct MarkdownReportRenderer: Sendable {
             }
             out += ["", "</details>", ""]
         }
+        if let phrase = report.unowned?.phrase { out += [Self.text(phrase), ""] }
         while out.last == "" { out.removeLast() }
         return out.joined(separator: "\n") + "\n"
     }

@@ -38,6 +38,7 @@ public struct TextReportRenderer: Sendable {
         if let day = report.evaluatedDay {
             lines.append(style.dim("Bandwidth windows evaluated for \(day) (service time zone), at \(ValueFormat.rfc3339(report.evaluatedAt))."))
         }
+        if let phrase = report.unowned?.phrase { lines.append(style.dim(phrase)) }
         return lines.joined(separator: "\n") + "\n"
     }
 
