@@ -60,6 +60,25 @@ import Testing
         }
     }
 
+    @Test func processesOpeningANewDataDirectoryAtOnceAgreeOnItsKeys() async throws {
+        for _ in 0..<20 {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oms-race-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let keys = await withTaskGroup(of: Data?.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { (try? SandboxSecretFiles.sealingKey(in: directory))?.withUnsafeBytes { Data($0) } }
+                }
+                return await group.reduce(into: [Data?]()) { $0.append($1) }
+            }
+            #expect(Set(keys.compactMap { $0 }).count == 1 && !keys.contains(nil))
+            let passwords = await withTaskGroup(of: String?.self) { group in
+                for _ in 0..<4 { group.addTask { try? SandboxSecretFiles.iamPassword(configured: nil, in: directory) } }
+                return await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(Set(passwords.compactMap { $0 }).count == 1 && !passwords.contains(nil))
+        }
+    }
+
     @Test func plainKeysOfAnOlderDataDirectoryAreSealedWhenItOpens() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oms-old-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }

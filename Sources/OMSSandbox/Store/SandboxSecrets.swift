@@ -73,8 +73,12 @@ enum SandboxSecretFiles {
             return SymmetricKey(data: data)
         }
         let key = SymmetricKey(size: .bits256)
-        try writePrivate(key.withUnsafeBytes { Data($0) }, to: url)
-        return key
+        // Two processes opening a new data directory at once must end with one key.
+        if try createOnce(key.withUnsafeBytes { Data($0) }, at: url) { return key }
+        guard let data = FileManager.default.contents(atPath: url.path), data.count == 32 else {
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        return SymmetricKey(data: data)
     }
 
     /// The configured password, or the data directory's generated one (created once).
@@ -86,8 +90,20 @@ enum SandboxSecretFiles {
             if !trimmed.isEmpty { return trimmed }
         }
         let password = randomToken(bytes: 18)
-        try writePrivate(Data((password + "\n").utf8), to: url)
-        return password
+        if try createOnce(Data((password + "\n").utf8), at: url) { return password }
+        return (try String(contentsOf: url, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Writes a private file only if none exists, atomically: the content is complete before
+    /// the name appears (a hard link of a finished temporary file). False when another
+    /// process made it first.
+    static func createOnce(_ data: Data, at url: URL) throws -> Bool {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString)")
+        try writePrivate(data, to: temporary)
+        defer { unlink(temporary.path) }
+        if link(temporary.path, url.path) == 0 { return true }
+        if errno == EEXIST { return false }
+        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
     }
 
     static func randomToken(bytes: Int) -> String {
