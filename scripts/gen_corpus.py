@@ -379,6 +379,8 @@ case("task-set-missing-for-each", "missing required field `forEach`", True,
      {"set.yaml": SET + "«spec:\n  name: \"logs-${item.bucket}\"\n" + TEMPLATE})
 case("task-set-empty-for-each", "makes no tasks", True,
      {"set.yaml": SET + "spec:\n  forEach: «[]\n  name: \"logs-${item.bucket}\"\n" + TEMPLATE})
+case("task-set-template-key-typo", "no `forEach` item has the key `buckt`", False,
+     {"set.yaml": SET + "spec:\n  forEach:\n    - {bucket: web}\n    - {bucket: api}\n  name: «\"logs-${item.buckt}\"\n" + TEMPLATE})
 case("task-set-item-missing-key", "has no key `bucket`", False,
      {"set.yaml": SET + "spec:\n  forEach:\n    - {bucket: web}\n    - «{buckt: api}\n  name: \"logs-${item.bucket}\"\n" + TEMPLATE})
 case("task-set-invalid-generated-name", "makes the task name `logs-Web`", False,

@@ -30,6 +30,8 @@ struct Expansion {
         if items.value.isEmpty { ctx.error("`spec.forEach` is empty, so this task set makes no tasks", at: items.loc) }
         var out: [TaskSource] = []
         var seen: [String: Int] = [:]
+        // Keys some item has: a reference to a key no item has is a typo in the template.
+        let itemKeys = Set(items.value.flatMap { $0.pairs?.map(\.key) ?? [] })
         for (i, item) in items.value.enumerated() {
             let n = i + 1
             var values: [String: PNode] = [:]
@@ -41,7 +43,7 @@ struct Expansion {
                 continue
             }
             var ok = true
-            let sub = Substitution(item: item, values: values, index: n, ctx: ctx)
+            let sub = Substitution(item: item, values: values, index: n, ctx: ctx, keysOfAnyItem: itemKeys)
             guard let nameNode = sub.apply(PNode.string(nameTemplate.value, at: nameTemplate.loc), ok: &ok),
                 let name = nameNode.stringValue, ok
             else { continue }
@@ -107,6 +109,8 @@ struct Substitution {
     let values: [String: PNode]
     let index: Int
     let ctx: DecodeContext
+    /// Keys that at least one `forEach` item has.
+    var keysOfAnyItem: Set<String> = []
 
     func apply(_ node: PNode, ok: inout Bool) -> PNode? {
         switch node.value {
@@ -141,8 +145,14 @@ struct Substitution {
             return nil
         }
         guard let v = values[key] else {
-            ctx.error("`forEach` item \(index) has no key `\(key)` (used as `${item.\(key)}`)", at: item.loc,
-                      hint: Suggestion.hint(for: key, in: values.keys.sorted()))
+            if !keysOfAnyItem.contains(key) {
+                // No item has it: the reference is the likely typo, so that is where it is reported.
+                ctx.error("no `forEach` item has the key `\(key)` (used as `${item.\(key)}`)", at: loc,
+                          hint: Suggestion.hint(for: key, in: keysOfAnyItem.sorted()) ?? "the items have: \(keysOfAnyItem.sorted().joined(separator: ", "))")
+            } else {
+                ctx.error("`forEach` item \(index) has no key `\(key)` (used as `${item.\(key)}`)", at: item.loc,
+                          hint: Suggestion.hint(for: key, in: values.keys.sorted()))
+            }
             ok = false
             return nil
         }
