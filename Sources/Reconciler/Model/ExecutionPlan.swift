@@ -43,7 +43,7 @@ public enum StepOperation: Hashable, Sendable {
         case .retryTask(let id, _, let failedOnly):
             "POST /v2/{project_id}/tasks/\(id)/start" + (failedOnly ? " (failed objects only)" : " (all objects)")
         case .updateTaskBandwidth(let id, _): "PUT /v2/{project_id}/tasks/\(id)/bandwidth-policy"
-        case .batchUpdateTasks(let ids, _, _): "POST /v2/{project_id}/tasks/batch-update (\(ids.count) tasks)"
+        case .batchUpdateTasks(let ids, _, _): "POST /v2/{project_id}/tasks/batch-update (\(ids.count) \(ids.count == 1 ? "task" : "tasks"))"
         case .stopTaskGroup(let id): "PUT /v2/{project_id}/taskgroups/\(id)/stop"
         case .waitTaskGroupSettled(let id): "GET /v2/{project_id}/taskgroups/\(id) until Paused"
         case .deleteTaskGroup(let id): "DELETE /v2/{project_id}/taskgroups/\(id)"
