@@ -47,7 +47,9 @@ import Testing
             try await sandbox.client.startTask(
                 id: refused.id!, StartTaskReq(srcAk: Self.sourceAK, srcSk: Self.sourceSK, dstAk: "ATREST-DST-AK", dstSk: Self.destinationSK))
 
-            for (name, data) in Self.stateBytes(sandbox.directory) {
+            let files = Self.stateBytes(sandbox.directory)
+            #expect(files.contains { $0.0 == "oms-sandbox.sqlite" }, "the check must read the store: \(files.map(\.0))")
+            for (name, data) in files {
                 for secret in [Self.sourceAK, Self.sourceSK, Self.destinationSK] {
                     #expect(data.range(of: Data(secret.utf8)) == nil, "\(name) holds \(secret)")
                 }

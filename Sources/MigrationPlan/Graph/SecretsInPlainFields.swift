@@ -21,25 +21,32 @@ enum SecretsInPlainFields {
                     hint: "secrets belong in Credentials (or a CDN authKey) only; oms-plan masks them in its output but cannot in OMS"))
             }
         }
+        // The fields each kind sends as text, by plan path (tasks and groups have the same ones).
+        func plainFields(
+            description: String?, region: String?, bucket: String?, keys: [String]?, appId: String?, listFile: ListFile?,
+            cdn: SourceCdnReq?, dstBucket: String?, savePrefix: String?, smn: SmnConfig?
+        ) -> [(String, String?)] {
+            [
+                ("description", description), ("source.region", region), ("source.bucket", bucket),
+                ("source.prefixes", keys?.joined(separator: "\n")), ("source.appId", appId),
+                ("source.listFile", [listFile?.listFileKey, listFile?.obsBucket].compactMap { $0 }.joined(separator: "\n")),
+                ("source.cdn", cdn?.domain), ("destination.bucket", dstBucket), ("destination.savePrefix", savePrefix),
+                ("options", smn?.topicUrn),
+            ]
+        }
         for task in state.tasks {
             let r = task.request
-            report(task, [
-                ("description", task.userDescription), ("source.region", r.srcNode.region), ("source.bucket", r.srcNode.bucket),
-                ("source.prefixes", r.srcNode.objectKey?.joined(separator: "\n")), ("source.appId", r.srcNode.appId),
-                ("source.listFile", [r.srcNode.listFile?.listFileKey, r.srcNode.listFile?.obsBucket].compactMap { $0 }.joined(separator: "\n")),
-                ("source.cdn", r.sourceCdn?.domain), ("destination.bucket", r.dstNode.bucket), ("destination.savePrefix", r.dstNode.savePrefix),
-                ("options", r.smnConfig?.topicUrn),
-            ])
+            report(task, plainFields(
+                description: task.userDescription, region: r.srcNode.region, bucket: r.srcNode.bucket, keys: r.srcNode.objectKey,
+                appId: r.srcNode.appId, listFile: r.srcNode.listFile, cdn: r.sourceCdn, dstBucket: r.dstNode.bucket,
+                savePrefix: r.dstNode.savePrefix, smn: r.smnConfig))
         }
         for group in state.taskGroups {
             let r = group.request
-            report(group, [
-                ("description", group.userDescription), ("source.region", r.srcNode.region), ("source.bucket", r.srcNode.bucket),
-                ("source.prefixes", r.srcNode.objectKey?.joined(separator: "\n")), ("source.appId", r.srcNode.appId),
-                ("source.listFile", [r.srcNode.listFile?.listFileKey, r.srcNode.listFile?.obsBucket].compactMap { $0 }.joined(separator: "\n")),
-                ("source.cdn", r.sourceCdn?.domain), ("destination.bucket", r.dstNode.bucket), ("destination.savePrefix", r.dstNode.savePrefix),
-                ("options", r.smnConfig?.topicUrn),
-            ])
+            report(group, plainFields(
+                description: group.userDescription, region: r.srcNode.region, bucket: r.srcNode.bucket, keys: r.srcNode.objectKey,
+                appId: r.srcNode.appId, listFile: r.srcNode.listFile, cdn: r.sourceCdn, dstBucket: r.dstNode.bucket,
+                savePrefix: r.dstNode.savePrefix, smn: r.smnConfig))
         }
         return found
     }

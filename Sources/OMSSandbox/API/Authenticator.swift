@@ -58,10 +58,6 @@ struct Authenticator: Sendable {
         guard Self.constantTimeEqual(expected.signature, signature) else { throw .unauthorized }
     }
 
-    func authenticate(_ request: Incoming, now: Date = Date()) throws(SandboxError) {
-        try verify(try claim(headers: request, now: now), request)
-    }
-
     /// `SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex`.
     static func parseAuthorization(_ value: String) -> (accessKey: String, signedHeaders: [String], signature: String)? {
         guard value.hasPrefix(RequestSigner.algorithm + " ") else { return nil }

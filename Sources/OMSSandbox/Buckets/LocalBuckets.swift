@@ -179,7 +179,7 @@ struct LocalBuckets: Sendable {
     }
 
     /// Region folders of a cloud: real folders (not links) with valid region names.
-    private func regions(cloud: CloudType) -> [String] {
+    func regionNames(cloud: CloudType) -> [String] {
         guard let folder = Self.folderName(for: cloud) else { return [] }
         let path = root.appendingPathComponent(folder).path
         guard Self.isDirectory(path, followLinks: false) else { return [] }
@@ -188,13 +188,10 @@ struct LocalBuckets: Sendable {
         }.sorted()
     }
 
-    /// Region names that have bucket folders for this cloud.
-    func regionNames(cloud: CloudType) -> [String] { regions(cloud: cloud) }
-
     /// Bucket names of a cloud (all regions), for `ListBuckets`.
     func bucketNames(cloud: CloudType) -> [String] {
         guard let folder = Self.folderName(for: cloud) else { return [] }
-        return regions(cloud: cloud).flatMap { region in
+        return regionNames(cloud: cloud).flatMap { region in
             ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).appendingPathComponent(region).path)) ?? [])
                 .filter { exists(cloud: cloud, region: region, bucket: $0) }
         }.sorted()
@@ -202,7 +199,7 @@ struct LocalBuckets: Sendable {
 
     /// The region a bucket lives in, when exactly one region has it.
     func region(cloud: CloudType, bucket: String) -> String? {
-        regions(cloud: cloud).first { exists(cloud: cloud, region: $0, bucket: bucket) }
+        regionNames(cloud: cloud).first { exists(cloud: cloud, region: $0, bucket: bucket) }
     }
 
     /// Creates a bucket with generated objects (control endpoint and tests).

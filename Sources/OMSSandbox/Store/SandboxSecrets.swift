@@ -33,29 +33,31 @@ struct CredentialSealer: Sendable {
         return Authenticator.constantTimeEqual(candidate, sealed)
     }
 
+    /// The secret fields of each create body: what gets sealed before it is stored.
+    static var taskSecrets: [WritableKeyPath<CreateTaskReq, String?>] {
+        [\.srcNode.ak, \.srcNode.sk, \.srcNode.securityToken, \.srcNode.jsonAuthFile, \.dstNode.ak, \.dstNode.sk, \.dstNode.securityToken]
+    }
+    static var groupSecrets: [WritableKeyPath<CreateTaskGroupReq, String?>] {
+        [\.srcNode.ak, \.srcNode.sk, \.srcNode.jsonAuthFile, \.dstNode.ak, \.dstNode.sk]
+    }
+
     /// A create request with every secret replaced by its seal (what gets stored).
     func sealed(_ request: CreateTaskReq) -> CreateTaskReq {
-        var r = request
-        r.srcNode.ak = seal(r.srcNode.ak)
-        r.srcNode.sk = seal(r.srcNode.sk)
-        r.srcNode.securityToken = seal(r.srcNode.securityToken)
-        r.srcNode.jsonAuthFile = seal(r.srcNode.jsonAuthFile)
-        r.dstNode.ak = seal(r.dstNode.ak)
-        r.dstNode.sk = seal(r.dstNode.sk)
-        r.dstNode.securityToken = seal(r.dstNode.securityToken)
+        var r = sealed(request, Self.taskSecrets)
         if let key = r.sourceCdn?.authenticationKey { r.sourceCdn?.authenticationKey = seal(key) }
         return r
     }
 
     func sealed(_ request: CreateTaskGroupReq) -> CreateTaskGroupReq {
-        var r = request
-        r.srcNode.ak = seal(r.srcNode.ak)
-        r.srcNode.sk = seal(r.srcNode.sk)
-        r.srcNode.jsonAuthFile = seal(r.srcNode.jsonAuthFile)
-        r.dstNode.ak = seal(r.dstNode.ak)
-        r.dstNode.sk = seal(r.dstNode.sk)
+        var r = sealed(request, Self.groupSecrets)
         if let key = r.sourceCdn?.authenticationKey { r.sourceCdn?.authenticationKey = seal(key) }
         return r
+    }
+
+    private func sealed<Body>(_ body: Body, _ fields: [WritableKeyPath<Body, String?>]) -> Body {
+        var body = body
+        for field in fields { body[keyPath: field] = seal(body[keyPath: field]) }
+        return body
     }
 }
 
