@@ -44,13 +44,12 @@ public struct Applier: Sendable {
                 while progressed {
                     progressed = false
                     for step in pending {
-                        if let blocker = step.after.first(where: { results[$0].map { !$0.isSuccess } ?? false }) {
-                            let reason = "skipped: step \(blocker) (\(byId[blocker]?.operation.call ?? "?")) did not succeed"
+                        if let reason = Self.skipReason(step, results: results, steps: byId) {
                             results[step.id] = .skipped(reason)
                             onEvent(.skipped(step, reason: reason))
                             pending.removeAll { $0.id == step.id }
                             progressed = true
-                        } else if step.after.allSatisfy({ results[$0]?.isSuccess ?? (byId[$0] == nil) }) {
+                        } else if step.after.allSatisfy({ results[$0]?.isSuccess ?? false }) {
                             pending.removeAll { $0.id == step.id }
                             running += 1
                             onEvent(.started(step))
@@ -59,7 +58,15 @@ public struct Applier: Sendable {
                         }
                     }
                 }
-                guard running > 0, let (id, result) = await group.next() else { break }
+                guard running > 0, let (id, result) = await group.next() else {
+                    // Nothing runs and nothing can start: the rest wait on each other.
+                    for step in pending {
+                        let reason = "skipped: its prerequisites \(step.after.map(String.init).joined(separator: ", ")) wait on each other"
+                        results[step.id] = .skipped(reason)
+                        onEvent(.skipped(step, reason: reason))
+                    }
+                    break
+                }
                 running -= 1
                 results[id] = result
                 guard let step = byId[id] else { continue }
@@ -71,6 +78,22 @@ public struct Applier: Sendable {
             }
         }
         return Self.report(plan, results)
+    }
+
+    /// Why a step cannot run any more: a prerequisite failed or was skipped, or is not in the
+    /// plan at all (a plan is data; one built by hand may name a step it lacks). Nil while it
+    /// may still run.
+    static func skipReason(_ step: PlanStep, results: [Int: StepResult], steps: [Int: PlanStep]) -> String? {
+        for prerequisite in step.after {
+            guard prerequisite != step.id else { return "skipped: step \(step.id) waits on itself" }
+            guard let other = steps[prerequisite] else {
+                return "skipped: prerequisite step \(prerequisite) is not in the plan"
+            }
+            if let result = results[prerequisite], !result.isSuccess {
+                return "skipped: step \(prerequisite) (\(other.operation.call)) did not succeed"
+            }
+        }
+        return nil
     }
 
     /// Each change's outcome from its steps: failed if one failed, skipped if one was skipped.
