@@ -33,6 +33,7 @@ public protocol DesiredOMSResource: Sendable {
     var adoptID: String? { get }
     var bandwidth: BandwidthSource { get }
     var bandwidthPolicy: [BandwidthPolicy] { get }
+    var bandwidthWindows: BandwidthScheduleDefinition? { get }
     var sourceCredentials: String? { get }
     var destinationCredentials: String { get }
     var generatedBy: ResourceAddress? { get }
@@ -92,6 +93,9 @@ public struct DesiredTask: DesiredOMSResource, Hashable {
     public var generatedBy: ResourceAddress?
     public var declaredAt: SourceLocation
     public var fieldLocations: [String: SourceLocation]
+    /// The bandwidth windows as written (schedule or inline), for review; nil without
+    /// `bandwidth`. Not part of identity: the compiled rules in `request` are.
+    public var bandwidthWindows: BandwidthScheduleDefinition? = nil
 
     /// The create body with credentials and the CDN key filled in, for POST /tasks.
     public func requestWithSecrets() throws(MissingSecretsError) -> CreateTaskReq {
@@ -153,6 +157,9 @@ public struct DesiredTaskGroup: DesiredOMSResource, Hashable {
     public var generatedBy: ResourceAddress? { nil }
     public var declaredAt: SourceLocation
     public var fieldLocations: [String: SourceLocation]
+    /// The bandwidth windows as written (schedule or inline), for review; nil without
+    /// `bandwidth`. Not part of identity: the compiled rules in `request` are.
+    public var bandwidthWindows: BandwidthScheduleDefinition? = nil
 
     /// The create body with credentials and the CDN key, for POST /taskgroups.
     public func requestWithSecrets() throws(MissingSecretsError) -> CreateTaskGroupReq {

@@ -109,6 +109,15 @@ struct GraphBuilder {
         }
     }
 
+    /// The windows a task or group takes its rules from, as written.
+    private func windowsAsWritten(_ d: TaskDraft) -> BandwidthScheduleDefinition? {
+        switch d.bandwidth {
+        case .none: nil
+        case .schedule(let name): schedules[name.value]?.schedule.definition
+        case .inline(let s): s.definition
+        }
+    }
+
     /// Builds one task or group; nil when a required part is missing (already reported).
     func build(_ d: TaskDraft, dependsOn deps: [ResourceAddress],
                cache: inout [BandwidthScheduleDefinition: [BandwidthPolicy]?]) -> DesiredResource? {
@@ -172,7 +181,8 @@ struct GraphBuilder {
                 address: d.address, labels: d.labels, request: r, userDescription: user, marker: marker,
                 secrets: secrets, state: state, onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
                 adoptID: d.adoptID?.value, bandwidth: bwSource, sourceCredentials: d.source.credentials?.value,
-                destinationCredentials: dstRef, declaredAt: declared, fieldLocations: locations))
+                destinationCredentials: dstRef, declaredAt: declared, fieldLocations: locations,
+                bandwidthWindows: windowsAsWritten(d)))
         }
         var r = CreateTaskReq(
             taskType: TaskType(rawValue: type),
@@ -190,6 +200,7 @@ struct GraphBuilder {
             address: d.address, labels: d.labels, request: r, userDescription: user, marker: marker,
             secrets: secrets, state: state, onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
             adoptID: d.adoptID?.value, bandwidth: bwSource, sourceCredentials: urlList ? nil : d.source.credentials?.value,
-            destinationCredentials: dstRef, generatedBy: d.generatedBy, declaredAt: declared, fieldLocations: locations))
+            destinationCredentials: dstRef, generatedBy: d.generatedBy, declaredAt: declared, fieldLocations: locations,
+            bandwidthWindows: windowsAsWritten(d)))
     }
 }

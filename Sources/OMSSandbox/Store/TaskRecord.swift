@@ -81,8 +81,10 @@ struct TaskRecord: Codable, Sendable {
         r.failedNum = count(.failed)
         r.skippedNum = count(.skipped)
         r.realSize = size(.succeeded)
-        r.completeSize = size(.succeeded) + size(.skipped)
         let copied = copiedBytes
+        // Bytes of finished objects plus what is copied of the ones in flight, so that the
+        // byte counter moves with `progress` (a single 30 MiB object is not "0 B" at 93 %).
+        r.completeSize = size(.succeeded) + size(.skipped) + (objects?.reduce(0) { $0 + ($1.state == .pending ? $1.copied : 0) } ?? 0)
         if let objects, !objects.isEmpty {
             r.progress = total > 0 ? Double(copied) / Double(total)
                 : Double(objects.count { $0.state != .pending }) / Double(objects.count)

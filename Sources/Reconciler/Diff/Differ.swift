@@ -51,6 +51,7 @@ struct Differ {
             if waiting.isEmpty {
                 change.action = .create
                 change.reasons = [.notInOMSYet]
+                change.fields = SentAttributes.fields(resource, serviceTimezone: desired.stack.serviceTimezone, desiredView: desiredView(resource))
                 if resource.state == .paused { change.reasons.append(.pausedAfterCreation) }
                 return Decision(change: change, intents: [.create(address: address, pause: resource.state == .paused)], address: address)
             }
@@ -120,6 +121,12 @@ struct Differ {
             change.reasons.append(.replacementWouldRestart(kind: kindName(address), moved: moved, address: address))
             return Decision(change: change, intents: [], address: address)
         }
+        // The replacement's create is reviewed like any create: every attribute it sends,
+        // beside what the live resource has.
+        let sent = SentAttributes.fields(
+            resource, serviceTimezone: desired.stack.serviceTimezone, desiredView: desiredView, liveView: liveView, liveRules: LiveStatus(live).bandwidth,
+            forcing: Set(fields.map(\.path)))
+        change.fields = fields.filter { $0.path == "spec" } + sent
         return Decision(change: change, intents: [.replace(address: address, live: live, pause: resource.state == .paused)], address: address)
     }
 
@@ -220,6 +227,14 @@ struct Differ {
         }
     }
 
+    private func desiredView(_ resource: any DesiredOMSResource) -> SpecView {
+        switch resource {
+        case let task as DesiredTask: SpecView(desired: task.request, userDescription: task.userDescription ?? "")
+        case let group as DesiredTaskGroup: SpecView(desired: group.request, userDescription: group.userDescription ?? "")
+        default: SpecView()
+        }
+    }
+
     private func views(_ resource: any DesiredOMSResource, _ live: LiveResource) -> (SpecView, SpecView, OwnershipMarker?) {
         let parsed = live.description.flatMap { OwnershipMarker.parse(description: $0) }
         let liveUser = parsed?.userDescription ?? live.description ?? ""
@@ -298,10 +313,19 @@ public enum ByteCount {
         let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
         var value = Double(bytes)
         var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
+        // 1,048,575 bytes would print as "1024.0 KiB": go up a unit once one decimal rounds to 1024.
+        while value >= 1023.95 && unit < units.count - 1 {
             value /= 1024
             unit += 1
         }
         return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+    }
+
+    /// A transfer speed, always in MiB/s so that a speed wavering around a unit boundary does
+    /// not flip between `1024.0 KiB/s` and `1.0 MiB/s` from one line of a log to the next.
+    public static func rate(_ bytesPerSecond: Int64) -> String {
+        let mib = Double(bytesPerSecond) / 1_048_576
+        let format = mib >= 100 ? "%.0f MiB/s" : mib >= 10 ? "%.1f MiB/s" : "%.2f MiB/s"
+        return String(format: format, mib)
     }
 }

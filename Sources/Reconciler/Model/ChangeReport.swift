@@ -11,15 +11,19 @@ public enum ChangeAction: String, Sendable, Codable, CaseIterable, Comparable {
     }
 }
 
-/// One field that differs: its plan path (`bandwidth`, `source.prefixes`) and both values.
+/// One field of a change: its plan path (`bandwidth`, `source.prefixes`) and its values. An
+/// update lists the fields that differ; a create lists every attribute it sends, with no
+/// `before`; a replacement lists every attribute too, `before` being the live value where
+/// OMS reports one (equal when that attribute does not change).
 public struct FieldChange: Hashable, Sendable, Codable {
     public var path: String
-    public var before: JSONValue
+    /// Nil when there is no live value: the attribute is new.
+    public var before: JSONValue?
     public var after: JSONValue
     /// True when changing this field means replacing the resource.
     public var forcesReplacement: Bool
 
-    public init(path: String, before: JSONValue, after: JSONValue, forcesReplacement: Bool = false) {
+    public init(path: String, before: JSONValue?, after: JSONValue, forcesReplacement: Bool = false) {
         self.path = path
         self.before = before
         self.after = after
@@ -27,6 +31,9 @@ public struct FieldChange: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey { case path, before, after, forcesReplacement }
+
+    /// Whether this field changes a live value (false for new and unchanged attributes).
+    public var changesLiveValue: Bool { before.map { $0 != after } ?? false }
 }
 
 /// The change to one declared or owned resource: the action, why, which fields, what it

@@ -11,7 +11,9 @@ public struct JSONReportRenderer: Sendable {
     /// Keys every consumer may rely on; tests hold the output to them.
     public static let requiredKeys = ["formatVersion", "stack", "evaluatedAt", "summary", "changes"]
     public static let requiredChangeKeys = ["address", "action", "liveId", "liveStatus", "reasons", "fields", "dependsOn"]
-    public static let requiredFieldKeys = ["path", "before", "after"]
+    /// `before` too whenever there is a live value: every field of an update, the live side of
+    /// a replacement; a create's fields have none.
+    public static let requiredFieldKeys = ["path", "after"]
 
     public init() {}
 
@@ -47,10 +49,12 @@ public struct JSONReportRenderer: Sendable {
             "liveStatus": c.liveStatus.map(JSONValue.string) ?? .null,
             "reasons": .array(c.reasons.map { .string($0.description) }),
             "fields": .array(c.fields.map { f in
-                .object([
-                    "path": .string(f.path), "before": f.before, "after": f.after,
-                    "forcesReplacement": .bool(f.forcesReplacement),
-                ])
+                var field: [String: JSONValue] = [
+                    "path": .string(f.path), "after": f.after, "forcesReplacement": .bool(f.forcesReplacement),
+                ]
+                // No live value (a create's attributes): `before` is left out, not null.
+                if let before = f.before { field["before"] = before }
+                return .object(field)
             }),
             "dependsOn": .array(c.dependsOn.map { .string($0.description) }),
             "calls": .array(c.calls.map(JSONValue.string)),

@@ -4,7 +4,16 @@ import Foundation
 /// count table, one collapsed `<details>` section per change, unchanged resources folded into
 /// one more. Sections stay collapsed so that a plan of 300 tasks is still a readable comment.
 public struct MarkdownReportRenderer: Sendable {
-    public init() {}
+    /// GitHub refuses comments over 65,536 characters; the report stays below this many,
+    /// leaving room for a workflow's own heading around it.
+    public var characterBudget: Int
+
+    /// Kept free for the lines that close the comment (unowned count, the left-out list).
+    static let reserve = 2_000
+
+    public init(characterBudget: Int = 60_000) {
+        self.characterBudget = characterBudget
+    }
 
     public func render(_ report: ChangeReport) -> String {
         var out: [String] = ["### oms-plan diff: \(Self.text(report.stack))", ""]
@@ -19,18 +28,46 @@ public struct MarkdownReportRenderer: Sendable {
         if !report.changes.contains(where: { $0.action != .noop }) {
             out += ["**No changes.** OMS matches the plan.", ""]
         }
+        // Sections until the comment would outgrow GitHub's limit; the rest as one line each.
+        var used = out.reduce(0) { $0 + $1.count + 1 } + Self.reserve
+        var leftOut: [ResourceChange] = []
         for change in report.changes where change.action != .noop {
-            out += section(change)
+            let lines = section(change)
+            let size = lines.reduce(0) { $0 + $1.count + 1 }
+            if leftOut.isEmpty && used + size <= characterBudget {
+                out += lines
+                used += size
+            } else {
+                leftOut.append(change)
+            }
+        }
+        if !leftOut.isEmpty {
+            out += ["<details><summary>\(leftOut.count) more \(leftOut.count == 1 ? "change" : "changes"), one line each (details left out to stay under GitHub's comment limit; <code>oms-plan diff --output json</code> has them all)</summary>", ""]
+            for (index, change) in leftOut.enumerated() {
+                let line = "- \(Self.code(change.action.symbol)) \(Self.code(change.address.description)) \(change.action.rawValue)"
+                guard used + line.count + 1 <= characterBudget + Self.reserve / 2 else {
+                    out.append("- … and \(leftOut.count - index) more")
+                    break
+                }
+                out.append(line)
+                used += line.count + 1
+            }
+            out += ["", "</details>", ""]
         }
         let unchanged = report.changes.filter { $0.action == .noop }
         if !unchanged.isEmpty {
             out.append("<details><summary>\(unchanged.count) unchanged</summary>")
             out.append("")
-            for change in unchanged {
+            for (index, change) in unchanged.enumerated() {
                 var line = "- \(Self.code(change.address.description))"
                 if let status = change.liveStatus { line += " (\(Self.text(status)))" }
                 if !change.reasons.isEmpty { line += ": " + change.reasons.map { Self.text($0.description) }.joined(separator: "; ") }
+                guard used + line.count + 1 <= characterBudget + Self.reserve / 2 else {
+                    out.append("- … and \(unchanged.count - index) more")
+                    break
+                }
                 out.append(line)
+                used += line.count + 1
             }
             out += ["", "</details>", ""]
         }
@@ -50,13 +87,22 @@ public struct MarkdownReportRenderer: Sendable {
             out += c.reasons.map { "- " + Self.text($0.description) }
             out.append("")
         }
-        if !c.fields.isEmpty {
+        if !c.fields.isEmpty, c.fields.allSatisfy({ $0.before == nil }) {
+            // A create: every attribute it sends.
+            out += ["| attribute | value |", "|---|---|"]
+            for f in c.fields {
+                out.append("| \(Self.code(f.path, inTable: true)) | \(Self.code(ValueFormat.compact(f.after, path: f.path), inTable: true)) |")
+            }
+            out.append("")
+        } else if !c.fields.isEmpty {
             out += ["| path | before | after |", "|---|---|---|"]
+            // A replacement lists unchanged attributes too: the changed ones stand out in bold.
+            let mixed = c.fields.contains { !$0.changesLiveValue }
             for f in c.fields {
                 let path = Self.code(f.path, inTable: true) + (f.forcesReplacement ? " (forces replacement)" : "")
-                let before = Self.code(ValueFormat.compact(f.before, path: f.path), inTable: true)
+                let before = f.before.map { Self.code(ValueFormat.compact($0, path: f.path), inTable: true) } ?? "—"
                 let after = Self.code(ValueFormat.compact(f.after, path: f.path), inTable: true)
-                out.append("| \(path) | \(before) | \(after) |")
+                out.append(mixed && f.changesLiveValue ? "| **\(path)** | \(before) | \(after) |" : "| \(path) | \(before) | \(after) |")
             }
             out.append("")
         }

@@ -25,11 +25,11 @@ public struct TextReportRenderer: Sendable {
         let shown = report.changes.filter { verbose || $0.action != .noop }
         var lines: [String] = []
         if report.changes.allSatisfy({ $0.action == .noop }) {
-            if verbose { lines += shown.flatMap { block($0, style) + [""] } }
+            if verbose { lines += shown.flatMap { block($0, day: report.evaluatedDay, style) + [""] } }
             lines.append(style.bold("No changes.") + " OMS matches the plan.")
             lines.append(style.dim(countLine(report)))
         } else {
-            for change in shown { lines += block(change, style) + [""] }
+            for change in shown { lines += block(change, day: report.evaluatedDay, style) + [""] }
             if !verbose && report.summary.noop > 0 {
                 lines.append(style.dim("\(report.summary.noop) unchanged \(report.summary.noop == 1 ? "resource" : "resources") not shown."))
             }
@@ -45,7 +45,7 @@ public struct TextReportRenderer: Sendable {
     // MARK: One change
 
     /// Header, reasons, fields, calls, outcome; every line indented under the symbol column.
-    private func block(_ c: ResourceChange, _ style: ANSIStyle) -> [String] {
+    private func block(_ c: ResourceChange, day: String?, _ style: ANSIStyle) -> [String] {
         // Symbols are 1 to 3 columns wide; right-aligning them keeps the addresses in one
         // column, as Terraform does: `  + create`, `-/+ replace`.
         let padding = String(repeating: " ", count: max(0, 3 - c.action.symbol.count))
@@ -54,7 +54,14 @@ public struct TextReportRenderer: Sendable {
         var lines = [header]
         let indent = "      "
         for reason in c.reasons { lines.append(indent + style.dim("# ") + reason.description) }
-        for field in c.fields { lines += fieldLines(field, indent: indent, style) }
+        for field in c.fields {
+            var fieldText = fieldLines(field, creates: c.action == .create, indent: indent, style)
+            // The rules a create sends are those of one day: say which, beside them.
+            if field.path == "bandwidth", field.before == nil, let day, !fieldText.isEmpty {
+                fieldText[0] += style.dim("  # OMS rules for \(day), service time zone")
+            }
+            lines += fieldText
+        }
         // Blocked changes already name what they wait for in their reasons.
         if c.action == .create && !c.dependsOn.isEmpty {
             lines.append(indent + style.dim("depends on: " + c.dependsOn.map(\.description).joined(separator: ", ")))
@@ -69,12 +76,13 @@ public struct TextReportRenderer: Sendable {
         return lines
     }
 
-    private func fieldLines(_ f: FieldChange, indent: String, _ style: ANSIStyle) -> [String] {
+    private func fieldLines(_ f: FieldChange, creates: Bool, indent: String, _ style: ANSIStyle) -> [String] {
+        guard let before = f.before, before != f.after else { return attributeLines(f, new: creates, indent: indent, style) }
         let note = f.forcesReplacement ? style.red("  # forces replacement") : ""
         let marker = style.yellow("~")
         // A long key list (an object task has up to 500 keys) is unreadable as two JSON
         // arrays; show what was added and removed instead.
-        if let delta = ListDelta(before: f.before, after: f.after), delta.isLong {
+        if let delta = ListDelta(before: before, after: f.after), delta.isLong {
             var lines = [indent + "\(marker) \(f.path): \(delta.beforeCount) -> \(delta.afterCount) items\(note)"]
             let limit = 10
             for item in delta.removed.prefix(limit) { lines.append(indent + "    " + style.red("- " + item)) }
@@ -83,9 +91,23 @@ public struct TextReportRenderer: Sendable {
             if delta.added.count > limit { lines.append(indent + "    " + style.dim("... \(delta.added.count - limit) more added")) }
             return lines
         }
-        let before = ValueFormat.compact(f.before, path: f.path)
         let after = ValueFormat.compact(f.after, path: f.path)
-        return [indent + "\(marker) \(f.path): \(before) -> \(after)\(note)"]
+        return [indent + "\(marker) \(f.path): \(ValueFormat.compact(before, path: f.path)) -> \(after)\(note)"]
+    }
+
+    /// An attribute a create sends (`+`), or one a replacement sends unchanged (no mark).
+    /// A long key list shows its count and first items.
+    private func attributeLines(_ f: FieldChange, new: Bool, indent: String, _ style: ANSIStyle) -> [String] {
+        let marker = new ? style.green("+") : " "
+        if case .array(let items) = f.after, items.count > 8, ValueFormat.bandwidthRules(f.after) == nil {
+            var lines = [indent + "\(marker) \(f.path): \(items.count) items"]
+            let limit = 10
+            for item in items.prefix(limit) { lines.append(indent + "    " + item.description) }
+            if items.count > limit { lines.append(indent + "    " + style.dim("... \(items.count - limit) more")) }
+            return lines
+        }
+        let line = "\(marker) \(f.path): \(ValueFormat.compact(f.after, path: f.path))"
+        return [indent + (new ? line : style.dim(line))]
     }
 
     // MARK: Summary

@@ -98,7 +98,7 @@ public struct StatusTextRenderer: Sendable {
             let percent = String(format: "%5.1f%%", e.progress * 100)
             let bar = bars ? " " + progressBar(e.progress) : ""
             var line = "\(name)  \(paint(state, e))\(bar) \(percent)  \(ByteCount.format(e.bytesDone))/\(ByteCount.format(e.bytesTotal))"
-            if e.speed > 0 { line += "  \(ByteCount.format(e.speed))/s" }
+            if e.speed > 0 { line += "  \(ByteCount.rate(e.speed))" }
             if let eta = e.eta, e.speed > 0 { line += "  ETA \(Self.duration(eta))" }
             if e.objectsFailed > 0 { line += "  \(e.objectsFailed) failed objects" }
             if let error = e.error { line += "  (\(error))" }
@@ -115,9 +115,14 @@ public struct StatusTextRenderer: Sendable {
         let total = report.entries.reduce(0) { $0 + $1.bytesTotal }
         let percent = total > 0 ? String(format: " %.1f%%", Double(done) / Double(total) * 100) : ""
         let bytes = " (\(ByteCount.format(done))/\(ByteCount.format(total))\(percent))"
-        return running == 0
-            ? "All \(report.entries.count) resources settled\(bytes)."
-            : "\(running) of \(report.entries.count) still in progress\(bytes)."
+        guard running > 0 else { return "All \(report.entries.count) resources settled\(bytes)." }
+        // The stack's ETA at the current combined speed of what is moving.
+        let moving = report.entries.filter { !$0.settled }
+        let speed = moving.reduce(Int64(0)) { $0 + $1.speed }
+        let left = moving.reduce(Int64(0)) { $0 + max(0, $1.bytesTotal - $1.bytesDone) }
+        var line = "\(running) of \(report.entries.count) still in progress\(bytes)"
+        if speed > 0 { line += ", \(ByteCount.rate(speed)), ETA \(Self.duration(left / speed))" }
+        return line + "."
     }
 
     /// One line for a resource whose state changed, for logs that are not terminals.

@@ -102,7 +102,10 @@ struct DiffEndToEndTests {
             #expect(field.before == .array([.string("a/")]))
             #expect(field.after == .array([.string("b/")]))
             #expect(field.forcesReplacement)
-            #expect(replace.fields.allSatisfy { $0.forcesReplacement })
+            // Every other attribute the new task gets is listed too, unchanged and not forcing.
+            #expect(replace.fields.filter(\.changesLiveValue).map(\.path) == ["source.prefixes"])
+            #expect(replace.fields.filter { $0.forcesReplacement }.map(\.path) == ["source.prefixes"])
+            #expect(replace.fields.contains { $0.path == "destination.bucket" && $0.before == $0.after })
             #expect(replace.reasons.first?.description.contains("source.prefixes") == true, "\(replace.reasons)")
             #expect(
                 replace.calls == [
@@ -506,7 +509,9 @@ struct DiffNormalisationEndToEndTests {
             try e2e.writePlan([group("g", adopt: groupId).replacingOccurrences(of: "savePrefix: g/", with: "savePrefix: other/"), group("h")])
             let changed = try await e2e.diff(try e2e.load())
             let change = try changed.report.change("MigrationTaskGroup/g")
-            #expect(change.fields.map(\.path) == ["destination.savePrefix"], "\(changed.report.digest)")
+            // The replacement also lists every attribute it sends (the description becomes
+            // oms-plan's); only the save prefix forces it.
+            #expect(change.fields.filter(\.forcesReplacement).map(\.path) == ["destination.savePrefix"], "\(changed.report.digest)")
             #expect([.replace, .blocked].contains(change.action))
         }
     }
@@ -535,7 +540,7 @@ struct DiffNormalisationEndToEndTests {
             // A real difference in the same field is still seen.
             try e2e.writePlan([PlanText.task("m", extra: ["  adopt: {id: \"\(id)\"}", "  options: {migrateSince: 2024-01-02T00:00:00Z}"])])
             let changed = try await e2e.diff(try e2e.load())
-            #expect(try changed.report.change("m").fields.map(\.path) == ["options.migrateSince"], "\(changed.report.digest)")
+            #expect(try changed.report.change("m").fields.filter(\.forcesReplacement).map(\.path) == ["options.migrateSince"], "\(changed.report.digest)")
         }
     }
 
