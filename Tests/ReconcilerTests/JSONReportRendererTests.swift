@@ -49,6 +49,7 @@ import Testing
         #expect(root["evaluatedAt"] as? String == "2026-11-24T09:00:00Z")
         #expect(root["summary"] as? [String: Int] == [
             "create": 1, "update": 1, "replace": 1, "delete": 0, "start": 0, "pause": 0, "retry": 0, "blocked": 0, "noop": 4,
+            "release": 0,
         ])
         let changes = try #require(root["changes"] as? [[String: Any]])
         #expect(changes.map { $0["address"] as? String } == [

@@ -47,6 +47,7 @@ import Testing
             "MigrationTask/photos-selected": .replace,
             "MigrationTask/web-assets": .create,
             "MigrationTaskGroup/archive": .blocked,
+            "MigrationTask/legacy-import": .release,
         ])
         for action in ChangeAction.allCases { #expect(everyAction.summary[action] > 0, "no \(action) in the fixture") }
     }

@@ -18,9 +18,10 @@ public protocol AttemptLedger: Sendable {
 public struct LedgerError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var detail: String
-    public var description: String {
-        "the attempt ledger \(path) \(detail); retries stop until it is readable and writable again (remove it to start counting anew)"
-    }
+    /// What the file is, and what stops while it is broken.
+    public var what = "the attempt ledger"
+    public var consequence = "retries stop until it is readable and writable again (remove it to start counting anew)"
+    public var description: String { "\(what) \(path) \(detail); \(consequence)" }
 }
 
 /// A ledger in a JSON file (`.oms-plan/state/<stack>.attempts.json`).

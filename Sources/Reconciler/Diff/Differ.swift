@@ -9,11 +9,18 @@ public struct DiffOptions: Sendable {
     /// Limit to these addresses (already closed over `dependsOn`); nil means everything.
     public var only: Set<ResourceAddress>?
     public var ledger: any AttemptLedger
+    /// What earlier applies adopted (address -> live id): one the plan no longer adopts is a
+    /// `release` line.
+    public var previouslyAdopted: [ResourceAddress: String]
 
-    public init(allowReplace: Set<ResourceAddress> = [], only: Set<ResourceAddress>? = nil, ledger: any AttemptLedger = MemoryAttemptLedger()) {
+    public init(
+        allowReplace: Set<ResourceAddress> = [], only: Set<ResourceAddress>? = nil, ledger: any AttemptLedger = MemoryAttemptLedger(),
+        previouslyAdopted: [ResourceAddress: String] = [:]
+    ) {
         self.allowReplace = allowReplace
         self.only = only
         self.ledger = ledger
+        self.previouslyAdopted = previouslyAdopted
     }
 }
 
@@ -36,6 +43,14 @@ struct Differ {
         }
         for (address, extras) in ownership.duplicates where options.only?.contains(address) ?? true {
             for extra in extras { decisions.append(duplicate(address, extra, kept: ownership.owned[address]!)) }
+        }
+        // Adopted by an earlier apply and no longer adopted (nor owned by marker): released.
+        let adoptedNow = Set(adoptions.values)
+        let ownedIds = Set(ownership.owned.values.map(\.id))
+        for (address, id) in options.previouslyAdopted.sorted(by: { $0.key < $1.key })
+        where !adoptedNow.contains(id) && !ownedIds.contains(id) && (options.only?.contains(address) ?? true) {
+            guard let resource = live.resource(kind: address.kind, id: id) else { continue }  // gone from OMS
+            decisions.append(released(address, resource))
         }
         return decisions
     }
@@ -207,6 +222,15 @@ struct Differ {
         }
         change.reasons = [.undeclaredKept]
         return Decision(change: change, intents: [], address: address)
+    }
+
+    private func released(_ address: ResourceAddress, _ live: LiveResource) -> Decision {
+        // The plan may declare the address anew (adopt removed): the release gets its own line.
+        let subject = ChangeSubject(address, duplicateId: desired[address] == nil ? nil : live.id)
+        let change = ResourceChange(
+            address: subject, action: .release, liveId: live.id, liveStatus: live.statusName,
+            reasons: [.releasedAdoption(kind: kindName(address), liveId: live.id)])
+        return Decision(change: change, intents: [], address: nil)
     }
 
     private func duplicate(_ address: ResourceAddress, _ live: LiveResource, kept: LiveResource) -> Decision {

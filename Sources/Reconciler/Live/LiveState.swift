@@ -45,6 +45,12 @@ public struct LiveState: Sendable {
         self.malformed = malformed
     }
 
+    /// The live task (for a task address) or group with this id, if OMS listed it.
+    public func resource(kind: ResourceKind, id: String) -> LiveResource? {
+        if kind == .migrationTaskGroup { return groups.first { $0.groupId == id }.map(LiveResource.group) }
+        return tasks.first { $0.id.map(String.init) == id }.map(LiveResource.task)
+    }
+
     /// Reads every task and group: ceil(N/100) list requests per kind, pages in parallel.
     public static func read(from client: OMSClient, now: Date = Date()) async throws(OMSClientError) -> LiveState {
         async let tasks = client.listAllTasks()

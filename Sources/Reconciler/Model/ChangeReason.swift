@@ -28,6 +28,8 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
     case undeclaredPruned
     case undeclaredKept
     case duplicate(of: ResourceAddress, keptId: String)
+    /// Adopted by an earlier run, and the plan no longer adopts it.
+    case releasedAdoption(kind: String, liveId: String)
     /// A pre-flight check of a create failed or could not be made; the sentence says which.
     case preflight(String)
     /// A reason read back from a report (JSON), as written.
@@ -58,6 +60,8 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
         case .undeclaredPruned: "no longer declared and prune is true"
         case .undeclaredKept: "no longer declared; kept because prune is false"
         case .duplicate(let address, let kept): "duplicate of \(address) (live id \(kept) is kept)"
+        case .releasedAdoption(let kind, let id):
+            "adopted earlier and no longer adopted by the plan: live \(kind) \(id) stays in OMS as it is, and this stack stops managing it"
         case .preflight(let text), .text(let text): text
         }
     }

@@ -4,6 +4,10 @@ import MigrationPlan
 /// What a change does to one resource, in the contract's words.
 public enum ChangeAction: String, Sendable, Codable, CaseIterable, Comparable {
     case create, update, replace, delete, start, pause, retry, blocked, noop
+    /// An adopted resource that the plan no longer declares: oms-plan stops managing it and
+    /// leaves it in OMS as it is (no OMS call). Listed last so that earlier positions keep
+    /// their meaning for consumers of the summary.
+    case release
 
     /// Summary order of the contract.
     public static func < (a: ChangeAction, b: ChangeAction) -> Bool {
@@ -95,6 +99,7 @@ public struct ChangeOutcome: Hashable, Sendable, Codable {
 /// Counts per action, in the contract's order.
 public struct ChangeSummary: Hashable, Sendable, Codable {
     public var create = 0, update = 0, replace = 0, delete = 0, start = 0, pause = 0, retry = 0, blocked = 0, noop = 0
+    public var release = 0
 
     public init(_ changes: [ResourceChange] = []) {
         for change in changes { self[change.action] += 1 }
@@ -112,6 +117,7 @@ public struct ChangeSummary: Hashable, Sendable, Codable {
             case .retry: retry
             case .blocked: blocked
             case .noop: noop
+            case .release: release
             }
         }
         set {
@@ -125,12 +131,13 @@ public struct ChangeSummary: Hashable, Sendable, Codable {
             case .retry: retry = newValue
             case .blocked: blocked = newValue
             case .noop: noop = newValue
+            case .release: release = newValue
             }
         }
     }
 
     /// Changes apply would make (everything but noop and blocked).
-    public var pending: Int { create + update + replace + delete + start + pause + retry }
+    public var pending: Int { create + update + replace + delete + start + pause + retry + release }
 
     enum CodingKeys: String, CodingKey { case create, update, replace, delete, start, pause, retry, blocked, noop }
 }

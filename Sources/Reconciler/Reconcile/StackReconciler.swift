@@ -57,6 +57,8 @@ public struct StackReconciler: Sendable {
     /// The clock passes are stamped with.
     public var now: @Sendable () -> Date
     private let givenLedger: (any AttemptLedger)?
+    /// Without a state directory: one in-memory record for as long as this value lives.
+    private let memoryAdoptions: AdoptionRecord?
 
     public init(
         client: OMSClient, stateDirectory: URL?, ledger: (any AttemptLedger)? = nil, now: @escaping @Sendable () -> Date = { Date() }
@@ -65,6 +67,7 @@ public struct StackReconciler: Sendable {
         self.stateDirectory = stateDirectory
         self.lockScope = client.configuration.endpoint + "|" + client.configuration.projectId
         self.givenLedger = ledger ?? (stateDirectory == nil ? MemoryAttemptLedger() : nil)
+        self.memoryAdoptions = stateDirectory == nil ? try? AdoptionRecord(url: nil) : nil
         self.now = now
     }
 
@@ -75,14 +78,21 @@ public struct StackReconciler: Sendable {
         return try FileAttemptLedger(url: stateDirectory.appendingPathComponent("state/\(stack).attempts.json"))
     }
 
-    /// Observe and compare: what apply would do now. Reads only.
-    public func plan(_ desired: DesiredState, options: Options = Options()) async throws -> ExecutionPlan {
-        try await plan(desired, options: options, ledger: ledger(stack: desired.stack.name))
+    /// What earlier applies of a stack adopted (`state/<stack>.adopted.json`, or in memory).
+    public func adoptionRecord(stack: String) throws -> AdoptionRecord {
+        if let memoryAdoptions { return memoryAdoptions }
+        return try AdoptionRecord(url: stateDirectory?.appendingPathComponent("state/\(stack).adopted.json"))
     }
 
-    private func plan(_ desired: DesiredState, options: Options, ledger: any AttemptLedger) async throws -> ExecutionPlan {
+    /// Observe and compare: what apply would do now. Reads only.
+    public func plan(_ desired: DesiredState, options: Options = Options()) async throws -> ExecutionPlan {
+        try await plan(desired, options: options, ledger: ledger(stack: desired.stack.name), adoptions: adoptionRecord(stack: desired.stack.name))
+    }
+
+    private func plan(_ desired: DesiredState, options: Options, ledger: any AttemptLedger, adoptions: AdoptionRecord) async throws -> ExecutionPlan {
         let live = try await LiveState.read(from: client, now: now())
-        let diffOptions = DiffOptions(allowReplace: options.allowReplace, only: options.scope, ledger: ledger)
+        let diffOptions = DiffOptions(
+            allowReplace: options.allowReplace, only: options.scope, ledger: ledger, previouslyAdopted: adoptions.adopted)
         let planned = ChangePlanner.plan(desired: desired, live: live, options: diffOptions, now: now())
         return options.preflight ? await Preflight(client: client).check(planned, desired: desired) : planned
     }
@@ -100,11 +110,35 @@ public struct StackReconciler: Sendable {
         }
         defer { withExtendedLifetime(lock) {} }
         let ledger = try ledger(stack: desired.stack.name)
-        let planned = try await plan(desired, options: options, ledger: ledger)
-        guard planned.report.hasChanges else { return PassResult(report: Applier.unchanged(planned), applied: false) }
+        let adoptions = try adoptionRecord(stack: desired.stack.name)
+        let planned = try await plan(desired, options: options, ledger: ledger, adoptions: adoptions)
+        guard planned.report.hasChanges else {
+            try Self.recordAdoptions(desired, planned.report, in: adoptions, scope: options.scope)
+            return PassResult(report: Applier.unchanged(planned), applied: false)
+        }
         guard try await review(planned) else { return PassResult(report: planned.report, applied: false) }
         let applier = Applier(client: client, desired: desired, ledger: ledger, options: options.apply, onEvent: events)
-        return PassResult(report: await applier.apply(planned), applied: true)
+        var report = await applier.apply(planned)
+        try Self.recordAdoptions(desired, report, in: adoptions, scope: options.scope)
+        // A release is made by forgetting the adoption, which has just happened.
+        for index in report.changes.indices where report.changes[index].action == .release {
+            report.changes[index].outcome = ChangeOutcome(status: .succeeded, liveId: report.changes[index].liveId)
+        }
+        return PassResult(report: report, applied: true)
+    }
+
+    /// Remembers which live resources the plan adopts now (those OMS has), so that a later
+    /// plan that drops one shows a `release` line.
+    static func recordAdoptions(_ desired: DesiredState, _ report: ChangeReport, in record: AdoptionRecord, scope: Set<ResourceAddress>?) throws {
+        var liveIds: [ResourceAddress: String] = [:]
+        for change in report.changes where change.address.duplicateId == nil {
+            if let id = change.liveId { liveIds[change.address.address] = id }
+        }
+        var adopted: [ResourceAddress: String] = [:]
+        for resource in desired.omsResources {
+            if let id = resource.adoptID, liveIds[resource.address] == id { adopted[resource.address] = id }
+        }
+        try record.update(adoptedNow: adopted, scope: scope)
     }
 
     /// When to stop repeating passes, and how to wait between them (a signal handler in the

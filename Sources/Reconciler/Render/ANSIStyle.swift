@@ -26,6 +26,7 @@ public struct ANSIStyle: Sendable {
         case .start, .pause, .retry: paint(text, "36")
         case .blocked: paint(text, "1;31")
         case .noop: paint(text, "2")
+        case .release: paint(text, "36")
         }
     }
 }

@@ -18,7 +18,8 @@ public struct MarkdownReportRenderer: Sendable {
     public func render(_ report: ChangeReport) -> String {
         var out: [String] = ["### oms-plan diff: \(Self.text(report.stack))", ""]
         out += ["| action | count |", "|:--|--:|"]
-        for action in ChangeAction.allCases {
+        // `release` only when there is one: it is rare, and tables stay as they were.
+        for action in ChangeAction.allCases where action != .release || report.summary.release > 0 {
             out.append("| \(Self.code(action.symbol, inTable: true)) \(action.rawValue) | \(report.summary[action]) |")
         }
         out.append("")

@@ -4,7 +4,8 @@ import Foundation
 /// terminal, a pull-request comment and a log line.
 extension ChangeAction {
     /// Terraform-like marker: `+` create, `~` update, `-/+` replace, `-` delete, `>` start,
-    /// `||` pause, `↻` retry, `!` blocked, `=` noop (only shown when asked for).
+    /// `||` pause, `↻` retry, `!` blocked, `=` noop (only shown when asked for), `<-` release
+    /// (handed back: left in OMS, no longer managed).
     public var symbol: String {
         switch self {
         case .create: "+"
@@ -16,6 +17,7 @@ extension ChangeAction {
         case .retry: "↻"
         case .blocked: "!"
         case .noop: "="
+        case .release: "<-"
         }
     }
 
@@ -31,6 +33,7 @@ extension ChangeAction {
         case .retry: "will be retried"
         case .blocked: "is blocked"
         case .noop: "is unchanged"
+        case .release: "will be released"
         }
     }
 

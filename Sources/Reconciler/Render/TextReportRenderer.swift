@@ -116,8 +116,9 @@ public struct TextReportRenderer: Sendable {
         let s = report.summary
         let pending = [ChangeAction.create, .update, .replace, .delete, .start, .pause, .retry]
             .map { "\(s[$0]) \($0.summaryPhrase)" }.joined(separator: ", ")
+        let released = s.release > 0 ? ", \(s.release) \(ChangeAction.release.summaryPhrase)" : ""
         let blocked = "\(s.blocked) blocked"
-        return style.bold("Plan:") + " \(pending); \(s.blocked > 0 ? style.red(blocked) : blocked); \(s.noop) unchanged."
+        return style.bold("Plan:") + " \(pending)\(released); \(s.blocked > 0 ? style.red(blocked) : blocked); \(s.noop) unchanged."
     }
 
     private func countLine(_ report: ChangeReport) -> String {

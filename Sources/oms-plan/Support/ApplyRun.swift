@@ -79,7 +79,26 @@ struct ApplyRun {
                     "\(waiting.count) \(waiting.count == 1 ? "change waits for its dependencies" : "changes wait for their dependencies"); apply again once they succeed, or use --wait")
             }
         }
+        Console.note(lastLine(report, problems: problems, waiting: waited ? 0 : waiting.count))
         return problems == 0 ? nil : ExitCode(1)
+    }
+
+    /// One sentence that ends every apply and reconcile pass: what happened, and what (if
+    /// anything) needs a person. CI logs are read from the bottom.
+    static func lastLine(_ report: ChangeReport, problems: Int, waiting: Int) -> String {
+        let changed = report.changes.filter { $0.outcome?.status == .succeeded }.count
+        let did = changed == 0 ? "nothing was changed" : "\(changed) \(changed == 1 ? "change was" : "changes were") made"
+        if problems > 0 {
+            let names = report.unresolved.prefix(3).map(\.address.description)
+            let more = problems > names.count ? " and \(problems - names.count) more" : ""
+            let list = names.isEmpty ? "" : " (\(names.joined(separator: ", "))\(more))"
+            return "not done: \(did); \(problems) \(problems == 1 ? "resource needs" : "resources need") a person\(list), see the errors above."
+        }
+        if waiting > 0 {
+            return "done for now: \(did); \(waiting) \(waiting == 1 ? "change waits" : "changes wait") for dependencies and will be made by a later run."
+        }
+        return changed == 0 ? "done: OMS already matched the plan; nothing needs a person."
+            : "done: \(did); OMS matches the plan and nothing needs a person."
     }
 
     /// One pass of the reconciler, shown; returns the report with outcomes.

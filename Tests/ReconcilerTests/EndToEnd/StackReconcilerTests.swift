@@ -109,4 +109,42 @@ struct StackReconcilerTests {
             #expect(FileManager.default.fileExists(atPath: state.appendingPathComponent("state").path) == false)
         }
     }
+
+    /// An adopted task the plan drops is released in so many words, never silently: a
+    /// `release` line (no OMS call), then it counts among the resources no stack owns.
+    @Test func droppingAnAdoptionIsAReleaseLine() async throws {
+        try await withEndToEnd { e2e in
+            try e2e.seedSource(prefix: "m/", objects: 2)
+            try e2e.seedSource(prefix: "n/", objects: 2)
+            let id = try #require(try await e2e.client.createTask(DiffNormalisationEndToEndTests.handMadeTask(prefix: "m/")).id)
+            let state = FileManager.default.temporaryDirectory.appendingPathComponent("reconciler-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: state) }
+            let reconciler = StackReconciler(client: e2e.client, stateDirectory: state)
+
+            try e2e.writePlan([PlanText.task("m", extra: ["  adopt: {id: \"\(id)\"}"]), PlanText.task("n")])
+            let adopted = try await reconciler.apply(try e2e.load())
+            #expect(!adopted.failed, "\(adopted.report.digest)")
+            #expect(try reconciler.adoptionRecord(stack: "e2e").adopted == ["MigrationTask/m": String(id)])
+
+            // The adoption is dropped from the plan.
+            try e2e.writePlan([PlanText.task("n")])
+            let desired = try e2e.load()
+            let planned = try await reconciler.plan(desired)
+            let release = try planned.report.change("m")
+            #expect(release.action == .release, "\(planned.report.digest)")
+            #expect(release.liveId == String(id))
+            #expect(planned.report.summary.release == 1 && planned.report.hasChanges)
+            #expect(planned.calls(for: release.address).isEmpty, "a release makes no OMS call")
+            #expect(TextReportRenderer().render(planned.report).contains("<- MigrationTask/m will be released (id"))
+
+            let released = try await reconciler.apply(desired)
+            #expect(try released.report.change("m").outcome?.status == .succeeded)
+            #expect(try reconciler.adoptionRecord(stack: "e2e").adopted.isEmpty)
+            // OMS still has the task, untouched; it now belongs to no stack.
+            #expect(try await e2e.client.showTask(id: id).description == "made by hand")
+            let after = try await reconciler.plan(desired)
+            #expect(!after.report.hasChanges, "\(after.report.digest)")
+            #expect(after.report.unowned?.tasks == 1)
+        }
+    }
 }

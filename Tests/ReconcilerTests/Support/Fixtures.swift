@@ -50,8 +50,11 @@ enum Fixtures {
     }
 
     static func report(_ desired: DesiredState, live: LiveState) -> ChangeReport {
-        ChangePlanner.plan(desired: desired, live: live, now: evaluatedAt).report
+        ChangePlanner.plan(desired: desired, live: live, options: DiffOptions(previouslyAdopted: previouslyAdopted), now: evaluatedAt).report
     }
+
+    /// What an earlier apply adopted: task 2003, which the quickstart does not adopt (any more).
+    static let previouslyAdopted: [ResourceAddress: String] = [ResourceAddress(.migrationTask, "legacy-import"): "2003"]
 
     // MARK: Live states
 
@@ -73,6 +76,7 @@ enum Fixtures {
     /// | archive (group) | other fingerprint and storage class, 5 GiB moved | blocked |
     /// | web-assets | absent | create |
     /// | photos-2022 | owned, no longer declared (prune: false) | noop |
+    /// | legacy-import | adopted earlier (task 2003), adopted no more | release |
     ///
     /// plus two tasks that are not the stack's (no marker; another stack's marker), which must
     /// not appear at all.
@@ -118,6 +122,8 @@ enum Fixtures {
         // Not the stack's: made by hand, and made by another stack.
         var handMade = try live(task("docs"), id: 2001, status: .migrating)
         handMade.description = "copied by hand"
+        var released = try live(task("docs"), id: 2003, status: .migrating)
+        released.description = "imported by hand"
         var otherStack = try live(task("docs"), id: 2002, status: .failed)
         otherStack.description = OwnershipMarker(
             stack: "other-stack", address: ResourceAddress(.migrationTask, "docs"), fingerprint: "12345678"
@@ -132,7 +138,7 @@ enum Fixtures {
         liveArchive.successNum = 4000
 
         return LiveState(
-            tasks: [photos2023, photos2024, logsWeb, logsApi, logsBatch, logsBatchCopy, media, docs, staleSelected, photos2022, handMade, otherStack],
+            tasks: [photos2023, photos2024, logsWeb, logsApi, logsBatch, logsBatchCopy, media, docs, staleSelected, photos2022, handMade, otherStack, released],
             groups: [liveArchive], readAt: evaluatedAt)
     }
 
