@@ -69,7 +69,11 @@ struct ApplierTests {
             steps.append(PlanStep(id: steps.count + 1, addresses: [ChangeSubject(task)], operation: operation, after: steps.map(\.id)))
             let (report, events) = try await apply(plan(steps), on: oms)
             #expect(report.changes.allSatisfy { $0.outcome?.status == .succeeded }, "\(operation.call): \(report.changes.map(\.outcome))")
-            #expect(oms.calls == steps.map { route($0.operation.call) }, "\(operation.call)")
+            // A create first lists its kind once (a copy made meanwhile elsewhere is not made again).
+            let creates = steps.contains { if case .createTask = $0.operation { true } else { false } }
+            let createsGroup = steps.contains { if case .createTaskGroup = $0.operation { true } else { false } }
+            let relist = creates ? ["GET /v2/proj1/tasks"] : createsGroup ? ["GET /v2/proj1/taskgroups"] : []
+            #expect(oms.calls == relist + steps.map { route($0.operation.call) }, "\(operation.call)")
             #expect(events.filter { if case .succeeded = $0 { true } else { false } }.count == steps.count)
         }
     }
@@ -137,6 +141,50 @@ struct ApplierTests {
             PlanStep(id: 1, addresses: ["MigrationTask/docs"], operation: .createTask(address: "MigrationTask/docs")),
         ]), on: oms)
         #expect(report.changes.first?.outcome == ChangeOutcome(status: .succeeded, liveId: "9001"))
+    }
+
+    @Test func aCreateThatAnotherRunMadeMeanwhileIsNotSentAgain() async throws {
+        let desired = self.desired
+        guard case .task(let docs)? = desired["MigrationTask/docs"] else { throw Fixtures.LoadFailure(description: "no docs task") }
+        let marker = docs.marker.description(userDescription: docs.userDescription).replacingOccurrences(of: "\"", with: "\\\"")
+        // Another machine's run created docs (twice, even) after this run read OMS.
+        let oms = RecordingOMS(listedTasks: [
+            #"{"id":7002,"status":2,"description":"\#(marker)"}"#, #"{"id":7001,"status":2,"description":"\#(marker)"}"#,
+        ])
+        let (report, _) = try await apply(plan([
+            PlanStep(id: 1, addresses: ["MigrationTask/docs"], operation: .createTask(address: "MigrationTask/docs")),
+            PlanStep(id: 2, addresses: ["MigrationTask/logs-web"], operation: .createTask(address: "MigrationTask/logs-web")),
+        ]), on: oms)
+        // One list for both creates; docs is found (the oldest copy), logs-web is created.
+        #expect(oms.calls == ["GET /v2/proj1/tasks", "POST /v2/proj1/tasks"])
+        #expect(report.changes.first { $0.address == "MigrationTask/docs" }?.outcome == ChangeOutcome(status: .succeeded, liveId: "7001"))
+        #expect(report.changes.first { $0.address == "MigrationTask/logs-web" }?.outcome == ChangeOutcome(status: .succeeded, liveId: "9001"))
+    }
+
+    @Test func aReplacementsCreateIsNotMistakenForACopyOfWhatItReplaces() async throws {
+        guard case .task(let docs)? = desired["MigrationTask/docs"] else { throw Fixtures.LoadFailure(description: "no docs task") }
+        let marker = docs.marker.description(userDescription: docs.userDescription).replacingOccurrences(of: "\"", with: "\\\"")
+        // The task being replaced still carries the address's marker while its delete runs.
+        let oms = RecordingOMS(listedTasks: [#"{"id":7001,"status":3,"description":"\#(marker)"}"#])
+        var replacement = plan([
+            PlanStep(id: 1, addresses: ["MigrationTask/docs"], operation: .createTask(address: "MigrationTask/logs-web")),
+            PlanStep(id: 2, addresses: ["MigrationTask/docs"], operation: .deleteTask(id: 7001)),
+            PlanStep(id: 3, addresses: ["MigrationTask/docs"], operation: .createTask(address: "MigrationTask/docs"), after: [2]),
+        ])
+        replacement.knownLiveIds = ["7001"]
+        let (report, _) = try await apply(replacement, on: oms, parallelism: 1)
+        #expect(oms.calls.filter { $0.hasPrefix("POST") }.count == 2, "\(oms.calls)")
+        #expect(report.changes.first?.outcome?.status == .succeeded)
+    }
+
+    @Test func aCreateIsNotSentWhenOMSCannotBeCheckedForACopy() async throws {
+        let oms = RecordingOMS(failing: ["GET /v2/proj1/tasks"])
+        let (report, _) = try await apply(plan([
+            PlanStep(id: 1, addresses: ["MigrationTask/docs"], operation: .createTask(address: "MigrationTask/docs")),
+        ]), on: oms)
+        #expect(oms.calls == ["GET /v2/proj1/tasks"])
+        #expect(report.changes.first?.outcome?.status == .failed)
+        #expect(report.changes.first?.outcome?.error?.contains("copy made meanwhile") == true)
     }
 
     @Test func aStepForAnUndeclaredAddressFailsWithoutACall() async throws {

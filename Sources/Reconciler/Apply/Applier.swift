@@ -32,7 +32,7 @@ public struct Applier: Sendable {
 
     /// Runs every step and returns the report with each change's outcome.
     public func apply(_ plan: ExecutionPlan) async -> ChangeReport {
-        let executor = StepExecutor(client: client, desired: desired, ledger: ledger, options: options)
+        let executor = StepExecutor(client: client, desired: desired, ledger: ledger, options: options, knownLiveIds: plan.knownLiveIds)
         var results: [Int: StepResult] = [:]
         var pending = plan.steps
         let byId = Dictionary(uniqueKeysWithValues: plan.steps.map { ($0.id, $0) })

@@ -15,8 +15,14 @@ final class StepExecutor: Sendable {
     private let quotaRefusals = Mutex<[ResourceKind: String]>([:])
     /// Ids of what this run created, by address, for the steps that follow a create.
     private let created = Mutex<[ResourceAddress: String]>([:])
+    /// One re-list per kind before the first create of that kind (see `madeMeanwhile`).
+    private let relists = Mutex<[ResourceKind: Task<[ResourceAddress: String], any Error>]>([:])
 
-    init(client: OMSClient, desired: DesiredState, ledger: any AttemptLedger, options: ApplyOptions) {
+    /// What the plan saw in OMS: a copy made meanwhile is one not among these.
+    let knownLiveIds: Set<String>
+
+    init(client: OMSClient, desired: DesiredState, ledger: any AttemptLedger, options: ApplyOptions, knownLiveIds: Set<String> = []) {
+        self.knownLiveIds = knownLiveIds
         self.client = client
         self.desired = desired
         self.ledger = ledger
@@ -113,6 +119,7 @@ final class StepExecutor: Sendable {
     private func createTask(_ address: ResourceAddress) async throws -> String? {
         let resource = try task(address)
         try checkQuota(.migrationTask)
+        if let found = try await madeMeanwhile(address) { return found }
         let body = try resource.requestWithSecrets()
         do {
             let created = try await call { try await self.client.createTask(body) }
@@ -127,6 +134,7 @@ final class StepExecutor: Sendable {
     private func createTaskGroup(_ address: ResourceAddress) async throws -> String? {
         let resource = try group(address)
         try checkQuota(.migrationTaskGroup)
+        if let found = try await madeMeanwhile(address) { return found }
         let body = try resource.requestWithSecrets()
         do {
             return try await call { try await self.client.createTaskGroup(body) }.groupId
@@ -155,6 +163,48 @@ final class StepExecutor: Sendable {
 
     private func checkQuota(_ kind: ResourceKind) throws {
         if let message = quotaRefusals.withLock({ $0[kind] }) { throw ApplyError(description: message) }
+    }
+
+    /// The second line of defence against duplicates across machines (the stack lock holds on
+    /// one machine only): right before the first create of a kind, the live resources of that
+    /// kind are listed again, and a create whose marker turned up since the plan was read (a
+    /// run elsewhere made it) is not sent; the one found is used. One list per kind per pass.
+    private func madeMeanwhile(_ address: ResourceAddress) async throws -> String? {
+        let kind = address.kind
+        let relist = relists.withLock { relists in
+            if let running = relists[kind] { return running }
+            let started = Task { try await self.ownedByMarker(kind) }
+            relists[kind] = started
+            return started
+        }
+        do {
+            return try await relist.value[address]
+        } catch {
+            throw ApplyError(description: "could not check OMS for a copy made meanwhile, so the create was not sent: \(error)")
+        }
+    }
+
+    /// This stack's live resources of `kind`, by the address their marker names (the oldest
+    /// when there are several).
+    private func ownedByMarker(_ kind: ResourceKind) async throws -> [ResourceAddress: String] {
+        let stack = desired.stack.name
+        var found: [ResourceAddress: String] = [:]
+        // Only what appeared since the plan read OMS: what it saw is planned for already (a
+        // replaced task still listed while its delete runs is not a copy of its replacement).
+        func add(_ description: String?, _ id: String?) {
+            guard let id, !knownLiveIds.contains(id), let description, let parsed = OwnershipMarker.parse(description: description),
+                parsed.marker.stack == stack, found[parsed.marker.address] == nil
+            else { return }
+            found[parsed.marker.address] = id
+        }
+        if kind == .migrationTaskGroup {
+            let groups = try await call { try await self.client.listAllTaskGroups() }
+            for group in groups where group.status != .waitingForDeletion { add(group.description, group.groupId) }
+        } else {
+            let tasks = try await call { try await self.client.listAllTasks() }
+            for task in tasks.sorted(by: { ($0.id ?? 0) < ($1.id ?? 0) }) { add(task.description, task.id.map(String.init)) }
+        }
+        return found
     }
 
     /// The id of the live resource carrying this stack's marker for `address`, if any.

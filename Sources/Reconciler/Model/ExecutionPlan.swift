@@ -75,10 +75,14 @@ public struct PlanStep: Hashable, Sendable, Identifiable {
 public struct ExecutionPlan: Sendable {
     public var report: ChangeReport
     public var steps: [PlanStep]
+    /// Ids of every task and group OMS listed when the plan was made. A create's last check
+    /// for a copy made meanwhile looks only at resources not among them.
+    public var knownLiveIds: Set<String>
 
-    public init(report: ChangeReport, steps: [PlanStep]) {
+    public init(report: ChangeReport, steps: [PlanStep], knownLiveIds: Set<String> = []) {
         self.report = report
         self.steps = steps
+        self.knownLiveIds = knownLiveIds
     }
 
     /// The calls for one address, in order.

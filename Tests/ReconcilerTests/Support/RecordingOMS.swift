@@ -21,7 +21,11 @@ final class RecordingOMS: HTTPTransport {
     /// How long each call takes, so that concurrency shows.
     let delay: Duration
 
-    init(failing: Set<String> = [], failCode: String = "OMS.0001", delay: Duration = .zero) {
+    /// What the task list (`GET /v2/proj1/tasks`) answers: these tasks, as JSON objects.
+    let listedTasks: [String]
+
+    init(failing: Set<String> = [], failCode: String = "OMS.0001", delay: Duration = .zero, listedTasks: [String] = []) {
+        self.listedTasks = listedTasks
         self.failing = failing
         self.failCode = failCode
         self.delay = delay
@@ -55,6 +59,10 @@ final class RecordingOMS: HTTPTransport {
         }
         let parts = path.split(separator: "/").map(String.init)  // v2, proj1, tasks|taskgroups, id?, action?
         switch (request.method, parts.dropFirst(2).first, parts.count) {
+        case ("GET", "tasks", 3):
+            return Self.json(200, #"{"tasks":[\#(listedTasks.joined(separator: ","))],"count":\#(listedTasks.count)}"#)
+        case ("GET", "taskgroups", 3):
+            return Self.json(200, #"{"taskgroups":[],"count":0}"#)
         case ("POST", "tasks", 3):
             let id = state.withLock { s -> Int64 in
                 defer { s.nextTaskId += 1 }
