@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "oms-plan", targets: ["oms-plan"]),
+        // The yardstick of scripts/bench-validate.sh: a bare Yams parse of the same files.
+        .executable(name: "bench-yaml-parse", targets: ["bench-yaml-parse"]),
         .library(name: "OMSModels", targets: ["OMSModels"]),
         .library(name: "OMSClient", targets: ["OMSClient"]),
         .library(name: "OMSSandbox", targets: ["OMSSandbox"]),
@@ -24,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
+        .executableTarget(
+            name: "bench-yaml-parse", dependencies: [.product(name: "Yams", package: "Yams")], path: "Benchmarks/YAMLParse"),
         // Codable models of the OMS v2 API and IAM: Foundation only, shared by every layer.
         .target(name: "OMSModels"),
         // Signing, transport, retries, pagination: the v2 API as async Swift calls.

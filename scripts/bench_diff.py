@@ -17,7 +17,12 @@ against "Terraform-style" per-resource reads, on one sandbox, in one run.
 4. Prints a table. Targets for oms-plan diff: < 3 s at 20 ms, < 300 MB, 100 task list
    requests + 1 group list request, nothing else.
 
-Usage: bench_diff.py BIN [--tasks 10000] [--files 100] [--runs 3] [--latencies 0,20]
+With --baseline OLD_BIN, OLD_BIN's `oms-plan diff` is measured too, alternating with BIN's
+runs at each latency, against the same sandbox and tasks, and the ratios are printed: the
+comparison of issue 11 (diff at 20 ms at least 2x faster than the previous main, memory no
+higher).
+
+Usage: bench_diff.py BIN [--tasks 10000] [--files 100] [--runs 3] [--latencies 0,20] [--baseline OLD_BIN]
        bench_diff.py read-each BASE_URL TOKEN IDS_FILE [--parallel 10]
 """
 from __future__ import annotations
@@ -68,8 +73,11 @@ def main() -> int:
     ap.add_argument("--files", type=int, default=100)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--latencies", default="0,20")
+    ap.add_argument("--baseline", help="an older oms-plan binary to measure beside BIN")
     a = ap.parse_args()
     a.bin = str(Path(a.bin).resolve())
+    if a.baseline:
+        a.baseline = str(Path(a.baseline).resolve())
     latencies = [int(x) for x in a.latencies.split(",")]
     with tempfile.TemporaryDirectory(prefix="bench-diff-") as tmp:
         tmp = Path(tmp)
@@ -116,19 +124,21 @@ def main() -> int:
                 control.clear_faults()
                 if latency:
                     control.add_fault(kind="latency", latencyMs=latency, fraction=1)
-                walls = []
+                binaries = [("diff", a.bin)] + ([("baseline", a.baseline)] if a.baseline else [])
                 for run in range(1, a.runs + 1):
-                    before = control.stats()
-                    r = b.time_command([a.bin, "diff", str(plan), *common], env=env, cwd=work)
-                    delta = b.stats_delta(before, control.stats())
-                    if r["exit"] != 0:
-                        print(f"diff exited {r['exit']}: {r['stderr'][-1500:]}", file=sys.stderr)
-                        return 1
-                    t, g, other = route_counts(delta)
-                    walls.append(r["wall_s"])
-                    rows.append([f"{latency} ms", f"oms-plan diff (run {run})", f"{r['wall_s']:.2f}", f"{r['rss_mb']:.0f}",
-                                 t + g + other, f"{t} + {g}" + (f" + {other} other" if other else "")])
-                    summary.append((latency, "diff", r["wall_s"], r["rss_mb"], t, g, other))
+                    # Alternate the binaries so that load changes on the machine hit both alike.
+                    for label, binary in binaries:
+                        before = control.stats()
+                        r = b.time_command([binary, "diff", str(plan), *common], env=env, cwd=work)
+                        delta = b.stats_delta(before, control.stats())
+                        if r["exit"] != 0:
+                            print(f"{label} diff exited {r['exit']}: {r['stderr'][-1500:]}", file=sys.stderr)
+                            return 1
+                        t, g, other = route_counts(delta)
+                        name = "oms-plan diff" if label == "diff" else "baseline diff"
+                        rows.append([f"{latency} ms", f"{name} (run {run})", f"{r['wall_s']:.2f}", f"{r['rss_mb']:.0f}",
+                                     t + g + other, f"{t} + {g}" + (f" + {other} other" if other else "")])
+                        summary.append((latency, label, r["wall_s"], r["rss_mb"], t, g, other))
                 for run in range(1, a.runs + 1):
                     before = control.stats()
                     r = b.time_command([sys.executable, str(Path(__file__).resolve()), "read-each", box.base_url, api.token,
@@ -147,7 +157,7 @@ def main() -> int:
             print(b.table(rows, ["latency", "reader", "wall s", "peak RSS MB", "OMS requests", "requests detail"]))
             print()
             for latency in latencies:
-                runs = [s for s in summary if s[0] == latency]
+                runs = [s for s in summary if s[0] == latency and s[1] == "diff"]
                 wall = statistics.median(s[2] for s in runs)
                 rss = max(s[3] for s in runs)
                 lists_ok = all(s[4] == -(-a.tasks // 100) and s[5] == 1 and s[6] == 0 for s in runs)
@@ -155,6 +165,17 @@ def main() -> int:
                 print(f"oms-plan diff at {latency} ms: median wall {wall:.2f} s{wall_target}, max RSS {rss:.0f} MB "
                       f"(target < 300 MB), requests {'as targeted' if lists_ok else 'NOT as targeted'} "
                       f"({-(-a.tasks // 100)} task lists + 1 group list, nothing else)")
+                old = [s for s in summary if s[0] == latency and s[1] == "baseline"]
+                if old:
+                    old_wall = statistics.median(s[2] for s in old)
+                    old_rss = max(s[3] for s in old)
+                    speedup = old_wall / wall if wall > 0 else float("inf")
+                    verdict = ""
+                    if latency == 20:
+                        verdict = (" (targets: >= 2x faster: " + ("met" if speedup >= 2 else "MISSED")
+                                   + "; memory no higher: " + ("met" if rss <= old_rss else "MISSED") + ")")
+                    print(f"  beside the baseline at {latency} ms: median wall {old_wall:.2f} s -> {wall:.2f} s "
+                          f"({speedup:.2f}x faster), max RSS {old_rss:.0f} MB -> {rss:.0f} MB{verdict}")
             return 0
         finally:
             box.stop()

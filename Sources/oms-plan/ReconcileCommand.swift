@@ -19,6 +19,11 @@ struct ReconcileCommand: AsyncParsableCommand {
             Each pass re-reads the plan (so the day's bandwidth windows are followed), reads OMS, and carries out
             the changes: resumes what should run, retries failed tasks per onFailure, creates tasks whose dependsOn
             have succeeded. --interval runs until SIGTERM or SIGINT, finishing the pass in progress first.
+
+            Exit codes (--once): 0 when everything declared is as declared or waits only for a dependency; 1 when a
+            change failed or was skipped, or is blocked until a person acts (replacing a resource that moved data,
+            onFailure gave up, a failed pre-flight check), or OMS or the plan could not be read; 130 after SIGINT.
+            Each pass ends with a line saying what happened and what needs a person.
             """)
 
     @OptionGroup var plan: PlanOptions

@@ -53,13 +53,16 @@ public struct DesiredState: Sendable {
     public var taskSets: [ResourceAddress: [ResourceAddress]]
 
     /// Tasks sorted by address.
+    /// (Addresses are sorted, not the resources: each large value is copied once.)
     public var tasks: [DesiredTask] {
-        resources.values.compactMap { if case .task(let t) = $0 { t } else { nil } }.sorted { $0.address < $1.address }
+        resources.keys.filter { $0.kind == .migrationTask }.sorted().compactMap { if case .task(let t)? = resources[$0] { t } else { nil } }
     }
 
     /// Groups sorted by address.
     public var taskGroups: [DesiredTaskGroup] {
-        resources.values.compactMap { if case .taskGroup(let g) = $0 { g } else { nil } }.sorted { $0.address < $1.address }
+        resources.keys.filter { $0.kind == .migrationTaskGroup }.sorted().compactMap {
+            if case .taskGroup(let g)? = resources[$0] { g } else { nil }
+        }
     }
 
     /// Tasks and groups in topological order.

@@ -34,19 +34,24 @@ enum SecretsInPlainFields {
                 ("options", smn?.topicUrn),
             ]
         }
-        for task in state.tasks {
-            let r = task.request
-            report(task, plainFields(
-                description: task.userDescription, region: r.srcNode.region, bucket: r.srcNode.bucket, keys: r.srcNode.objectKey,
-                appId: r.srcNode.appId, listFile: r.srcNode.listFile, cdn: r.sourceCdn, dstBucket: r.dstNode.bucket,
-                savePrefix: r.dstNode.savePrefix, smn: r.smnConfig))
-        }
-        for group in state.taskGroups {
-            let r = group.request
-            report(group, plainFields(
-                description: group.userDescription, region: r.srcNode.region, bucket: r.srcNode.bucket, keys: r.srcNode.objectKey,
-                appId: r.srcNode.appId, listFile: r.srcNode.listFile, cdn: r.sourceCdn, dstBucket: r.dstNode.bucket,
-                savePrefix: r.dstNode.savePrefix, smn: r.smnConfig))
+        // In place, in address order: no copies of 10,000 resources to sort.
+        for address in state.resources.keys.sorted() {
+            switch state.resources[address] {
+            case .task(let task)?:
+                let r = task.request
+                report(task, plainFields(
+                    description: task.userDescription, region: r.srcNode.region, bucket: r.srcNode.bucket, keys: r.srcNode.objectKey,
+                    appId: r.srcNode.appId, listFile: r.srcNode.listFile, cdn: r.sourceCdn, dstBucket: r.dstNode.bucket,
+                    savePrefix: r.dstNode.savePrefix, smn: r.smnConfig))
+            case .taskGroup(let group)?:
+                let r = group.request
+                report(group, plainFields(
+                    description: group.userDescription, region: r.srcNode.region, bucket: r.srcNode.bucket, keys: r.srcNode.objectKey,
+                    appId: r.srcNode.appId, listFile: r.srcNode.listFile, cdn: r.sourceCdn, dstBucket: r.dstNode.bucket,
+                    savePrefix: r.dstNode.savePrefix, smn: r.smnConfig))
+            default:
+                continue
+            }
         }
         return found
     }
