@@ -25,11 +25,12 @@ struct DiffCommand: AsyncParsableCommand {
     var allowReplace: [ResourceAddress] = []
 
     func run() async throws {
-        let session = try await Session.open(plan: plan, connection: connection, secretsRequired: false)
+        let session = try await Session.open(plan: plan, connection: connection, secretsRequired: false, prefetchLive: true)
         let report: ChangeReport
         do {
             let options = StackReconciler.Options(allowReplace: Set(allowReplace), scope: try session.scope(plan))
-            report = try await session.reconciler.plan(session.desired, options: options).report
+            let live = try await session.prefetchedLive?.value
+            report = try await session.reconciler.plan(session.desired, options: options, live: live).report
         } catch {
             await session.close()
             Console.error("error: \(error)")

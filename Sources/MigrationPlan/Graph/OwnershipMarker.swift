@@ -71,9 +71,13 @@ public struct OwnershipMarker: Hashable, Sendable, Codable, CustomStringConverti
         if description.hasPrefix(prefix) {
             markerText = description[...]
             user = ""
-        } else if let r = description.range(of: " " + prefix, options: .backwards) {
-            markerText = description[description.index(after: r.lowerBound)...]
-            user = description[..<r.lowerBound]
+        } else if let space = description.utf8.lastIndex(of: UInt8(ascii: " ")),
+            description[description.index(after: space)...].hasPrefix(prefix)
+        {
+            // A marker holds no spaces, so it starts after the last one. (Found by bytes: a
+            // diff parses 10,000 of these, and a Foundation search per description showed.)
+            markerText = description[description.index(after: space)...]
+            user = description[..<space]
         } else {
             return nil
         }

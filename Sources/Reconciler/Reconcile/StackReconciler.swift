@@ -84,13 +84,19 @@ public struct StackReconciler: Sendable {
         return try AdoptionRecord(url: stateDirectory?.appendingPathComponent("state/\(stack).adopted.json"))
     }
 
-    /// Observe and compare: what apply would do now. Reads only.
-    public func plan(_ desired: DesiredState, options: Options = Options()) async throws -> ExecutionPlan {
-        try await plan(desired, options: options, ledger: ledger(stack: desired.stack.name), adoptions: adoptionRecord(stack: desired.stack.name))
+    /// Observe and compare: what apply would do now. Reads only. `live`: a read already made
+    /// (diff starts one while the plan loads); nil reads OMS now.
+    public func plan(_ desired: DesiredState, options: Options = Options(), live: LiveState? = nil) async throws -> ExecutionPlan {
+        try await plan(
+            desired, options: options, ledger: ledger(stack: desired.stack.name), adoptions: adoptionRecord(stack: desired.stack.name),
+            live: live)
     }
 
-    private func plan(_ desired: DesiredState, options: Options, ledger: any AttemptLedger, adoptions: AdoptionRecord) async throws -> ExecutionPlan {
-        let live = try await LiveState.read(from: client, now: now())
+    private func plan(
+        _ desired: DesiredState, options: Options, ledger: any AttemptLedger, adoptions: AdoptionRecord, live given: LiveState? = nil
+    ) async throws -> ExecutionPlan {
+        let live: LiveState
+        if let given { live = given } else { live = try await LiveState.read(from: client, now: now()) }
         let diffOptions = DiffOptions(
             allowReplace: options.allowReplace, only: options.scope, ledger: ledger, previouslyAdopted: adoptions.adopted)
         let planned = ChangePlanner.plan(desired: desired, live: live, options: diffOptions, now: now())

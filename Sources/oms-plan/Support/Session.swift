@@ -14,6 +14,9 @@ struct Session {
     let client: OMSClient
     let sandbox: EmbeddedSandbox?
     let stateDirectory: URL
+    /// A live read started while the plan loaded (diff only; nil when the connection depended
+    /// on the plan, or was not asked for).
+    var prefetchedLive: Task<LiveState, any Error>? = nil
 
     /// The observe-compare-act loop for this stack: its ledger in `./.oms-plan`, its lock in the
     /// user's lock folder, keyed by the OMS (the embedded sandbox's data folder, whose port
@@ -29,17 +32,47 @@ struct Session {
 
     /// Loads the plan (diagnostics to stderr; exit 1 on errors), then connects. With no
     /// endpoint and no credentials at all, starts the embedded sandbox and says so.
-    static func open(plan: PlanOptions, connection: ConnectionOptions, secretsRequired: Bool, now: Date = Date()) async throws -> Session {
+    ///
+    /// With `prefetchLive` (diff, which reads only and takes no lock), when the endpoint, the
+    /// project and the credentials do not depend on the plan, the live read starts at once and
+    /// runs while the plan loads: on a big project the two take about as long as each other.
+    static func open(
+        plan: PlanOptions, connection: ConnectionOptions, secretsRequired: Bool, prefetchLive: Bool = false, now: Date = Date()
+    ) async throws -> Session {
         let environment = ProcessInfo.processInfo.environment
         let stateDirectory = URL(fileURLWithPath: ".oms-plan", isDirectory: true)
         let endpoint = connection.endpoint ?? environment["OMS_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 }
         let credentialsGiven = EnvironmentCredentials.anyConfigured(in: environment)
         let useSandbox = endpoint == "sandbox" || (endpoint == nil && !credentialsGiven)
-        let desired = try await loadPlan(plan, secretsRequired: secretsRequired, sandbox: useSandbox, now: now)
-        let region = connection.region ?? environment["OMS_REGION"].flatMap { $0.isEmpty ? nil : $0 } ?? desired.stack.region
+        let givenRegion = connection.region ?? environment["OMS_REGION"].flatMap { $0.isEmpty ? nil : $0 }
+        let givenProject = connection.projectId ?? environment["OMS_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["HUAWEICLOUD_SDK_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 }
         let timeout = connection.requestTimeout.duration
         var logger = Logger(label: "oms-plan")
         logger.logLevel = environment["OMS_PLAN_DEBUG"] == nil ? .warning : .debug
+
+        var early: (client: OMSClient, live: Task<LiveState, any Error>)?
+        if prefetchLive, !useSandbox, let endpoint, let givenProject,
+            let authentication = EnvironmentCredentials.authentication(from: environment, region: givenRegion),
+            givenRegion != nil || Self.regionFree(authentication, environment),
+            let client = try? OMSClient(
+                configuration: OMSClientConfiguration(
+                    endpoint: endpoint, projectId: givenProject, authentication: authentication, requestTimeout: timeout),
+                logger: logger)
+        {
+            early = (client, Task { try await LiveState.read(from: client) })
+        }
+        let desired: DesiredState
+        do {
+            desired = try await loadPlan(plan, secretsRequired: secretsRequired, sandbox: useSandbox, now: now)
+        } catch {
+            early?.live.cancel()
+            throw error
+        }
+        if let early {
+            return Session(desired: desired, client: early.client, sandbox: nil, stateDirectory: stateDirectory, prefetchedLive: early.live)
+        }
+        let region = givenRegion ?? desired.stack.region
 
         try StateDirectory.prepare(stateDirectory)
         if useSandbox {
@@ -63,8 +96,7 @@ struct Session {
             throw CLIError(
                 "no OMS credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or OMS_AUTH_TOKEN (or drop --endpoint to use the embedded sandbox)")
         }
-        let projectId = connection.projectId ?? environment["OMS_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? environment["HUAWEICLOUD_SDK_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? desired.stack.projectId
+        let projectId = givenProject ?? desired.stack.projectId
         guard let projectId, !projectId.isEmpty else {
             throw CLIError("no project id: pass --project-id, set OMS_PROJECT_ID, or set Stack.spec.projectId")
         }
@@ -74,6 +106,13 @@ struct Session {
                 authentication: authentication, requestTimeout: timeout),
             logger: logger)
         return Session(desired: desired, client: client, sandbox: nil, stateDirectory: stateDirectory)
+    }
+
+    /// Whether these credentials work without knowing the region (password login finds IAM
+    /// by region unless `OMS_IAM_ENDPOINT` names it).
+    static func regionFree(_ authentication: Authentication, _ environment: [String: String]) -> Bool {
+        if case .password = authentication { return !(environment["OMS_IAM_ENDPOINT"] ?? "").isEmpty }
+        return true
     }
 
     /// `OMS_PLAN_SANDBOX_TIME_SCALE`: a positive, finite speed-up like `sandbox serve --time-scale`.
