@@ -234,3 +234,50 @@ def test_reset_attempts_clears_a_give_up(run, workdir):
     assert "MigrationTask/docs: attempt count cleared" in result.stdout
     assert json.loads(ledger.read_text()) == {"MigrationTask/logs-web#9": 1}
     assert run("reset-attempts", "plan", "--address", "docs").returncode == 64
+
+
+def test_a_create_shows_every_attribute_it_sends_in_all_three_formats(run):
+    """Reviewers see what a new task is before approving it: JSON fields with `after` and no
+    `before`, a Markdown attribute table, `+` lines in text; secrets never, credentials by name."""
+    document = json.loads(run("diff", "plan", "--output", "json").stdout)
+    docs = next(c for c in document["changes"] if c["address"] == "MigrationTask/docs")
+    assert docs["action"] == "create"
+    fields = {f["path"]: f for f in docs["fields"]}
+    for path in ["type", "source.cloud", "source.region", "source.bucket", "source.objects", "source.credentials",
+                 "destination.region", "destination.bucket", "destination.savePrefix", "destination.credentials",
+                 "bandwidth", "bandwidth.windows", "bandwidth.timezone", "options.objectOverwriteMode",
+                 "options.consistencyCheck", "options.priority", "state"]:
+        assert path in fields, (path, sorted(fields))
+    assert all("before" not in f and "after" in f for f in docs["fields"]), docs["fields"]
+    assert fields["source.credentials"]["after"] == "aliyun"
+    assert fields["bandwidth.timezone"]["after"] == "Europe/Berlin"
+    markdown = run("diff", "plan", "--output", "markdown").stdout
+    assert "| attribute | value |" in markdown and "| `bandwidth.windows` |" in markdown
+    assert len(markdown) < 65536
+    text = run("diff", "plan").stdout
+    assert '+ source.bucket: "docs"' in text and "# OMS rules for" in text
+
+
+def test_every_apply_ends_with_one_sentence_of_what_happened(run):
+    first = run("apply", "plan", "--auto-approve")
+    assert first.returncode == 0, first.stderr
+    last = first.stderr.strip().splitlines()[-1]
+    assert last.startswith("oms-plan: done for now:") and "for dependencies" in last, last
+    again = run("reconcile", "plan", "--once")
+    assert again.stderr.strip().splitlines()[-1].startswith("oms-plan: done"), again.stderr
+
+
+def test_a_blocked_replacement_of_moved_data_exits_1_and_names_what_needs_a_person(run, workdir):
+    """Once photos-2023 moved data, changing its prefixes is a replacement only a person may
+    allow: apply creates nothing for it, exits 1, and the last line says so."""
+    settled = run("apply", "plan", "--auto-approve", "--wait", "--wait-timeout", "5m",
+                  env={"OMS_PLAN_SANDBOX_TIME_SCALE": "600"}, timeout=300)
+    assert settled.returncode == 0, settled.stderr
+    photos = workdir / "plan" / "tasks" / "photos.yaml"
+    photos.write_text(photos.read_text().replace('prefixes: ["2023/"]', 'prefixes: ["2023/", "2022/"]', 1))
+    applied = run("apply", "plan", "--auto-approve")
+    assert applied.returncode == 1, applied.stdout[-2000:] + applied.stderr
+    assert "MigrationTask/photos-2023: error: blocked:" in applied.stderr and "--allow-replace" in applied.stderr
+    last = applied.stderr.strip().splitlines()[-1]
+    assert last.startswith("oms-plan: not done:") and "MigrationTask/photos-2023" in last, last
+    assert "Apply complete" not in applied.stdout

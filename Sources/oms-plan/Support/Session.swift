@@ -134,7 +134,8 @@ struct Session {
             options: LoadOptions(environment: environment, evaluationDate: now, secretsRequired: secretsRequired, placeholderForUnsetSecrets: sandbox))
         SecretRedactor.shared.register(result.sensitiveValues)
         for diagnostic in result.diagnostics { Console.error(diagnostic.rendered) }
-        if !result.placeholders.isEmpty, !result.hasErrors {
+        // Said once per process: reconcile --interval reloads the plan every pass.
+        if !result.placeholders.isEmpty, !result.hasErrors, placeholdersSaid.withLock({ said in defer { said = true }; return !said }) {
             Console.note("the embedded sandbox accepts any bucket key: generated stand-ins for \(result.placeholders.count) unset secret\(result.placeholders.count == 1 ? "" : "s") (\(result.placeholders.joined(separator: ", ")))")
         }
         guard !result.hasErrors, let desired = result.desiredState else {
@@ -144,6 +145,8 @@ struct Session {
         }
         return desired
     }
+
+    private static let placeholdersSaid = Mutex(false)
 
     /// The addresses `--target`/`--selector` limit the run to (nil: everything).
     func scope(_ plan: PlanOptions) throws -> Set<ResourceAddress>? {
