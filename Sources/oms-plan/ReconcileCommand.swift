@@ -30,7 +30,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var flags: ApplyFlags
 
-    @Flag(help: "One pass, then exit (0 success, 1 anything failed).")
+    @Flag(help: "One pass, then exit: 0 when all is as declared or waits for a dependency, 1 when something failed or needs a person.")
     var once = false
 
     @Option(help: "Run a pass every DURATION (e.g. 30s, 5m, 1h; at most 7 days), with up to 10% random jitter.")

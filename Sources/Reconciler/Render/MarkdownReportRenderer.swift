@@ -44,37 +44,38 @@ public struct MarkdownReportRenderer: Sendable {
         }
         if !leftOut.isEmpty {
             out += ["<details><summary>\(leftOut.count) more \(leftOut.count == 1 ? "change" : "changes"), one line each (details left out to stay under GitHub's comment limit; <code>oms-plan diff --output json</code> has them all)</summary>", ""]
-            for (index, change) in leftOut.enumerated() {
-                let line = "- \(Self.code(change.action.symbol)) \(Self.code(change.address.description)) \(change.action.rawValue)"
-                guard used + line.count + 1 <= characterBudget + Self.reserve / 2 else {
-                    out.append("- … and \(leftOut.count - index) more")
-                    break
-                }
-                out.append(line)
-                used += line.count + 1
-            }
+            out += cappedList(leftOut.map { "- \(Self.code($0.action.symbol)) \(Self.code($0.address.description)) \($0.action.rawValue)" }, used: &used)
             out += ["", "</details>", ""]
         }
         let unchanged = report.changes.filter { $0.action == .noop }
         if !unchanged.isEmpty {
             out.append("<details><summary>\(unchanged.count) unchanged</summary>")
             out.append("")
-            for (index, change) in unchanged.enumerated() {
+            out += cappedList(unchanged.map { change in
                 var line = "- \(Self.code(change.address.description))"
                 if let status = change.liveStatus { line += " (\(Self.text(status)))" }
                 if !change.reasons.isEmpty { line += ": " + change.reasons.map { Self.text($0.description) }.joined(separator: "; ") }
-                guard used + line.count + 1 <= characterBudget + Self.reserve / 2 else {
-                    out.append("- … and \(unchanged.count - index) more")
-                    break
-                }
-                out.append(line)
-                used += line.count + 1
-            }
+                return line
+            }, used: &used)
             out += ["", "</details>", ""]
         }
         if let phrase = report.unowned?.phrase { out += [Self.text(phrase), ""] }
         while out.last == "" { out.removeLast() }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// As many of `lines` as the budget leaves room for, then `- … and N more`.
+    private func cappedList(_ lines: [String], used: inout Int) -> [String] {
+        var out: [String] = []
+        for (index, line) in lines.enumerated() {
+            guard used + line.count + 1 <= characterBudget + Self.reserve / 2 else {
+                out.append("- … and \(lines.count - index) more")
+                break
+            }
+            out.append(line)
+            used += line.count + 1
+        }
+        return out
     }
 
     /// One `<details>` section. GitHub renders Markdown inside `<details>` only after a blank
