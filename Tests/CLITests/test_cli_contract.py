@@ -281,3 +281,24 @@ def test_a_blocked_replacement_of_moved_data_exits_1_and_names_what_needs_a_pers
     last = applied.stderr.strip().splitlines()[-1]
     assert last.startswith("oms-plan: not done:") and "MigrationTask/photos-2023" in last, last
     assert "Apply complete" not in applied.stdout
+
+
+def test_one_apply_wait_finishes_a_three_wave_chain(run, workdir):
+    """photos-2023 -> photos-2024 -> photos-copy: one `apply --wait` creates each wave as the
+    one before succeeds, and leaves nothing to create."""
+    (workdir / "plan" / "tasks" / "wave3.yaml").write_text(
+        "apiVersion: oms-plan/v1\nkind: MigrationTask\nmetadata: {name: photos-copy}\nspec:\n  type: prefix\n"
+        "  dependsOn: [MigrationTask/photos-2024]\n"
+        "  source: {cloud: Aliyun, region: cn-hangzhou, bucket: photos, credentials: aliyun, prefixes: [\"2024/\"]}\n"
+        "  destination: {savePrefix: photos-copy/}\n")
+    first = json.loads(run("diff", "plan", "--output", "json").stdout)
+    waiting = {c["address"] for c in first["changes"] if c["action"] == "blocked"}
+    assert {"MigrationTask/photos-2024", "MigrationTask/photos-copy"} <= waiting, waiting
+    result = run("apply", "plan", "--auto-approve", "--wait", "--wait-timeout", "5m",
+                 env={"OMS_PLAN_SANDBOX_TIME_SCALE": "600"}, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    for address in ["MigrationTask/photos-2024", "MigrationTask/photos-copy"]:
+        assert f"{address}: POST /v2/{{project_id}}/tasks" in result.stdout, result.stdout[-3000:]
+    assert result.stderr.strip().splitlines()[-1].startswith("oms-plan: done:"), result.stderr
+    after = json.loads(run("diff", "plan", "--output", "json").stdout)
+    assert after["summary"]["create"] == 0 and after["summary"]["blocked"] == 0, after["summary"]

@@ -111,7 +111,7 @@ public struct StackReconciler: Sendable {
         events: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
     ) async throws -> PassResult {
         var lock: StackLock?
-        if stateDirectory != nil {
+        if stateDirectory != nil && Self.heldLock != lockName(stack: desired.stack.name) {
             lock = try await StackLock.acquire(stack: desired.stack.name, scope: lockScope, directory: lockDirectory, timeout: options.lockTimeout)
         }
         defer { withExtendedLifetime(lock) {} }
@@ -145,6 +145,20 @@ public struct StackReconciler: Sendable {
             if let id = resource.adoptID, liveIds[resource.address] == id { adopted[resource.address] = id }
         }
         try record.update(adoptedNow: adopted, scope: scope)
+    }
+
+    /// The lock this task holds through `holdingLock` (passes inside do not take it again).
+    @TaskLocal static var heldLock: String?
+
+    private func lockName(stack: String) -> String { lockDirectory.path + "/" + StackLock.name(stack: stack, scope: lockScope) }
+
+    /// Holds the stack lock for all of `body`: `apply --wait` keeps it from its first pass to
+    /// the end of its last wave, so that no other run slips in between the waves.
+    public func holdingLock<T: Sendable>(stack: String, timeout: Duration, _ body: () async throws -> T) async throws -> T {
+        guard stateDirectory != nil else { return try await body() }
+        let lock = try await StackLock.acquire(stack: stack, scope: lockScope, directory: lockDirectory, timeout: timeout)
+        defer { withExtendedLifetime(lock) {} }
+        return try await Self.$heldLock.withValue(lockName(stack: stack)) { try await body() }
     }
 
     /// When to stop repeating passes, and how to wait between them (a signal handler in the

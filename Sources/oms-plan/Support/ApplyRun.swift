@@ -28,18 +28,26 @@ struct ApplyRun {
         var report: ChangeReport
         var settledStatus: StatusReport?
         do {
-            var pass = try await execute(confirm: confirm)
-            report = pass.report
-            while wait && report.unresolved.isEmpty {
-                let follower = StatusFollower(session: session, color: plan.useColor, json: plan.output == .json)
-                guard let status = await follower.follow(until: deadline) else { return ExitCode(1) }
-                settledStatus = status
-                guard pass.applied || !report.waiting.isEmpty else { break }
-                // The next wave: what waited for the resources that just settled.
-                pass = try await execute(confirm: false)
-                report = pass.report
-                if !pass.applied { break }
+            // One lock for the whole run, waves included.
+            let outcome = try await session.reconciler.holdingLock(stack: session.desired.stack.name, timeout: flags.lockTimeout.duration) {
+                () async throws -> (ChangeReport, StatusReport?, Bool) in
+                var pass = try await execute(confirm: confirm)
+                var report = pass.report
+                var settled: StatusReport?
+                while wait && report.unresolved.isEmpty {
+                    let follower = StatusFollower(session: session, color: plan.useColor, json: plan.output == .json)
+                    guard let status = await follower.follow(until: deadline) else { return (report, settled, false) }
+                    settled = status
+                    guard pass.applied || !report.waiting.isEmpty else { break }
+                    // The next wave: what waited for the resources that just settled.
+                    pass = try await execute(confirm: false)
+                    report = pass.report
+                    if !pass.applied { break }
+                }
+                return (report, settled, true)
             }
+            guard outcome.2 else { return ExitCode(1) }
+            (report, settledStatus) = (outcome.0, outcome.1)
         } catch let error as ExitCode {
             return error
         } catch {

@@ -147,4 +147,32 @@ struct StackReconcilerTests {
             #expect(after.report.unowned?.tasks == 1)
         }
     }
+
+    /// `apply --wait` holds one lock from its first pass to its last wave: passes inside do not
+    /// take it again, and another run cannot slip in between the waves.
+    @Test func holdingTheLockCoversEveryPassInside() async throws {
+        try await withEndToEnd { e2e in
+            try e2e.seedSource(prefix: "a/", objects: 2)
+            try e2e.writePlan([PlanText.task("a")])
+            let desired = try e2e.load()
+            let state = FileManager.default.temporaryDirectory.appendingPathComponent("reconciler-\(UUID().uuidString)")
+            let otherState = FileManager.default.temporaryDirectory.appendingPathComponent("reconciler-\(UUID().uuidString)")
+            defer { for url in [state, otherState] { try? FileManager.default.removeItem(at: url) } }
+            let reconciler = StackReconciler(client: e2e.client, stateDirectory: state)
+            let other = StackReconciler(client: e2e.client, stateDirectory: otherState)
+            let options = StackReconciler.Options(lockTimeout: .milliseconds(200))
+            let passes = try await reconciler.holdingLock(stack: desired.stack.name, timeout: .seconds(5)) { () async throws -> Int in
+                let first = try await reconciler.apply(desired, options: options)
+                // Another run: not in this task's tree (a detached task stands in for another process).
+                await #expect(throws: StackLock.Busy.self) {
+                    _ = try await Task.detached { try await other.apply(desired, options: options) }.value
+                }
+                let second = try await reconciler.apply(desired, options: options)
+                return [first, second].filter { !$0.failed }.count
+            }
+            #expect(passes == 2)
+            // Released at the end: the other run goes through now.
+            #expect(try await other.apply(desired, options: options).report.hasChanges == false)
+        }
+    }
 }
