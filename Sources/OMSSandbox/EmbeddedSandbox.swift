@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// The sandbox started inside a command's own process on a loopback port, so that a run with
 /// no endpoint and no credentials still goes through the real HTTP client, signing and JSON.
@@ -8,11 +9,13 @@ public final class EmbeddedSandbox: Sendable {
     public let endpoint: String
     public let configuration: SandboxConfiguration
     private let task: Task<Void, any Error>
+    private let services: ServiceGroup
 
-    private init(endpoint: String, configuration: SandboxConfiguration, task: Task<Void, any Error>) {
+    private init(endpoint: String, configuration: SandboxConfiguration, task: Task<Void, any Error>, services: ServiceGroup) {
         self.endpoint = endpoint
         self.configuration = configuration
         self.task = task
+        self.services = services
     }
 
     /// Starts a sandbox on `dataDirectory`; on first use its buckets are copied from
@@ -32,18 +35,29 @@ public final class EmbeddedSandbox: Sendable {
             continuation.yield(port)
             continuation.finish()
         }
-        let task = Task { try await app.run() }
+        // Its own service group, without signal handlers (the command owns SIGINT/SIGTERM), so
+        // that `shutdown` can stop it gracefully: the engine first, then the server, after the
+        // requests in flight (the engine fetches URL lists from the sandbox itself) have ended.
+        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        let task = Task { try await services.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
             task.cancel()
             throw CocoaError(.featureUnsupported, userInfo: [NSDebugDescriptionErrorKey: "the embedded sandbox did not start"])
         }
-        return EmbeddedSandbox(endpoint: "http://127.0.0.1:\(port)", configuration: configuration, task: task)
+        return EmbeddedSandbox(endpoint: "http://127.0.0.1:\(port)", configuration: configuration, task: task, services: services)
     }
 
+    /// Stops gracefully; after 10 seconds, by cancelling what is left.
     public func shutdown() async {
-        task.cancel()
+        await services.triggerGracefulShutdown()
+        let task = self.task
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(10))
+            task.cancel()
+        }
         _ = await task.result
+        watchdog.cancel()
     }
 
     /// Copies `seed/buckets` into the data directory once (a marker file records it).

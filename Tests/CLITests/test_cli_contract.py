@@ -162,6 +162,7 @@ def test_apply_wait_follows_the_waves_and_exits_0(run, workdir):
     assert re.search(r"MigrationTask/photos-2023: \w+ -> Succeeded", result.stdout), result.stdout[-3000:]
     assert result.stdout.count("still in progress") <= 2, result.stdout[-3000:]
     assert "{new id}" not in result.stdout.split("Plan:")[-1]
+    assert "CancellationError" not in result.stdout + result.stderr
     after = json.loads(run("diff", "plan", "--output", "json").stdout)
     assert after["summary"]["create"] == 0 and after["summary"]["blocked"] == 0, after["summary"]
 
@@ -302,3 +303,38 @@ def test_one_apply_wait_finishes_a_three_wave_chain(run, workdir):
     assert result.stderr.strip().splitlines()[-1].startswith("oms-plan: done:"), result.stderr
     after = json.loads(run("diff", "plan", "--output", "json").stdout)
     assert after["summary"]["create"] == 0 and after["summary"]["blocked"] == 0, after["summary"]
+
+
+def test_retries_used_up_exit_1_and_say_how_to_reset(run, workdir):
+    """onFailure restarts a failed task at most maxAttempts times; after that the change needs a
+    person: reconcile --once exits 1 and names `reset-attempts`."""
+    lists = workdir / "plan" / "sandbox" / "buckets" / "HuaweiCloud" / "cn-north-4" / "quickstart-lists"
+    (lists / "broken-urls.txt").write_text("http://oms-sandbox/public/Aliyun/cn-hangzhou/photos/no-such-object.jpg\n")
+    (workdir / "plan" / "tasks" / "broken.yaml").write_text(
+        "apiVersion: oms-plan/v1\nkind: MigrationTask\nmetadata: {name: broken}\nspec:\n  type: url_list\n"
+        "  source: {cloud: URLSource, listFile: {bucket: quickstart-lists, key: broken-urls.txt}}\n"
+        "  destination: {savePrefix: broken/}\n  onFailure: {action: restart, maxAttempts: 1}\n")
+    # The embedded sandbox moves only while a command runs: each status call advances it.
+    fast = {"OMS_PLAN_SANDBOX_TIME_SCALE": "6000"}
+
+    def failed_again():
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline:
+            shown = run("status", "plan", "--output", "json", env=fast)
+            assert shown.returncode == 0, shown.stderr
+            status = json.loads(shown.stdout)
+            entry = next(e for e in status["entries"] if e["address"] == "MigrationTask/broken")
+            if entry["status"] == "Failed":
+                return
+            time.sleep(0.5)
+        raise AssertionError("the broken task did not fail")
+
+    run("apply", "plan", "--auto-approve", env=fast)
+    failed_again()
+    retried = run("reconcile", "plan", "--once", env=fast)
+    assert "restart attempt 1 of 1" in retried.stdout, retried.stdout[-2000:]
+    failed_again()
+    gave_up = run("reconcile", "plan", "--once", env=fast)
+    assert gave_up.returncode == 1, gave_up.stdout[-2000:] + gave_up.stderr
+    assert "MigrationTask/broken: error: blocked:" in gave_up.stderr and "reset-attempts" in gave_up.stderr, gave_up.stderr
+    assert gave_up.stderr.strip().splitlines()[-1].startswith("oms-plan: not done:"), gave_up.stderr

@@ -35,7 +35,10 @@ actor MigrationEngine {
                 if try store.acquireEngineLease(holder: holder, now: real, until: real.addingTimeInterval(3)) {
                     try await step(to: clock.now)
                 }
+            } catch is CancellationError {
+                return  // shutting down: a step cut short is not a failure worth a log line
             } catch {
+                if Task.isCancelled { return }
                 logger.warning("engine step failed: \(error)")
             }
             try? await Task.sleep(for: interval)
