@@ -24,7 +24,62 @@ struct LocalBuckets: Sendable {
     struct Object: Sendable, Hashable {
         var key: String
         var size: Int64
-        var modified: Date
+        /// The file's mtime exactly as the file system keeps it (nanoseconds): the skip rule
+        /// compares it, and a `Date` (a Double) cannot carry it exactly.
+        var time: FileTime
+
+        var modified: Date { time.date }
+
+        init(key: String, size: Int64, time: FileTime) {
+            self.key = key
+            self.size = size
+            self.time = time
+        }
+
+        init(key: String, size: Int64, modified: Date) {
+            self.init(key: key, size: size, time: FileTime(modified))
+        }
+    }
+
+    /// A file time in whole seconds and nanoseconds, read with `lstat` and written with
+    /// `utimensat`, so that a copy gets exactly its source's mtime.
+    struct FileTime: Sendable, Hashable, Comparable {
+        var seconds: Int64
+        var nanoseconds: Int64
+
+        init(seconds: Int64, nanoseconds: Int64) {
+            self.seconds = seconds
+            self.nanoseconds = nanoseconds
+        }
+
+        init(_ date: Date) {
+            guard date != .distantPast else {
+                self.init(seconds: Int64.min, nanoseconds: 0)
+                return
+            }
+            let whole = date.timeIntervalSince1970.rounded(.down)
+            self.init(seconds: Int64(whole), nanoseconds: min(999_999_999, Int64(((date.timeIntervalSince1970 - whole) * 1e9).rounded())))
+        }
+
+        var date: Date {
+            seconds == Int64.min ? .distantPast : Date(timeIntervalSince1970: Double(seconds) + Double(nanoseconds) / 1e9)
+        }
+
+        static func < (a: Self, b: Self) -> Bool { (a.seconds, a.nanoseconds) < (b.seconds, b.nanoseconds) }
+
+        /// The mtime of the file at `path` itself (a link is not followed).
+        static func of(_ path: String) -> FileTime? {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return nil }
+            return FileTime(seconds: Int64(info.st_mtim.tv_sec), nanoseconds: Int64(info.st_mtim.tv_nsec))
+        }
+
+        /// Sets the mtime (and atime) of the file at `path` to exactly this time.
+        func apply(to path: String) -> Bool {
+            let spec = timespec(tv_sec: Int(seconds), tv_nsec: Int(nanoseconds))
+            var times = [spec, spec]
+            return utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW) == 0
+        }
     }
 
     static let placeholder = ".keep"
@@ -113,7 +168,8 @@ struct LocalBuckets: Sendable {
             let key = String(path.dropFirst(base.count + 1))
             // `.keep` marks an empty bucket in Git; it is not an object.
             guard key.hasPrefix(prefix), key != Self.placeholder, !key.hasSuffix("/" + Self.placeholder) else { continue }
-            objects.append(Object(key: key, size: Int64(values.fileSize ?? 0), modified: values.contentModificationDate ?? .distantPast))
+            let time = FileTime.of(path) ?? FileTime(values.contentModificationDate ?? .distantPast)
+            objects.append(Object(key: key, size: Int64(values.fileSize ?? 0), time: time))
         }
         return objects.sorted { $0.key < $1.key }
     }
@@ -137,7 +193,7 @@ struct LocalBuckets: Sendable {
         else { return nil }
         return Object(
             key: key, size: (attributes[.size] as? NSNumber)?.int64Value ?? 0,
-            modified: (attributes[.modificationDate] as? Date) ?? .distantPast)
+            time: FileTime.of(path) ?? FileTime((attributes[.modificationDate] as? Date) ?? .distantPast))
     }
 
     func read(cloud: CloudType, region: String, bucket: String, key: String) throws(Failure) -> Data {
@@ -150,6 +206,10 @@ struct LocalBuckets: Sendable {
     /// Writes an object, creating real folders for the `/`s in its key (never through a link);
     /// keeps the source's mtime so that the size/last-modified comparison skips it next time.
     func write(cloud: CloudType, region: String, bucket: String, key: String, data: Data, modified: Date?) throws(Failure) {
+        try write(cloud: cloud, region: region, bucket: bucket, key: key, data: data, time: modified.map(FileTime.init))
+    }
+
+    func write(cloud: CloudType, region: String, bucket: String, key: String, data: Data, time: FileTime?) throws(Failure) {
         guard let base = bucketFolder(cloud: cloud, region: region, bucket: bucket) else { throw .noSuchBucket }
         if let problem = StorageNames.keyProblem(key) { throw .invalidLocation("key \(problem)") }
         guard !key.hasSuffix("/") else { throw .invalidLocation("key names a folder") }
@@ -167,15 +227,16 @@ struct LocalBuckets: Sendable {
         if Self.isSymbolicLink(path) || Self.isDirectory(path, followLinks: false) { throw .invalidLocation("key names a link or folder") }
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-            if let modified { try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: path) }
         } catch {
             throw .invalidLocation("cannot write the object")
         }
+        if let time, !time.apply(to: path) { throw .invalidLocation("cannot set the object's time") }
     }
 
-    func copy(from source: (CloudType, String, String, String), to destination: (CloudType, String, String, String), modified: Date?) throws(Failure) {
+    /// Copies an object; the copy gets `time` (the source's exact mtime) when given.
+    func copy(from source: (CloudType, String, String, String), to destination: (CloudType, String, String, String), time: FileTime?) throws(Failure) {
         let data = try read(cloud: source.0, region: source.1, bucket: source.2, key: source.3)
-        try write(cloud: destination.0, region: destination.1, bucket: destination.2, key: destination.3, data: data, modified: modified)
+        try write(cloud: destination.0, region: destination.1, bucket: destination.2, key: destination.3, data: data, time: time)
     }
 
     /// Region folders of a cloud: real folders (not links) with valid region names.
