@@ -24,6 +24,7 @@ struct SandboxError: Error, Sendable {
     }
     static func noSuchTask() -> SandboxError { .badRequest(.noSuchResource, "No such migration task.") }
     static func badTaskId() -> SandboxError { .badRequest(.invalidTaskId, "The task id must be a number.") }
+    static func noSuchSyncTask() -> SandboxError { .badRequest(.noSuchResource, "No such synchronization task.") }
     static func noSuchGroup() -> SandboxError { .init(404, .noSuchResource, "No such migration task group.") }
     static let unauthorized = SandboxError(401, .unauthenticated, "The request could not be authenticated.")
     static func forbidden(_ detail: String) -> SandboxError { .init(403, .insufficientPermissions, detail) }

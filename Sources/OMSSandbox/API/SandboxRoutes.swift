@@ -64,6 +64,7 @@ struct SandboxRoutes {
             }
         }
         registerGroups(v2)
+        registerSyncTasks(v2)
         registerBuckets(v2)
         registerVersionsAndIAM(router)
     }

@@ -92,6 +92,7 @@ final class SandboxStore: Sendable {
                     CREATE TABLE tokens (digest TEXT PRIMARY KEY, project TEXT NOT NULL, expires REAL NOT NULL);
                     """)
         }
+        registerSyncTaskTables(&migrator)
         return migrator
     }
 
