@@ -23,6 +23,9 @@ public struct SandboxConfiguration: Sendable {
     public var objectsPerGroupTask: Int
     /// False: the engine moves only when `POST /control/engine/run` asks (deterministic tests).
     public var backgroundEngine: Bool
+    /// Raise sync events by itself for new or changed objects in the source buckets of
+    /// synchronizing sync tasks (a real deployment wires the source cloud's notifications).
+    public var watchSync: Bool = false
 
     public struct Quotas: Sendable {
         public var tasksPerDay: Int

@@ -32,6 +32,10 @@ public struct SandboxServer: Sendable {
         self.engine = MigrationEngine(store: store, clock: clock, configuration: configuration, buckets: buckets, selfBaseURL: { baseURL.value })
     }
 
+    func service() -> SandboxService {
+        SandboxService(configuration: configuration, store: store, clock: clock, buckets: buckets, iamPassword: iamPassword)
+    }
+
     /// The router with every API route (and the control routes when enabled).
     func router(baseURL: @escaping @Sendable () -> String) -> Router<BasicRequestContext> {
         let router = Router()
@@ -39,7 +43,7 @@ public struct SandboxServer: Sendable {
             middleware: SandboxMiddleware(
                 authenticator: Authenticator(accessKey: configuration.accessKey, secretKey: configuration.secretKey, store: store),
                 faults: faults, stats: stats, projectId: configuration.projectId))
-        let service = SandboxService(configuration: configuration, store: store, clock: clock, buckets: buckets, iamPassword: iamPassword)
+        let service = service()
         SandboxRoutes(service: service, baseURL: baseURL).register(on: router)
         PublicObjectRoutes(buckets: buckets).register(on: router)
         if configuration.controlEnabled {
@@ -58,7 +62,8 @@ public struct SandboxServer: Sendable {
         let app = Application(
             router: router(baseURL: { baseURL.value ?? "http://\(host):\(port)" }),
             configuration: .init(address: .hostname(host, port: port), serverName: "oms-plan-sandbox"),
-            services: configuration.backgroundEngine ? [EngineService(engine: engine)] : [],
+            services: (configuration.backgroundEngine ? [EngineService(engine: engine)] : [])
+                + (configuration.watchSync ? [SyncWatcher(service: service(), buckets: buckets)] : []),
             onServerRunning: { channel in
                 let actual = channel.localAddress?.port ?? port
                 baseURL.value = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(actual)"

@@ -40,6 +40,8 @@ struct SandboxServeCommand: AsyncParsableCommand {
     var serviceTimezone = "+08:00"
     @Option(help: "Tasks migrating at once (1 to 10000); the rest wait.") var maxConcurrentTasks = Count(20)
     @Flag(help: "Run the migration engine only when POST /control/engine/run asks (needs --control).") var manualEngine = false
+    @Flag(help: "Send sync events by itself for new or changed objects in the source buckets of synchronizing sync tasks (as a cloud's event notifications would).")
+    var watchSync = false
 
     func validate() throws {
         try require((1...10_000).contains(maxConcurrentTasks.value), "--max-concurrent-tasks must be between 1 and 10000")
@@ -57,6 +59,8 @@ struct SandboxServeCommand: AsyncParsableCommand {
             quotas: .init(tasksPerDay: taskQuotaPerDay.value, waitingTasks: waitingTaskQuota.value, groupsPerDay: groupQuotaPerDay.value),
             serviceTimeZone: ScheduleTimeZone(serviceTimezone)!.timeZone, maximumConcurrentTasks: maxConcurrentTasks.value,
             backgroundEngine: !manualEngine)
+        var withWatcher = configuration
+        withWatcher.watchSync = watchSync
         if !host.isLoopback {
             let published = accessKey == SandboxConfiguration.defaultAccessKey || secretKey == SandboxConfiguration.defaultSecretKey
             Console.error("""
@@ -65,7 +69,7 @@ struct SandboxServeCommand: AsyncParsableCommand {
                 \(published ? ", and it accepts the published default access key; pass --access-key and --secret-key" : "").
                 """)
         }
-        let server = try SandboxServer(configuration: configuration)
+        let server = try SandboxServer(configuration: withWatcher)
         let shownSecret = secretKey == SandboxConfiguration.defaultSecretKey ? secretKey : "(as given)"
         let shownPassword = password == nil ? "in \(configuration.iamPasswordFile.path)" : "(as given)"
         let host = self.host.value

@@ -142,6 +142,11 @@ extension SandboxService {
             }
             keys.append(key)
         }
+        try await syncEvents(id, keys: keys)
+    }
+
+    /// Copies and counts decoded keys (the events API and the watcher).
+    func syncEvents(_ id: String, keys: [String]) async throws(SandboxError) {
         let now = clock.now
         let store = self.store
         let buckets = self.buckets

@@ -86,4 +86,37 @@ struct SyncTaskEndToEndTests {
             #expect(e2e.buckets.object(cloud: .huaweiCloud, region: "cn-north-4", bucket: "dst", key: "photos/summer day ü.jpg")?.size == 7)
         }
     }
+
+    /// `sandbox serve --watch-sync`: new and changed source objects are sent as events by the
+    /// sandbox itself, once each.
+    @Test func theWatcherSendsNewAndChangedObjectsOnce() async throws {
+        try await withEndToEnd { e2e in
+            let id = try #require(try await e2e.client.createSyncTask(Self.request()).syncTaskId)
+            let watcher = SyncWatcher(service: e2e.server.service(), buckets: e2e.buckets)
+            try e2e.buckets.write(cloud: .aliyun, region: "cn-hangzhou", bucket: "src", key: "new/report.csv",
+                                  data: Data("a,b\n".utf8), modified: Date(timeIntervalSince1970: 1_700_000_000))
+            await watcher.scan()
+            #expect(e2e.buckets.object(cloud: .huaweiCloud, region: "cn-north-4", bucket: "dst", key: "new/report.csv")?.size == 4)
+            await watcher.scan()  // nothing new: no event
+            var info = try await e2e.client.showSyncTask(id: id)
+            #expect(info.monthlyAcceptanceRequest == 1 && info.monthlySuccessObject == 1)
+
+            try e2e.buckets.write(cloud: .aliyun, region: "cn-hangzhou", bucket: "src", key: "new/report.csv",
+                                  data: Data("a,b\n1,2\n".utf8), modified: Date(timeIntervalSince1970: 1_700_000_100))
+            await watcher.scan()
+            #expect(e2e.buckets.object(cloud: .huaweiCloud, region: "cn-north-4", bucket: "dst", key: "new/report.csv")?.size == 8)
+            info = try await e2e.client.showSyncTask(id: id)
+            #expect(info.monthlyAcceptanceRequest == 2 && info.monthlySuccessObject == 2)
+
+            // A stopped task gets no events; they are sent once it synchronizes again.
+            try await e2e.client.stopSyncTask(id: id)
+            try e2e.buckets.write(cloud: .aliyun, region: "cn-hangzhou", bucket: "src", key: "new/late.csv",
+                                  data: Data("x".utf8), modified: Date(timeIntervalSince1970: 1_700_000_200))
+            await watcher.scan()
+            #expect(e2e.buckets.object(cloud: .huaweiCloud, region: "cn-north-4", bucket: "dst", key: "new/late.csv") == nil)
+            try await e2e.client.startSyncTask(id: id, StartSyncTaskReq(srcAk: "e2e-src-ak", srcSk: "e2e-src-sk", dstAk: "e2e-obs-ak", dstSk: "e2e-obs-sk"))
+            await watcher.scan()
+            #expect(e2e.buckets.object(cloud: .huaweiCloud, region: "cn-north-4", bucket: "dst", key: "new/late.csv") != nil)
+        }
+    }
 }
