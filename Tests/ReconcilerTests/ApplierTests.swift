@@ -135,6 +135,36 @@ struct ApplierTests {
         #expect(report.changes.allSatisfy { $0.outcome?.status == .succeeded })
     }
 
+    @Test func aStepWaitsForAllItsPrerequisitesAndRunsOnce() async throws {
+        let oms = RecordingOMS(delay: .milliseconds(5))
+        let (report, _) = try await apply(plan([
+            PlanStep(id: 1, addresses: ["MigrationTask/docs"], operation: .stopTask(id: 51)),
+            PlanStep(id: 2, addresses: ["MigrationTask/docs"], operation: .stopTask(id: 52)),
+            PlanStep(id: 3, addresses: ["MigrationTask/docs"], operation: .deleteTask(id: 53), after: [1, 2, 2]),
+        ]), on: oms)
+        #expect(oms.calls.count == 3)
+        #expect(oms.calls.last == "DELETE /v2/proj1/tasks/53", "\(oms.calls)")
+        #expect(report.changes.first?.outcome?.status == .succeeded)
+    }
+
+    @Test func aPlanOfThousandsOfStepsRunsEachOnceInPlanOrder() async throws {
+        let oms = RecordingOMS()
+        var steps: [PlanStep] = []
+        for n in 0..<3000 {
+            let id = steps.count + 1
+            steps.append(PlanStep(id: id, addresses: [ChangeSubject("MigrationTask/docs", duplicateId: String(n))], operation: .stopTask(id: Int64(n))))
+            if n % 3 == 0 {
+                steps.append(PlanStep(id: id + 1, addresses: [ChangeSubject("MigrationTask/docs", duplicateId: String(n))],
+                                      operation: .deleteTask(id: Int64(n)), after: [id]))
+            }
+        }
+        let (report, _) = try await apply(plan(steps), on: oms, parallelism: 1)
+        #expect(oms.calls.count == steps.count)
+        #expect(Set(oms.calls).count == steps.count)
+        #expect(oms.calls.first == "POST /v2/proj1/tasks/0/stop")
+        #expect(report.changes.allSatisfy { $0.outcome?.status == .succeeded })
+    }
+
     @Test func aCreateReportsTheNewIdAsTheLiveId() async throws {
         let oms = RecordingOMS()
         let (report, _) = try await apply(plan([

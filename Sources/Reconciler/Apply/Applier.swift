@@ -34,41 +34,59 @@ public struct Applier: Sendable {
     public func apply(_ plan: ExecutionPlan) async -> ChangeReport {
         let executor = StepExecutor(client: client, desired: desired, ledger: ledger, options: options, knownLiveIds: plan.knownLiveIds)
         var results: [Int: StepResult] = [:]
-        var pending = plan.steps
-        let byId = Dictionary(uniqueKeysWithValues: plan.steps.map { ($0.id, $0) })
+        let byId = Dictionary(plan.steps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Each step waits for a count of prerequisites; when one ends, only its dependents are
+        // looked at again (a plan of 10,000 creates is not rescanned after every answer).
+        var waitingFor: [Int: Int] = [:]
+        var dependents: [Int: [Int]] = [:]
+        var pending = Set<Int>()
+        var candidates: [Int] = []
+        for step in plan.steps where results[step.id] == nil && !pending.contains(step.id) {
+            pending.insert(step.id)
+            waitingFor[step.id] = Set(step.after).count
+            for prerequisite in Set(step.after) { dependents[prerequisite, default: []].append(step.id) }
+            candidates.append(step.id)
+        }
         await withTaskGroup(of: (Int, StepResult).self) { group in
             var running = 0
             while !pending.isEmpty || running > 0 {
-                // Skip steps whose prerequisites failed; start those whose prerequisites succeeded.
-                var progressed = true
-                while progressed {
-                    progressed = false
-                    for step in pending {
-                        if let reason = Self.skipReason(step, results: results, steps: byId) {
-                            results[step.id] = .skipped(reason)
-                            onEvent(.skipped(step, reason: reason))
-                            pending.removeAll { $0.id == step.id }
-                            progressed = true
-                        } else if step.after.allSatisfy({ results[$0]?.isSuccess ?? false }) {
-                            pending.removeAll { $0.id == step.id }
-                            running += 1
-                            onEvent(.started(step))
-                            group.addTask { (step.id, await executor.run(step)) }
-                            progressed = true
-                        }
+                // Skip steps whose prerequisites failed (and, in turn, their dependents); start
+                // those whose prerequisites all succeeded.
+                // In plan order: the first step of the plan is the first sent.
+                var next = 0
+                while next < candidates.count {
+                    let id = candidates[next]
+                    next += 1
+                    guard pending.contains(id), let step = byId[id] else { continue }
+                    if let reason = Self.skipReason(step, results: results, steps: byId) {
+                        pending.remove(id)
+                        results[id] = .skipped(reason)
+                        onEvent(.skipped(step, reason: reason))
+                        candidates += dependents[id] ?? []
+                    } else if waitingFor[id] == 0 {
+                        pending.remove(id)
+                        running += 1
+                        onEvent(.started(step))
+                        group.addTask { (id, await executor.run(step)) }
                     }
                 }
+                candidates.removeAll(keepingCapacity: true)
                 guard running > 0, let (id, result) = await group.next() else {
                     // Nothing runs and nothing can start: the rest wait on each other.
-                    for step in pending {
+                    for id in pending.sorted() {
+                        guard let step = byId[id] else { continue }
                         let reason = "skipped: its prerequisites \(step.after.map(String.init).joined(separator: ", ")) wait on each other"
-                        results[step.id] = .skipped(reason)
+                        results[id] = .skipped(reason)
                         onEvent(.skipped(step, reason: reason))
                     }
                     break
                 }
                 running -= 1
                 results[id] = result
+                for dependent in dependents[id] ?? [] {
+                    if result.isSuccess { waitingFor[dependent, default: 0] -= 1 }
+                    candidates.append(dependent)
+                }
                 guard let step = byId[id] else { continue }
                 switch result {
                 case .succeeded(let liveId): onEvent(.succeeded(step, detail: liveId))
@@ -99,9 +117,10 @@ public struct Applier: Sendable {
     /// Each change's outcome from its steps: failed if one failed, skipped if one was skipped.
     static func report(_ plan: ExecutionPlan, _ results: [Int: StepResult]) -> ChangeReport {
         var report = plan.report
+        let stepsByAddress = ExecutionPlan.stepsByAddress(plan.steps)
         for index in report.changes.indices {
             let address = report.changes[index].address
-            let steps = plan.steps.filter { $0.addresses.contains(address) }
+            let steps = (stepsByAddress[address] ?? []).map { plan.steps[$0] }
             guard !steps.isEmpty else {
                 report.changes[index].outcome = ChangeOutcome(status: .unchanged, liveId: report.changes[index].liveId)
                 continue

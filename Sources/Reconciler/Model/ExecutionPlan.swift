@@ -89,4 +89,13 @@ public struct ExecutionPlan: Sendable {
     public func calls(for address: ChangeSubject) -> [String] {
         steps.filter { $0.addresses.contains(address) }.map(\.operation.call)
     }
+
+    /// Indices into `steps` of each address's steps, in order.
+    static func stepsByAddress(_ steps: [PlanStep]) -> [ChangeSubject: [Int]] {
+        var index: [ChangeSubject: [Int]] = [:]
+        for (position, step) in steps.enumerated() {
+            for address in step.addresses { index[address, default: []].append(position) }
+        }
+        return index
+    }
 }

@@ -9,8 +9,10 @@ public enum ChangePlanner {
         var planner = Planner()
         let steps = planner.plan(decisions)
         var changes = decisions.map(\.change)
+        // Steps by address once, not a scan of every step per change (10,000 creates).
+        let stepsByAddress = ExecutionPlan.stepsByAddress(steps)
         for index in changes.indices {
-            changes[index].calls = steps.filter { $0.addresses.contains(changes[index].address) }.map(\.operation.call)
+            changes[index].calls = (stepsByAddress[changes[index].address] ?? []).map { steps[$0].operation.call }
         }
         var report = ChangeReport(stack: desired.stack.name, evaluatedAt: now, evaluatedDay: desired.stack.evaluationDay, changes: changes)
         let adopted = Set(desired.omsResources.compactMap(\.adoptID))
