@@ -28,7 +28,9 @@ enum SentAttributes {
         } else if let group = resource as? DesiredTaskGroup, let smn = group.request.smnConfig {
             values["options.notifications"] = notifications(smn)
         }
-        return values.keys.sorted(by: order).map { path in
+        // Ranked once per path (a comparator that splits paths showed in apply of 10,000 creates).
+        let ranked = values.keys.map { (rank: rank($0), path: $0) }.sorted { ($0.rank, $0.path) < ($1.rank, $1.path) }
+        return ranked.map(\.path).map { path in
             let after = values[path]!
             var before: JSONValue?
             if let liveView {
@@ -74,11 +76,8 @@ enum SentAttributes {
     /// What a reviewer reads first: the kind of copy, where from, where to, then the rest.
     private static let sections = ["type", "source", "destination", "description", "bandwidth", "options", "state"]
 
-    private static func order(_ a: String, _ b: String) -> Bool {
-        func rank(_ path: String) -> Int {
-            let head = path.split(separator: ".").first.map(String.init) ?? path
-            return sections.firstIndex(of: head) ?? sections.count
-        }
-        return (rank(a), a) < (rank(b), b)
+    private static func rank(_ path: String) -> Int {
+        let head = path.firstIndex(of: ".").map { String(path[..<$0]) } ?? path
+        return sections.firstIndex(of: head) ?? sections.count
     }
 }
