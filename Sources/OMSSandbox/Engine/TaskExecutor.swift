@@ -112,26 +112,11 @@ struct TaskExecutor: Sendable {
     /// Whether the destination already has this object, per the overwrite mode.
     private func shouldSkip(_ object: PlannedObject, _ request: CreateTaskReq) -> Bool? {
         guard (request.taskType ?? .object) != .urlList else { return false }
-        let region = request.dstNode.region ?? ""
-        let bucket = request.dstNode.bucket ?? ""
-        guard let existing = buckets.object(cloud: .huaweiCloud, region: region, bucket: bucket, key: object.destination) else {
-            return false
-        }
         let source = request.srcNode
-        guard let original = buckets.object(cloud: source.cloudType ?? .aliyun, region: source.region ?? "", bucket: source.bucket ?? "", key: object.source)
-        else { return false }
-        switch request.options.withOMSDefaults.objectOverwriteMode {
-        case .noOverwrite: return true
-        case .fullOverwrite: return false
-        case .crc64ComparisonOverwrite:
-            let a = try? buckets.read(cloud: .huaweiCloud, region: region, bucket: bucket, key: object.destination)
-            let b = try? buckets.read(cloud: source.cloudType ?? .aliyun, region: source.region ?? "", bucket: source.bucket ?? "", key: object.source)
-            return a != nil && a == b
-        default:
-            // Exact file times: a copy carries its source's mtime to the nanosecond, so the
-            // next run skips it (a rounded time made 18 of 40 objects copy again).
-            return existing.size == original.size && existing.time >= original.time
-        }
+        return buckets.alreadyCopied(
+            from: (source.cloudType ?? .aliyun, source.region ?? "", source.bucket ?? "", object.source),
+            to: (.huaweiCloud, request.dstNode.region ?? "", request.dstNode.bucket ?? "", object.destination),
+            mode: request.options.withOMSDefaults.objectOverwriteMode ?? .sizeLastModifiedComparisonOverwrite)
     }
 
     /// Copies one object and returns its size; nil when the source cannot be read (it then
