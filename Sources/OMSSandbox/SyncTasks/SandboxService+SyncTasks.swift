@@ -16,6 +16,10 @@ extension SandboxService {
         return CreateSyncTaskResp(syncTaskId: record.id)
     }
 
+    /// Instants the sync-task API takes, in milliseconds: 1970 to the end of 9999.
+    static let instants: ClosedRange<Int64> = 0...253_402_300_799_999
+    static let instantsText = "milliseconds from 0 to 253402300799999"
+
     static func validate(_ r: CreateSyncTaskReq) throws(SandboxError) {
         let required: [(String, String?)] = [
             ("src_region", r.srcRegion), ("src_bucket", r.srcBucket), ("src_ak", r.srcAk), ("src_sk", r.srcSk),
@@ -26,6 +30,13 @@ extension SandboxService {
         where (value ?? "").count > 100 {
             throw .outOfRange(field, "at most 100 characters")
         }
+        for (field, value) in [("src_crypto_type", r.srcCryptoType), ("dst_crypto_type", r.dstCryptoType)] {
+            if let value, !["DEFAULT", "KMS"].contains(value) { throw .outOfRange(field, "DEFAULT or KMS") }
+        }
+        for (field, value) in [("src_kms_key_id", r.srcKmsKeyId), ("dst_kms_key_id", r.dstKmsKeyId)] where (value?.count ?? 0) > 36 {
+            throw .outOfRange(field, "at most 36 characters")
+        }
+        if let appId = r.appId, appId.count > 100 { throw .outOfRange("app_id", "at most 100 characters") }
         if let cloud = r.srcCloudType, !cloud.isDocumented { throw .outOfRange("src_cloud_type", "'\(cloud)' is not supported") }
         if r.srcCloudType?.canonical == .tencent, (r.appId ?? "").isEmpty { throw .missing("app_id") }
         typealias Location = RequestValidator.Location
@@ -57,6 +68,7 @@ extension SandboxService {
         var at = clock.now
         if let queryTime {
             guard let ms = Int64(queryTime) else { throw .wrongType("query_time") }
+            guard Self.instants.contains(ms) else { throw .outOfRange("query_time", Self.instantsText) }
             at = Date(timeIntervalSince1970: Double(ms) / 1000)
         }
         let store = self.store
@@ -175,6 +187,9 @@ extension SandboxService {
         guard let end else { throw .missing("end_time") }
         guard let from = Int64(start) else { throw .wrongType("start_time") }
         guard let to = Int64(end) else { throw .wrongType("end_time") }
+        // Bounded so that the period arithmetic below cannot overflow.
+        guard Self.instants.contains(from) else { throw .outOfRange("start_time", Self.instantsText) }
+        guard Self.instants.contains(to) else { throw .outOfRange("end_time", Self.instantsText) }
         guard from <= to else { throw .outOfRange("start_time", "not after end_time") }
         var types: [SyncStatisticType] = []
         for name in dataTypes.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
@@ -218,16 +233,11 @@ struct SyncCopier {
             return .failed
         }
         guard let original = buckets.object(cloud: source.0, region: source.1, bucket: source.2, key: key) else { return .failed }
-        if let existing = buckets.object(cloud: destination.0, region: destination.1, bucket: destination.2, key: key),
-            existing.size == original.size
-        {
-            if request.consistencyCheck?.canonical == .crc64 {
-                let a = try? buckets.read(cloud: destination.0, region: destination.1, bucket: destination.2, key: key)
-                let b = try? buckets.read(cloud: source.0, region: source.1, bucket: source.2, key: key)
-                if a != nil && a == b { return .skipped }
-            } else if existing.time >= original.time {
-                return .skipped
-            }
+        // Sync tasks compare size and last-modified, or the bytes with `consistency_check: crc64`.
+        let mode: ObjectOverwriteMode = request.consistencyCheck?.canonical == .crc64
+            ? .crc64ComparisonOverwrite : .sizeLastModifiedComparisonOverwrite
+        if buckets.alreadyCopied(from: (source.0, source.1, source.2, key), to: (destination.0, destination.1, destination.2, key), mode: mode) {
+            return .skipped
         }
         do {
             try buckets.copy(from: (source.0, source.1, source.2, key), to: (destination.0, destination.1, destination.2, key), time: original.time)

@@ -119,4 +119,22 @@ struct SyncTaskEndToEndTests {
             #expect(e2e.buckets.object(cloud: .huaweiCloud, region: "cn-north-4", bucket: "dst", key: "new/late.csv") != nil)
         }
     }
+
+    /// Instants and optional fields are bounded: refused with OMS.1003, never a crash.
+    @Test func outOfRangeInstantsAndFieldsAreRefused() async throws {
+        try await withEndToEnd { e2e in
+            let id = try #require(try await e2e.client.createSyncTask(Self.request()).syncTaskId)
+            let refusedAsOutOfRange: @Sendable (any Error) -> Bool = { ($0 as? OMSClientError)?.code == .parameterConstraints }
+            await #expect(performing: { _ = try await e2e.client.listSyncTaskStatistics(id: id, from: Int64.min, to: Int64.max) },
+                          throws: refusedAsOutOfRange)
+            await #expect(performing: { _ = try await e2e.client.listSyncTaskStatistics(id: id, from: -1, to: 10) }, throws: refusedAsOutOfRange)
+            await #expect(performing: { _ = try await e2e.client.showSyncTask(id: id, queryTime: Int64.max) }, throws: refusedAsOutOfRange)
+            var request = Self.request()
+            request.srcCryptoType = "ROT13"
+            await #expect(performing: { _ = try await e2e.client.createSyncTask(request) }, throws: refusedAsOutOfRange)
+            request = Self.request()
+            request.dstKmsKeyId = String(repeating: "k", count: 37)
+            await #expect(performing: { _ = try await e2e.client.createSyncTask(request) }, throws: refusedAsOutOfRange)
+        }
+    }
 }
