@@ -19,6 +19,7 @@ public struct SandboxServer: Sendable {
     let buckets: LocalBuckets
     /// The password IAM login checks (configured, or generated for the data directory).
     let iamPassword: String
+    private let api: SandboxService
 
     public init(configuration: SandboxConfiguration) throws {
         let sealer = CredentialSealer(key: try SandboxSecretFiles.sealingKey(in: configuration.dataDirectory))
@@ -30,11 +31,12 @@ public struct SandboxServer: Sendable {
         self.clock = SandboxClock(timeScale: configuration.timeScale)
         let baseURL = self.baseURL
         self.engine = MigrationEngine(store: store, clock: clock, configuration: configuration, buckets: buckets, selfBaseURL: { baseURL.value })
+        self.api = SandboxService(configuration: configuration, store: store, clock: clock, buckets: buckets, iamPassword: iamPassword)
     }
 
-    func service() -> SandboxService {
-        SandboxService(configuration: configuration, store: store, clock: clock, buckets: buckets, iamPassword: iamPassword)
-    }
+    /// The API's operations: one value for the routes and the sync watcher, so that they share
+    /// its caches.
+    func service() -> SandboxService { api }
 
     /// The router with every API route (and the control routes when enabled).
     func router(baseURL: @escaping @Sendable () -> String) -> Router<BasicRequestContext> {

@@ -167,15 +167,20 @@ def test_apply_wait_follows_the_waves_and_exits_0(run, workdir):
     assert after["summary"]["create"] == 0 and after["summary"]["blocked"] == 0, after["summary"]
 
 
-def test_exit_codes_tell_the_truth_about_failed_tasks(run, workdir):
-    """A task that ends Failed with no onFailure policy (its URL list names an object that
-    is not there): apply --wait and reconcile --once exit 1 and name it."""
+def write_broken_task(workdir, extra=""):
+    """MigrationTask/broken: a URL list naming an object that is not there, so it ends Failed."""
     lists = workdir / "plan" / "sandbox" / "buckets" / "HuaweiCloud" / "cn-north-4" / "quickstart-lists"
     (lists / "broken-urls.txt").write_text("http://oms-sandbox/public/Aliyun/cn-hangzhou/photos/no-such-object.jpg\n")
     (workdir / "plan" / "tasks" / "broken.yaml").write_text(
         "apiVersion: oms-plan/v1\nkind: MigrationTask\nmetadata: {name: broken}\nspec:\n  type: url_list\n"
         "  source: {cloud: URLSource, listFile: {bucket: quickstart-lists, key: broken-urls.txt}}\n"
-        "  destination: {savePrefix: broken/}\n")
+        "  destination: {savePrefix: broken/}\n" + extra)
+
+
+def test_exit_codes_tell_the_truth_about_failed_tasks(run, workdir):
+    """A task that ends Failed with no onFailure policy (its URL list names an object that
+    is not there): apply --wait and reconcile --once exit 1 and name it."""
+    write_broken_task(workdir)
     applied = run("apply", "plan", "--auto-approve", "--wait", env={"OMS_PLAN_SANDBOX_TIME_SCALE": "600"}, timeout=300)
     assert applied.returncode == 1, applied.stderr
     assert "MigrationTask/broken: error:" in applied.stderr and "TRF.0062" in applied.stderr, applied.stderr
@@ -308,12 +313,7 @@ def test_one_apply_wait_finishes_a_three_wave_chain(run, workdir):
 def test_retries_used_up_exit_1_and_say_how_to_reset(run, workdir):
     """onFailure restarts a failed task at most maxAttempts times; after that the change needs a
     person: reconcile --once exits 1 and names `reset-attempts`."""
-    lists = workdir / "plan" / "sandbox" / "buckets" / "HuaweiCloud" / "cn-north-4" / "quickstart-lists"
-    (lists / "broken-urls.txt").write_text("http://oms-sandbox/public/Aliyun/cn-hangzhou/photos/no-such-object.jpg\n")
-    (workdir / "plan" / "tasks" / "broken.yaml").write_text(
-        "apiVersion: oms-plan/v1\nkind: MigrationTask\nmetadata: {name: broken}\nspec:\n  type: url_list\n"
-        "  source: {cloud: URLSource, listFile: {bucket: quickstart-lists, key: broken-urls.txt}}\n"
-        "  destination: {savePrefix: broken/}\n  onFailure: {action: restart, maxAttempts: 1}\n")
+    write_broken_task(workdir, extra="  onFailure: {action: restart, maxAttempts: 1}\n")
     # The embedded sandbox moves only while a command runs: each status call advances it.
     fast = {"OMS_PLAN_SANDBOX_TIME_SCALE": "6000"}
 

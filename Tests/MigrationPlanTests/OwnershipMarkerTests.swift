@@ -32,6 +32,26 @@ import Testing
         }
     }
 
+    /// Identity is forever: markers are found by bytes after the last space since 2026-12-02;
+    /// every description splits exactly as the earlier backwards search for " oms-plan:" did.
+    @Test func theByteSearchSplitsAsTheEarlierStringSearch() {
+        func earlier(_ description: String) -> (String, String)? {
+            if description.hasPrefix(OwnershipMarker.prefix) { return (description, "") }
+            guard let r = description.range(of: " " + OwnershipMarker.prefix, options: .backwards) else { return nil }
+            return (String(description[description.index(after: r.lowerBound)...]), String(description[..<r.lowerBound]))
+        }
+        let m = "oms-plan:media:MigrationTask/photos-2024#1a2b3c4d"
+        for text in [m, "a " + m, "a  " + m, "été à Paris " + m, "oms-plan:x " + m, "x " + m + " " + m, "x " + m + " trailing",
+                     "a b\n" + m, "x\t" + m, "a oms-plan: " + m, " " + m, "x oms-plan:media:MigrationTask/a b#1a2b3c4d"] {
+            let parsed = OwnershipMarker.parse(description: text)
+            if let (markerText, user) = earlier(text), let reference = OwnershipMarker.parse(description: markerText) {
+                #expect(parsed?.marker == reference.marker && parsed?.userDescription == user, "\(text)")
+            } else {
+                #expect(parsed == nil, "\(text)")
+            }
+        }
+    }
+
     @Test func lengthAccounting() {
         #expect(OwnershipMarker.renderedLength(stack: "media", address: marker.address) == marker.rendered.count)
         #expect(OwnershipMarker.descriptionLength(user: "abc", stack: "media", address: marker.address) == 4 + marker.rendered.count)

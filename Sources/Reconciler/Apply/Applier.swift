@@ -41,8 +41,7 @@ public struct Applier: Sendable {
         var dependents: [Int: [Int]] = [:]
         var pending = Set<Int>()
         var candidates: [Int] = []
-        for step in plan.steps where results[step.id] == nil && !pending.contains(step.id) {
-            pending.insert(step.id)
+        for step in plan.steps where pending.insert(step.id).inserted {
             waitingFor[step.id] = Set(step.after).count
             for prerequisite in Set(step.after) { dependents[prerequisite, default: []].append(step.id) }
             candidates.append(step.id)
