@@ -14,10 +14,10 @@ struct OMSPlanCommand: AsyncParsableCommand {
             `reconcile` keeps it so. With no endpoint and no credentials configured, commands run against an
             embedded OMS sandbox kept in ./.oms-plan/sandbox.
             """,
-        version: "0.1.0",
+        version: BuildInfo.versionLine,
         subcommands: [
             ValidateCommand.self, DiffCommand.self, ApplyCommand.self, ReconcileCommand.self, StatusCommand.self,
-            SchemaCommand.self, SandboxCommand.self, ResetAttemptsCommand.self,
+            SchemaCommand.self, SandboxCommand.self, ResetAttemptsCommand.self, VersionCommand.self,
         ]
     )
 
