@@ -179,7 +179,7 @@ def task_spec(group, defaults=False):
         props["source"] = ref("taskSource")
         del props["dependsOn"]
         del props["adopt"]
-        return obj(props, "Defaults deep-merged under every MigrationTask and MigrationTaskGroup spec.")
+        return obj(props, "Defaults deep-merged under every MigrationTask and MigrationTaskGroup spec (and under MigrationSyncTask specs, the fields they take).")
     type_rules = [
         {"if": {"required": ["type", "source"], "properties": {"type": {"const": "prefix"}}},
          "then": {"properties": {"source": {"not": {"anyOf": [{"required": ["objects"]}, {"required": ["listFile"]}]}}}}},
@@ -194,6 +194,36 @@ def task_spec(group, defaults=False):
          "then": {"properties": {"source": {"properties": {"cloud": {"not": {"const": "URLSource"}}}}}}},
     ]
     return obj(props, ("A MigrationTaskGroup spec." if group else "A MigrationTask spec."), allOf=type_rules)
+
+
+SYNC_CLOUDS = ["AWS", "Azure", "Aliyun", "Tencent", "HuaweiCloud", "QingCloud", "KingsoftCloud", "Baidu", "Qiniu", "UCloud"]
+
+
+def sync_spec():
+    """A MigrationSyncTask: a whole bucket kept in sync; no type, keys, bandwidth or onFailure."""
+    full = source(True)["properties"]
+    src = obj({k: full[k] for k in ["region", "bucket", "credentials", "appId", "cdn"]} |
+              {"cloud": enum("Source cloud (OMS src_cloud_type) of the bucket to follow.", SYNC_CLOUDS)},
+              "The bucket to follow: every object it names in a sync event is copied to the same key in OBS.",
+              required=["cloud", "region", "bucket", "credentials"],
+              allOf=[{"if": {"required": ["cloud"], "properties": {"cloud": {"const": "Tencent"}}}, "then": {"required": ["appId"]}},
+                     {"if": {"required": ["cloud"], "properties": {"cloud": {"enum": [c for c in SYNC_CLOUDS if c != "Tencent"]}}},
+                      "then": {"not": {"required": ["appId"]}}}])
+    dst = obj({k: DESTINATION["properties"][k] for k in ["region", "bucket", "credentials"]},
+              "The OBS bucket objects are copied into, each under its own key.")
+    opts = options(True)["properties"]
+    sync_options = obj({k: opts[k] for k in ["enableMetadataMigration", "enableRestore", "dstStoragePolicy", "consistencyCheck"]},
+                       "What a synchronization task can take of OMS's options (defaults as for tasks).")
+    task = task_spec(False)["properties"]
+    props = {"source": src, "destination": dst, "description": task["description"],
+             "state": enum("running (default: SYNCHRONIZING) or paused (STOPPED).", ["running", "paused"]),
+             "dependsOn": {"type": "array", "description": "Tasks, groups or task sets whose bulk copy must succeed before this synchronization task is created.",
+                           "items": {"type": "string", "pattern": rf"^(?:MigrationTask|MigrationTaskGroup|MigrationTaskSet)/{NAME}$|\$\{{"}},
+             "adopt": obj({"id": {"description": "Id of the existing OMS synchronization task.", "type": "string", "minLength": 1, "maxLength": 100}},
+                          "Manage an existing OMS synchronization task that oms-plan did not create.", required=["id"]),
+             "options": sync_options}
+    return obj(props, "A MigrationSyncTask spec: an OMS synchronization task. Every field but state is replaced on change (nothing is lost).",
+               required=["source"])
 
 
 def loose(schema):
@@ -255,8 +285,11 @@ DEFS["taskSetSpec"] = obj({
     "template": loose(task_spec(False)),
 }, "Generates one MigrationTask per forEach item.", required=["forEach", "name", "template"])
 
+DEFS["syncSpec"] = sync_spec()
+
 KINDS = {"Stack": "stackSpec", "Credentials": "credentialsSpec", "BandwidthSchedule": "scheduleSpec",
-         "MigrationTask": "taskSpec", "MigrationTaskGroup": "groupSpec", "MigrationTaskSet": "taskSetSpec"}
+         "MigrationTask": "taskSpec", "MigrationTaskGroup": "groupSpec", "MigrationTaskSet": "taskSetSpec",
+         "MigrationSyncTask": "syncSpec"}
 
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -37,7 +37,7 @@ public struct CreateSyncTaskReq: Codable, Hashable, Sendable {
     public var consistencyCheck: ConsistencyCheck?
 
     public init(
-        srcCloudType: CloudType? = nil, srcRegion: String, srcBucket: String, srcAk: String, srcSk: String, dstAk: String, dstSk: String,
+        srcCloudType: CloudType? = nil, srcRegion: String, srcBucket: String, srcAk: String?, srcSk: String?, dstAk: String?, dstSk: String?,
         dstRegion: String, dstBucket: String, description: String? = nil, enableMetadataMigration: Bool? = nil, enableRestore: Bool? = nil,
         dstStoragePolicy: StoragePolicy? = nil, appId: String? = nil, sourceCdn: SourceCdnReq? = nil, consistencyCheck: ConsistencyCheck? = nil
     ) {

@@ -20,15 +20,20 @@ public final class EmbeddedSandbox: Sendable {
 
     /// Starts a sandbox on `dataDirectory`; on first use its buckets are copied from
     /// `seedDirectory` (a plan's `sandbox/` folder, holding `buckets/...`) when there is one.
+    /// `watchSync`: while the command runs, new and changed objects in the source bucket of a
+    /// synchronizing sync task raise sync events by themselves (as the source cloud's event
+    /// notifications would for a real OMS), so that the local demo syncs with nothing wired.
     public static func start(
-        dataDirectory: URL, seedDirectory: URL?, timeScale: Double = 1, logger: Logger = Logger(label: "oms-plan.sandbox")
+        dataDirectory: URL, seedDirectory: URL?, timeScale: Double = 1, watchSync: Bool = true,
+        logger: Logger = Logger(label: "oms-plan.sandbox")
     ) async throws -> EmbeddedSandbox {
         try seedIfNew(dataDirectory: dataDirectory, from: seedDirectory)
         // Keys of its own for each start: the published defaults would let any local user who
         // finds the loopback port use this sandbox.
-        let configuration = SandboxConfiguration(
+        var configuration = SandboxConfiguration(
             dataDirectory: dataDirectory, accessKey: "EMBEDDED" + SandboxSecretFiles.randomToken(bytes: 9).uppercased(),
             secretKey: SandboxSecretFiles.randomToken(bytes: 30), timeScale: timeScale)
+        configuration.watchSync = watchSync
         let server = try SandboxServer(configuration: configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.application(host: "127.0.0.1", port: 0, logger: logger) { port in

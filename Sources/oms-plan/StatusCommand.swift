@@ -6,7 +6,7 @@ import Reconciler
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show progress of every managed task and group: state, %, bytes, speed, ETA (read-only).")
+        abstract: "Show progress of every managed task and group (state, %, bytes, speed, ETA) and what each synchronization task copied (read-only).")
 
     @OptionGroup var plan: PlanOptions
     @OptionGroup var connection: ConnectionOptions
@@ -29,8 +29,9 @@ struct StatusCommand: AsyncParsableCommand {
             Console.error("error: \(error)")
             throw ExitCode(1)
         }
+        var report = StatusReport(desired: session.desired, live: live)
+        await report.readSyncActivity(from: session.client)
         await session.close()
-        let report = StatusReport(desired: session.desired, live: live)
         switch plan.output {
         case .json:
             Console.out(try PrettyJSON.render(report))

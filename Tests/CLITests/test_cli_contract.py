@@ -22,7 +22,7 @@ def test_diff_detailed_exitcode_and_json_contract(run):
     assert addresses == sorted(addresses)
     for change in document["changes"]:
         assert {"address", "action", "liveId", "liveStatus", "reasons", "fields", "dependsOn"} <= set(change)
-    assert document["summary"]["create"] == 9
+    assert document["summary"]["create"] == 10  # 9 tasks and groups, 1 sync task
     assert "sandbox-aliyun-sk" not in first.stdout
 
     applied = run("apply", "plan", "--auto-approve", "--output", "json")

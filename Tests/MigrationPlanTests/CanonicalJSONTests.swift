@@ -45,6 +45,14 @@ import Testing
         #expect(RequestJSON.group(full) == (try foundation(full)))
     }
 
+    @Test func syncTaskBodyMatchesJSONEncoder() throws {
+        var full = IdentityTests.fullSyncTask
+        full.description = tricky
+        #expect(RequestJSON.syncTask(full) == (try foundation(full)))
+        let sparse = CreateSyncTaskReq(srcRegion: "r", srcBucket: "b", srcAk: nil, srcSk: nil, dstAk: nil, dstSk: nil, dstRegion: "r", dstBucket: "d")
+        #expect(RequestJSON.syncTask(sparse) == (try foundation(sparse)))
+    }
+
     @Test func canonicalFormIsSortedAndSecretFree() throws {
         let state = try #require(PlanLoader.load(
             paths: [TestSupport.root + "/examples/quickstart"],

@@ -78,6 +78,17 @@ import Testing
         sourceCdn: SourceCdnReq(domain: "cdn", protocol: .http, authenticationType: .none, authenticationKey: "k"), migrateSince: 5,
         objectOverwriteMode: .fullOverwrite, dstStoragePolicy: .archive, consistencyCheck: .noCheck, enableRequesterPays: true)
 
+    static let fullSyncTask: CreateSyncTaskReq = {
+        var r = CreateSyncTaskReq(
+            srcCloudType: .tencent, srcRegion: "ap-guangzhou", srcBucket: "b", srcAk: "a", srcSk: "s", dstAk: "x", dstSk: "y",
+            dstRegion: "cn-north-4", dstBucket: "d", description: "user text", enableMetadataMigration: true, enableRestore: false,
+            dstStoragePolicy: .ia, appId: "1254563210",
+            sourceCdn: SourceCdnReq(domain: "cdn", protocol: .https, authenticationType: .tencentCosA, authenticationKey: "k"),
+            consistencyCheck: .crc64)
+        (r.srcCryptoType, r.srcKmsKeyId, r.dstCryptoType, r.dstKmsKeyId) = ("KMS", "src-key", "KMS", "dst-key")
+        return r
+    }()
+
     /// Names of stored properties that are nil, at any depth: a field added to the models shows
     /// up here until the fixtures set it.
     static func unset(_ value: Any, path: String = "") -> [String] {
@@ -99,6 +110,7 @@ import Testing
             markers did not cover it) or updatable in place (add it to Fingerprint.excludedTaskFields).
             """)
         #expect(Self.unset(Self.fullGroup) == [], "A field was added to the create group body: set it in IdentityTests.fullGroup (see above).")
+        #expect(Self.unset(Self.fullSyncTask) == [], "A field was added to the create sync task body: set it in IdentityTests.fullSyncTask (see above).")
     }
 
     /// JSON with its types kept apart (booleans are not numbers here).
@@ -151,11 +163,11 @@ import Testing
     }
 
     /// Changing any leaf of the body changes the fingerprint exactly when the leaf is identity.
-    func checkEveryLeaf<T: Codable>(_ full: T, excluded: Set<String>, fingerprint: (T) -> String) throws {
+    func checkEveryLeaf<T: Codable>(_ full: T, excluded: Set<String>, minimumLeaves: Int = 25, fingerprint: (T) -> String) throws {
         let base = try JSONDecoder().decode(J.self, from: JSONEncoder().encode(full))
         let before = fingerprint(full)
         let leaves = base.leaves
-        #expect(leaves.count >= 25)
+        #expect(leaves.count >= minimumLeaves)
         for (path, value) in leaves where path.last != "description" {
             let mutated = base.replacing(path, with: value.changed)
             let decoded = try JSONDecoder().decode(T.self, from: JSONEncoder().encode(mutated))
@@ -184,6 +196,9 @@ import Testing
             (r.dstNode.ak, r.dstNode.sk) = (nil, nil)
             r.sourceCdn?.authenticationKey = nil
             return Fingerprint.group(r, userDescription: r.description)
+        }
+        try checkEveryLeaf(Self.fullSyncTask, excluded: Fingerprint.excludedSyncTaskFields, minimumLeaves: 23) { r in
+            Fingerprint.syncTask(r, userDescription: r.description)
         }
     }
 

@@ -35,6 +35,10 @@ import Testing
             (["taskSource", "properties", "listFile"], SpecFields.listFile), (["taskSource", "properties", "cdn"], SpecFields.cdn),
             (["taskSpec", "properties", "onFailure"], SpecFields.onFailure), (["taskSpec", "properties", "adopt"], SpecFields.adopt),
             (["taskOptions", "properties", "notifications"], SpecFields.notifications),
+            (["syncSpec"], SpecFields.syncTask), (["syncSpec", "properties", "source"], SpecFields.syncSource),
+            (["syncSpec", "properties", "destination"], SpecFields.syncDestination),
+            (["syncSpec", "properties", "options"], SpecFields.syncOptions),
+            (["syncSpec", "properties", "adopt"], SpecFields.adopt),
         ]
         for (path, decoded) in pairs {
             let inSchema = try #require(properties(path), "no object at $defs/\(path.joined(separator: "/"))")

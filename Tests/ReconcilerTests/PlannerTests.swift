@@ -91,13 +91,19 @@ struct PlannerTests {
         let plan = ChangePlanner.plan(desired: desired, live: Fixtures.emptyLive(), now: Fixtures.evaluatedAt)
         for resource in desired.omsResources where resource.adoptID == nil {
             let ops = steps(plan, for: ChangeSubject(resource.address)).map(\.operation)
-            let create: StepOperation = resource.address.kind == .migrationTaskGroup
-                ? .createTaskGroup(address: resource.address) : .createTask(address: resource.address)
+            let create: StepOperation = switch resource.address.kind {
+            case .migrationTaskGroup: .createTaskGroup(address: resource.address)
+            case .migrationSyncTask: .createSyncTask(address: resource.address)
+            default: .createTask(address: resource.address)
+            }
             guard let first = ops.first else { continue }  // blocked by a dependency: no steps yet
             #expect(first == create)
             if ops.count == 2 {
-                let pause: StepOperation = resource.address.kind == .migrationTaskGroup
-                    ? .stopCreatedTaskGroup(address: resource.address) : .stopCreatedTask(address: resource.address)
+                let pause: StepOperation = switch resource.address.kind {
+                case .migrationTaskGroup: .stopCreatedTaskGroup(address: resource.address)
+                case .migrationSyncTask: .stopCreatedSyncTask(address: resource.address)
+                default: .stopCreatedTask(address: resource.address)
+                }
                 #expect(ops[1] == pause)
             }
             #expect(ops.count <= 2)

@@ -48,6 +48,7 @@ import Testing
             "MigrationTask/web-assets": .create,
             "MigrationTaskGroup/archive": .blocked,
             "MigrationTask/legacy-import": .release,
+            "MigrationSyncTask/uploads": .create,
         ])
         for action in ChangeAction.allCases { #expect(everyAction.summary[action] > 0, "no \(action) in the fixture") }
     }

@@ -18,9 +18,17 @@ struct ReviewableCreatesTests {
         #expect(!creates.isEmpty)
         for change in creates {
             let paths = Set(change.fields.map(\.path))
-            for required in ["type", "source.cloud", "destination.bucket", "destination.region", "destination.credentials",
-                             "bandwidth", "state", "options.objectOverwriteMode"] {
-                #expect(paths.contains(required), "\(change.address) lacks \(required): \(paths.sorted())")
+            // A synchronization task has no type, bandwidth rules or overwrite mode; it sends the rest.
+            let required = change.address.address.kind == .migrationSyncTask
+                ? ["source.cloud", "source.bucket", "source.credentials", "destination.bucket", "destination.region", "destination.credentials",
+                   "state", "options.consistencyCheck", "options.dstStoragePolicy"]
+                : ["type", "source.cloud", "destination.bucket", "destination.region", "destination.credentials",
+                   "bandwidth", "state", "options.objectOverwriteMode"]
+            for path in required {
+                #expect(paths.contains(path), "\(change.address) lacks \(path): \(paths.sorted())")
+            }
+            if change.address.address.kind == .migrationSyncTask {
+                #expect(!paths.contains("bandwidth") && !paths.contains("type") && !paths.contains("options.objectOverwriteMode"))
             }
             #expect(change.fields.allSatisfy { $0.before == nil }, "\(change.address)")
             #expect(!change.fields.contains { $0.forcesReplacement })

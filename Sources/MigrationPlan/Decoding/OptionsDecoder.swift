@@ -4,10 +4,15 @@ import OMSModels
 struct OptionsDecoder {
     let ctx: DecodeContext
 
-    func decode(_ spec: Fields, isGroup: Bool, locations: inout [String: Loc]) -> OptionsDraft {
+    func decode(_ spec: Fields, kind: ResourceKind, locations: inout [String: Loc]) -> OptionsDraft {
         var o = OptionsDraft()
-        guard let f = spec.mapping("options", allowed: isGroup ? SpecFields.options.subtracting(["priority"]) : SpecFields.options, explain: { key in
-            isGroup && key == "priority" ? "MigrationTaskGroup has no `options.priority`: OMS task groups have no priority" : nil
+        let isGroup = kind == .migrationTaskGroup, isSync = kind == .migrationSyncTask
+        let allowed = isSync ? SpecFields.syncOptions : isGroup ? SpecFields.options.subtracting(["priority"]) : SpecFields.options
+        guard let f = spec.mapping("options", allowed: allowed, explain: { key in
+            if isSync, SpecFields.options.contains(key) {
+                return "MigrationSyncTask has no `options.\(key)`: synchronization tasks take \(SpecFields.syncOptions.sorted().map { "`\($0)`" }.joined(separator: ", "))"
+            }
+            return isGroup && key == "priority" ? "MigrationTaskGroup has no `options.priority`: OMS task groups have no priority" : nil
         }) else { return o }
         for key in f.keys { if let l = f.value(key)?.loc { locations["options.\(key)"] = l } }
         o.enableKms = f.bool("enableKms")?.value
@@ -18,7 +23,7 @@ struct OptionsDecoder {
         o.objectOverwriteMode = f.choice("objectOverwriteMode", ObjectOverwriteMode.documented.map(\.rawValue))?.value
         o.consistencyCheck = f.choice("consistencyCheck", ConsistencyCheck.documented.map(\.rawValue))?.value
         o.dstStoragePolicy = f.choice("dstStoragePolicy", StoragePolicy.documented.map(\.rawValue))?.value
-        if !isGroup { o.priority = f.choice("priority", TaskPriority.documented.map(\.rawValue))?.value }
+        if !isGroup && !isSync { o.priority = f.choice("priority", TaskPriority.documented.map(\.rawValue))?.value }
         if let v = f.value("migrateSince") {
             if case .scalar(let s) = v.value, s.type == .int, let n = Int64(s.text), n >= 0 {
                 o.migrateSince = n

@@ -27,6 +27,8 @@ struct TaskDraft {
     var declLoc: Loc
     var generatedBy: ResourceAddress?
     var isGroup: Bool { address.kind == .migrationTaskGroup }
+    /// A `MigrationSyncTask`: a whole bucket, no type, no bandwidth, no failure policy.
+    var isSync: Bool { address.kind == .migrationSyncTask }
 
     var type: Located<String>?
     var source = SourceDraft()
@@ -140,6 +142,15 @@ enum SpecFields {
     static let credentials: Set<String> = ["accessKey", "secretKey", "securityToken", "jsonAuthFile"]
     static let stack: Set<String> = ["region", "projectId", "prune", "serviceTimezone", "variables", "defaults"]
     static let taskSet: Set<String> = ["forEach", "name", "template"]
+
+    /// `MigrationSyncTask`: what a synchronization task can take (it follows a whole bucket,
+    /// has no bandwidth rules, and never finishes, so it has no failure policy either).
+    static let syncTask: Set<String> = ["source", "destination", "description", "state", "dependsOn", "adopt", "options"]
+    static let syncSource: Set<String> = ["cloud", "region", "bucket", "credentials", "appId", "cdn"]
+    static let syncDestination: Set<String> = ["region", "bucket", "credentials"]
+    static let syncOptions: Set<String> = ["enableMetadataMigration", "enableRestore", "dstStoragePolicy", "consistencyCheck"]
+    /// Clouds a synchronization task can follow (the SDK's `src_cloud_type`).
+    static let syncClouds = ["AWS", "Azure", "Aliyun", "Tencent", "HuaweiCloud", "QingCloud", "KingsoftCloud", "Baidu", "Qiniu", "UCloud"]
 
     static let taskTypes = ["object", "prefix", "list", "url_list"]
     static let groupTypes = ["prefix", "list", "url_list"]

@@ -19,11 +19,13 @@ struct TaskSpecDecoder {
         let kindName = address.kind.rawValue
         // A generated task's fields were written under the task set's `spec.template`.
         let path = generatedBy == nil ? "spec" : "spec.template"
-        guard let f = Fields(spec, path: path, owner: owner, allowed: SpecFields.task, ctx: ctx) else { return d }
+        guard let f = Fields(spec, path: path, owner: owner, allowed: d.isSync ? SpecFields.syncTask : SpecFields.task, ctx: ctx,
+                             explain: d.isSync ? Self.notForSyncTasks : { _ in nil })
+        else { return d }
         func note(_ key: String, _ loc: Loc?) { if let loc { d.locations[key] = loc } }
 
         let types = d.isGroup ? SpecFields.groupTypes : SpecFields.taskTypes
-        if let t = f.string("type", required: true) {
+        if !d.isSync, let t = f.string("type", required: true) {
             if types.contains(t.value) {
                 d.type = t
             } else {
@@ -76,10 +78,10 @@ struct TaskSpecDecoder {
         if let r = f.bool("replaceOnChange") { d.replaceOnChange = r.value }
         if let adopt = f.mapping("adopt", allowed: SpecFields.adopt) {
             if let id = adopt.text("id", expected: "a string") {
-                let valid = d.isGroup ? (1...100).contains(id.value.count) && !id.value.contains(" ")
+                let valid = d.isGroup || d.isSync ? (1...100).contains(id.value.count) && !id.value.contains(" ")
                     : (1...16).contains(id.value.count) && id.value.allSatisfy { $0.isASCII && $0.isNumber }
                 if valid { d.adoptID = id } else {
-                    ctx.error(d.isGroup ? "`spec.adopt.id` must be an OMS task group id" : "`spec.adopt.id` must be a numeric OMS task id, found `\(id.value)`",
+                    ctx.error(d.isGroup || d.isSync ? "`spec.adopt.id` must be an OMS \(d.isSync ? "synchronization task" : "task group") id (1 to 100 characters, no spaces)" : "`spec.adopt.id` must be a numeric OMS task id, found `\(id.value)`",
                               at: id.loc)
                 }
             } else if !adopt.has("id") {
@@ -87,20 +89,38 @@ struct TaskSpecDecoder {
             }
             note("adopt", adopt.owner)
         }
-        d.options = OptionsDecoder(ctx: ctx).decode(f, isGroup: d.isGroup, locations: &d.locations)
-        checkTypeRules(&d, f)
+        d.options = OptionsDecoder(ctx: ctx).decode(f, kind: address.kind, locations: &d.locations)
+        if d.isSync { checkSyncSource(&d, f) } else { checkTypeRules(&d, f) }
         return d
+    }
+
+    /// Why a field of tasks is not one of a `MigrationSyncTask`.
+    static func notForSyncTasks(_ key: String) -> String? {
+        switch key {
+        case "type": "MigrationSyncTask has no `type`: a synchronization task follows the whole source bucket"
+        case "bandwidth": "MigrationSyncTask has no `bandwidth`: OMS synchronization tasks take no bandwidth rules"
+        case "onFailure": "MigrationSyncTask has no `onFailure`: a synchronization task does not fail as a whole; failed objects are counted in its statistics"
+        case "replaceOnChange": "MigrationSyncTask has no `replaceOnChange`: replacing a synchronization task loses no data, so it is never blocked"
+        default: nil
+        }
     }
 
     // MARK: Source and destination
 
     private func decodeSource(_ spec: Fields, into d: inout TaskDraft) {
-        let isGroup = d.isGroup
-        guard let f = spec.mapping("source", allowed: isGroup ? SpecFields.source.subtracting(["objects"]) : SpecFields.source, required: true, explain: { key in
-            isGroup && key == "objects" ? "MigrationTaskGroup has no `source.objects`: OMS task groups migrate prefixes or lists" : nil
+        let isGroup = d.isGroup, isSync = d.isSync
+        let allowed = isSync ? SpecFields.syncSource : isGroup ? SpecFields.source.subtracting(["objects"]) : SpecFields.source
+        guard let f = spec.mapping("source", allowed: allowed, required: true, explain: { key in
+            if isSync, ["prefixes", "objects", "listFile"].contains(key) {
+                return "MigrationSyncTask has no `source.\(key)`: a synchronization task follows the whole source bucket"
+            }
+            return isGroup && key == "objects" ? "MigrationTaskGroup has no `source.objects`: OMS task groups migrate prefixes or lists" : nil
         }) else { return }
         if let c = f.string("cloud", required: true) {
-            if SpecFields.clouds.contains(c.value) { d.source.cloud = c } else {
+            if isSync, SpecFields.clouds.contains(c.value), !SpecFields.syncClouds.contains(c.value) {
+                ctx.error("a MigrationSyncTask cannot follow `cloud: \(c.value)`", at: c.loc,
+                          hint: "OMS synchronization tasks follow \(SpecFields.syncClouds.joined(separator: ", "))")
+            } else if SpecFields.clouds.contains(c.value) { d.source.cloud = c } else {
                 ctx.error("unknown cloud `\(c.value)` in `spec.source.cloud`", at: c.loc,
                           hint: Suggestion.hint(for: c.value, in: SpecFields.clouds) ?? "clouds: \(SpecFields.clouds.joined(separator: ", "))")
             }
@@ -165,7 +185,11 @@ struct TaskSpecDecoder {
     }
 
     private func decodeDestination(_ spec: Fields, into d: inout TaskDraft) {
-        guard let f = spec.mapping("destination", allowed: SpecFields.destination, required: true) else { return }
+        let isSync = d.isSync
+        guard let f = spec.mapping("destination", allowed: isSync ? SpecFields.syncDestination : SpecFields.destination, required: true,
+                                   explain: { key in
+            isSync && key == "savePrefix" ? "MigrationSyncTask has no `destination.savePrefix`: a synchronization task writes each object under its own key" : nil
+        }) else { return }
         d.destination.region = f.string("region")
         d.destination.bucket = f.string("bucket", required: true)
         d.destination.credentials = f.string("credentials", required: true)

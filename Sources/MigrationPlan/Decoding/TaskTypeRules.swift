@@ -55,6 +55,27 @@ extension TaskSpecDecoder {
     }
 }
 
+extension TaskSpecDecoder {
+    /// A synchronization task reads one whole bucket with keys: region, bucket and
+    /// credentials are required, `appId` belongs to Tencent only.
+    func checkSyncSource(_ d: inout TaskDraft, _ spec: Fields) {
+        guard let source = spec.value("source"), source.pairs != nil else { return }
+        let owner = spec.keyLoc("source") ?? spec.owner
+        func has(_ key: String) -> Bool { source[key] != nil }
+        func require(_ key: String, _ why: String, hint: String? = nil) {
+            if !has(key) { ctx.error("missing `source.\(key)`: \(why)", at: owner, hint: hint) }
+        }
+        require("region", "the source bucket's region")
+        require("bucket", "the bucket this synchronization task follows")
+        require("credentials", "the name of the Credentials that read the source bucket")
+        if d.source.cloud?.value == "Tencent" {
+            require("appId", "Tencent Cloud buckets need the account's APPID", hint: "e.g. appId: \"1250000000\"")
+        } else if has("appId") {
+            ctx.error("`source.appId` is only for `cloud: Tencent`", at: source.pair("appId")?.keyLoc ?? owner)
+        }
+    }
+}
+
 /// Secret values (Credentials fields, CDN keys) must come from `${env:}` or `${file:}`.
 struct SecretDecoder {
     let ctx: DecodeContext

@@ -211,6 +211,7 @@ public struct DesiredSchedule: Hashable, Sendable {
 public enum DesiredResource: Hashable, Sendable {
     case task(DesiredTask)
     case taskGroup(DesiredTaskGroup)
+    case syncTask(DesiredSyncTask)
     case credentials(DesiredCredentials)
     case schedule(DesiredSchedule)
 
@@ -218,16 +219,18 @@ public enum DesiredResource: Hashable, Sendable {
         switch self {
         case .task(let t): t.address
         case .taskGroup(let g): g.address
+        case .syncTask(let s): s.address
         case .credentials(let c): c.address
         case .schedule(let s): s.address
         }
     }
 
-    /// The task or group, for code that handles both alike.
+    /// The task, group or sync task, for code that handles them alike.
     public var omsResource: (any DesiredOMSResource)? {
         switch self {
         case .task(let t): t
         case .taskGroup(let g): g
+        case .syncTask(let s): s
         default: nil
         }
     }

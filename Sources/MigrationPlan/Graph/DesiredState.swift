@@ -65,6 +65,13 @@ public struct DesiredState: Sendable {
         }
     }
 
+    /// Synchronization tasks sorted by address.
+    public var syncTasks: [DesiredSyncTask] {
+        resources.keys.filter { $0.kind == .migrationSyncTask }.sorted().compactMap {
+            if case .syncTask(let s)? = resources[$0] { s } else { nil }
+        }
+    }
+
     /// Tasks and groups in topological order.
     public var omsResources: [any DesiredOMSResource] {
         order.compactMap { resources[$0]?.omsResource }

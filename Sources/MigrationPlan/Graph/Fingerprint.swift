@@ -30,6 +30,8 @@ public enum Fingerprint {
         "bandwidth_policy", "task_priority", "ak", "sk", "security_token", "json_auth_file", "authentication_key",
     ]
     public static let excludedGroupFields: Set<String> = ["bandwidth_policy", "ak", "sk", "json_auth_file", "authentication_key"]
+    /// A synchronization task updates nothing in place: only its keys are left out.
+    public static let excludedSyncTaskFields: Set<String> = ["src_ak", "src_sk", "dst_ak", "dst_sk", "authentication_key"]
 
     static func hex8(_ text: String) -> String {
         let digest = SHA256.hash(data: Data(text.utf8))
@@ -59,6 +61,16 @@ public enum Fingerprint {
         r.description = userDescription
         r.bandwidthPolicy = nil
         return hex8(RequestJSON.group(r))
+    }
+
+    /// Identity of a synchronization task: every field but the keys (the request never holds
+    /// them: the graph keeps secrets apart), with the user's description.
+    static func syncTask(_ request: CreateSyncTaskReq, userDescription: String?) -> String {
+        var r = request
+        r.description = userDescription
+        (r.srcAk, r.srcSk, r.dstAk, r.dstSk) = (nil, nil, nil, nil)
+        r.sourceCdn?.authenticationKey = nil
+        return hex8(RequestJSON.syncTask(r))
     }
 
     /// The canonical form of a resource: sorted-keys JSON of its address, its secret-free

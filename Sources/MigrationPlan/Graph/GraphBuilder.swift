@@ -57,7 +57,7 @@ struct GraphBuilder {
         var out: [(ResourceAddress, Loc)] = []
         var seen = Set<ResourceAddress>()
         for dep in d.dependsOn {
-            guard let a = ResourceAddress(parsing: dep.value), [.migrationTask, .migrationTaskGroup, .migrationTaskSet].contains(a.kind)
+            guard let a = ResourceAddress(parsing: dep.value), [.migrationTask, .migrationTaskGroup, .migrationTaskSet, .migrationSyncTask].contains(a.kind)
             else {
                 let bare = known.filter { $0.name == dep.value }.sorted().first
                 ctx.error("`dependsOn` entries are addresses `Kind/name` of tasks, groups or task sets, found `\(dep.value)`",
@@ -70,6 +70,11 @@ struct GraphBuilder {
                 let candidates = (known.map(\.description) + taskSets.keys.map(\.description)).sorted()
                 ctx.error("`dependsOn` names `\(a)`, which is not declared", at: dep.loc,
                           hint: Suggestion.hint(for: a.description, in: candidates))
+                continue
+            }
+            if a.kind == .migrationSyncTask || targets.contains(where: { $0.kind == .migrationSyncTask }) {
+                ctx.error("`dependsOn` names `\(a)`, a synchronization task, which never finishes: what depends on it would wait forever",
+                          at: dep.loc, hint: "depend on the MigrationTask or MigrationTaskGroup that does the bulk copy instead")
                 continue
             }
             for t in targets where seen.insert(t).inserted { out.append((t, dep.loc)) }
@@ -121,6 +126,7 @@ struct GraphBuilder {
     /// Builds one task or group; nil when a required part is missing (already reported).
     func build(_ d: TaskDraft, dependsOn deps: [ResourceAddress],
                cache: inout [BandwidthScheduleDefinition: [BandwidthPolicy]?]) -> DesiredResource? {
+        if d.isSync { return buildSyncTask(d, dependsOn: deps) }
         let urlList = d.type?.value == "url_list"
         let src = urlList ? nil : lookupCredentials(d.source.credentials, role: "source")
         if urlList, let c = d.source.credentials { _ = lookupCredentials(c, role: "source") }
@@ -202,5 +208,54 @@ struct GraphBuilder {
             adoptID: d.adoptID?.value, bandwidth: bwSource, sourceCredentials: urlList ? nil : d.source.credentials?.value,
             destinationCredentials: dstRef, generatedBy: d.generatedBy, declaredAt: declared, fieldLocations: locations,
             bandwidthWindows: windowsAsWritten(d)))
+    }
+
+    /// Builds one synchronization task; nil when a required part is missing (reported).
+    func buildSyncTask(_ d: TaskDraft, dependsOn deps: [ResourceAddress]) -> DesiredResource? {
+        let src = lookupCredentials(d.source.credentials, role: "source")
+        let dst = lookupCredentials(d.destination.credentials, role: "destination")
+        for (c, ref, role) in [(src, d.source.credentials, "source"), (dst, d.destination.credentials, "destination")] {
+            guard let c, let ref else { continue }
+            if !c.hasAccessKey {
+                ctx.error("\(role) credentials `\(ref.value)` have no access key; synchronization tasks need `accessKey` and `secretKey`",
+                          at: ref.loc)
+            }
+            if c.secrets.token != nil {
+                ctx.error("credentials `\(ref.value)` carry a security token, which OMS synchronization tasks cannot take", at: ref.loc,
+                          hint: "use permanent keys for synchronization tasks")
+            }
+        }
+        guard let cloud = d.source.cloud?.value, let region = d.source.region?.value, let bucket = d.source.bucket?.value,
+            let dstBucket = d.destination.bucket?.value, let dstRef = d.destination.credentials?.value, let src, let dst,
+            src.hasAccessKey, dst.hasAccessKey, src.secrets.token == nil, dst.secrets.token == nil
+        else { return nil }
+        var cdn: SourceCdnReq?
+        if let c = d.source.cdn {
+            cdn = SourceCdnReq(domain: c.domain, protocol: CdnProtocol(rawValue: c.protocol),
+                               authenticationType: CdnAuthenticationType(rawValue: c.authType))
+        }
+        let o = d.options
+        let user = d.description?.value.isEmpty == false ? d.description?.value : nil
+        // OMS's defaults written out, as for tasks, so that leaving a field out and writing its
+        // default are the same resource (one table: MigrationOptions).
+        let defaults = MigrationOptions.omsDefaults
+        var r = CreateSyncTaskReq(
+            srcCloudType: CloudType(rawValue: cloud), srcRegion: region, srcBucket: bucket, srcAk: nil, srcSk: nil, dstAk: nil, dstSk: nil,
+            dstRegion: d.destination.region?.value ?? stack.region, dstBucket: dstBucket, description: user,
+            enableMetadataMigration: o.enableMetadataMigration ?? defaults.enableMetadataMigration, enableRestore: o.enableRestore ?? defaults.enableRestore,
+            dstStoragePolicy: o.dstStoragePolicy.map(StoragePolicy.init(rawValue:)) ?? defaults.dstStoragePolicy,
+            appId: d.source.appId?.value, sourceCdn: cdn,
+            consistencyCheck: o.consistencyCheck.map(ConsistencyCheck.init(rawValue:)) ?? defaults.consistencyCheck)
+        let fp = Fingerprint.syncTask(r, userDescription: user)
+        let marker = OwnershipMarker(stack: stack.name, address: d.address, fingerprint: fp)
+        r.description = marker.description(userDescription: user)
+        var locations: [String: SourceLocation] = [:]
+        for (k, l) in d.locations { locations[k] = ctx.sink.files.location(l) }
+        return .syncTask(DesiredSyncTask(
+            address: d.address, labels: d.labels, request: r, userDescription: user, marker: marker,
+            secrets: ResolvedSecrets(source: src.secrets, destination: dst.secrets, cdnAuthenticationKey: d.source.cdn?.authKey),
+            state: d.paused ? .paused : .running, dependsOn: deps, adoptID: d.adoptID?.value,
+            sourceCredentials: d.source.credentials?.value, destinationCredentials: dstRef,
+            declaredAt: ctx.sink.files.location(d.declLoc), fieldLocations: locations))
     }
 }

@@ -52,6 +52,11 @@ enum SecretsInPlainFields {
                     description: group.userDescription, region: r.srcNode.region, bucket: r.srcNode.bucket, keys: r.srcNode.objectKey,
                     appId: r.srcNode.appId, listFile: r.srcNode.listFile, cdn: r.sourceCdn, dstBucket: r.dstNode.bucket,
                     savePrefix: r.dstNode.savePrefix, smn: r.smnConfig))
+            case .syncTask(let sync)?:
+                let r = sync.request
+                report(sync, plainFields(
+                    description: sync.userDescription, region: r.srcRegion, bucket: r.srcBucket, keys: nil, appId: r.appId,
+                    listFile: nil, cdn: r.sourceCdn, dstBucket: r.dstBucket, savePrefix: nil, smn: nil))
             default:
                 continue
             }

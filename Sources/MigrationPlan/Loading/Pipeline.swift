@@ -65,7 +65,7 @@ struct Pipeline {
                 }
                 let policy = GraphBuilder.compile(s, zone: stack.serviceTimezone, date: date, ctx: ctx)
                 schedules[d.address.name] = CompiledSchedule(schedule: s, policy: policy)
-            case .migrationTask, .migrationTaskGroup: declared.append(d)
+            case .migrationTask, .migrationTaskGroup, .migrationSyncTask: declared.append(d)
             case .migrationTaskSet: sets.append(d)
             }
         }
@@ -202,8 +202,7 @@ enum TaskPhase {
         var out: [TaskOutcome] = []
         out.reserveCapacity(sources.count)
         for s in sources {
-            let isGroup = s.address.kind == .migrationTaskGroup
-            let spec = stack.defaults.map { Expansion.merge(defaults: $0, under: s.spec, isGroup: isGroup) } ?? s.spec
+            let spec = stack.defaults.map { Expansion.merge(defaults: $0, under: s.spec, kind: s.address.kind) } ?? s.spec
             let d = decoder.decode(spec, owner: s.specOwner, address: s.address, labels: s.labels, declLoc: s.declLoc,
                                    generatedBy: s.generatedBy)
             let resolved = builder.dependencies(d)

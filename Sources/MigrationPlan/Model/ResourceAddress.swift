@@ -1,4 +1,4 @@
-/// The six kinds of plan documents.
+/// The seven kinds of plan documents.
 public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case stack = "Stack"
     case credentials = "Credentials"
@@ -6,11 +6,12 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
     case migrationTask = "MigrationTask"
     case migrationTaskGroup = "MigrationTaskGroup"
     case migrationTaskSet = "MigrationTaskSet"
+    case migrationSyncTask = "MigrationSyncTask"
 
     public static func < (a: ResourceKind, b: ResourceKind) -> Bool { a.rawValue < b.rawValue }
 
     /// Kinds that become OMS objects.
-    public var isOMSResource: Bool { self == .migrationTask || self == .migrationTaskGroup }
+    public var isOMSResource: Bool { self == .migrationTask || self == .migrationTaskGroup || self == .migrationSyncTask }
 }
 
 /// `Kind/name`, e.g. `MigrationTask/photos-2024`: how diagnostics, diffs and logs name a resource.

@@ -110,6 +110,23 @@ final class StepExecutor: Sendable {
             try await call { try await self.client.retryTaskGroup(id: id, body) }
         case .updateTaskGroupBandwidth(let id, let rules):
             try await call { try await self.client.updateTaskGroup(id: id, bandwidthPolicy: rules) }
+        case .createSyncTask(let address):
+            let id = try await createSyncTask(address)
+            created.withLock { $0[address] = id }
+            return id
+        case .stopCreatedSyncTask(let address):
+            guard let id = created.withLock({ $0[address] }) else {
+                throw ApplyError(description: "\(address) was not created in this run")
+            }
+            try await tolerate([.taskNotInProgress]) { try await self.call { try await self.client.stopSyncTask(id: id) } }
+            return id
+        case .stopSyncTask(let id):
+            try await tolerate([.taskNotInProgress]) { try await self.call { try await self.client.stopSyncTask(id: id) } }
+        case .startSyncTask(let id, let address):
+            let body = try syncTask(address).startRequest()
+            try await tolerate([.taskAlreadyStarted]) { try await self.call { try await self.client.startSyncTask(id: id, body) } }
+        case .deleteSyncTask(let id):
+            try await tolerate([.noSuchResource]) { try await self.call { try await self.client.deleteSyncTask(id: id) } }
         }
         return nil
     }
@@ -141,6 +158,20 @@ final class StepExecutor: Sendable {
         } catch let error as OMSClientError {
             return try await recover(from: error, address: address) {
                 try await self.call { try await self.client.createTaskGroup(body) }.groupId
+            }
+        }
+    }
+
+    private func createSyncTask(_ address: ResourceAddress) async throws -> String? {
+        let resource = try syncTask(address)
+        try checkQuota(.migrationSyncTask)
+        if let found = try await madeMeanwhile(address) { return found }
+        let body = try resource.requestWithSecrets()
+        do {
+            return try await call { try await self.client.createSyncTask(body) }.syncTaskId
+        } catch let error as OMSClientError {
+            return try await recover(from: error, address: address) {
+                try await self.call { try await self.client.createSyncTask(body) }.syncTaskId
             }
         }
     }
@@ -200,6 +231,9 @@ final class StepExecutor: Sendable {
         if kind == .migrationTaskGroup {
             let groups = try await call { try await self.client.listAllTaskGroups() }
             for group in groups where group.status != .waitingForDeletion { add(group.description, group.groupId) }
+        } else if kind == .migrationSyncTask {
+            let syncTasks = try await call { try await self.client.listAllSyncTasks() }
+            for sync in syncTasks.sorted(by: { ($0.createTime ?? 0) < ($1.createTime ?? 0) }) { add(sync.description, sync.syncTaskId) }
         } else {
             let tasks = try await call { try await self.client.listAllTasks() }
             for task in tasks.sorted(by: { ($0.id ?? 0) < ($1.id ?? 0) }) { add(task.description, task.id.map(String.init)) }
@@ -217,6 +251,10 @@ final class StepExecutor: Sendable {
         if address.kind == .migrationTask {
             let tasks = try await call { try await self.client.listAllTasks() }
             return tasks.first { owns($0.description) }?.id.map(String.init)
+        }
+        if address.kind == .migrationSyncTask {
+            let syncTasks = try await call { try await self.client.listAllSyncTasks() }
+            return syncTasks.sorted { ($0.createTime ?? 0) < ($1.createTime ?? 0) }.first { owns($0.description) }?.syncTaskId
         }
         let groups = try await call { try await self.client.listAllTaskGroups() }
         return groups.first { owns($0.description) && $0.status != .waitingForDeletion }?.groupId
@@ -273,6 +311,13 @@ final class StepExecutor: Sendable {
             throw ApplyError(description: "\(address) is not a declared task")
         }
         return task
+    }
+
+    private func syncTask(_ address: ResourceAddress) throws -> DesiredSyncTask {
+        guard case .syncTask(let sync)? = desired[address] else {
+            throw ApplyError(description: "\(address) is not a declared synchronization task")
+        }
+        return sync
     }
 
     private func group(_ address: ResourceAddress) throws -> DesiredTaskGroup {

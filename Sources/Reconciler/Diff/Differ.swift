@@ -255,6 +255,7 @@ struct Differ {
         switch resource {
         case let task as DesiredTask: SpecView(desired: task.request, userDescription: task.userDescription ?? "")
         case let group as DesiredTaskGroup: SpecView(desired: group.request, userDescription: group.userDescription ?? "")
+        case let sync as DesiredSyncTask: SpecView(desired: sync.request, userDescription: sync.userDescription ?? "")
         default: SpecView()
         }
     }
@@ -268,6 +269,8 @@ struct Differ {
             return (SpecView(desired: task.request, userDescription: task.userDescription ?? ""), SpecView(live: t, userDescription: liveUser), marker)
         case (let group as DesiredTaskGroup, .group(let g)):
             return (SpecView(desired: group.request, userDescription: group.userDescription ?? ""), SpecView(live: g, userDescription: liveUser), marker)
+        case (let sync as DesiredSyncTask, .syncTask(let s)):
+            return (SpecView(desired: sync.request, userDescription: sync.userDescription ?? ""), SpecView(live: s, userDescription: liveUser), marker)
         default:
             return (SpecView(), SpecView(), marker)
         }
@@ -282,12 +285,20 @@ struct Differ {
         case .group(let g):
             bytes = g.completeSize ?? 0
             if bytes == 0 && (g.successNum ?? 0) == 0 && g.status != .completed { return nil }
+        case .syncTask:
+            // What a synchronization task copied stays in OBS, and its replacement copies what
+            // changes from then on: replacing one loses nothing.
+            return nil
         }
         return ByteCount.format(bytes)
     }
 
     private func kindName(_ address: ResourceAddress) -> String {
-        address.kind == .migrationTaskGroup ? "task group" : "task"
+        switch address.kind {
+        case .migrationTaskGroup: "task group"
+        case .migrationSyncTask: "synchronization task"
+        default: "task"
+        }
     }
 }
 
@@ -327,6 +338,11 @@ struct LiveStatus {
             acceptsBandwidth = ![.completed, .waitingForDeletion, .deleted].contains(s)
             bandwidth = g.bandwidthPolicy
             failureCode = g.errorReason?.errorCode.flatMap { $0.isEmpty ? nil : $0 }
+        case .syncTask(let s):
+            // Never complete and never failed as a whole: it synchronizes or it is stopped.
+            isPaused = s.status == .stopped
+            isRunning = s.status == .synchronizing
+            acceptsBandwidth = false
         }
     }
 }

@@ -13,7 +13,8 @@ enum SentAttributes {
     static func fields(_ resource: any DesiredOMSResource, serviceTimezone: String, desiredView: SpecView, liveView: SpecView? = nil,
                        liveRules: [BandwidthPolicy]? = nil, forcing: Set<String> = []) -> [FieldChange] {
         var values = desiredView.fields
-        values["bandwidth"] = BandwidthRules.json(resource.bandwidthPolicy)
+        // A synchronization task takes no bandwidth rules: no row that says "unlimited".
+        if !(resource is DesiredSyncTask) { values["bandwidth"] = BandwidthRules.json(resource.bandwidthPolicy) }
         if let windows = resource.bandwidthWindows {
             values["bandwidth.windows"] = .array(windows.windows.map { .string(windowText($0)) })
             values["bandwidth.timezone"] = .string(windows.timezone?.name ?? "\(serviceTimezone) (service time zone)")

@@ -67,6 +67,52 @@ struct SpecView: Equatable {
             options: g.options)
     }
 
+    // MARK: Synchronization tasks
+
+    init(desired r: CreateSyncTaskReq, userDescription: String?) {
+        self.init(syncCloud: r.srcCloudType, region: r.srcRegion, bucket: r.srcBucket, appId: r.appId, dstRegion: r.dstRegion,
+                  dstBucket: r.dstBucket, description: userDescription,
+                  cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+                  options: MigrationOptions(consistencyCheck: r.consistencyCheck, dstStoragePolicy: r.dstStoragePolicy,
+                                            enableMetadataMigration: r.enableMetadataMigration, enableRestore: r.enableRestore))
+    }
+
+    init(live s: SyncTaskInfo, userDescription: String?) {
+        self.init(syncCloud: s.srcCloudType, region: s.srcRegion, bucket: s.srcBucket, appId: s.appId, dstRegion: s.dstRegion,
+                  dstBucket: s.dstBucket, description: userDescription,
+                  cdn: s.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+                  options: MigrationOptions(consistencyCheck: s.consistencyCheck, dstStoragePolicy: s.dstStoragePolicy,
+                                            enableMetadataMigration: s.enableMetadataMigration, enableRestore: s.enableRestore))
+    }
+
+    /// A synchronization task has no type, keys or save prefix, and four of the options.
+    private init(
+        syncCloud cloud: CloudType?, region: String?, bucket: String?, appId: String?, dstRegion: String?, dstBucket: String?,
+        description: String?, cdn: (String?, CdnProtocol?, CdnAuthenticationType?)?, options: MigrationOptions
+    ) {
+        let cloudValue = (cloud ?? .aliyun).canonical
+        set("source.cloud", cloudValue.rawValue)
+        set("source.region", region)
+        set("source.bucket", bucket)
+        if cloudValue == .tencent { set("source.appId", appId) }
+        set("destination.region", dstRegion)
+        set("destination.bucket", dstBucket)
+        set("description", description)
+        if let cdn {
+            fields["source.cdn"] = .object([
+                "domain": .string(cdn.0 ?? ""), "protocol": .string((cdn.1?.rawValue ?? "").lowercased()),
+                "authType": .string((cdn.2 ?? .none).canonical.rawValue),
+            ])
+        }
+        let syncOptions: Set<String> = ["options.consistencyCheck", "options.dstStoragePolicy", "options.enableMetadataMigration", "options.enableRestore"]
+        for (path, value) in options.withOMSDefaults.planFields where syncOptions.contains(path) {
+            switch value {
+            case .flag(let flag): fields[path] = flag.map(JSONValue.bool) ?? .null
+            case .name(let name): fields[path] = .string(name ?? "")
+            }
+        }
+    }
+
     private init(
         type: String, cloud: CloudType?, region: String?, bucket: String?, appId: String?, keys: [String]?,
         listFile: ListFile?, dstRegion: String?, dstBucket: String?, savePrefix: String?, description: String?,

@@ -10,13 +10,15 @@ public struct LiveState: Sendable {
     public var groups: [TaskGroupResp]
     /// Tasks a group created, by group id.
     public var groupTasks: [String: [TaskResp]]
+    /// Synchronization tasks (read with one more list call).
+    public var syncTasks: [SyncTaskInfo]
     public var readAt: Date
 
     /// Tasks and groups OMS listed without an id: nothing can be done to them, and nothing
     /// is (they are left out of `tasks` and `groups`); `read` refuses such an answer.
     public var malformed: [String]
 
-    public init(tasks: [TaskResp], groups: [TaskGroupResp], readAt: Date) {
+    public init(tasks: [TaskResp], groups: [TaskGroupResp], syncTasks: [SyncTaskInfo] = [], readAt: Date) {
         var standalone: [TaskResp] = []
         var byGroup: [String: [TaskResp]] = [:]
         var malformed: [String] = []
@@ -28,6 +30,9 @@ public struct LiveState: Sendable {
         }
         for group in groups where (group.groupId ?? "").isEmpty {
             malformed.append("a task group without an id (\(name(group.description, nil)))")
+        }
+        for sync in syncTasks where (sync.syncTaskId ?? "").isEmpty {
+            malformed.append("a synchronization task without an id (\(name(sync.description, sync.srcBucket)))")
         }
         for task in tasks where task.id != nil {
             if let group = task.groupId, !group.isEmpty {
@@ -41,6 +46,7 @@ public struct LiveState: Sendable {
         self.tasks = standalone
         self.groups = groups.filter { !($0.groupId ?? "").isEmpty }
         self.groupTasks = byGroup
+        self.syncTasks = syncTasks.filter { !($0.syncTaskId ?? "").isEmpty }
         self.readAt = readAt
         self.malformed = malformed
     }
@@ -48,16 +54,19 @@ public struct LiveState: Sendable {
     /// The live task (for a task address) or group with this id, if OMS listed it.
     public func resource(kind: ResourceKind, id: String) -> LiveResource? {
         if kind == .migrationTaskGroup { return groups.first { $0.groupId == id }.map(LiveResource.group) }
+        if kind == .migrationSyncTask { return syncTasks.first { $0.syncTaskId == id }.map(LiveResource.syncTask) }
         return tasks.first { $0.id.map(String.init) == id }.map(LiveResource.task)
     }
 
-    /// Reads every task and group: ceil(N/100) list requests per kind, pages in parallel.
+    /// Reads every task, group and synchronization task: ceil(N/100) list requests per kind,
+    /// pages in parallel.
     public static func read(from client: OMSClient, now: Date = Date()) async throws(OMSClientError) -> LiveState {
         async let tasks = client.listAllTasks()
         async let groups = client.listAllTaskGroups()
+        async let syncTasks = client.listAllSyncTasks()
         let state: LiveState
         do {
-            state = LiveState(tasks: try await tasks, groups: try await groups, readAt: now)
+            state = LiveState(tasks: try await tasks, groups: try await groups, syncTasks: try await syncTasks, readAt: now)
         } catch let error as OMSClientError {
             throw error
         } catch {
@@ -73,15 +82,18 @@ public struct LiveState: Sendable {
     }
 }
 
-/// A live task or group. Only `LiveState` makes them, and it admits only those with an id.
+/// A live task, group or synchronization task. Only `LiveState` makes them, and it admits
+/// only those with an id.
 public enum LiveResource: Sendable, Hashable {
     case task(TaskResp)
     case group(TaskGroupResp)
+    case syncTask(SyncTaskInfo)
 
     public var id: String {
         switch self {
         case .task(let t): String(t.liveId)
         case .group(let g): g.liveId
+        case .syncTask(let s): s.liveId
         }
     }
 
@@ -89,6 +101,7 @@ public enum LiveResource: Sendable, Hashable {
         switch self {
         case .task(let t): t.description
         case .group(let g): g.description
+        case .syncTask(let s): s.description
         }
     }
 
@@ -96,6 +109,7 @@ public enum LiveResource: Sendable, Hashable {
         switch self {
         case .task(let t): t.status?.description ?? "Unknown"
         case .group(let g): g.status?.description ?? "Unknown"
+        case .syncTask(let s): s.status?.rawValue ?? "Unknown"
         }
     }
 }
@@ -123,6 +137,9 @@ public struct Ownership: Sendable {
         for group in live.groups.sorted(by: { ($0.startTime ?? 0) < ($1.startTime ?? 0) }) {
             consider(.group(group), kind: .migrationTaskGroup)
         }
+        for sync in live.syncTasks.sorted(by: { ($0.createTime ?? 0, $0.liveId) < ($1.createTime ?? 0, $1.liveId) }) {
+            consider(.syncTask(sync), kind: .migrationSyncTask)
+        }
     }
 
     private mutating func claim(_ address: ResourceAddress, _ resource: LiveResource) {
@@ -147,5 +164,13 @@ extension TaskGroupResp {
     var liveId: String {
         guard let groupId, !groupId.isEmpty else { preconditionFailure("LiveState admits only groups with an id") }
         return groupId
+    }
+}
+
+extension SyncTaskInfo {
+    /// The id of a synchronization task `LiveState` admitted (it admits none without one).
+    var liveId: String {
+        guard let syncTaskId, !syncTaskId.isEmpty else { preconditionFailure("LiveState admits only synchronization tasks with an id") }
+        return syncTaskId
     }
 }

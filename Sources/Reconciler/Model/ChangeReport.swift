@@ -159,9 +159,20 @@ public struct ChangeReport: Sendable, Codable {
     public struct UnownedCount: Sendable, Codable, Hashable {
         public var tasks: Int
         public var taskGroups: Int
-        public init(tasks: Int, taskGroups: Int) {
+        public var syncTasks: Int
+        public init(tasks: Int, taskGroups: Int, syncTasks: Int = 0) {
             self.tasks = tasks
             self.taskGroups = taskGroups
+            self.syncTasks = syncTasks
+        }
+
+        enum CodingKeys: String, CodingKey { case tasks, taskGroups, syncTasks }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            tasks = try c.decode(Int.self, forKey: .tasks)
+            taskGroups = try c.decode(Int.self, forKey: .taskGroups)
+            syncTasks = try c.decodeIfPresent(Int.self, forKey: .syncTasks) ?? 0
         }
 
         /// `3 tasks and 1 task group`, or nil when there are none.
@@ -169,7 +180,8 @@ public struct ChangeReport: Sendable, Codable {
             var parts: [String] = []
             if tasks > 0 { parts.append("\(tasks) \(tasks == 1 ? "task" : "tasks")") }
             if taskGroups > 0 { parts.append("\(taskGroups) task \(taskGroups == 1 ? "group" : "groups")") }
-            let one = tasks + taskGroups == 1
+            if syncTasks > 0 { parts.append("\(syncTasks) synchronization \(syncTasks == 1 ? "task" : "tasks")") }
+            let one = tasks + taskGroups + syncTasks == 1
             return parts.isEmpty ? nil : parts.joined(separator: " and ")
                 + " in this project \(one ? "belongs" : "belong") to no stack; oms-plan leaves \(one ? "it" : "them") alone."
         }

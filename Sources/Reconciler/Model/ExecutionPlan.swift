@@ -28,6 +28,12 @@ public enum StepOperation: Hashable, Sendable {
     case startTaskGroup(id: String, address: ResourceAddress)
     case retryTaskGroup(id: String, address: ResourceAddress, failedObjectsOnly: Bool)
     case updateTaskGroupBandwidth(id: String, rules: [BandwidthPolicy])
+    case createSyncTask(address: ResourceAddress)
+    /// Stop the synchronization task a create step of this run made (`state: paused`).
+    case stopCreatedSyncTask(address: ResourceAddress)
+    case stopSyncTask(id: String)
+    case startSyncTask(id: String, address: ResourceAddress)
+    case deleteSyncTask(id: String)
 
     /// The OMS call, as a reviewer reads it.
     public var call: String {
@@ -51,6 +57,11 @@ public enum StepOperation: Hashable, Sendable {
         case .retryTaskGroup(let id, _, let failedOnly):
             "PUT /v2/{project_id}/taskgroups/\(id)/retry" + (failedOnly ? " (failed objects only)" : "")
         case .updateTaskGroupBandwidth(let id, _): "PUT /v2/{project_id}/taskgroups/\(id)/update"
+        case .createSyncTask: "POST /v2/{project_id}/sync-tasks"
+        case .stopCreatedSyncTask: "POST /v2/{project_id}/sync-tasks/{new id}/stop"
+        case .stopSyncTask(let id): "POST /v2/{project_id}/sync-tasks/\(id)/stop"
+        case .startSyncTask(let id, _): "POST /v2/{project_id}/sync-tasks/\(id)/start"
+        case .deleteSyncTask(let id): "DELETE /v2/{project_id}/sync-tasks/\(id)"
         }
     }
 }
@@ -75,7 +86,7 @@ public struct PlanStep: Hashable, Sendable, Identifiable {
 public struct ExecutionPlan: Sendable {
     public var report: ChangeReport
     public var steps: [PlanStep]
-    /// Ids of every task and group OMS listed when the plan was made. A create's last check
+    /// Ids of every task, group and synchronization task OMS listed when the plan was made. A create's last check
     /// for a copy made meanwhile looks only at resources not among them.
     public var knownLiveIds: Set<String>
 

@@ -21,9 +21,10 @@ public enum ChangePlanner {
         }
         report.unowned = ChangeReport.UnownedCount(
             tasks: live.tasks.filter { unowned($0.description, $0.id.map(String.init) ?? "") }.count,
-            taskGroups: live.groups.filter { unowned($0.description, $0.groupId ?? "") }.count)
+            taskGroups: live.groups.filter { unowned($0.description, $0.groupId ?? "") }.count,
+            syncTasks: live.syncTasks.filter { unowned($0.description, $0.syncTaskId ?? "") }.count)
         let known = Set(live.tasks.compactMap { $0.id.map(String.init) } + live.groupTasks.values.flatMap { $0 }.compactMap { $0.id.map(String.init) }
-            + live.groups.compactMap(\.groupId))
+            + live.groups.compactMap(\.groupId) + live.syncTasks.compactMap(\.syncTaskId))
         return ExecutionPlan(report: report, steps: steps, knownLiveIds: known)
     }
 }

@@ -21,6 +21,8 @@ struct Planner {
                 case .group(let group):
                     let step = add([decision.change.address], .updateTaskGroupBandwidth(id: group.liveId, rules: rules))
                     bandwidthStepByTask[decision.change.address] = step
+                case .syncTask:
+                    break  // never asked for: a synchronization task takes no bandwidth rules
                 }
             }
         }
@@ -51,10 +53,11 @@ struct Planner {
                     break
                 case .start(let a, let live):
                     var after = afterBandwidth
-                    if LiveStatus(live).isPausing { after.append(add([address], waitOperation(live))) }
+                    if LiveStatus(live).isPausing, let wait = waitOperation(live) { after.append(add([address], wait)) }
                     switch live {
                     case .task(let t): add([address], .startTask(id: t.liveId, address: a), after: after)
                     case .group(let g): add([address], .startTaskGroup(id: g.liveId, address: a), after: after)
+                    case .syncTask(let s): add([address], .startSyncTask(id: s.liveId, address: a), after: after)
                     }
                 case .pause(let live):
                     add([address], stopOperation(live), after: afterBandwidth)
@@ -64,6 +67,8 @@ struct Planner {
                         add([address], .retryTask(id: t.liveId, address: a, failedObjectsOnly: failedOnly), after: afterBandwidth)
                     case .group(let g):
                         add([address], .retryTaskGroup(id: g.liveId, address: a, failedObjectsOnly: failedOnly), after: afterBandwidth)
+                    case .syncTask:
+                        break  // never asked for: a synchronization task does not fail as a whole
                     }
                 }
             }
@@ -73,10 +78,14 @@ struct Planner {
 
     /// Create, and pause straight away when the plan wants it paused.
     private mutating func create(_ address: ResourceAddress, pause: Bool, after: [Int]) {
-        let group = address.kind == .migrationTaskGroup
         let subject = [ChangeSubject(address)]
-        let created = add(subject, group ? .createTaskGroup(address: address) : .createTask(address: address), after: after)
-        if pause { add(subject, group ? .stopCreatedTaskGroup(address: address) : .stopCreatedTask(address: address), after: [created]) }
+        let (create, stop): (StepOperation, StepOperation) = switch address.kind {
+        case .migrationTaskGroup: (.createTaskGroup(address: address), .stopCreatedTaskGroup(address: address))
+        case .migrationSyncTask: (.createSyncTask(address: address), .stopCreatedSyncTask(address: address))
+        default: (.createTask(address: address), .stopCreatedTask(address: address))
+        }
+        let created = add(subject, create, after: after)
+        if pause { add(subject, stop, after: [created]) }
     }
 
     /// Stop (when running), wait until settled, delete. Returns the delete step.
@@ -85,14 +94,16 @@ struct Planner {
         let status = LiveStatus(live)
         var after: [Int] = []
         if status.isRunning {
+            // A synchronization task's stop takes effect at once: its delete follows the stop.
             let stop = add([address], stopOperation(live))
-            after = [add([address], waitOperation(live), after: [stop])]
-        } else if status.isPausing {
-            after = [add([address], waitOperation(live))]
+            after = [waitOperation(live).map { add([address], $0, after: [stop]) } ?? stop]
+        } else if status.isPausing, let wait = waitOperation(live) {
+            after = [add([address], wait)]
         }
         switch live {
         case .task(let t): return add([address], .deleteTask(id: t.liveId), after: after)
         case .group(let g): return add([address], .deleteTaskGroup(id: g.liveId), after: after)
+        case .syncTask(let s): return add([address], .deleteSyncTask(id: s.liveId), after: after)
         }
     }
 
@@ -100,13 +111,16 @@ struct Planner {
         switch live {
         case .task(let t): .stopTask(id: t.liveId)
         case .group(let g): .stopTaskGroup(id: g.liveId)
+        case .syncTask(let s): .stopSyncTask(id: s.liveId)
         }
     }
 
-    private func waitOperation(_ live: LiveResource) -> StepOperation {
+    /// The poll until a stop has settled; nil for a synchronization task, whose stop is immediate.
+    private func waitOperation(_ live: LiveResource) -> StepOperation? {
         switch live {
         case .task(let t): .waitTaskSettled(id: t.liveId)
         case .group(let g): .waitTaskGroupSettled(id: g.liveId)
+        case .syncTask: nil
         }
     }
 

@@ -113,6 +113,16 @@ public struct Preflight: Sendable {
                 region: body.srcNode.region, bucket: body.srcNode.bucket, ak: body.srcNode.ak, sk: body.srcNode.sk, token: nil,
                 appId: body.srcNode.appId, keys: body.srcNode.objectKey ?? [], listFile: body.srcNode.listFile,
                 dstRegion: body.dstNode.region ?? "", dstBucket: body.dstNode.bucket ?? "", dstAk: body.dstNode.ak, dstSk: body.dstNode.sk)
+        case let sync as DesiredSyncTask:
+            guard let body = try? sync.requestWithSecrets() else {
+                return .skipped("pre-flight skipped: the source or destination credentials are not set")
+            }
+            // The whole bucket: its region and the keys are checked, no prefix (an empty source
+            // is fine for a synchronization task: it waits for objects to appear).
+            source = Source(
+                type: "sync", cloud: body.srcCloudType ?? .aliyun, region: body.srcRegion, bucket: body.srcBucket, ak: body.srcAk,
+                sk: body.srcSk, token: nil, appId: body.appId, keys: [], listFile: nil, dstRegion: body.dstRegion ?? "",
+                dstBucket: body.dstBucket ?? "", dstAk: body.dstAk, dstSk: body.dstSk)
         default:
             return .passed
         }

@@ -36,7 +36,10 @@ public struct JSONReportRenderer: Sendable {
         ]
         if let day = report.evaluatedDay { root["evaluatedDay"] = .string(day) }
         if let unowned = report.unowned {
-            root["unowned"] = .object(["tasks": .number(Double(unowned.tasks)), "taskGroups": .number(Double(unowned.taskGroups))])
+            root["unowned"] = .object([
+                "tasks": .number(Double(unowned.tasks)), "taskGroups": .number(Double(unowned.taskGroups)),
+                "syncTasks": .number(Double(unowned.syncTasks)),
+            ])
         }
         return .object(root)
     }

@@ -2,12 +2,15 @@ import Foundation
 import MigrationPlan
 import OMSClient
 
-/// Progress of every managed task and group: what `status` and `apply --wait` show.
+/// Progress of every managed task, group and synchronization task: what `status` and
+/// `apply --wait` show.
 public struct StatusReport: Sendable, Codable {
     public struct Entry: Sendable, Codable, Hashable {
         public var address: String
+        /// `MigrationTask`, `MigrationTaskGroup` or `MigrationSyncTask`.
+        public var kind: String
         public var liveId: String?
-        /// `Migrating`, `Paused`, ... or `Absent` when declared but not in OMS.
+        /// `Migrating`, `Paused`, `SYNCHRONIZING`, `STOPPED`, ... or `Absent` when declared but not in OMS.
         public var status: String
         /// 0...1.
         public var progress: Double
@@ -21,7 +24,30 @@ public struct StatusReport: Sendable, Codable {
         /// Seconds left, when OMS estimates it.
         public var eta: Int64?
         public var error: String?
+        /// A synchronization task is settled whenever it exists: it never finishes.
         public var settled: Bool
+        /// Synchronization tasks: the month's and the last hour's counters (see `SyncActivity`),
+        /// when `status` read them.
+        public var sync: SyncActivity?
+
+        init(address: ResourceAddress, liveId: String? = nil, status: String, progress: Double = 0, bytesDone: Int64 = 0,
+             bytesTotal: Int64 = 0, objectsDone: Int64 = 0, objectsFailed: Int64 = 0, objectsTotal: Int64 = 0, speed: Int64 = 0,
+             eta: Int64? = nil, error: String? = nil, settled: Bool) {
+            self.address = address.description
+            self.kind = address.kind.rawValue
+            self.liveId = liveId
+            self.status = status
+            self.progress = progress
+            self.bytesDone = bytesDone
+            self.bytesTotal = bytesTotal
+            self.objectsDone = objectsDone
+            self.objectsFailed = objectsFailed
+            self.objectsTotal = objectsTotal
+            self.speed = speed
+            self.eta = eta
+            self.error = error
+            self.settled = settled
+        }
     }
 
     public var stack: String
@@ -43,11 +69,10 @@ public struct StatusReport: Sendable, Codable {
             switch owned[address] {
             case .task(let t)?: entries.append(Self.entry(address, t))
             case .group(let g)?: entries.append(Self.entry(address, g))
+            case .syncTask(let s)?:
+                entries.append(Entry(address: address, liveId: s.syncTaskId, status: s.status?.rawValue ?? "Unknown", settled: true))
             case nil:
-                entries.append(
-                    Entry(
-                        address: address.description, status: "Absent", progress: 0, bytesDone: 0, bytesTotal: 0,
-                        objectsDone: 0, objectsFailed: 0, objectsTotal: 0, speed: 0, settled: true))
+                entries.append(Entry(address: address, status: "Absent", settled: true))
             }
         }
         self.entries = entries
@@ -57,7 +82,7 @@ public struct StatusReport: Sendable, Codable {
         let status = t.status ?? .waiting
         let eta = t.leftTime.map { $0 / 1000 }
         return Entry(
-            address: address.description, liveId: t.id.map(String.init), status: status.description,
+            address: address, liveId: t.id.map(String.init), status: status.description,
             progress: t.progress ?? 0, bytesDone: t.completeSize ?? 0, bytesTotal: t.totalSize ?? 0,
             objectsDone: (t.successfulNum ?? 0) + (t.skippedNum ?? 0), objectsFailed: t.failedNum ?? 0,
             objectsTotal: t.totalNum ?? 0, speed: t.migrateSpeed ?? 0, eta: status == .migrating ? eta : nil,
@@ -71,7 +96,7 @@ public struct StatusReport: Sendable, Codable {
         let done = g.completeSize ?? 0
         let speed = g.migrateSpeed ?? 0
         return Entry(
-            address: address.description, liveId: g.groupId, status: status.description,
+            address: address, liveId: g.groupId, status: status.description,
             progress: status == .completed ? 1 : (total > 0 ? Double(done) / Double(total) : 0), bytesDone: done,
             bytesTotal: total, objectsDone: (g.successNum ?? 0) + (g.skipNum ?? 0), objectsFailed: g.failNum ?? 0,
             objectsTotal: g.totalNum ?? 0, speed: speed, eta: speed > 0 ? (total - done) / speed : nil,
@@ -92,9 +117,11 @@ public struct StatusTextRenderer: Sendable {
 
     public func render(_ report: StatusReport) -> String {
         let width = max(20, report.entries.map(\.address.count).max() ?? 20)
+        let stateWidth = max(10, report.entries.map(\.status.count).max() ?? 10)
         var lines = report.entries.map { e -> String in
             let name = e.address.padding(toLength: width, withPad: " ", startingAt: 0)
-            let state = e.status.padding(toLength: 10, withPad: " ", startingAt: 0)
+            let state = e.status.padding(toLength: stateWidth, withPad: " ", startingAt: 0)
+            if e.kind == ResourceKind.migrationSyncTask.rawValue && e.status != "Absent" { return "\(name)  \(paint(state, e))  " + syncText(e) }
             let percent = String(format: "%5.1f%%", e.progress * 100)
             let bar = bars ? " " + progressBar(e.progress) : ""
             var line = "\(name)  \(paint(state, e))\(bar) \(percent)  \(ByteCount.format(e.bytesDone))/\(ByteCount.format(e.bytesTotal))"
@@ -106,6 +133,15 @@ public struct StatusTextRenderer: Sendable {
         }
         lines.append(totalLine(report))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A synchronization task never finishes: what it received and copied this month and in
+    /// the last hour instead of progress.
+    func syncText(_ e: StatusReport.Entry) -> String {
+        guard let s = e.sync else { return "follows its source bucket" }
+        var text = "\(s.eventsReceived) \(s.eventsReceived == 1 ? "event" : "events") this month: \(s.succeeded) copied, \(s.skipped) skipped, \(s.failed) failed, \(ByteCount.format(s.bytesThisMonth))"
+        text += "; last hour: \(s.eventsLastHour) \(s.eventsLastHour == 1 ? "event" : "events"), \(ByteCount.format(s.bytesLastHour))"
+        return text
     }
 
     /// The stack as a whole: how many still move, bytes of all of them, overall progress.

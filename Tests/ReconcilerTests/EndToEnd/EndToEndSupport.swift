@@ -290,6 +290,21 @@ enum PlanText {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A MigrationSyncTask following the Aliyun `src` bucket into OBS `dst` (stack defaults).
+    static func syncTask(_ name: String, description: String? = nil, state: String? = nil, extra: [String] = []) -> String {
+        var lines = [
+            "apiVersion: oms-plan/v1",
+            "kind: MigrationSyncTask",
+            "metadata: {name: \(name)}",
+            "spec:",
+            "  source: {cloud: Aliyun, region: cn-hangzhou, bucket: src, credentials: aliyun}",
+        ]
+        if let description { lines.append("  description: \(description)") }
+        if let state { lines.append("  state: \(state)") }
+        lines += extra
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     static func schedule(_ name: String, limit: String) -> String {
         """
         apiVersion: oms-plan/v1
