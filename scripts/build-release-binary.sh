@@ -11,7 +11,8 @@
 #   OUT_DIR/oms-plan           the binary (not stripped)
 #   OUT_DIR/generate-manual    swift-argument-parser's man page generator, if it built
 #   OUT_DIR/sqlite-linkage     "static" or "shared"
-# OMS_PLAN_SQLITE=shared skips the static SQLite attempt.
+# OMS_PLAN_SQLITE=shared skips the static SQLite attempt; OMS_PLAN_MANPAGE_TOOL=0 skips the man
+# page generator.
 set -euo pipefail
 if [ "$#" -ne 2 ]; then
     echo "usage: $0 SCRATCH_PATH OUT_DIR" >&2
@@ -53,6 +54,9 @@ echo "build-release-binary: SQLite is linked $(cat "$out/sqlite-linkage")" >&2
 # The man page generator (a tool target of swift-argument-parser). Optional: a release without
 # it has no man page, and says so.
 rm -f "$out/generate-manual"
+if [ "${OMS_PLAN_MANPAGE_TOOL:-1}" = 0 ]; then
+    exit 0
+fi
 if swift build "${args[@]}" --product generate-manual >&2; then
     cp "$bin/generate-manual" "$out/generate-manual"
 else
