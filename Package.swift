@@ -86,6 +86,11 @@ let package = Package(
                 "Reconciler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // The starter plan `oms-plan init` writes.
+            resources: [
+                .embedInCode("Starter/stack.yaml"), .embedInCode("Starter/credentials.yaml"),
+                .embedInCode("Starter/schedules.yaml"), .embedInCode("Starter/tasks.yaml"),
             ]
         ),
         // The commands run in-process: arguments in, exit code and captured output out.

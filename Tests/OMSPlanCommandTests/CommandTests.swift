@@ -1,4 +1,5 @@
 import Foundation
+import MigrationPlan
 import Testing
 
 @testable import oms_plan
@@ -65,5 +66,43 @@ struct CommandRun {
         let document = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])
         #expect(document["formatVersion"] as? Int == 1)
         #expect(run.err.contains("embedded OMS sandbox"))
+    }
+}
+
+@Suite struct InitAndVersionTests {
+    @Test func initWritesAStarterPlanThatValidatesAsWritten() async throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("init-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let plan = parent.appendingPathComponent("media-team").path
+        let written = await CommandRun.run("init", plan, "--region", "ap-southeast-1")
+        #expect(written.code == 0, "\(written.err)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: plan).sorted()
+        #expect(names == ["credentials.yaml", "plan.schema.json", "schedules.yaml", "stack.yaml", "tasks.yaml"])
+        for name in names where name.hasSuffix(".yaml") {
+            let text = try String(contentsOfFile: plan + "/" + name, encoding: .utf8)
+            #expect(text.hasPrefix("# yaml-language-server: $schema=plan.schema.json\n"), "\(name)")
+        }
+        let stack = try String(contentsOfFile: plan + "/stack.yaml", encoding: .utf8)
+        #expect(stack.contains("name: media-team") && stack.contains("region: ap-southeast-1") && !stack.contains("{{"))
+        #expect(try String(contentsOfFile: plan + "/plan.schema.json", encoding: .utf8) == PlanSchema.json)
+
+        let validated = await CommandRun.run("validate", plan)
+        #expect(validated.code == 0 && validated.err.contains("valid: 0 errors"), "\(validated.err)")
+
+        // A second init leaves the plan alone unless --force.
+        let again = await CommandRun.run("init", plan)
+        #expect(again.code == 1 && again.err.contains("already exist"))
+        #expect(await CommandRun.run("init", plan, "--force", "--name", "other").code == 0)
+        #expect(try String(contentsOfFile: plan + "/stack.yaml", encoding: .utf8).contains("name: other"))
+        #expect(await CommandRun.run("init", plan, "--name", "Not_A_Label").code == 64)
+        #expect(await CommandRun.run("init", plan, "--region", "cn north").code == 64)
+    }
+
+    @Test func versionNamesTheVersionAndTheCommit() async throws {
+        let text = await CommandRun.run("version")
+        #expect(text.code == 0 && text.out == "oms-plan \(BuildInfo.version) (commit \(BuildInfo.commit))\n")
+        let json = await CommandRun.run("version", "--output", "json")
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: String])
+        #expect(fields["version"] == BuildInfo.version && fields["commit"] == BuildInfo.commit && fields["platform"]?.hasPrefix("linux-") == true)
     }
 }
