@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that the shipping checks use, when they are missing:
+#   - the shell linter (actionlint runs it on `run:` blocks; the tests run it on scripts/*.sh),
+#   - zsh and fish (to syntax-check the generated completion scripts).
+# Quiet, and never fails: without root, without apt-get, or with the package mirror out of
+# reach it installs nothing, and the tests that need a missing tool skip and say why.
+# Usage: scripts/system-deps.sh   (scripts/test.sh runs it)
+set -uo pipefail
+wanted=(shellcheck zsh fish)
+missing=()
+for tool in "${wanted[@]}"; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "system-deps: no apt-get; not installing ${missing[*]} (the checks that need them will skip)" >&2
+    exit 0
+fi
+sudo=()
+if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo=(sudo -n)
+    else
+        echo "system-deps: not root; not installing ${missing[*]} (the checks that need them will skip)" >&2
+        exit 0
+    fi
+fi
+install() {
+    DEBIAN_FRONTEND=noninteractive timeout 300 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1
+}
+echo "system-deps: installing ${missing[*]}" >&2
+if ! install; then
+    # Package lists may be missing or stale on a fresh machine.
+    timeout 120 "${sudo[@]}" apt-get update -qq >/dev/null 2>&1
+    install || echo "system-deps: apt-get could not install ${missing[*]} (the checks that need them will skip)" >&2
+fi
+exit 0
