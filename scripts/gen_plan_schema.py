@@ -66,6 +66,10 @@ def keys(desc):
             "items": {"type": "string", "maxLength": 1024}}
 
 
+DEADLINE = {"type": "string", "description": "When it should be finished: an RFC 3339 date and time with an offset (2026-12-31T18:00:00+08:00). status, diff and the metrics say when the forecast misses it.",
+            "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$|\$\{"}
+
+
 def source(group):
     props = {
         "cloud": enum("Source cloud (OMS cloud_type). URLSource exactly for url_list.", CLOUDS),
@@ -173,12 +177,14 @@ def task_spec(group, defaults=False):
                              "anyOf": [{"type": "string", "minLength": 1}, {"type": "integer", "minimum": 0}]}},
                      "Manage an existing OMS resource that oms-plan did not create.", required=["id"]),
         "options": ref("groupOptions" if group else "taskOptions"),
+        "deadline": DEADLINE,
     }
     if defaults:
         props["type"] = enum("OMS task type.", ["object", "prefix", "list", "url_list"])
         props["source"] = ref("taskSource")
         del props["dependsOn"]
         del props["adopt"]
+        del props["deadline"]
         return obj(props, "Defaults deep-merged under every MigrationTask and MigrationTaskGroup spec (and under MigrationSyncTask specs, the fields they take).")
     type_rules = [
         {"if": {"required": ["type", "source"], "properties": {"type": {"const": "prefix"}}},
@@ -267,6 +273,7 @@ DEFS = {
                       "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
                       "additionalProperties": {"type": ["string", "number", "boolean"]}},
         "defaults": ref("defaults"),
+        "deadline": DEADLINE,
     }, "The stack: one per plan.", required=["region"]),
     "credentialsSpec": obj({
         "accessKey": ref("secret"), "secretKey": ref("secret"), "securityToken": ref("secret"), "jsonAuthFile": ref("secret"),
@@ -283,6 +290,7 @@ DEFS["taskSetSpec"] = obj({
                 "items": {"type": ["object", "string", "number", "boolean"]}},
     "name": string("Name of each generated task, e.g. logs-${item.bucket}."),
     "template": loose(task_spec(False)),
+    "deadline": DEADLINE,
 }, "Generates one MigrationTask per forEach item.", required=["forEach", "name", "template"])
 
 DEFS["syncSpec"] = sync_spec()

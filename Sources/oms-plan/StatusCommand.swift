@@ -32,6 +32,10 @@ struct StatusCommand: AsyncParsableCommand {
         var report = StatusReport(desired: session.desired, live: live)
         await report.readSyncActivity(from: session.client)
         await session.close()
+        // What reconcile observed before, and this read: the speeds the forecasts go by.
+        var history = ObservationHistory.load(from: session.historyFile)
+        history.record(report)
+        report.addForecasts(desired: session.desired, history: history)
         switch plan.output {
         case .json:
             Console.out(try PrettyJSON.render(report))

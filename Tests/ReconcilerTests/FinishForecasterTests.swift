@@ -18,44 +18,47 @@ import Testing
 
     static let officeHours = BandwidthScheduleDefinition(windows: [window("08:00", "19:00", 20), window("19:00", "08:00", 200)])
 
+    // A rule holds through its end minute, and where two rules touch the earlier keeps the shared
+    // minute (as the sandbox applies them): the compiled 08:00-19:00 rule limits until 19:01.
+
     @Test func aWindowAcrossMidnight() {
-        // Tuesday 10:00 (+08:00). 10:00-19:00 at 20 MiB/s moves 9 h x 3600 s x 20 = 648,000 MiB; then
-        // 200 MiB/s: 6 more hours (4,320,000 MiB) run to 01:00 on Wednesday, past midnight, where
-        // the next day's 00:00-08:00 rule (the same window) carries on.
-        let left = (648_000 + 4_320_000) * Self.mib
+        // Tuesday 10:00 (+08:00). 10:00-19:01 at 20 MiB/s: 32,460 s x 20 = 649,200 MiB; then
+        // 200 MiB/s: 5 h 59 min more (21,540 s, 4,308,000 MiB) run to 01:00 on Wednesday, past
+        // midnight, where the next day's 00:00-08:00 rule (the same window) carries on.
+        let left = (649_200 + 4_308_000) * Self.mib
         let profile = FinishForecaster.Profile(schedule: Self.officeHours, serviceTimezone: Self.beijing, capacity: nil)
         let f = FinishForecaster.forecast(bytesLeft: left, from: Self.at("2026-11-24T10:00:00+08:00"), profile: profile)
         #expect(f.finish == Self.at("2026-11-25T01:00:00+08:00"))
         #expect(f.reason == "waits for the 19:00 window (200 MiB/s); 20.0 MiB/s until then")
-        // Naive bytes / current speed would say 4,968,000 MiB / 20 MiB/s = 69 hours.
+        // Naive bytes / current speed would say 4,957,200 MiB / 20 MiB/s = 68.9 hours.
     }
 
     @Test func aWeekendWindow() {
         // Friday 2026-11-27 17:00 (+08:00), weekdays 09:00-18:00 at 10 MiB/s, weekends all day at
-        // 100 MiB/s, and the task reaches 50 MiB/s on its own. Friday 17:00-18:00 at 10: 36,000 MiB.
-        // 18:00-24:00 unlimited, so 50: 1,080,000 MiB. Saturday's window allows 100, the task
-        // reaches 50: 2 hours for the last 360,000 MiB, so 02:00 on Saturday.
+        // 100 MiB/s, and the task reaches 50 MiB/s on its own. Friday 17:00-18:01 at 10: 36,600 MiB.
+        // 18:01-24:00 unlimited, so 50: 21,540 s, 1,077,000 MiB. Saturday's window allows 100, the
+        // task reaches 50: 2 hours for the last 360,000 MiB, so 02:00 on Saturday.
         let schedule = BandwidthScheduleDefinition(windows: [
             Self.window("09:00", "18:00", 10, days: [.mon, .tue, .wed, .thu, .fri]),
             Self.window("00:00", "24:00", 100, days: [.sat, .sun]),
         ])
         let profile = FinishForecaster.Profile(schedule: schedule, serviceTimezone: Self.beijing, capacity: 50 * Self.mib)
-        let f = FinishForecaster.forecast(bytesLeft: (36_000 + 1_080_000 + 360_000) * Self.mib, from: Self.at("2026-11-27T17:00:00+08:00"),
+        let f = FinishForecaster.forecast(bytesLeft: (36_600 + 1_077_000 + 360_000) * Self.mib, from: Self.at("2026-11-27T17:00:00+08:00"),
                                           profile: profile)
         #expect(f.finish == Self.at("2026-11-28T02:00:00+08:00"))
-        #expect(f.reason == "waits for the unlimited hours from 18:00; 10.0 MiB/s until then")
+        #expect(f.reason == "waits for the unlimited hours from 18:01; 10.0 MiB/s until then")
     }
 
     @Test func aDaylightSavingChange() throws {
         // Berlin leaves summer time on 2026-10-25: 03:00 CEST becomes 02:00 CET, so the rule
-        // 00:00-06:00 (wall clock) lasts 7 hours that day, not 6. At 10 MiB/s that is 252,000 MiB;
-        // 10 MiB less finishes one second before 06:00 CET (05:00Z). A forecast that took the
-        // rule as 6 hours would move the last 36,000 MiB at 1 MiB/s and say 16:00.
+        // 00:00-06:00 (wall clock, through 06:00 itself) lasts 7 h 1 min that day, not 6 h 1 min.
+        // At 10 MiB/s that is 25,260 s x 10 = 252,600 MiB; 10 MiB less finishes one second before
+        // 06:01 CET (05:01Z). A forecast that took the day as 24 hours would finish past 16:00.
         let berlin = try #require(ScheduleTimeZone("Europe/Berlin"))
         let schedule = BandwidthScheduleDefinition(windows: [Self.window("00:00", "06:00", 10), Self.window("06:00", "24:00", 1)])
         let profile = FinishForecaster.Profile(schedule: schedule, serviceTimezone: berlin, capacity: nil)
-        let f = FinishForecaster.forecast(bytesLeft: (252_000 - 10) * Self.mib, from: Self.at("2026-10-24T22:00:00Z"), profile: profile)
-        #expect(f.finish == Self.at("2026-10-25T04:59:59Z"))
+        let f = FinishForecaster.forecast(bytesLeft: (252_600 - 10) * Self.mib, from: Self.at("2026-10-24T22:00:00Z"), profile: profile)
+        #expect(f.finish == Self.at("2026-10-25T05:00:59Z"))
         #expect(f.reason == "at 10.0 MiB/s, the limit of the 00:00-06:00 window")
     }
 

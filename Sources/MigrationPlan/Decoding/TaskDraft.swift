@@ -1,3 +1,4 @@
+import Foundation
 import OMSModels
 
 /// A secret taken from a reference: the reference as written (printable) and, when it could
@@ -40,9 +41,24 @@ struct TaskDraft {
     var dependsOn: [Located<String>] = []
     var replaceOnChange = false
     var adoptID: Located<String>?
+    /// When the plan wants it finished (`spec.deadline`, RFC 3339); not sent to OMS.
+    var deadline: Date?
     var options = OptionsDraft()
     /// `source.bucket` -> where it was written.
     var locations: [String: Loc] = [:]
+}
+
+/// `deadline:` values: an RFC 3339 date and time with an offset (`2026-12-31T18:00:00+08:00`).
+enum DeadlineField {
+    static func decode(_ f: Fields, path: String, ctx: DecodeContext) -> Date? {
+        guard let text = f.string("deadline") else { return nil }
+        guard text.value.utf8.count >= 20, let seconds = RFC3339.seconds(text.value) else {
+            ctx.error("`\(path).deadline` must be an RFC 3339 date and time with an offset, such as 2026-12-31T18:00:00+08:00, found `\(text.value)`",
+                      at: text.loc)
+            return nil
+        }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
 }
 
 struct SourceDraft {
@@ -122,9 +138,9 @@ public struct FailurePolicy: Hashable, Sendable, Codable {
 enum SpecFields {
     static let task: Set<String> = [
         "type", "source", "destination", "bandwidth", "description", "state", "onFailure", "dependsOn",
-        "replaceOnChange", "adopt", "options",
+        "replaceOnChange", "adopt", "options", "deadline",
     ]
-    static let defaults: Set<String> = task.subtracting(["adopt", "dependsOn"])
+    static let defaults: Set<String> = task.subtracting(["adopt", "dependsOn", "deadline"])
     static let source: Set<String> = ["cloud", "region", "bucket", "credentials", "appId", "prefixes", "objects", "listFile", "cdn"]
     static let destination: Set<String> = ["region", "bucket", "credentials", "savePrefix"]
     static let listFile: Set<String> = ["bucket", "key", "count"]
@@ -140,8 +156,8 @@ enum SpecFields {
     static let window: Set<String> = ["start", "end", "limit", "days"]
     static let schedule: Set<String> = ["timezone", "windows"]
     static let credentials: Set<String> = ["accessKey", "secretKey", "securityToken", "jsonAuthFile"]
-    static let stack: Set<String> = ["region", "projectId", "prune", "serviceTimezone", "variables", "defaults"]
-    static let taskSet: Set<String> = ["forEach", "name", "template"]
+    static let stack: Set<String> = ["region", "projectId", "prune", "serviceTimezone", "variables", "defaults", "deadline"]
+    static let taskSet: Set<String> = ["forEach", "name", "template", "deadline"]
 
     /// `MigrationSyncTask`: what a synchronization task can take (it follows a whole bucket,
     /// has no bandwidth rules, and never finishes, so it has no failure policy either).

@@ -89,6 +89,10 @@ struct TaskSpecDecoder {
             }
             note("adopt", adopt.owner)
         }
+        if !d.isSync {
+            d.deadline = DeadlineField.decode(f, path: path, ctx: ctx)
+            note("deadline", f.value("deadline")?.loc)
+        }
         d.options = OptionsDecoder(ctx: ctx).decode(f, kind: address.kind, locations: &d.locations)
         if d.isSync { checkSyncSource(&d, f) } else { checkTypeRules(&d, f) }
         return d
@@ -101,6 +105,7 @@ struct TaskSpecDecoder {
         case "bandwidth": "MigrationSyncTask has no `bandwidth`: OMS synchronization tasks take no bandwidth rules"
         case "onFailure": "MigrationSyncTask has no `onFailure`: a synchronization task does not fail as a whole; failed objects are counted in its statistics"
         case "replaceOnChange": "MigrationSyncTask has no `replaceOnChange`: replacing a synchronization task loses no data, so it is never blocked"
+        case "deadline": "MigrationSyncTask has no `deadline`: a synchronization task never finishes"
         default: nil
         }
     }

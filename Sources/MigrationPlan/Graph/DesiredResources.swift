@@ -40,6 +40,9 @@ public protocol DesiredOMSResource: Sendable {
     var declaredAt: SourceLocation { get }
     /// Field path (`source.bucket`, `options.priority`, `bandwidth`) -> where it was written.
     var fieldLocations: [String: SourceLocation] { get }
+    /// When the plan wants it finished (`spec.deadline`; a task set's for its tasks). Not sent
+    /// to OMS and not identity.
+    var deadline: Date? { get }
 }
 
 extension DesiredOMSResource {
@@ -96,6 +99,7 @@ public struct DesiredTask: DesiredOMSResource, Hashable {
     /// The bandwidth windows as written (schedule or inline), for review; nil without
     /// `bandwidth`. Not part of identity: the compiled rules in `request` are.
     public var bandwidthWindows: BandwidthScheduleDefinition? = nil
+    public var deadline: Date? = nil
 
     /// The create body with credentials and the CDN key filled in, for POST /tasks.
     public func requestWithSecrets() throws(MissingSecretsError) -> CreateTaskReq {
@@ -160,6 +164,7 @@ public struct DesiredTaskGroup: DesiredOMSResource, Hashable {
     /// The bandwidth windows as written (schedule or inline), for review; nil without
     /// `bandwidth`. Not part of identity: the compiled rules in `request` are.
     public var bandwidthWindows: BandwidthScheduleDefinition? = nil
+    public var deadline: Date? = nil
 
     /// The create body with credentials and the CDN key, for POST /taskgroups.
     public func requestWithSecrets() throws(MissingSecretsError) -> CreateTaskGroupReq {

@@ -14,6 +14,10 @@ public struct StackSettings: Hashable, Sendable {
     public var evaluationDay: String
     public var evaluationWeekday: Weekday
     public var declaredAt: SourceLocation
+    /// When the whole stack should be done (`spec.deadline`); nil without one.
+    public var deadline: Date? = nil
+    /// The service zone, parsed (the bandwidth rules and forecasts are in it).
+    public var serviceZone: ScheduleTimeZone { ScheduleTimeZone(serviceTimezone) ?? ScheduleTimeZone("+08:00")! }
 }
 
 /// An edge of the desired-state graph: `from` needs `to`.

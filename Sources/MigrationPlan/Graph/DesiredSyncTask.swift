@@ -33,6 +33,8 @@ public struct DesiredSyncTask: DesiredOMSResource, Hashable {
     public var bandwidthPolicy: [BandwidthPolicy] { [] }
     public var bandwidthWindows: BandwidthScheduleDefinition? { nil }
     public var generatedBy: ResourceAddress? { nil }
+    /// A synchronization task never finishes.
+    public var deadline: Date? { nil }
 
     public var canonicalJSON: String {
         var r = request

@@ -188,7 +188,7 @@ struct GraphBuilder {
                 secrets: secrets, state: state, onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
                 adoptID: d.adoptID?.value, bandwidth: bwSource, sourceCredentials: d.source.credentials?.value,
                 destinationCredentials: dstRef, declaredAt: declared, fieldLocations: locations,
-                bandwidthWindows: windowsAsWritten(d)))
+                bandwidthWindows: windowsAsWritten(d), deadline: d.deadline))
         }
         var r = CreateTaskReq(
             taskType: TaskType(rawValue: type),
@@ -207,7 +207,7 @@ struct GraphBuilder {
             secrets: secrets, state: state, onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
             adoptID: d.adoptID?.value, bandwidth: bwSource, sourceCredentials: urlList ? nil : d.source.credentials?.value,
             destinationCredentials: dstRef, generatedBy: d.generatedBy, declaredAt: declared, fieldLocations: locations,
-            bandwidthWindows: windowsAsWritten(d)))
+            bandwidthWindows: windowsAsWritten(d), deadline: d.deadline))
     }
 
     /// Builds one synchronization task; nil when a required part is missing (reported).

@@ -27,6 +27,9 @@ struct Expansion {
             return []
         }
         guard let items, let nameTemplate, let template else { return [] }
+        // The set's deadline is each generated task's, unless the template names its own.
+        // (Checked here once, so that a bad one is reported once, not per task.)
+        let setDeadline = DeadlineField.decode(f, path: "spec", ctx: ctx) == nil ? nil : f.pair("deadline")
         if items.value.isEmpty { ctx.error("`spec.forEach` is empty, so this task set makes no tasks", at: items.loc) }
         var out: [TaskSource] = []
         var seen: [String: Int] = [:]
@@ -57,7 +60,10 @@ struct Expansion {
                 continue
             }
             seen[name] = n
-            guard let specNode = sub.apply(template, ok: &ok), ok else { continue }
+            guard var specNode = sub.apply(template, ok: &ok), ok else { continue }
+            if let setDeadline, case .mapping(let pairs) = specNode.value, !pairs.contains(where: { $0.key == "deadline" }) {
+                specNode = PNode(.mapping(pairs + [setDeadline]), at: specNode.loc)
+            }
             out.append(TaskSource(address: ResourceAddress(.migrationTask, name), labels: doc.labels, spec: specNode,
                                   specOwner: f.keyLoc("template") ?? doc.specOwner, declLoc: item.loc,
                                   generatedBy: doc.address))

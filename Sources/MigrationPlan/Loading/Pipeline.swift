@@ -147,7 +147,8 @@ struct Pipeline {
         let settings = StackSettings(
             name: stack.name, region: stack.region, projectId: stack.projectId, prune: stack.prune,
             serviceTimezone: stack.serviceTimezone.name, evaluationDate: date, evaluationDay: dayText,
-            evaluationWeekday: Weekday(calendarWeekday: day.weekday ?? 1), declaredAt: files.location(stackDoc.nameLoc))
+            evaluationWeekday: Weekday(calendarWeekday: day.weekday ?? 1), declaredAt: files.location(stackDoc.nameLoc),
+            deadline: stack.deadline)
         return DesiredState(stack: settings, resources: resources, order: order, edges: edges.sorted(), taskSets: taskSets)
     }
 }

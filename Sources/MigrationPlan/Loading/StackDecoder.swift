@@ -1,3 +1,4 @@
+import Foundation
 /// The decoded Stack document.
 struct StackInfo: Sendable {
     var name: String
@@ -7,6 +8,8 @@ struct StackInfo: Sendable {
     var serviceTimezone: ScheduleTimeZone
     var defaults: PNode?
     var declLoc: Loc
+    /// When the whole stack should be done (`spec.deadline`).
+    var deadline: Date? = nil
 }
 
 struct CredentialsInfo: Sendable {
@@ -80,15 +83,17 @@ struct ResourceDecoders {
                 ctx.error("`spec.defaults` must be a mapping, found \(d.kindDescription)", at: d.loc)
             } else {
                 _ = Fields(d, path: "spec.defaults", allowed: SpecFields.defaults, ctx: ctx, explain: { key in
-                    key == "adopt" || key == "dependsOn"
+                    key == "deadline" ? "`deadline` cannot be a default: write `spec.deadline` on the Stack for the whole stack, or on a resource"
+                        : key == "adopt" || key == "dependsOn"
                         ? "`\(key)` cannot be a default: it names one resource, so write it in that resource" : nil
                 })
                 defaults = d
             }
         }
         guard let region else { return nil }
+        let deadline = DeadlineField.decode(f, path: "spec", ctx: ctx)
         return StackInfo(name: doc.address.name, region: region.value, projectId: projectId, prune: prune,
-                         serviceTimezone: zone, defaults: defaults, declLoc: doc.nameLoc)
+                         serviceTimezone: zone, defaults: defaults, declLoc: doc.nameLoc, deadline: deadline)
     }
 
     func credentials(_ doc: RawDocument) -> CredentialsInfo? {

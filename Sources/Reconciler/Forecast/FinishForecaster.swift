@@ -88,12 +88,15 @@ public enum FinishForecaster {
         guard let schedule = profile.schedule,
             case .success(let rules) = BandwidthCompiler.compile(schedule, serviceTimezone: profile.serviceTimezone, on: dayStart)
         else { return [Segment(from: dayStart, to: dayEnd, limit: nil, span: nil)] }
+        // A rule holds from its start minute through its end minute (23:59 is the day's end); where
+        // two rules touch, the earlier one keeps the shared minute, as OMS (and the sandbox) apply them.
         func instant(_ text: String?, isEnd: Bool) -> Date? {
             guard let text, let minutes = BandwidthFormat.parseTime(text, allow24: true) else { return nil }
-            // OMS rules end at 23:59 for the end of the day.
-            if isEnd && minutes == 1439 || minutes == 1440 { return dayEnd }
-            return calendar.date(bySettingHour: minutes / 60, minute: minutes % 60, second: 0, of: dayStart,
-                                 matchingPolicy: .nextTime, repeatedTimePolicy: .first, direction: .forward)
+            if minutes >= 1440 { return dayEnd }
+            guard let start = calendar.date(bySettingHour: minutes / 60, minute: minutes % 60, second: 0, of: dayStart,
+                                            matchingPolicy: .nextTime, repeatedTimePolicy: .first, direction: .forward)
+            else { return nil }
+            return isEnd ? min(dayEnd, start.addingTimeInterval(60)) : start
         }
         var out: [Segment] = []
         var cursor = dayStart
@@ -130,7 +133,8 @@ public enum FinishForecaster {
         if finishing == first { return describe(first, firstRate) }
         if let (faster, rate) = fasterLater {
             let clock = wallClock(faster.from, profile.serviceTimezone)
-            let what = faster.limit == nil ? "the unlimited hours from \(clock)" : "the \(clock) window (\(ByteCount.rate(rate)))"
+            let ruleStart = faster.span.map { String($0.prefix(5)) } ?? clock
+            let what = faster.limit == nil ? "the unlimited hours from \(clock)" : "the \(ruleStart) window (\(ByteCount.rate(rate)))"
             return "waits for \(what); \(ByteCount.rate(firstRate)) until then"
         }
         return describe(finishing, finishingRate) + "; \(ByteCount.rate(firstRate)) now"

@@ -29,6 +29,15 @@ public struct StatusReport: Sendable, Codable {
         /// Synchronization tasks: the month's and the last hour's counters (see `SyncActivity`),
         /// when `status` read them.
         public var sync: SyncActivity?
+        /// When it is forecast to finish (see `FinishForecaster`), and why; the reason is also
+        /// there when there is no forecast.
+        public var forecastFinish: Date?
+        public var forecastReason: String?
+        /// The bytes behind the forecast are a lower bound: it is the earliest finish.
+        public var forecastIsLowerBound: Bool?
+        /// `spec.deadline`, and the seconds to spare before it (negative: the forecast misses it).
+        public var deadline: Date?
+        public var deadlineSlack: Double?
 
         init(address: ResourceAddress, liveId: String? = nil, status: String, progress: Double = 0, bytesDone: Int64 = 0,
              bytesTotal: Int64 = 0, objectsDone: Int64 = 0, objectsFailed: Int64 = 0, objectsTotal: Int64 = 0, speed: Int64 = 0,
@@ -53,6 +62,14 @@ public struct StatusReport: Sendable, Codable {
     public var stack: String
     public var readAt: Date
     public var entries: [Entry]
+    /// When the last resource of the stack is forecast to finish (dependsOn waves followed).
+    public var forecastFinish: Date?
+    public var forecastReason: String?
+    /// `Stack.spec.deadline` and the seconds to spare (negative: missed by the forecast).
+    public var deadline: Date?
+    public var deadlineSlack: Double?
+    /// The zone forecasts and deadlines are shown in (the service zone), once forecast.
+    public var serviceTimezone: String?
 
     /// Nothing is waiting, migrating or pausing.
     public var settled: Bool { entries.allSatisfy(\.settled) }
@@ -129,10 +146,46 @@ public struct StatusTextRenderer: Sendable {
             if let eta = e.eta, e.speed > 0 { line += "  ETA \(Self.duration(eta))" }
             if e.objectsFailed > 0 { line += "  \(e.objectsFailed) failed objects" }
             if let error = e.error { line += "  (\(error))" }
+            if let forecast = forecastText(e.forecastFinish, e.forecastReason, lowerBound: e.forecastIsLowerBound == true, report) { line += "  " + forecast }
+            if let deadline = deadlineText(e.deadline, slack: e.deadlineSlack, report) { line += "  " + deadline }
             return line
         }
         lines.append(totalLine(report))
+        if let stack = forecastText(report.forecastFinish, report.forecastReason, lowerBound: false, report) {
+            var line = "Stack: " + stack
+            if let deadline = deadlineText(report.deadline, slack: report.deadlineSlack, report) { line += "; " + deadline }
+            lines.append(line + ".")
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `finish ~12-02 20:00 (waits for the 19:00 window; ...)`, or why there is no forecast.
+    func forecastText(_ finish: Date?, _ reason: String?, lowerBound: Bool, _ report: StatusReport) -> String? {
+        guard let reason, reason != "finished" else { return nil }
+        guard let finish else { return "no forecast (\(reason))" }
+        return "finish \(lowerBound ? ">=" : "~")\(Self.clock(finish, report.serviceTimezone)) (\(reason))"
+    }
+
+    /// `deadline 12-03 18:00: 5h10m to spare` or `deadline 12-03 18:00: MISSED by 2h` (forecast).
+    func deadlineText(_ deadline: Date?, slack: Double?, _ report: StatusReport) -> String? {
+        guard let deadline else { return nil }
+        var text = "deadline \(Self.clock(deadline, report.serviceTimezone))"
+        if let slack {
+            text += slack >= 0 ? ": \(Self.duration(Int64(slack))) to spare" : ": forecast misses it by \(Self.duration(Int64(-slack)))"
+        }
+        return text
+    }
+
+    /// `2026-12-02 20:00 +08:00` in the service zone.
+    static func clock(_ date: Date, _ zone: String?) -> String {
+        let timeZone = zone.flatMap { ScheduleTimeZone($0)?.timeZone } ?? TimeZone(secondsFromGMT: 0)!
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let offset = timeZone.secondsFromGMT(for: date)
+        let sign = offset < 0 ? "-" : "+"
+        return String(format: "%04d-%02d-%02d %02d:%02d %@%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0,
+                      sign, abs(offset) / 3600, (abs(offset) % 3600) / 60)
     }
 
     /// A synchronization task never finishes: what it received and copied this month and in
@@ -181,6 +234,7 @@ public struct StatusTextRenderer: Sendable {
     }
 
     static func duration(_ seconds: Int64) -> String {
-        seconds >= 3600 ? "\(seconds / 3600)h\((seconds % 3600) / 60)m" : seconds >= 60 ? "\(seconds / 60)m\(seconds % 60)s" : "\(seconds)s"
+        if seconds >= 172_800 { return "\(seconds / 86_400)d\((seconds % 86_400) / 3600)h" }
+        return seconds >= 3600 ? "\(seconds / 3600)h\((seconds % 3600) / 60)m" : seconds >= 60 ? "\(seconds / 60)m\(seconds % 60)s" : "\(seconds)s"
     }
 }

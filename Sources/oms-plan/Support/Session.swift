@@ -18,6 +18,9 @@ struct Session {
     /// on the plan, or was not asked for).
     var prefetchedLive: Task<LiveState, any Error>? = nil
 
+    /// Where reconcile keeps what it observed (speeds, throughput) for forecasts and the page.
+    var historyFile: URL { stateDirectory.appendingPathComponent("state/\(desired.stack.name).history.json") }
+
     /// The observe-compare-act loop for this stack: its ledger in `./.oms-plan`, its lock in the
     /// user's lock folder, keyed by the OMS (the embedded sandbox's data folder, whose port
     /// changes every run), the project and the stack.

@@ -15,12 +15,15 @@ struct StatusFollower {
         var previousLines = 0
         // Outside a terminal (a CI log): the table once, then a line per change of state.
         var lastStatus: [String: String] = [:]
+        var history = ObservationHistory.load(from: session.historyFile)
         while true {
             guard let live = try? await LiveState.read(from: session.client) else {
                 Console.error("error: could not read OMS; stopped following")
                 return nil
             }
-            let report = StatusReport(desired: session.desired, live: live)
+            var report = StatusReport(desired: session.desired, live: live)
+            history.record(report)
+            report.addForecasts(desired: session.desired, history: history)
             let renderer = StatusTextRenderer(color: color, bars: terminal)
             if terminal {
                 let text = renderer.render(report)
