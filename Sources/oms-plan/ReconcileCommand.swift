@@ -65,9 +65,17 @@ struct ReconcileCommand: AsyncParsableCommand {
         let options = try run.options
         let progress = ProgressPrinter(enabled: plan.output != .json, color: plan.useColor)
         let (planOptions, writer) = (plan, self)
+        // What the passes observe: history for forecasts (kept in the state folder), the latest
+        // status for the per-resource metrics and the status page.
+        let board = StatusBoard(history: ObservationHistory.load(from: session.historyFile))
+        let historyFile = session.historyFile
         await session.reconciler.run(
             every: once ? nil : interval?.seconds ?? 60, options: options, control: stop,
-            load: { now in try await session.reloaded(plan: planOptions, now: now).desired },
+            load: { now in
+                let desired = try await session.reloaded(plan: planOptions, now: now).desired
+                board.setDesired(desired)
+                return desired
+            },
             review: { planned in
                 if planOptions.output != .json {
                     Console.out(ReportPrinter.render(planned.report, format: planOptions.output, color: planOptions.useColor))
@@ -75,6 +83,15 @@ struct ReconcileCommand: AsyncParsableCommand {
                 return true
             },
             onPass: { outcome in
+                if case .success(let pass) = outcome, let observed = pass.observed, let status = board.observe(observed) {
+                    board.recordPass(pass.report, at: Date())
+                    metrics.record(status: status)
+                    do {
+                        try board.snapshot.history.save(to: historyFile)
+                    } catch {
+                        Console.error("warning: could not keep the observation history in \(historyFile.path): \(error.localizedDescription)")
+                    }
+                }
                 failed.withLock { $0 = writer.show(outcome, progress: progress, metrics: metrics) }
             },
             events: progress.print)

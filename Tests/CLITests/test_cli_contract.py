@@ -129,14 +129,19 @@ def test_reconcile_serves_prometheus_metrics(binary, workdir):
     try:
         body = ""
         deadline = time.time() + 90
-        while time.time() < deadline and "oms_plan_passes_total 1" not in body and "oms_plan_passes_total 2" not in body:
+        while time.time() < deadline and 'oms_plan_passes_total{stack="quickstart"} 1' not in body \
+                and 'oms_plan_passes_total{stack="quickstart"} 2' not in body:
             try:
                 body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
             except OSError:
                 pass
             time.sleep(0.3)
         assert "oms_plan_drift_resources" in body, body
-        assert 'oms_plan_resources{action="create"}' in body
+        assert 'oms_plan_resources{stack="quickstart",action="create"}' in body
+        # Per resource, after the first pass's read: state, bytes, forecasts where known.
+        assert 'oms_plan_resource_state{stack="quickstart",address="MigrationTask/photos-2023",kind="MigrationTask",state="Absent"} 1' in body \
+            or 'address="MigrationTask/photos-2023",kind="MigrationTask",state=' in body, body
+        assert 'oms_plan_resource_total_bytes{stack="quickstart",address="MigrationTaskGroup/archive",kind="MigrationTaskGroup"}' in body
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)

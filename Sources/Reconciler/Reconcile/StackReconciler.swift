@@ -41,6 +41,9 @@ public struct StackReconciler: Sendable {
         public var report: ChangeReport
         /// False when there was nothing to change or the reviewer declined.
         public var applied: Bool
+        /// What OMS looked like when the pass read it (before its changes): status, forecasts
+        /// and metrics of a scheduled reconcile come from it, without a second read.
+        public var observed: LiveState? = nil
         /// Whether any change failed or was skipped.
         public var failed: Bool { report.changes.contains { $0.outcome?.status == .failed || $0.outcome?.status == .skipped } }
     }
@@ -89,18 +92,18 @@ public struct StackReconciler: Sendable {
     public func plan(_ desired: DesiredState, options: Options = Options(), live: LiveState? = nil) async throws -> ExecutionPlan {
         try await plan(
             desired, options: options, ledger: ledger(stack: desired.stack.name), adoptions: adoptionRecord(stack: desired.stack.name),
-            live: live)
+            live: live).plan
     }
 
     private func plan(
         _ desired: DesiredState, options: Options, ledger: any AttemptLedger, adoptions: AdoptionRecord, live given: LiveState? = nil
-    ) async throws -> ExecutionPlan {
+    ) async throws -> (plan: ExecutionPlan, live: LiveState) {
         let live: LiveState
         if let given { live = given } else { live = try await LiveState.read(from: client, now: now()) }
         let diffOptions = DiffOptions(
             allowReplace: options.allowReplace, only: options.scope, ledger: ledger, previouslyAdopted: adoptions.adopted)
         let planned = ChangePlanner.plan(desired: desired, live: live, options: diffOptions, now: now())
-        return options.preflight ? await Preflight(client: client).check(planned, desired: desired) : planned
+        return (options.preflight ? await Preflight(client: client).check(planned, desired: desired) : planned, live)
     }
 
     /// One pass under the stack lock: plan, review, act. `review` sees the plan before anything
@@ -117,12 +120,12 @@ public struct StackReconciler: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let ledger = try ledger(stack: desired.stack.name)
         let adoptions = try adoptionRecord(stack: desired.stack.name)
-        let planned = try await plan(desired, options: options, ledger: ledger, adoptions: adoptions)
+        let (planned, observed) = try await plan(desired, options: options, ledger: ledger, adoptions: adoptions)
         guard planned.report.hasChanges else {
             try Self.recordAdoptions(desired, planned.report, in: adoptions, scope: options.scope)
-            return PassResult(report: Applier.unchanged(planned), applied: false)
+            return PassResult(report: Applier.unchanged(planned), applied: false, observed: observed)
         }
-        guard try await review(planned) else { return PassResult(report: planned.report, applied: false) }
+        guard try await review(planned) else { return PassResult(report: planned.report, applied: false, observed: observed) }
         let applier = Applier(client: client, desired: desired, ledger: ledger, options: options.apply, onEvent: events)
         var report = await applier.apply(planned)
         try Self.recordAdoptions(desired, report, in: adoptions, scope: options.scope)
@@ -130,7 +133,7 @@ public struct StackReconciler: Sendable {
         for index in report.changes.indices where report.changes[index].action == .release {
             report.changes[index].outcome = ChangeOutcome(status: .succeeded, liveId: report.changes[index].liveId)
         }
-        return PassResult(report: report, applied: true)
+        return PassResult(report: report, applied: true, observed: observed)
     }
 
     /// Remembers which live resources the plan adopts now (those OMS has), so that a later

@@ -1,0 +1,56 @@
+import Foundation
+import MigrationPlan
+import Synchronization
+
+/// What a long-running process (`status --serve`, `reconcile --interval --serve`) knows of its
+/// stack between reads: the plan, the latest status with forecasts, the observation history and
+/// the last reconcile pass. The status page and the metrics are rendered from a snapshot.
+public final class StatusBoard: Sendable {
+    public struct Snapshot: Sendable {
+        public var desired: DesiredState?
+        public var status: StatusReport?
+        public var history: ObservationHistory
+        public var lastPass: ChangeReport?
+        public var lastPassAt: Date?
+        /// Why the last read or pass failed, when it did.
+        public var lastError: String?
+    }
+
+    private let state: Mutex<Snapshot>
+
+    public init(history: ObservationHistory = ObservationHistory()) {
+        state = Mutex(Snapshot(desired: nil, status: nil, history: history, lastPass: nil, lastPassAt: nil, lastError: nil))
+    }
+
+    public var snapshot: Snapshot { state.withLock { $0 } }
+
+    public func setDesired(_ desired: DesiredState) { state.withLock { $0.desired = desired } }
+
+    /// A new read of OMS: recorded in the history, forecast, kept as the latest. Returns the
+    /// status with forecasts (nil before a plan was set).
+    @discardableResult
+    public func observe(_ live: LiveState, configure: (inout StatusReport) -> Void = { _ in }) -> StatusReport? {
+        state.withLock { board in
+            guard let desired = board.desired else { return nil }
+            var status = StatusReport(desired: desired, live: live)
+            configure(&status)
+            board.history.record(status)
+            status.addForecasts(desired: desired, history: board.history)
+            board.status = status
+            board.lastError = nil
+            return status
+        }
+    }
+
+    /// Keeps a status read elsewhere (with sync activity filled in) as the latest.
+    public func replaceStatus(_ status: StatusReport) { state.withLock { $0.status = status } }
+
+    public func recordPass(_ report: ChangeReport, at date: Date) {
+        state.withLock {
+            $0.lastPass = report
+            $0.lastPassAt = date
+        }
+    }
+
+    public func recordError(_ message: String) { state.withLock { $0.lastError = message } }
+}
