@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the shipping checks use, when they are missing:
 #   - the shell linter (actionlint runs it on `run:` blocks; the tests run it on scripts/*.sh),
-#   - zsh and fish (to syntax-check the generated completion scripts).
+#   - zsh and fish (to syntax-check the generated completion scripts),
+#   - promtool, from Debian's prometheus package (checks and unit-tests the alert rules),
+#   - chromium (headless: loads the status page and takes its screenshot).
 # Quiet, and never fails: without root, without apt-get, or with the package mirror out of
 # reach it installs nothing, and the tests that need a missing tool skip and say why.
 # Usage: scripts/system-deps.sh   (scripts/test.sh runs it)
 set -uo pipefail
-wanted=(shellcheck zsh fish)
+# A command, or COMMAND=PACKAGE when the Debian package is named differently.
+wanted=(shellcheck zsh fish promtool=prometheus chromium)
 missing=()
-for tool in "${wanted[@]}"; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+for entry in "${wanted[@]}"; do
+    command -v "${entry%%=*}" >/dev/null 2>&1 || missing+=("${entry#*=}")
 done
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
