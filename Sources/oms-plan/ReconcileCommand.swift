@@ -48,8 +48,15 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: "Write Prometheus metrics to FILE after each pass (node_exporter textfile collector).")
     var metricsTextfile: String?
 
+    @Option(help: ArgumentHelp(
+        "With --interval: serve the status page at http://[ADDRESS:]PORT/ (with /status.json and /metrics) while the loop runs.",
+        discussion: "Loopback unless an address is given. The page shows each pass's read, forecasts and what the last pass changed.",
+        valueName: "[address:]port"))
+    var serve: ServeAddress?
+
     func validate() throws {
         guard once != (interval != nil) else { throw ValidationError("pass exactly one of --once and --interval") }
+        try require(serve == nil || interval != nil, "--serve needs --interval (a single pass has nothing to serve for long)")
     }
 
     func run() async throws {
@@ -68,7 +75,21 @@ struct ReconcileCommand: AsyncParsableCommand {
         // What the passes observe: history for forecasts (kept in the state folder), the latest
         // status for the per-resource metrics and the status page.
         let board = StatusBoard(history: ObservationHistory.load(from: session.historyFile))
+        board.setDesired(session.desired)
         let historyFile = session.historyFile
+        var pageServer: Task<Void, any Error>?
+        if let serve {
+            do {
+                pageServer = try await MetricsServer.start(
+                    address: serve.address.value, port: serve.port, metrics: metrics, board: board,
+                    refreshSeconds: max(10, min(300, Int((interval?.seconds ?? 60) / 2))))
+            } catch {
+                metricsServer?.cancel()
+                await session.close()
+                throw error
+            }
+            Console.error("oms-plan: serving the status page of stack \(session.desired.stack.name) at http://\(serve.address.value):\(serve.port)/")
+        }
         await session.reconciler.run(
             every: once ? nil : interval?.seconds ?? 60, options: options, control: stop,
             load: { now in
@@ -91,11 +112,14 @@ struct ReconcileCommand: AsyncParsableCommand {
                     } catch {
                         Console.error("warning: could not keep the observation history in \(historyFile.path): \(error.localizedDescription)")
                     }
+                } else if case .failure(let error) = outcome {
+                    board.recordError("\(error)")
                 }
                 failed.withLock { $0 = writer.show(outcome, progress: progress, metrics: metrics) }
             },
             events: progress.print)
         metricsServer?.cancel()
+        pageServer?.cancel()
         await session.close()
         if stop.signal == SIGINT { throw ExitCode(130) }
         if once && failed.withLock({ $0 }) { throw ExitCode(1) }

@@ -14,8 +14,26 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Keep refreshing until everything has settled.")
     var watch = false
 
+    @Option(help: ArgumentHelp(
+        "Serve the status page at http://[ADDRESS:]PORT/ (with /status.json and /metrics) until SIGINT or SIGTERM.",
+        discussion: "Loopback unless an address is given (0.0.0.0:8080 serves every interface). The page refreshes itself and needs no JavaScript.",
+        valueName: "[address:]port"))
+    var serve: ServeAddress?
+
+    @Option(help: "How often --serve reads OMS again (1s to 1h).")
+    var refresh = Period(argument: "10s")!
+
+    func validate() throws {
+        try require(refresh.seconds >= 1 && refresh.seconds <= 3600, "--refresh must be between 1s and 1h")
+        try require(!(watch && serve != nil), "--watch and --serve cannot be combined")
+    }
+
     func run() async throws {
         let session = try await Session.open(plan: plan, connection: connection, secretsRequired: false)
+        if let serve {
+            try await StatusPage.serve(session: session, at: serve, refresh: refresh.seconds)
+            return
+        }
         if watch && plan.output == .text {
             await StatusFollower(session: session, color: plan.useColor, json: false).follow()
             await session.close()

@@ -23,6 +23,7 @@ public struct ObservationHistory: Codable, Sendable, Hashable {
     public static let maximumResourceSamples = 120
     public static let stackWindow: TimeInterval = 24 * 3600
     public static let maximumStackSamples = 1440
+    public static let stackSpacing: TimeInterval = 15
 
     /// Address -> samples, oldest first.
     public var resources: [String: [Sample]] = [:]
@@ -47,8 +48,9 @@ public struct ObservationHistory: Codable, Sendable, Hashable {
         for address in resources.keys where !present.contains(address) { resources[address] = nil }
         let speed = report.entries.filter { !$0.settled }.reduce(Int64(0)) { $0 + $1.speed }
         let done = report.entries.reduce(Int64(0)) { $0 + $1.bytesDone }
-        // At most one point a minute, the newest kept.
-        if let last = stack.last, now.timeIntervalSince(last.at) < 60 { stack.removeLast() }
+        // At most one point per 15 seconds, the newest kept: six hours at full resolution, a
+        // day when reads are a minute or more apart.
+        if let last = stack.last, now.timeIntervalSince(last.at) < Self.stackSpacing, stack.count >= 2 { stack.removeLast() }
         stack.append(Sample(at: now, speed: speed, bytesDone: done))
         stack.removeAll { now.timeIntervalSince($0.at) > Self.stackWindow }
         if stack.count > Self.maximumStackSamples { stack.removeFirst(stack.count - Self.maximumStackSamples) }

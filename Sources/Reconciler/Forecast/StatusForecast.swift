@@ -70,8 +70,10 @@ extension StatusReport {
                 entries[i].deadlineSlack = done.map { deadline.timeIntervalSince($0) }
             }
         }
-        // The stack: when its last task or group finishes.
-        let open = finishes.filter { $0.value.1 != "finished" }
+        // The stack: when its last task or group finishes. What the plan holds paused waits for
+        // a person to change the plan, so it is named, not waited for.
+        let held = finishes.filter { $0.value.1 == "paused by the plan" }.keys.sorted()
+        let open = finishes.filter { $0.value.1 != "finished" && $0.value.1 != "paused by the plan" }
         if open.isEmpty {
             forecastFinish = finishes.isEmpty ? nil : now
             forecastReason = finishes.isEmpty ? "nothing to migrate" : "everything has finished"
@@ -81,6 +83,10 @@ extension StatusReport {
         } else if let last = open.max(by: { ($0.value.0!, $0.key) < ($1.value.0!, $1.key) }) {
             forecastFinish = last.value.0
             forecastReason = "when \(last.key) finishes"
+        }
+        if !held.isEmpty, forecastReason != nil {
+            let names = held.prefix(3).map(\.description).joined(separator: ", ") + (held.count > 3 ? " and \(held.count - 3) more" : "")
+            forecastReason! += "; not counting \(names), paused by the plan"
         }
         if let deadline = desired.stack.deadline {
             self.deadline = deadline

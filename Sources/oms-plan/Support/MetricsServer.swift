@@ -4,16 +4,31 @@ import Logging
 import OMSModels
 import Reconciler
 
-/// `GET /metrics` for Prometheus while `reconcile --interval` runs.
+/// The HTTP endpoints of a long-running command: `GET /metrics` for Prometheus, and with a
+/// status board (`--serve`) the status page at `/` and its data at `/status.json`. Everything
+/// served passes the secret redactor.
 enum MetricsServer {
     /// Starts serving and returns once the port is bound; a port that cannot be bound is an
     /// error naming it, not a server that silently never answers.
-    static func start(address: String, port: Int, metrics: ReconcileMetrics) async throws -> Task<Void, any Error> {
+    static func start(
+        address: String, port: Int, metrics: ReconcileMetrics, board: StatusBoard? = nil, refreshSeconds: Int = 10
+    ) async throws -> Task<Void, any Error> {
         let router = Router()
-        router.get("metrics") { _, _ in
+        @Sendable func text(_ body: String, _ type: String) -> Response {
             var headers = HTTPFields()
-            headers[.contentType] = "text/plain; version=0.0.4"
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: SecretRedactor.shared.redact(metrics.exposition))))
+            headers[.contentType] = type
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: SecretRedactor.shared.redact(body))))
+        }
+        router.get("metrics") { _, _ in text(metrics.exposition, "text/plain; version=0.0.4") }
+        if let board {
+            router.get("/") { _, _ in
+                text(StatusPageRenderer(refreshSeconds: refreshSeconds, now: Date()).render(board.snapshot), "text/html; charset=utf-8")
+            }
+            router.get("status.json") { _, _ in
+                guard let status = board.snapshot.status else { return text("{}\n", "application/json") }
+                return text(try PrettyJSON.render(status), "application/json")
+            }
         }
         let (started, continuation) = AsyncStream.makeStream(of: (any Error)?.self)
         var logger = Logger(label: "oms-plan.metrics")
@@ -32,11 +47,11 @@ enum MetricsServer {
         }
         for await failure in started {
             if let failure {
-                throw CLIError("cannot serve metrics on \(address):\(port): \(Self.reason(failure))")
+                throw CLIError("cannot serve on \(address):\(port): \(Self.reason(failure))")
             }
             return task
         }
-        throw CLIError("cannot serve metrics on \(address):\(port)")
+        throw CLIError("cannot serve on \(address):\(port)")
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -132,3 +132,25 @@ extension ResourceAddress: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
     public static var defaultCompletionKind: CompletionKind { .default }
 }
+
+/// `[ADDRESS:]PORT` for `--serve`: loopback unless an address is given (`0.0.0.0:8080`,
+/// `[::1]:8080`, `8080`).
+struct ServeAddress: ExpressibleByArgument, Sendable {
+    let address: ListenAddress
+    let port: Int
+
+    init?(argument: String) {
+        var host = "127.0.0.1"
+        var portText = argument
+        if let colon = argument.lastIndex(of: ":") {
+            host = String(argument[..<colon])
+            portText = String(argument[argument.index(after: colon)...])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        }
+        guard let address = ListenAddress(argument: host), let port = Port(argument: portText) else { return nil }
+        self.address = address
+        self.port = port.value
+    }
+
+    var defaultValueDescription: String { "\(address.value):\(port)" }
+}

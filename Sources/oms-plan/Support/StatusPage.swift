@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import OMSClient
+import Reconciler
+
+/// `status --serve`: reads OMS every `refresh` seconds and serves the page, its JSON and the
+/// per-resource metrics from what it read, until SIGINT or SIGTERM. The observation history
+/// starts from what reconcile kept in the state folder and grows in memory.
+enum StatusPage {
+    static func serve(session: Session, at address: ServeAddress, refresh: Double) async throws {
+        let metrics = ReconcileMetrics()
+        let board = StatusBoard(history: ObservationHistory.load(from: session.historyFile))
+        board.setDesired(session.desired)
+        let server: Task<Void, any Error>
+        do {
+            server = try await MetricsServer.start(
+                address: address.address.value, port: address.port, metrics: metrics, board: board, refreshSeconds: max(1, Int(refresh.rounded())))
+        } catch {
+            await session.close()
+            throw error
+        }
+        let shown = address.address.value.contains(":") ? "[\(address.address.value)]" : address.address.value
+        Console.error("oms-plan: serving the status page of stack \(session.desired.stack.name) at http://\(shown):\(address.port)/ (Ctrl-C stops)")
+        if !address.address.isLoopback {
+            Console.error("oms-plan: warning: \(address.address.value) is not loopback: other machines can read this page (it holds no secrets)")
+        }
+        let stop = ShutdownSignal()
+        while !stop.stopRequested {
+            do {
+                let live = try await LiveState.read(from: session.client)
+                if var status = board.observe(live) {
+                    await status.readSyncActivity(from: session.client)
+                    board.replaceStatus(status)
+                    metrics.record(status: status)
+                }
+            } catch {
+                board.recordError("\(error)")
+            }
+            await stop.sleep(seconds: refresh)
+        }
+        server.cancel()
+        _ = await server.result
+        await session.close()
+        if stop.signal == SIGINT { throw ExitCode(130) }
+    }
+}
