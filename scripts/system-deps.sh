@@ -30,12 +30,17 @@ if [ "$(id -u)" != 0 ]; then
     fi
 fi
 install() {
-    DEBIAN_FRONTEND=noninteractive timeout 300 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1
+    DEBIAN_FRONTEND=noninteractive timeout 300 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1
 }
 echo "system-deps: installing ${missing[*]}" >&2
-if ! install; then
+if ! install "${missing[@]}"; then
     # Package lists may be missing or stale on a fresh machine.
     timeout 120 "${sudo[@]}" apt-get update -qq >/dev/null 2>&1
-    install || echo "system-deps: apt-get could not install ${missing[*]} (the checks that need them will skip)" >&2
+    if ! install "${missing[@]}"; then
+        # One package that cannot be had must not keep the others out: one at a time.
+        for package in "${missing[@]}"; do
+            install "$package" || echo "system-deps: apt-get could not install $package (the checks that need it will skip)" >&2
+        done
+    fi
 fi
 exit 0
