@@ -28,7 +28,7 @@ struct DiffCommand: AsyncParsableCommand {
         let session = try await Session.open(plan: plan, connection: connection, secretsRequired: false, prefetchLive: true)
         let report: ChangeReport
         do {
-            let options = StackReconciler.Options(allowReplace: Set(allowReplace), scope: try session.scope(plan))
+            let options = StackReconciler.Options(allowReplace: Set(allowReplace), scope: try session.scope(plan), forecast: true)
             let live = try await session.prefetchedLive?.value
             report = try await session.reconciler.plan(session.desired, options: options, live: live).report
         } catch {

@@ -56,6 +56,8 @@ public struct ResourceChange: Hashable, Sendable, Codable {
     public var calls: [String] = []
     /// Filled in by apply.
     public var outcome: ChangeOutcome?
+    /// When it is forecast to finish, for a diff (creates, bandwidth changes, deadlines).
+    public var forecast: ChangeForecast? = nil
 
     public init(
         address: ChangeSubject, action: ChangeAction, liveId: String? = nil, liveStatus: String? = nil, reasons: [ChangeReason] = [],

@@ -22,11 +22,15 @@ public struct StackReconciler: Sendable {
         public var apply: ApplyOptions
         /// How long to wait for another run of the same stack (on this machine) to finish.
         public var lockTimeout: Duration
+        /// Forecast creates (their source listed within a call budget), bandwidth changes and
+        /// deadlines (`diff`).
+        public var forecast: Bool = false
 
         public init(
             allowReplace: Set<ResourceAddress> = [], scope: Set<ResourceAddress>? = nil, preflight: Bool = true,
-            apply: ApplyOptions = ApplyOptions(), lockTimeout: Duration = .seconds(60)
+            apply: ApplyOptions = ApplyOptions(), lockTimeout: Duration = .seconds(60), forecast: Bool = false
         ) {
+            self.forecast = forecast
             self.allowReplace = allowReplace
             self.scope = scope
             self.preflight = preflight
@@ -102,8 +106,14 @@ public struct StackReconciler: Sendable {
         if let given { live = given } else { live = try await LiveState.read(from: client, now: now()) }
         let diffOptions = DiffOptions(
             allowReplace: options.allowReplace, only: options.scope, ledger: ledger, previouslyAdopted: adoptions.adopted)
-        let planned = ChangePlanner.plan(desired: desired, live: live, options: diffOptions, now: now())
-        return (options.preflight ? await Preflight(client: client).check(planned, desired: desired) : planned, live)
+        var planned = ChangePlanner.plan(desired: desired, live: live, options: diffOptions, now: now())
+        if options.preflight { planned = await Preflight(client: client).check(planned, desired: desired) }
+        if options.forecast {
+            let history = stateDirectory.map { ObservationHistory.load(from: $0.appendingPathComponent("state/\(desired.stack.name).history.json")) }
+            await ChangeForecasts(client: client, history: history ?? ObservationHistory(), now: live.readAt)
+                .add(to: &planned.report, desired: desired, live: live)
+        }
+        return (planned, live)
     }
 
     /// One pass under the stack lock: plan, review, act. `review` sees the plan before anything

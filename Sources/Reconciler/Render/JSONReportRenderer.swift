@@ -62,6 +62,18 @@ public struct JSONReportRenderer: Sendable {
             "dependsOn": .array(c.dependsOn.map { .string($0.description) }),
             "calls": .array(c.calls.map(JSONValue.string)),
         ]
+        if let f = c.forecast {
+            var forecast: [String: JSONValue] = ["reason": .string(f.reason), "isLowerBound": .bool(f.isLowerBound)]
+            func time(_ date: Date?) -> JSONValue { date.map { .string(ISO8601DateFormatter().string(from: $0)) } ?? .null }
+            forecast["finish"] = time(f.finish)
+            if f.previousFinish != nil { forecast["previousFinish"] = time(f.previousFinish) }
+            if let bytes = f.bytes { forecast["bytes"] = .number(Double(bytes)) }
+            if f.deadline != nil {
+                forecast["deadline"] = time(f.deadline)
+                forecast["deadlineSlack"] = f.deadlineSlack.map(JSONValue.number) ?? .null
+            }
+            o["forecast"] = .object(forecast)
+        }
         if let outcome = c.outcome {
             var out: [String: JSONValue] = ["status": .string(outcome.status.rawValue)]
             if let error = outcome.error { out["error"] = .string(error) }

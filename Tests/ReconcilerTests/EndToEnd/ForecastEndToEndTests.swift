@@ -70,3 +70,46 @@ struct ForecastEndToEndTests {
         }
     }
 }
+
+/// Forecasts in a diff: a create's source sized through the bucket operations (and a lower
+/// bound when the listing budget runs out), and a bandwidth change that moves the finish.
+@Suite("diff forecasts", .serialized)
+struct DiffForecastTests {
+    @Test func createsAreSizedAndABandwidthChangeMovesTheFinish() async throws {
+        try await withEndToEnd { e2e in
+            try e2e.seedSource(prefix: "a/", objects: 3, size: 4096)
+            try e2e.seedSource(prefix: "a/deeper/", objects: 2, size: 4096)
+            // 25 folders: more listing calls than one create may spend.
+            for folder in 0..<25 { try e2e.seedSource(prefix: "wide/f\(folder)/", objects: 1, size: 1024) }
+            try e2e.writePlan([
+                PlanText.task("a", bandwidth: PlanText.allDay("1MiB/s")),
+                PlanText.task("wide", bandwidth: PlanText.allDay("1MiB/s")),
+            ])
+            let desired = try e2e.load()
+            var plan = try await e2e.reconciler(ledger: MemoryAttemptLedger()).plan(desired, options: .init(forecast: true))
+            let a = try #require(try plan.report.change("a").forecast)
+            #expect(a.bytes == 5 * 4096 && !a.isLowerBound)
+            #expect(a.finish == EndToEnd.evaluatedAt.addingTimeInterval(Double(5 * 4096) / 1_048_576), "\(a)")
+            let wide = try #require(try plan.report.change("wide").forecast)
+            #expect(wide.isLowerBound && (wide.bytes ?? 0) < 25 * 1024, "\(wide)")
+            #expect(try plan.report.change("wide").reasons.contains { $0.description.contains("at least") })
+
+            // Created and part way: 1 MiB/s all day; the plan raises it to 4 MiB/s.
+            try e2e.seedSource(prefix: "big/", objects: 40, size: 256 * 1024)
+            try e2e.writePlan([PlanText.task("big", bandwidth: PlanText.allDay("1MiB/s"))])
+            #expect(try await e2e.apply(try e2e.load()).changes.allSatisfy { $0.outcome?.status == .succeeded })
+            try await e2e.runEngine(2)
+            try e2e.writePlan([PlanText.task("big", bandwidth: PlanText.allDay("4MiB/s"))])
+            plan = try await e2e.reconciler(ledger: MemoryAttemptLedger()).plan(try e2e.load(), options: .init(forecast: true))
+            let change = try plan.report.change("big")
+            #expect(change.action == .update)
+            let moved = try #require(change.forecast, "\(plan.report.digest)")
+            let before = try #require(moved.previousFinish), after = try #require(moved.finish)
+            #expect(after < before, "\(moved)")
+            // 4x the rate: the time left shrinks to a quarter.
+            let now = EndToEnd.evaluatedAt
+            #expect(abs(after.timeIntervalSince(now) * 4 - before.timeIntervalSince(now)) < 1, "\(moved)")
+            #expect(change.reasons.contains { $0.description.contains("earlier by") })
+        }
+    }
+}
