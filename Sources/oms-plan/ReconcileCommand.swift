@@ -107,6 +107,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                 if case .success(let pass) = outcome, let observed = pass.observed, let status = board.observe(observed) {
                     board.recordPass(pass.report, at: Date())
                     metrics.record(status: status)
+                    for line in DeadlineReport.lines(status) { Console.error(line) }
                     do {
                         try board.snapshot.history.save(to: historyFile)
                     } catch {

@@ -35,7 +35,7 @@ struct StatusCommand: AsyncParsableCommand {
             return
         }
         if watch && plan.output == .text {
-            await StatusFollower(session: session, color: plan.useColor, json: false).follow()
+            _ = await StatusFollower(session: session, color: plan.useColor, json: false).follow()
             await session.close()
             return
         }

@@ -177,7 +177,7 @@ public struct StatusTextRenderer: Sendable {
     }
 
     /// `2026-12-02 20:00 +08:00` in the service zone.
-    static func clock(_ date: Date, _ zone: String?) -> String {
+    public static func clock(_ date: Date, _ zone: String?) -> String {
         let timeZone = zone.flatMap { ScheduleTimeZone($0)?.timeZone } ?? TimeZone(secondsFromGMT: 0)!
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
@@ -233,7 +233,7 @@ public struct StatusTextRenderer: Sendable {
         return entry.error != nil || entry.status.contains("Failed") ? style.red(text) : entry.settled ? style.green(text) : style.yellow(text)
     }
 
-    static func duration(_ seconds: Int64) -> String {
+    public static func duration(_ seconds: Int64) -> String {
         if seconds >= 172_800 { return "\(seconds / 86_400)d\((seconds % 86_400) / 3600)h" }
         return seconds >= 3600 ? "\(seconds / 3600)h\((seconds % 3600) / 60)m" : seconds >= 60 ? "\(seconds / 60)m\(seconds % 60)s" : "\(seconds)s"
     }
