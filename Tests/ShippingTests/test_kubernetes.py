@@ -114,7 +114,7 @@ def test_loop_is_one_replica_with_metrics_behind_a_service(objects):
         args = main["args"]
         assert args[0] == "reconcile" and "--once" not in args
         assert "--interval=$(INTERVAL)" in args and stack_values(stack)["INTERVAL"] == "5m"
-        assert "--metrics-port=9464" in args and "--metrics-address=0.0.0.0" in args
+        assert "--metrics-port=9464" in args and "--metrics-address=0.0.0.0" in args and "--serve=0.0.0.0:8080" in args
         assert {"name": "metrics", "containerPort": 9464, "protocol": "TCP"} in main["ports"]
         service = services[f"oms-plan-metrics-{stack}"]
         assert service["spec"]["ports"][0]["port"] == 9464
