@@ -43,6 +43,7 @@ public struct ChangeForecasts: Sendable {
         let owned = Ownership(live: live, stack: desired.stack.name, adoptions: Dictionary(
             desired.omsResources.compactMap { r in r.adoptID.map { (r.address, $0) } }, uniquingKeysWith: { a, _ in a })).owned
         let sizer = SourceSizer(client: client, calls: Self.callsPerDiff)
+        let cache = FinishForecaster.SegmentCache()
         for index in report.changes.indices {
             let change = report.changes[index]
             guard change.address.duplicateId == nil, let resource = desired[change.address.address]?.omsResource,
@@ -53,24 +54,27 @@ public struct ChangeForecasts: Sendable {
                 let size = await sizer.size(of: resource)
                 forecast = creation(resource, size: size, zone: zone)
             } else if let liveResource = owned[change.address.address] {
+                // Only what a reviewer needs: a bandwidth change moves the finish, a deadline is
+                // met or not. (A diff of 10,000 unchanged tasks computes no forecast at all.)
+                let movesBandwidth = change.fields.contains { $0.path == "bandwidth" }
+                guard movesBandwidth || resource.deadline != nil else { continue }
                 let status = LiveStatus(liveResource)
                 guard !status.isComplete else { continue }
                 let (done, total, speed) = Self.progress(liveResource)
                 guard total > 0 else { continue }
                 let left = max(0, total - done)
-                var capacity = history.capacity(of: change.address.description, schedule: resource.bandwidthWindows, serviceTimezone: zone)
+                var capacity = history.capacity(
+                    of: change.address.description, schedule: resource.bandwidthWindows, serviceTimezone: zone, cache: cache)
                 if capacity == nil, speed > 0, resource.bandwidthWindows == nil { capacity = speed }
                 let after = FinishForecaster.forecast(
                     bytesLeft: left, from: now,
-                    profile: .init(schedule: resource.bandwidthWindows, serviceTimezone: zone, capacity: capacity))
+                    profile: .init(schedule: resource.bandwidthWindows, serviceTimezone: zone, capacity: capacity), cache: cache)
                 var f = ChangeForecast(finish: after.finish, reason: after.reason, bytes: left, isLowerBound: false)
-                if change.fields.contains(where: { $0.path == "bandwidth" }) {
+                if movesBandwidth {
                     let liveSchedule = Self.schedule(of: status.bandwidth ?? [])
                     let before = FinishForecaster.forecast(
-                        bytesLeft: left, from: now, profile: .init(schedule: liveSchedule, serviceTimezone: zone, capacity: capacity))
+                        bytesLeft: left, from: now, profile: .init(schedule: liveSchedule, serviceTimezone: zone, capacity: capacity), cache: cache)
                     f.previousFinish = before.finish
-                } else if resource.deadline == nil {
-                    continue  // nothing moves and nothing is due: no line
                 }
                 forecast = f
             }

@@ -20,7 +20,9 @@ public struct ObservationHistory: Codable, Sendable, Hashable {
     }
 
     public static let resourceWindow: TimeInterval = 6 * 3600
-    public static let maximumResourceSamples = 120
+    public static let maximumResourceSamples = 60
+    /// Per resource at most one sample a minute, the newest kept.
+    public static let resourceSpacing: TimeInterval = 60
     public static let stackWindow: TimeInterval = 24 * 3600
     public static let maximumStackSamples = 1440
     public static let stackSpacing: TimeInterval = 15
@@ -36,10 +38,12 @@ public struct ObservationHistory: Codable, Sendable, Hashable {
     public mutating func record(_ report: StatusReport) {
         let now = report.readAt
         var present = Set<String>()
-        for entry in report.entries where entry.kind != ResourceKind.migrationSyncTask.rawValue && entry.status != "Absent" {
+        // Only what is moving: a finished or paused resource needs no speeds, and a project of
+        // 10,000 tasks has only a few migrating at a time, so the history stays small.
+        for entry in report.entries where entry.kind != ResourceKind.migrationSyncTask.rawValue && !entry.settled {
             present.insert(entry.address)
             var samples = resources[entry.address] ?? []
-            if let last = samples.last, now.timeIntervalSince(last.at) < 1 { continue }
+            if let last = samples.last, now.timeIntervalSince(last.at) < Self.resourceSpacing, samples.count >= 2 { samples.removeLast() }
             samples.append(Sample(at: now, speed: entry.speed, bytesDone: entry.bytesDone))
             samples.removeAll { now.timeIntervalSince($0.at) > Self.resourceWindow }
             if samples.count > Self.maximumResourceSamples { samples.removeFirst(samples.count - Self.maximumResourceSamples) }
@@ -59,14 +63,18 @@ public struct ObservationHistory: Codable, Sendable, Hashable {
     /// The speed a resource reaches on its own, from its samples: the highest one taken while
     /// no rule held it back (no rule in force, or well below the rule's limit). A speed at the
     /// limit says only that the rule binds; it tells nothing about what the source could give.
-    public func capacity(of address: String, schedule: BandwidthScheduleDefinition?, serviceTimezone: ScheduleTimeZone) -> Int64? {
+    public func capacity(
+        of address: String, schedule: BandwidthScheduleDefinition?, serviceTimezone: ScheduleTimeZone,
+        cache: FinishForecaster.SegmentCache? = nil
+    ) -> Int64? {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = serviceTimezone.timeZone
         let profile = FinishForecaster.Profile(schedule: schedule, serviceTimezone: serviceTimezone, capacity: nil)
         var best: Int64?
         for sample in resources[address] ?? [] where sample.speed > 0 {
-            let limit = FinishForecaster.segments(on: sample.at, profile: profile, calendar: calendar)
-                .first { $0.from <= sample.at && sample.at < $0.to }?.limit
+            let segments = cache?.segments(on: sample.at, profile: profile, calendar: calendar)
+                ?? FinishForecaster.segments(on: sample.at, profile: profile, calendar: calendar)
+            let limit = segments.first { $0.from <= sample.at && sample.at < $0.to }?.limit
             if let limit, Double(sample.speed) >= 0.9 * Double(limit) { continue }
             best = max(best ?? 0, sample.speed)
         }

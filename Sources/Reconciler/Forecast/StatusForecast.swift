@@ -25,6 +25,7 @@ extension StatusReport {
         for (i, entry) in entries.enumerated() { index[entry.address] = i }
         /// nil inside: no forecast (and why, for the dependents).
         var finishes: [ResourceAddress: (Date?, String)] = [:]
+        let cache = FinishForecaster.SegmentCache()
         for address in desired.order {
             guard let resource = desired[address]?.omsResource, address.kind != .migrationSyncTask, let i = index[address.description] else { continue }
             let entry = entries[i]
@@ -48,9 +49,9 @@ extension StatusReport {
                 } else {
                     return (nil, entry.status == "Absent" ? "its size is not known until it is created" : "OMS has not sized it yet", false)
                 }
-                let capacity = history.capacity(of: address.description, schedule: resource.bandwidthWindows, serviceTimezone: zone)
+                let capacity = history.capacity(of: address.description, schedule: resource.bandwidthWindows, serviceTimezone: zone, cache: cache)
                 let profile = FinishForecaster.Profile(schedule: resource.bandwidthWindows, serviceTimezone: zone, capacity: capacity)
-                let forecast = FinishForecaster.forecast(bytesLeft: bytes, from: start, profile: profile, lowerBound: lower)
+                let forecast = FinishForecaster.forecast(bytesLeft: bytes, from: start, profile: profile, lowerBound: lower, cache: cache)
                 var why = forecast.reason
                 if let waitsFor { why = "starts when \(waitsFor) finishes, then " + why }
                 if lower { why = "at least: " + why }
