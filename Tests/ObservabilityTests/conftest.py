@@ -150,6 +150,27 @@ def parse(text):
     return families
 
 
+KINDS = {"MigrationTask", "MigrationTaskGroup", "MigrationSyncTask"}
+
+
+def check_contract(families, stack):
+    """Every family is known, of its type, every sample has exactly the contract's labels and
+    the stack's name as `stack`."""
+    unknown = set(families) - set(METRICS)
+    assert not unknown, f"families not in the contract (add them to the test, the dashboard and the docs): {unknown}"
+    for name, (kind, samples) in families.items():
+        want_type, want_labels = METRICS[name]
+        assert kind == want_type, f"{name} is a {kind}, the contract says {want_type}"
+        assert samples, f"{name} has TYPE but no sample"
+        for sample in samples:
+            assert sample.name == name, f"{name}: sample {sample.name}"
+            assert set(sample.labels) == want_labels, f"{name}: labels {sample.labels}, want {want_labels}"
+            assert sample.labels["stack"] == stack, sample
+            if "kind" in sample.labels:
+                assert sample.labels["kind"] in KINDS, sample
+                assert sample.labels["address"].startswith(sample.labels["kind"] + "/"), sample
+
+
 def passes(text):
     return sum(s.value for f in text_string_to_metric_families(text) if f.name == "oms_plan_passes"
                for s in f.samples if s.name == "oms_plan_passes_total")

@@ -4,9 +4,8 @@ import subprocess
 
 import pytest
 
-from conftest import METRICS, OPTIONAL, clean_env, copy_quickstart, metric_names, oms_states, parse
+from conftest import METRICS, OPTIONAL, check_contract, clean_env, copy_quickstart, metric_names, oms_states, parse
 
-KINDS = {"MigrationTask", "MigrationTaskGroup", "MigrationSyncTask"}
 ACTIONS = {"create", "update", "replace", "delete", "start", "pause", "retry", "blocked", "noop"}
 
 
@@ -19,24 +18,6 @@ def test_metric_names_parser():
     assert metric_names('up{job="oms-plan"} == 0 or vector(1e3) offset 5m') == {"up"}
     assert metric_names("oms_plan_resource_deadline_slack_seconds * 1000 + $__range_s") == {
         "oms_plan_resource_deadline_slack_seconds"}
-
-
-def check_contract(families, stack):
-    """Every family is known, of its type, every sample has exactly the contract's labels and
-    the stack's name as `stack`."""
-    unknown = set(families) - set(METRICS)
-    assert not unknown, f"families not in the contract (add them to the test, the dashboard and the docs): {unknown}"
-    for name, (kind, samples) in families.items():
-        want_type, want_labels = METRICS[name]
-        assert kind == want_type, f"{name} is a {kind}, the contract says {want_type}"
-        assert samples, f"{name} has TYPE but no sample"
-        for sample in samples:
-            assert sample.name == name, f"{name}: sample {sample.name}"
-            assert set(sample.labels) == want_labels, f"{name}: labels {sample.labels}, want {want_labels}"
-            assert sample.labels["stack"] == stack, sample
-            if "kind" in sample.labels:
-                assert sample.labels["kind"] in KINDS, sample
-                assert sample.labels["address"].startswith(sample.labels["kind"] + "/"), sample
 
 
 def test_quickstart_scrape_families_types_and_labels(scrapes):
