@@ -184,6 +184,29 @@ def test_quickstart_page(serve_flag, binary, tmp_path):
         assert server.stop() == 0, server.output()[-3000:]
 
 
+def test_reconcile_serves_the_page_with_its_last_pass(serve_flag, binary, tmp_path):
+    """`reconcile --interval --serve`: the same page, whose last-pass section lists the changes
+    the loop made, and /metrics with the pass series as well as the resources'."""
+    copy_quickstart(tmp_path / "quickstart")
+    addresses = declared_addresses(binary, tmp_path, "quickstart")
+    port = free_port()
+    with Server([binary, "reconcile", "quickstart", "--interval", "1s", "--serve", f"127.0.0.1:{port}"], tmp_path, port) as server:
+        server.wait_for_port()
+        html = server.wait_until(
+            "/", lambda b: b.count('<tr class="resource"') == len(addresses) and re.search(r'id="last-pass".*<li>', b, re.S),
+            what="rows and the first pass's changes")
+        check_served_html(html, addresses)
+        dom, _ = dump_dom(server.base + "/", tmp_path / "profile")
+        tree = check_page(dom, addresses)
+        last_pass = tree.find("section", id="last-pass")[0]
+        assert len(last_pass.find("li")) >= 1, "the last pass made changes; the section lists none"
+        metrics = server.wait_until("/metrics", lambda b: "oms_plan_passes_total{" in b, what="pass metrics")
+        families = parse(metrics)
+        check_contract(families, "quickstart")
+        assert families["oms_plan_passes_total"][1][0].value >= 1
+        assert server.stop() == 0, server.output()[-3000:]
+
+
 def write_thousand(plan, count=1000):
     plan.mkdir()
     items = "\n".join(f'    - {{n: "{i:04d}"}}' for i in range(count))
