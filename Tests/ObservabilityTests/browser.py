@@ -4,6 +4,7 @@ descriptors 3 and 4, JSON messages ending in NUL), used to read the browser's ow
 Timing of a page load."""
 import json
 import os
+import select
 import shutil
 import subprocess
 import time
@@ -68,7 +69,8 @@ class DevTools:
 
     def _receive(self, deadline):
         while b"\0" not in self.buffer:
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.inp], [], [], left)[0]:
                 raise TimeoutError("no answer from Chromium")
             chunk = self.inp.read(1 << 16)
             if not chunk:

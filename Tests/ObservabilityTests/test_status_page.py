@@ -281,11 +281,13 @@ def test_thousand_resources(serve_flag, binary, tmp_path, record_property):
     addresses = declared_addresses(binary, tmp_path, "thousand")
     assert len(addresses) == 1000
     port = free_port()
+    # The DevTools browser starts first: it is forked before this process has other threads.
+    browser = DevTools(tmp_path / "devtools")
     baseline = ThreadingHTTPServer(("127.0.0.1", 0), Baseline)
     threading.Thread(target=baseline.serve_forever, daemon=True).start()
     baseline_url = f"http://127.0.0.1:{baseline.server_address[1]}/"
-    with Server([binary, "status", "thousand", "--serve", f"127.0.0.1:{port}"], tmp_path, port) as server:
-        try:
+    try:
+        with Server([binary, "status", "thousand", "--serve", f"127.0.0.1:{port}"], tmp_path, port) as server:
             server.wait_for_port()
             html = server.wait_until("/", lambda b: b.count('<tr class="resource"') == 1000, timeout=60, what="1,000 rows")
             check_served_html(html, addresses)
@@ -295,16 +297,13 @@ def test_thousand_resources(serve_flag, binary, tmp_path, record_property):
             assert len(tree.find("tr", cls="resource")) == 1000
             _, baseline_wall = dump_dom(baseline_url, tmp_path / "profile")
 
-            browser = DevTools(tmp_path / "devtools")
-            try:
-                base = browser.load(baseline_url)
-                page = browser.load(server.base + "/")
-                rows = browser.evaluate("document.querySelectorAll('tr.resource').length")
-            finally:
-                browser.close()
-        finally:
-            baseline.shutdown()
-        assert server.stop() == 0, server.output()[-3000:]
+            base = browser.load(baseline_url)
+            page = browser.load(server.base + "/")
+            rows = browser.evaluate("document.querySelectorAll('tr.resource').length")
+            assert server.stop() == 0, server.output()[-3000:]
+    finally:
+        browser.close()
+        baseline.shutdown()
 
     assert rows == 1000
     numbers = {
