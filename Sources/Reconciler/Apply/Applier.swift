@@ -51,7 +51,7 @@ public struct Applier: Sendable {
             while !pending.isEmpty || running > 0 {
                 // Skip steps whose prerequisites failed (and, in turn, their dependents); start
                 // those whose prerequisites all succeeded.
-                // In plan order: the first step of the plan is the first sent.
+                // Started in plan order (which ready step reaches OMS first is up to the scheduler).
                 var next = 0
                 while next < candidates.count {
                     let id = candidates[next]
