@@ -54,6 +54,17 @@ struct Period: ExpressibleByArgument, Sendable {
         }
         return number.isEmpty && total.isFinite ? total : nil
     }
+
+    /// `10s`, `5m`, `1h30m`: how --help shows a default.
+    var defaultValueDescription: String {
+        let whole = Int(seconds.rounded())
+        guard Double(whole) == seconds, whole > 0 else { return "\(seconds)s" }
+        var parts: [String] = []
+        if whole >= 3600 { parts.append("\(whole / 3600)h") }
+        if whole % 3600 >= 60 { parts.append("\(whole % 3600 / 60)m") }
+        if whole % 60 > 0 { parts.append("\(whole % 60)s") }
+        return parts.joined()
+    }
 }
 
 /// A TCP port to listen on, 1...65535.
