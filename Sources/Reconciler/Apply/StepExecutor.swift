@@ -135,44 +135,31 @@ final class StepExecutor: Sendable {
 
     private func createTask(_ address: ResourceAddress) async throws -> String? {
         let resource = try task(address)
-        try checkQuota(.migrationTask)
-        if let found = try await madeMeanwhile(address) { return found }
-        let body = try resource.requestWithSecrets()
-        do {
-            let created = try await call { try await self.client.createTask(body) }
-            return created.id.map(String.init)
-        } catch let error as OMSClientError {
-            return try await recover(from: error, address: address) {
-                try await self.call { try await self.client.createTask(body) }.id.map(String.init)
-            }
-        }
+        return try await create(address, body: resource.requestWithSecrets) { try await self.client.createTask($0).id.map(String.init) }
     }
 
     private func createTaskGroup(_ address: ResourceAddress) async throws -> String? {
         let resource = try group(address)
-        try checkQuota(.migrationTaskGroup)
-        if let found = try await madeMeanwhile(address) { return found }
-        let body = try resource.requestWithSecrets()
-        do {
-            return try await call { try await self.client.createTaskGroup(body) }.groupId
-        } catch let error as OMSClientError {
-            return try await recover(from: error, address: address) {
-                try await self.call { try await self.client.createTaskGroup(body) }.groupId
-            }
-        }
+        return try await create(address, body: resource.requestWithSecrets) { try await self.client.createTaskGroup($0).groupId }
     }
 
     private func createSyncTask(_ address: ResourceAddress) async throws -> String? {
         let resource = try syncTask(address)
-        try checkQuota(.migrationSyncTask)
+        return try await create(address, body: resource.requestWithSecrets) { try await self.client.createSyncTask($0).syncTaskId }
+    }
+
+    /// Every create, whatever the kind: not after a quota refusal of that kind, not when a run
+    /// elsewhere made it meanwhile, and a lost answer looked for by marker before it is resent.
+    private func create<Body: Sendable>(
+        _ address: ResourceAddress, body makeBody: () throws -> Body, send: @escaping @Sendable (Body) async throws -> String?
+    ) async throws -> String? {
+        try checkQuota(address.kind)
         if let found = try await madeMeanwhile(address) { return found }
-        let body = try resource.requestWithSecrets()
+        let body = try makeBody()
         do {
-            return try await call { try await self.client.createSyncTask(body) }.syncTaskId
+            return try await call { try await send(body) }
         } catch let error as OMSClientError {
-            return try await recover(from: error, address: address) {
-                try await self.call { try await self.client.createSyncTask(body) }.syncTaskId
-            }
+            return try await recover(from: error, address: address) { try await self.call { try await send(body) } }
         }
     }
 

@@ -40,8 +40,21 @@ public struct ChangeForecasts: Sendable {
 
     public func add(to report: inout ChangeReport, desired: DesiredState, live: LiveState) async {
         let zone = desired.stack.serviceZone
-        let owned = Ownership(live: live, stack: desired.stack.name, adoptions: Dictionary(
-            desired.omsResources.compactMap { r in r.adoptID.map { (r.address, $0) } }, uniquingKeysWith: { a, _ in a })).owned
+        // The common diff (nothing created, no windows changed, no deadlines) costs nothing here.
+        let hasDeadlines = desired.stack.deadline != nil || desired.resources.values.contains { resource in
+            switch resource {
+            case .task(let task): task.deadline != nil
+            case .taskGroup(let group): group.deadline != nil
+            default: false
+            }
+        }
+        guard hasDeadlines || report.changes.contains(where: {
+            $0.action == .create || $0.action == .replace || $0.fields.contains { $0.path == "bandwidth" }
+        }) else { return }
+        // Live resources by id, for the changes that name one (built once, only when needed).
+        var liveById: [String: LiveResource] = [:]
+        for task in live.tasks { liveById[String(task.liveId)] = .task(task) }
+        for group in live.groups { liveById[group.liveId] = .group(group) }
         let sizer = SourceSizer(client: client, calls: Self.callsPerDiff)
         let cache = FinishForecaster.SegmentCache()
         for index in report.changes.indices {
@@ -53,7 +66,7 @@ public struct ChangeForecasts: Sendable {
             if change.action == .create || change.action == .replace {
                 let size = await sizer.size(of: resource)
                 forecast = creation(resource, size: size, zone: zone)
-            } else if let liveResource = owned[change.address.address] {
+            } else if let id = change.liveId, let liveResource = liveById[id] {
                 // Only what a reviewer needs: a bandwidth change moves the finish, a deadline is
                 // met or not. (A diff of 10,000 unchanged tasks computes no forecast at all.)
                 let movesBandwidth = change.fields.contains { $0.path == "bandwidth" }
