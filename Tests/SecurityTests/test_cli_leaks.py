@@ -374,3 +374,52 @@ def test_sandbox_state_is_ignored_by_git_and_private(quickstart):
     assert databases, "no SQLite files in ./.oms-plan/sandbox"
     loose = {p.name: oct(p.stat().st_mode & 0o777) for p in databases if p.stat().st_mode & 0o777 != 0o600}
     assert not loose, f"SQLite files readable by others: {loose}"
+
+
+def _free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("command", ["status", "reconcile"])
+def test_no_secret_on_the_served_status_page(leaky, command, tmp_path):
+    """`status --serve` on the leak plan, and `reconcile --interval --serve` on the quickstart
+    (a loop refuses to start on a plan that quotes secrets), both with the canaries as the
+    CLI's credentials: the page, its JSON and the metrics hold none of them."""
+    import signal
+    import time
+    import urllib.request
+    if command == "status":
+        workdir, _ = leaky
+    else:
+        workdir = tmp_path
+        copy_quickstart(workdir / "plan")
+    port = _free_port()
+    args = ["status", "plan", "--serve", f"127.0.0.1:{port}", "--refresh", "1s"] if command == "status" else \
+        ["reconcile", "plan", "--interval", "1s", "--serve", f"127.0.0.1:{port}"]
+    process = subprocess.Popen([str(binary_path()), *args], cwd=workdir, env=leak_env(endpoint="sandbox"),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    bodies = {}
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and len(bodies) < 3:
+            for path in ("/", "/status.json", "/metrics"):
+                try:
+                    bodies[path] = urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5).read()
+                except OSError:
+                    pass
+            # Wait for a read (or a refused pass) to be on the page, not the empty first state.
+            if len(bodies) == 3 and b"Reading OMS" in bodies["/"]:
+                bodies.clear()
+            time.sleep(0.5)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    assert len(bodies) == 3, f"the page did not come up: {err.decode(errors='replace')[-2000:]}"
+    assert b'class="resource"' in bodies["/"] or b"could not be read" in bodies["/"], bodies["/"][:2000]
+    for path, body in bodies.items():
+        _assert_clean(f"`oms-plan {' '.join(args)}` {path}", body)
+    _assert_clean(f"`oms-plan {' '.join(args)}` stdout", out)
+    _assert_clean(f"`oms-plan {' '.join(args)}` stderr", err)
