@@ -50,6 +50,12 @@ BAD_FLAGS = [
     *[["reconcile", "plan", f"--interval={v}"] for v in ("99999999999999h", "0s", "nan")],
     *[["reconcile", "plan", "--once", f"--metrics-port={v}"] for v in ("0", "70000", "-1")],
     *[["sandbox", "serve", "--data", "sb", f"--port={v}"] for v in ("70000", "-1")],
+    *[["status", "plan", f"--serve={v}"] for v in ("0", "70000", "nothost:8080", "1.2.3.4:", "[::1]", "8080:8080", "")],
+    *[["status", "plan", "--serve=18080", f"--refresh={v}"] for v in ("0s", "nan", "2h", "99999999999h")],
+    ["status", "plan", "--watch", "--serve=18080"],
+    ["reconcile", "plan", "--once", "--serve=18080"],
+    ["init", "sb", "--name", "Not_A_Label"],
+    ["init", "sb", "--region", "cn north"],
     *[["sandbox", "serve", "--data", "sb", "--port", "0", f"--time-scale={v}"] for v in ("nan", "inf", "0")],
 ]
 
