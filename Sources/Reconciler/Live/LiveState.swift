@@ -63,7 +63,7 @@ public struct LiveState: Sendable {
     public static func read(from client: OMSClient, now: Date = Date()) async throws(OMSClientError) -> LiveState {
         async let tasks = client.listAllTasks()
         async let groups = client.listAllTaskGroups()
-        async let syncTasks = client.listAllSyncTasks()
+        async let syncTasks = Self.listSyncTasks(client)
         let state: LiveState
         do {
             state = LiveState(tasks: try await tasks, groups: try await groups, syncTasks: try await syncTasks, readAt: now)
@@ -79,6 +79,19 @@ public struct LiveState: Sendable {
                 detail: "OMS listed " + state.malformed.joined(separator: ", ") + "; nothing was changed", requestId: nil)
         }
         return state
+    }
+}
+
+extension LiveState {
+    /// Every synchronization task; none where the endpoint has no such API (HTTP 404 for the
+    /// list itself: an OMS, or a stand-in, without synchronization tasks cannot hold any), so
+    /// that stacks without sync tasks work there as before. Any other failure is an error.
+    static func listSyncTasks(_ client: OMSClient) async throws(OMSClientError) -> [SyncTaskInfo] {
+        do {
+            return try await client.listAllSyncTasks()
+        } catch let error where error.httpStatus == 404 && !(error.errorCode?.hasPrefix("OMS.") ?? false) {
+            return []
+        }
     }
 }
 
