@@ -88,10 +88,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                 await session.close()
                 throw error
             }
-            Console.error("oms-plan: serving the status page of stack \(session.desired.stack.name) at http://\(serve.address.value):\(serve.port)/")
-            if !serve.address.isLoopback {
-                Console.error("oms-plan: warning: \(serve.address.value) is not loopback: other machines can read this page (it holds no secrets)")
-            }
+            StatusPage.announce(stack: session.desired.stack.name, at: serve)
         }
         await session.reconciler.run(
             every: once ? nil : interval?.seconds ?? 60, options: options, control: stop,

@@ -2,7 +2,6 @@ import Foundation
 import MigrationPlan
 import OMSClient
 import OMSModels
-import Synchronization
 
 /// What a change does to when a resource finishes, for the reviewer of a diff.
 public struct ChangeForecast: Hashable, Sendable, Codable {
@@ -25,8 +24,11 @@ public struct ChangeForecast: Hashable, Sendable, Codable {
 /// OMS's bucket operations, within a budget of calls), bandwidth updates (how the finish moves)
 /// and anything with a deadline.
 public struct ChangeForecasts: Sendable {
+    /// Listing calls one create may spend on its source.
     public static let callsPerCreate = 20
-    public static let callsPerDiff = 200
+    /// Creates whose sources a diff lists: the first ones in address order, all at once, so a
+    /// diff adds at most one create's listing time and 200 calls, and says the same each run.
+    public static let sizedCreates = 10
 
     let client: OMSClient
     let history: ObservationHistory
@@ -55,7 +57,7 @@ public struct ChangeForecasts: Sendable {
         var liveById: [String: LiveResource] = [:]
         for task in live.tasks { liveById[String(task.liveId)] = .task(task) }
         for group in live.groups { liveById[group.liveId] = .group(group) }
-        let sizer = SourceSizer(client: client, calls: Self.callsPerDiff)
+        let sizes = await sizeCreates(report, desired: desired)
         let cache = FinishForecaster.SegmentCache()
         for index in report.changes.indices {
             let change = report.changes[index]
@@ -64,8 +66,7 @@ public struct ChangeForecasts: Sendable {
             else { continue }
             var forecast: ChangeForecast?
             if change.action == .create || change.action == .replace {
-                let size = await sizer.size(of: resource)
-                forecast = creation(resource, size: size, zone: zone)
+                forecast = creation(resource, size: sizes[index], zone: zone)
             } else if let id = change.liveId, let liveResource = liveById[id] {
                 // Only what a reviewer needs: a bandwidth change moves the finish, a deadline is
                 // met or not. (A diff of 10,000 unchanged tasks computes no forecast at all.)
@@ -97,7 +98,26 @@ public struct ChangeForecasts: Sendable {
                 forecast.deadlineSlack = forecast.finish.map { deadline.timeIntervalSince($0) }
             }
             report.changes[index].forecast = forecast
-            report.changes[index].reasons.append(.text(Self.sentence(forecast, zone: desired.stack.serviceTimezone)))
+            report.changes[index].reasons.append(.forecast(forecast, serviceTimezone: desired.stack.serviceTimezone))
+        }
+    }
+
+    /// Sizes of the first `sizedCreates` creates and replacements, by change index.
+    private func sizeCreates(_ report: ChangeReport, desired: DesiredState) async -> [Int: SizeEstimate] {
+        let chosen = report.changes.indices.filter { index in
+            let change = report.changes[index]
+            return (change.action == .create || change.action == .replace) && change.address.duplicateId == nil
+                && change.address.address.kind != .migrationSyncTask && desired[change.address.address] != nil
+        }.prefix(Self.sizedCreates)
+        let sizer = SourceSizer(client: client, calls: Self.callsPerCreate)
+        return await withTaskGroup(of: (Int, SizeEstimate?).self) { group in
+            for index in chosen {
+                guard let resource = desired[report.changes[index].address.address]?.omsResource else { continue }
+                group.addTask { (index, await sizer.size(of: resource)) }
+            }
+            var sizes: [Int: SizeEstimate] = [:]
+            for await (index, size) in group { sizes[index] = size }
+            return sizes
         }
     }
 
@@ -160,24 +180,12 @@ public struct ChangeForecasts: Sendable {
 }
 
 /// Sizes a create's source through `POST .../objectstorage/buckets/objects` (folders listed one
-/// level per call, sizes as OMS prints them, `73.59 MB`), within a budget of calls per create
-/// and per diff; what the budget cuts short is a lower bound, said as such.
-final class SourceSizer: Sendable {
+/// level per call, sizes as OMS prints them, `73.59 MB`), within a budget of calls per create;
+/// what the budget cuts short is a lower bound, said as such.
+struct SourceSizer: Sendable {
     let client: OMSClient
-    private let budget: Mutex<Int>
-
-    init(client: OMSClient, calls: Int) {
-        self.client = client
-        self.budget = Mutex(calls)
-    }
-
-    private func take() -> Bool {
-        budget.withLock { left in
-            guard left > 0 else { return false }
-            left -= 1
-            return true
-        }
-    }
+    /// Listing calls per create.
+    let calls: Int
 
     /// nil when it cannot be sized here: list tasks (OMS reads the list), no source keys, or
     /// the listing was refused.
@@ -197,7 +205,7 @@ final class SourceSizer: Sendable {
             return nil
         }
         var total: Int64 = 0
-        var calls = ChangeForecasts.callsPerCreate
+        var calls = self.calls
         var cut = false
         for key in source.keys {
             let prefix = key
@@ -208,7 +216,7 @@ final class SourceSizer: Sendable {
                 let folder = folders.removeFirst()
                 var marker = ""
                 while true {
-                    guard calls > 0, take() else {
+                    guard calls > 0 else {
                         cut = true
                         break
                     }
@@ -226,7 +234,9 @@ final class SourceSizer: Sendable {
                         if record.size == "--" || name.hasSuffix("/") {
                             if !exact && (name.hasPrefix(prefix) || prefix.hasPrefix(name)) && name != folder { folders.append(name) }
                         } else if exact ? name == key : name.hasPrefix(prefix) {
-                            total += Self.bytes(record.size ?? "") ?? 0
+                            // Sizes are OMS's text: a sum past Int64 stays at its largest value.
+                            let (sum, overflow) = total.addingReportingOverflow(Self.bytes(record.size ?? "") ?? 0)
+                            total = overflow ? .max : sum
                         }
                     }
                     guard page.nextPage == true, let next = page.nextMarker, !next.isEmpty else { break }
@@ -241,7 +251,7 @@ final class SourceSizer: Sendable {
     /// `73.59 MB` -> bytes (1024-based, as OMS prints them); nil for `--` or text it cannot read.
     static func bytes(_ text: String) -> Int64? {
         let parts = text.split(separator: " ")
-        guard let number = parts.first.flatMap({ Double($0) }), number >= 0 else { return nil }
+        guard let number = parts.first.flatMap({ Double($0) }), number.isFinite, number >= 0 else { return nil }
         let unit = parts.count > 1 ? parts[1].uppercased().replacingOccurrences(of: "I", with: "") : "B"
         let power: Double
         switch unit {
@@ -253,6 +263,9 @@ final class SourceSizer: Sendable {
         case "PB", "P": power = 5
         default: return nil
         }
-        return Int64((number * pow(1024, power)).rounded())
+        // `1e300 PB` or `nan` from an answer must not trap the conversion.
+        let bytes = (number * pow(1024, power)).rounded()
+        guard bytes.isFinite, bytes < 9.2e18 else { return nil }
+        return Int64(bytes)
     }
 }

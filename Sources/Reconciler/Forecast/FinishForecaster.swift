@@ -1,6 +1,7 @@
 import Foundation
 import MigrationPlan
 import OMSModels
+import Synchronization
 
 /// When a transfer will finish, forecast from the bytes left, the bandwidth rules of each
 /// coming day (the plan's windows compiled for that day in the service zone, as apply and
@@ -30,7 +31,7 @@ public enum FinishForecaster {
     }
 
     /// A stretch of time with one rule (or none).
-    struct Segment: Equatable {
+    struct Segment: Equatable, Sendable {
         var from: Date
         var to: Date
         /// Bytes per second of the rule; nil outside every rule.
@@ -41,29 +42,23 @@ public enum FinishForecaster {
 
     /// Each day's segments of a schedule, computed once for all the resources that share it (a
     /// diff that changes the windows of 10,000 tasks forecasts each of them twice).
-    public final class SegmentCache: @unchecked Sendable {
-        private let lock = NSLock()
-        private struct Key: Hashable {
+    public final class SegmentCache: Sendable {
+        private struct Key: Hashable, Sendable {
             var zone: String
             var day: Date
             var schedule: BandwidthScheduleDefinition?
         }
-        private var days: [Key: [Segment]] = [:]
+        private let days = Mutex<[Key: [Segment]]>([:])
         public init() {}
 
         func segments(on date: Date, profile: Profile, calendar: Calendar) -> [Segment] {
             let key = Key(zone: profile.serviceTimezone.name, day: calendar.startOfDay(for: date), schedule: profile.schedule)
-            lock.lock()
-            if let hit = days[key] {
-                lock.unlock()
-                return hit
-            }
-            lock.unlock()
+            if let hit = days.withLock({ $0[key] }) { return hit }
             let computed = FinishForecaster.segments(on: date, profile: profile, calendar: calendar)
-            lock.lock()
-            if days.count > 50_000 { days.removeAll() }
-            days[key] = computed
-            lock.unlock()
+            days.withLock { days in
+                if days.count > 50_000 { days.removeAll() }
+                days[key] = computed
+            }
             return computed
         }
     }

@@ -26,6 +26,8 @@ public struct ObservationHistory: Codable, Sendable, Hashable {
     public static let stackWindow: TimeInterval = 24 * 3600
     public static let maximumStackSamples = 1440
     public static let stackSpacing: TimeInterval = 15
+    /// A history file larger than this is ignored (started afresh).
+    public static let maximumFileBytes = 64 << 20
 
     /// Address -> samples, oldest first.
     public var resources: [String: [Sample]] = [:]
@@ -86,7 +88,9 @@ public struct ObservationHistory: Codable, Sendable, Hashable {
     /// The history in `url`; an empty one when the file is missing or unreadable (it is a cache:
     /// losing it only makes the next forecasts less informed).
     public static func load(from url: URL) -> ObservationHistory {
-        guard let data = try? Data(contentsOf: url) else { return ObservationHistory() }
+        // Bounded like any input: the history this code writes stays far below this.
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        guard size <= maximumFileBytes, let data = try? Data(contentsOf: url) else { return ObservationHistory() }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         return (try? decoder.decode(ObservationHistory.self, from: data)) ?? ObservationHistory()

@@ -14,6 +14,23 @@ public struct SizeEstimate: Sendable, Hashable, Codable {
 }
 
 extension StatusReport {
+    /// What the forecast of one resource came to: its dependents and the stack go by it.
+    enum Outlook {
+        case finished
+        /// The plan holds it paused: it finishes when a person changes the plan.
+        case heldByPlan
+        case forecast(Date, reason: String, lowerBound: Bool)
+        case unknown(reason: String)
+
+        var reason: String {
+            switch self {
+            case .finished: "finished"
+            case .heldByPlan: "paused by the plan"
+            case .forecast(_, let reason, _), .unknown(let reason): reason
+            }
+        }
+    }
+
     /// Forecasts every task and group, and the stack, following `dependsOn` waves: a
     /// dependent starts when its dependencies are forecast to finish. Deadlines are compared
     /// with the forecasts. `sizes`: bytes of resources not in OMS yet, when known.
@@ -23,22 +40,24 @@ extension StatusReport {
         serviceTimezone = desired.stack.serviceTimezone
         var index: [String: Int] = [:]
         for (i, entry) in entries.enumerated() { index[entry.address] = i }
-        /// nil inside: no forecast (and why, for the dependents).
-        var finishes: [ResourceAddress: (Date?, String)] = [:]
+        var outlooks: [ResourceAddress: Outlook] = [:]
         let cache = FinishForecaster.SegmentCache()
         for address in desired.order {
             guard let resource = desired[address]?.omsResource, address.kind != .migrationSyncTask, let i = index[address.description] else { continue }
             let entry = entries[i]
-            let (finish, reason, lowerBound): (Date?, String, Bool) = {
-                if ["Succeeded", "Completed"].contains(entry.status) { return (now, "finished", false) }
-                if entry.status.contains("Failed") { return (nil, "failed; no forecast until it runs again", false) }
-                if resource.state == .paused { return (nil, "paused by the plan", false) }
+            let outlook: Outlook = {
+                if entry.phase == .finished { return .finished }
+                if entry.phase == .failed { return .unknown(reason: "failed; no forecast until it runs again") }
+                if resource.state == .paused { return .heldByPlan }
                 var start = now
                 var waitsFor: ResourceAddress?
                 for dependency in resource.dependsOn {
-                    guard let (depFinish, depReason) = finishes[dependency] else { continue }
-                    guard let depFinish else { return (nil, "waits for \(dependency), which has no forecast (\(depReason))", false) }
-                    if depFinish > start { (start, waitsFor) = (depFinish, dependency) }
+                    switch outlooks[dependency] {
+                    case .forecast(let finish, _, _)?: if finish > start { (start, waitsFor) = (finish, dependency) }
+                    case .unknown(let why)?: return .unknown(reason: "waits for \(dependency), which has no forecast (\(why))")
+                    case .heldByPlan?: return .unknown(reason: "waits for \(dependency), which the plan holds paused")
+                    case .finished?, nil: break
+                    }
                 }
                 let bytes: Int64
                 var lower = false
@@ -47,7 +66,7 @@ extension StatusReport {
                 } else if let size = sizes[address] {
                     (bytes, lower) = (size.bytes, size.isLowerBound)
                 } else {
-                    return (nil, entry.status == "Absent" ? "its size is not known until it is created" : "OMS has not sized it yet", false)
+                    return .unknown(reason: entry.phase == .absent ? "its size is not known until it is created" : "OMS has not sized it yet")
                 }
                 let capacity = history.capacity(of: address.description, schedule: resource.bandwidthWindows, serviceTimezone: zone, cache: cache)
                 let profile = FinishForecaster.Profile(schedule: resource.bandwidthWindows, serviceTimezone: zone, capacity: capacity)
@@ -55,39 +74,50 @@ extension StatusReport {
                 var why = forecast.reason
                 if let waitsFor { why = "starts when \(waitsFor) finishes, then " + why }
                 if lower { why = "at least: " + why }
-                return (forecast.finish, why, lower)
+                guard let finish = forecast.finish else { return .unknown(reason: why) }
+                return .forecast(finish, reason: why, lowerBound: lower)
             }()
-            finishes[address] = (finish, reason)
-            if entry.status == "Succeeded" || entry.status == "Completed" {
-                entries[i].forecastReason = reason
-            } else {
+            outlooks[address] = outlook
+            entries[i].forecastReason = outlook.reason
+            var done: Date?
+            switch outlook {
+            case .finished: done = now
+            case .forecast(let finish, _, let lowerBound):
+                done = finish
                 entries[i].forecastFinish = finish
-                entries[i].forecastReason = reason
                 entries[i].forecastIsLowerBound = lowerBound ? true : nil
+            case .heldByPlan, .unknown: break
             }
             if let deadline = resource.deadline {
                 entries[i].deadline = deadline
-                let done = finish ?? (entries[i].forecastReason == "finished" ? now : nil)
                 entries[i].deadlineSlack = done.map { deadline.timeIntervalSince($0) }
             }
         }
         // The stack: when its last task or group finishes. What the plan holds paused waits for
         // a person to change the plan, so it is named, not waited for.
-        let held = finishes.filter { $0.value.1 == "paused by the plan" }.keys.sorted()
-        let open = finishes.filter { $0.value.1 != "finished" && $0.value.1 != "paused by the plan" }
-        if open.isEmpty {
-            forecastFinish = finishes.isEmpty ? nil : now
-            forecastReason = finishes.isEmpty ? "nothing to migrate" : "everything has finished"
-        } else if let blind = open.sorted(by: { $0.key < $1.key }).first(where: { $0.value.0 == nil }) {
-            forecastFinish = nil
-            forecastReason = "no forecast for \(blind.key): \(blind.value.1)"
-        } else if let last = open.max(by: { ($0.value.0!, $0.key) < ($1.value.0!, $1.key) }) {
-            forecastFinish = last.value.0
-            forecastReason = "when \(last.key) finishes"
+        var held: [ResourceAddress] = []
+        var blind: (ResourceAddress, String)?
+        var last: (ResourceAddress, Date)?
+        for (address, outlook) in outlooks.sorted(by: { $0.key < $1.key }) {
+            switch outlook {
+            case .finished: break
+            case .heldByPlan: held.append(address)
+            case .unknown(let why): if blind == nil { blind = (address, why) }
+            case .forecast(let finish, _, _): if last == nil || finish > last!.1 { last = (address, finish) }
+            }
         }
-        if !held.isEmpty, forecastReason != nil {
+        if let blind {
+            forecastReason = "no forecast for \(blind.0): \(blind.1)"
+        } else if let last {
+            forecastFinish = last.1
+            forecastReason = "when \(last.0) finishes"
+        } else {
+            forecastFinish = outlooks.isEmpty ? nil : now
+            forecastReason = outlooks.isEmpty ? "nothing to migrate" : held.isEmpty ? "everything has finished" : "everything else has finished"
+        }
+        if !held.isEmpty, let reason = forecastReason {
             let names = held.prefix(3).map(\.description).joined(separator: ", ") + (held.count > 3 ? " and \(held.count - 3) more" : "")
-            forecastReason! += "; not counting \(names), paused by the plan"
+            forecastReason = reason + "; not counting \(names), paused by the plan"
         }
         if let deadline = desired.stack.deadline {
             self.deadline = deadline

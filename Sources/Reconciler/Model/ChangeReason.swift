@@ -32,6 +32,9 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
     case releasedAdoption(kind: String, liveId: String)
     /// A pre-flight check of a create failed or could not be made; the sentence says which.
     case preflight(String)
+    /// When it is forecast to finish (a diff's create, bandwidth change or deadline), in the
+    /// service zone.
+    case forecast(ChangeForecast, serviceTimezone: String)
     /// A reason read back from a report (JSON), as written.
     case text(String)
 
@@ -62,6 +65,7 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
         case .duplicate(let address, let kept): "duplicate of \(address) (live id \(kept) is kept)"
         case .releasedAdoption(let kind, let id):
             "adopted earlier and no longer adopted by the plan: live \(kind) \(id) stays in OMS as it is, and this stack stops managing it"
+        case .forecast(let forecast, let zone): ChangeForecasts.sentence(forecast, zone: zone)
         case .preflight(let text), .text(let text): text
         }
     }

@@ -10,7 +10,7 @@ import Synchronization
 public final class ReconcileMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
 
-    private struct PassSeries: @unchecked Sendable {
+    private struct PassSeries: Sendable {
         var drift: Gauge
         var applied: Counter
         var failures: Counter
@@ -22,7 +22,7 @@ public final class ReconcileMetrics: Sendable {
 
     /// One resource's series; the state series is replaced when the state changes, and optional
     /// ones come and go with their value (a series that says nothing is not kept at zero).
-    private struct ResourceSeries: @unchecked Sendable {
+    private struct ResourceSeries: Sendable {
         var state: String
         var stateGauge: Gauge
         var gauges: [String: Gauge]

@@ -47,16 +47,16 @@ public struct StatusPageRenderer: Sendable {
         }
         let zone = status.serviceTimezone
         let finish = status.forecastFinish.map(Self.rfc3339) ?? ""
-        var counts: [String: Int] = [:]
-        for entry in status.entries { counts[entry.status, default: 0] += 1 }
+        var counts: [String: (count: Int, phase: StatusReport.Phase)] = [:]
+        for entry in status.entries { counts[entry.status, default: (0, entry.phase)].count += 1 }
         let done = status.entries.reduce(Int64(0)) { $0 + $1.bytesDone }
         let total = status.entries.reduce(Int64(0)) { $0 + $1.bytesTotal }
         let speed = status.entries.filter { !$0.settled }.reduce(Int64(0)) { $0 + $1.speed }
         var out = "<section id=\"summary\" data-forecast-finish=\"\(finish)\">\n<p class=\"read\">Read at \(Self.clock(status.readAt, zone))"
         if let error = board.lastError { out += " <span class=\"bad\">(the last read failed: \(Self.escape(error)))</span>" }
         out += "</p>\n<ul class=\"counts\">"
-        for (state, count) in counts.sorted(by: { $0.key < $1.key }) {
-            out += "<li class=\"\(Self.tone(state))\">\(count) \(Self.escape(state))</li>"
+        for (state, tally) in counts.sorted(by: { $0.key < $1.key }) {
+            out += "<li class=\"\(Self.tone(tally.phase))\">\(tally.count) \(Self.escape(state))</li>"
         }
         out += "</ul>\n<p>\(ByteCount.format(done)) of \(ByteCount.format(total)) copied, \(ByteCount.rate(speed)) now.</p>\n"
         out += "<p class=\"forecast\">Stack finish: "
@@ -152,13 +152,13 @@ public struct StatusPageRenderer: Sendable {
             out += "<td class=\"address\">\(Self.escape(e.address))</td>"
             var state = Self.escape(e.status)
             if let error = e.error { state += " <small>\(Self.escape(error))</small>" }
-            out += "<td class=\"state \(Self.tone(e.status))\">\(state)</td>"
+            out += "<td class=\"state \(Self.tone(e.phase))\">\(state)</td>"
             if e.kind == ResourceKind.migrationSyncTask.rawValue {
                 if let sync = e.sync {
                     out += "<td class=\"progress\" colspan=\"2\">\(sync.eventsReceived) events this month: \(sync.succeeded) copied, "
                     out += "\(sync.skipped) skipped (\(ByteCount.format(sync.bytesThisMonth)))</td>"
                 } else {
-                    out += "<td class=\"progress\" colspan=\"2\">\(e.status == "Absent" ? "" : "follows its source bucket")</td>"
+                    out += "<td class=\"progress\" colspan=\"2\">\(e.phase == .absent ? "" : "follows its source bucket")</td>"
                 }
             } else {
                 let percent = String(format: "%.1f%%", e.progress * 100)
@@ -201,11 +201,13 @@ public struct StatusPageRenderer: Sendable {
         return slack >= 0 ? " (\(text) to spare)" : " <strong class=\"bad\">(forecast misses it by \(text))</strong>"
     }
 
-    static func tone(_ state: String) -> String {
-        if state.contains("Fail") { return "bad" }
-        if ["Succeeded", "Completed", "SYNCHRONIZING"].contains(state) { return "good" }
-        if ["Paused", "STOPPED", "Absent"].contains(state) { return "idle" }
-        return "busy"
+    static func tone(_ phase: StatusReport.Phase) -> String {
+        switch phase {
+        case .failed: "bad"
+        case .finished, .synchronizing: "good"
+        case .paused, .stopped, .absent: "idle"
+        case .running, .pausing, .other: "busy"
+        }
     }
 
     static func clock(_ date: Date, _ zone: String?) -> String { StatusTextRenderer.clock(date, zone) }

@@ -5,6 +5,26 @@ import OMSClient
 /// Progress of every managed task, group and synchronization task: what `status` and
 /// `apply --wait` show.
 public struct StatusReport: Sendable, Codable {
+    /// Where a resource stands, for decisions (forecasts, exit codes, colours); `status` is
+    /// OMS's own word, for people.
+    public enum Phase: String, Sendable, Codable, Hashable {
+        case absent, running, pausing, paused, finished, failed
+        /// A synchronization task: SYNCHRONIZING or STOPPED.
+        case synchronizing, stopped
+        /// A state oms-plan has no rule for (being deleted, a new one): neither done nor failed.
+        case other
+
+        init(_ live: LiveResource) {
+            if case .syncTask(let s) = live {
+                self = s.status == .stopped ? .stopped : .synchronizing
+                return
+            }
+            let status = LiveStatus(live)
+            self = status.isComplete ? .finished : status.isFailed ? .failed : status.isPausing ? .pausing
+                : status.isPaused ? .paused : status.isRunning ? .running : .other
+        }
+    }
+
     public struct Entry: Sendable, Codable, Hashable {
         public var address: String
         /// `MigrationTask`, `MigrationTaskGroup` or `MigrationSyncTask`.
@@ -12,6 +32,7 @@ public struct StatusReport: Sendable, Codable {
         public var liveId: String?
         /// `Migrating`, `Paused`, `SYNCHRONIZING`, `STOPPED`, ... or `Absent` when declared but not in OMS.
         public var status: String
+        public var phase: Phase
         /// 0...1.
         public var progress: Double
         public var bytesDone: Int64
@@ -39,13 +60,14 @@ public struct StatusReport: Sendable, Codable {
         public var deadline: Date?
         public var deadlineSlack: Double?
 
-        init(address: ResourceAddress, liveId: String? = nil, status: String, progress: Double = 0, bytesDone: Int64 = 0,
+        init(address: ResourceAddress, liveId: String? = nil, status: String, phase: Phase, progress: Double = 0, bytesDone: Int64 = 0,
              bytesTotal: Int64 = 0, objectsDone: Int64 = 0, objectsFailed: Int64 = 0, objectsTotal: Int64 = 0, speed: Int64 = 0,
              eta: Int64? = nil, error: String? = nil, settled: Bool) {
             self.address = address.description
             self.kind = address.kind.rawValue
             self.liveId = liveId
             self.status = status
+            self.phase = phase
             self.progress = progress
             self.bytesDone = bytesDone
             self.bytesTotal = bytesTotal
@@ -87,9 +109,10 @@ public struct StatusReport: Sendable, Codable {
             case .task(let t)?: entries.append(Self.entry(address, t))
             case .group(let g)?: entries.append(Self.entry(address, g))
             case .syncTask(let s)?:
-                entries.append(Entry(address: address, liveId: s.syncTaskId, status: s.status?.rawValue ?? "Unknown", settled: true))
+                entries.append(Entry(address: address, liveId: s.syncTaskId, status: s.status?.rawValue ?? "Unknown",
+                                     phase: Phase(.syncTask(s)), settled: true))
             case nil:
-                entries.append(Entry(address: address, status: "Absent", settled: true))
+                entries.append(Entry(address: address, status: "Absent", phase: .absent, settled: true))
             }
         }
         self.entries = entries
@@ -99,7 +122,7 @@ public struct StatusReport: Sendable, Codable {
         let status = t.status ?? .waiting
         let eta = t.leftTime.map { $0 / 1000 }
         return Entry(
-            address: address, liveId: t.id.map(String.init), status: status.description,
+            address: address, liveId: t.id.map(String.init), status: status.description, phase: Phase(.task(t)),
             progress: t.progress ?? 0, bytesDone: t.completeSize ?? 0, bytesTotal: t.totalSize ?? 0,
             objectsDone: (t.successfulNum ?? 0) + (t.skippedNum ?? 0), objectsFailed: t.failedNum ?? 0,
             objectsTotal: t.totalNum ?? 0, speed: t.migrateSpeed ?? 0, eta: status == .migrating ? eta : nil,
@@ -113,7 +136,7 @@ public struct StatusReport: Sendable, Codable {
         let done = g.completeSize ?? 0
         let speed = g.migrateSpeed ?? 0
         return Entry(
-            address: address, liveId: g.groupId, status: status.description,
+            address: address, liveId: g.groupId, status: status.description, phase: Phase(.group(g)),
             progress: status == .completed ? 1 : (total > 0 ? Double(done) / Double(total) : 0), bytesDone: done,
             bytesTotal: total, objectsDone: (g.successNum ?? 0) + (g.skipNum ?? 0), objectsFailed: g.failNum ?? 0,
             objectsTotal: g.totalNum ?? 0, speed: speed, eta: speed > 0 ? (total - done) / speed : nil,
@@ -138,7 +161,7 @@ public struct StatusTextRenderer: Sendable {
         var lines = report.entries.map { e -> String in
             let name = e.address.padding(toLength: width, withPad: " ", startingAt: 0)
             let state = e.status.padding(toLength: stateWidth, withPad: " ", startingAt: 0)
-            if e.kind == ResourceKind.migrationSyncTask.rawValue && e.status != "Absent" { return "\(name)  \(paint(state, e))  " + syncText(e) }
+            if e.kind == ResourceKind.migrationSyncTask.rawValue && e.phase != .absent { return "\(name)  \(paint(state, e))  " + syncText(e) }
             let percent = String(format: "%5.1f%%", e.progress * 100)
             let bar = bars ? " " + progressBar(e.progress) : ""
             var line = "\(name)  \(paint(state, e))\(bar) \(percent)  \(ByteCount.format(e.bytesDone))/\(ByteCount.format(e.bytesTotal))"
@@ -230,7 +253,7 @@ public struct StatusTextRenderer: Sendable {
     private func paint(_ text: String, _ entry: StatusReport.Entry) -> String {
         guard color else { return text }
         let style = ANSIStyle(enabled: true)
-        return entry.error != nil || entry.status.contains("Failed") ? style.red(text) : entry.settled ? style.green(text) : style.yellow(text)
+        return entry.error != nil || entry.phase == .failed ? style.red(text) : entry.settled ? style.green(text) : style.yellow(text)
     }
 
     public static func duration(_ seconds: Int64) -> String {

@@ -71,7 +71,7 @@ struct ApplyRun {
             let why = change.outcome?.error ?? (attention.isEmpty ? change.reasons : attention).map(\.description).joined(separator: "; ")
             Console.error("\(change.address): error: \(change.action == .blocked ? "blocked: " : "")\(why)")
         }
-        for entry in status?.entries ?? [] where entry.status.contains("Failed") && !report.unresolved.contains(where: { $0.address.description == entry.address }) {
+        for entry in status?.entries ?? [] where entry.phase == .failed && !report.unresolved.contains(where: { $0.address.description == entry.address }) {
             problems += 1
             Console.error("\(entry.address): error: \(entry.status)\(entry.error.map { " (\($0))" } ?? "")")
         }

@@ -19,11 +19,7 @@ enum StatusPage {
             await session.close()
             throw error
         }
-        let shown = address.address.value.contains(":") ? "[\(address.address.value)]" : address.address.value
-        Console.error("oms-plan: serving the status page of stack \(session.desired.stack.name) at http://\(shown):\(address.port)/ (Ctrl-C stops)")
-        if !address.address.isLoopback {
-            Console.error("oms-plan: warning: \(address.address.value) is not loopback: other machines can read this page (it holds no secrets)")
-        }
+        announce(stack: session.desired.stack.name, at: address)
         let stop = ShutdownSignal()
         while !stop.stopRequested {
             do {
@@ -42,5 +38,14 @@ enum StatusPage {
         _ = await server.result
         await session.close()
         if stop.signal == SIGINT { throw ExitCode(130) }
+    }
+
+    /// Where the page is, on stderr, and a warning when machines other than this one can reach it.
+    static func announce(stack: String, at address: ServeAddress) {
+        let host = address.address.value.contains(":") ? "[\(address.address.value)]" : address.address.value
+        Console.error("oms-plan: serving the status page of stack \(stack) at http://\(host):\(address.port)/ (SIGINT or SIGTERM stops)")
+        if !address.address.isLoopback {
+            Console.error("oms-plan: warning: \(address.address.value) is not loopback: other machines can read this page (it holds no secrets)")
+        }
     }
 }
