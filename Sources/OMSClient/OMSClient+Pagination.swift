@@ -11,9 +11,7 @@ extension OMSClient {
             let page = try await self.listTasks(limit: Self.maximumPageSize, offset: offset, status: status, groupId: groupId)
             return (page.tasks ?? [], Int(page.count ?? 0))
         }
-        var seen = Set<Int64>()
-        // A task created while pages are read shifts later pages by one; drop the repeat.
-        return pages.filter { task in task.id.map { seen.insert($0).inserted } ?? true }
+        return Self.unique(pages, by: \.id)
     }
 
     /// Every task group, each id once.
@@ -22,8 +20,14 @@ extension OMSClient {
             let page = try await self.listTaskGroups(limit: Self.maximumPageSize, offset: offset, status: status)
             return (page.taskgroups ?? [], Int(page.count ?? 0))
         }
-        var seen = Set<String>()
-        return pages.filter { group in group.groupId.map { seen.insert($0).inserted } ?? true }
+        return Self.unique(pages, by: \.groupId)
+    }
+
+    /// Each id once, in order: something created while pages are read shifts later pages by
+    /// one, and the item at the boundary comes twice. Items without an id are all kept.
+    static func unique<Item, ID: Hashable>(_ items: [Item], by id: (Item) -> ID?) -> [Item] {
+        var seen = Set<ID>()
+        return items.filter { item in id(item).map { seen.insert($0).inserted } ?? true }
     }
 
     func fetchAllPages<Item: Sendable>(

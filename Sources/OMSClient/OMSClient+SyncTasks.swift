@@ -19,8 +19,7 @@ extension OMSClient {
             let page = try await self.listSyncTasks(limit: Self.maximumPageSize, offset: offset, status: status)
             return (page.tasks ?? [], Int(page.count ?? 0))
         }
-        var seen = Set<String>()
-        return pages.filter { task in task.syncTaskId.map { seen.insert($0).inserted } ?? true }
+        return Self.unique(pages, by: \.syncTaskId)
     }
 
     /// Never retried blindly: a lost answer ends in `.outcomeUnknown`.
