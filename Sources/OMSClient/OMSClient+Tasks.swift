@@ -59,7 +59,7 @@ extension OMSClient {
 
     func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponseData, operation: String) throws(OMSClientError) -> T {
         do {
-            return try Self.decoder.decode(T.self, from: response.body)
+            return try OMSResponseDecoder.decode(T.self, from: response.body)
         } catch {
             throw .invalidResponse(
                 operation: operation, httpStatus: response.status, detail: "body does not decode: \(error)",

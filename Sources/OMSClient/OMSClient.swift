@@ -79,7 +79,7 @@ public final class OMSClient: Sendable {
     func perform<Response: Decodable>(_ call: Call, decoding: Response.Type) async throws(OMSClientError) -> Response {
         let response = try await perform(call)
         do {
-            return try Self.decoder.decode(Response.self, from: response.body)
+            return try OMSResponseDecoder.decode(Response.self, from: response.body)
         } catch {
             throw .invalidResponse(
                 operation: call.operation, httpStatus: response.status, detail: "body does not decode: \(error)",
@@ -212,7 +212,7 @@ public final class OMSClient: Sendable {
     }
 
     private func apiError(_ call: Call, _ response: HTTPResponseData, _ scrubber: SecretScrubber) -> OMSAPIError {
-        let body = try? Self.decoder.decode(ErrorBody.self, from: response.body)
+        let body = try? OMSResponseDecoder.decode(ErrorBody.self, from: response.body)
         return OMSAPIError(
             operation: call.operation, httpStatus: response.status, errorCode: body?.errorCode,
             errorMessage: body?.errorMsg.map(scrubber.scrub), requestId: response.header("X-Request-Id"))
@@ -232,5 +232,4 @@ public final class OMSClient: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
-    static let decoder = JSONDecoder()
 }

@@ -57,4 +57,48 @@ import Testing
         #expect(OwnershipMarker.descriptionLength(user: "abc", stack: "media", address: marker.address) == 4 + marker.rendered.count)
         #expect(OwnershipMarker.descriptionLength(user: nil, stack: "media", address: marker.address) == marker.rendered.count)
     }
+
+    /// The byte reading (`parse`) and the character reading it speeds up decide alike: on
+    /// real markers, on each way one can be broken, and on random text built from the
+    /// characters a marker uses plus spaces, non-ASCII letters, combining marks and CRLF.
+    @Test func byteReadingAgreesWithCharacterReading() {
+        func same(_ text: String) -> Bool {
+            let fast = OwnershipMarker.parse(description: text)
+            let slow = OwnershipMarker.parseCharacters(text)
+            return fast?.marker == slow?.marker && fast?.userDescription == slow?.userDescription
+        }
+        let fixed = [
+            marker.rendered, "Photos taken in 2024 \(marker.rendered)", "a  \(marker.rendered)", " \(marker.rendered)",
+            "oms-plan:s:MigrationTask/a b#12345678", "x oms-plan:s:MigrationTask/p#2.1a2b3c4d", "x oms-plan:s:MigrationTask/p#+2.1a2b3c4d",
+            "x oms-plan:s:MigrationTask/p#1.1a2b3c4d", "x oms-plan:s:MigrationTask/p#1000.1a2b3c4d", "Grüße oms-plan:s:MigrationTask/p#1a2b3c4d",
+            "x \u{301}oms-plan:s:MigrationTask/p#1a2b3c4d", "x oms-plan:\u{301}s:MigrationTask/p#1a2b3c4d",
+            "oms-plan:\u{301}s:MigrationTask/p#1a2b3c4d", "x oms-plan:s:MigrationTask/p#1a2b3c4\u{301}d",
+            "x oms-plan:s:MigrationTask/p#1a2b3c4d\r\n", "x\r\noms-plan:s:MigrationTask/p#1a2b3c4d",
+            "x oms-plan:s:MigrationTask/p#1a2b#3c4d", "x oms-plan:s#:MigrationTask/p1a2b3c4d", "x oms-plan::MigrationTask/p#1a2b3c4d",
+        ]
+        for text in fixed { #expect(same(text), "\(text)") }
+        let pieces = ["oms-plan:", "media", ":", "MigrationTask/", "MigrationTaskGroup/", "photos-2024", "#", "1a2b3c4d", "2.", ".",
+                      " ", "a", "A", "é", "\u{301}", "\r\n", "-", "/", "日"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 1...10, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(same(text), "\(text)")
+        }
+        // Near misses: a valid description with one or two small edits.
+        let valid = Array("Photos 2024 oms-plan:media:MigrationTask/photos-2024#1a2b3c4d")
+        var accepted = 0
+        for _ in 0..<20_000 {
+            var text = valid
+            for _ in 0..<Int.random(in: 0...2, using: &generator) {
+                let at = Int.random(in: 0..<text.count, using: &generator)
+                if Bool.random(using: &generator) { text.remove(at: at) } else {
+                    text.insert(contentsOf: pieces.randomElement(using: &generator)!, at: at)
+                }
+            }
+            let description = String(text)
+            #expect(same(description), "\(description)")
+            if OwnershipMarker.parse(description: description) != nil { accepted += 1 }
+        }
+        #expect(accepted > 1_000)
+    }
 }

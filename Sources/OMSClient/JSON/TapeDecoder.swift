@@ -1,0 +1,406 @@
+import Foundation
+
+/// Decodes OMS answers. The tape reader (`JSONTape`) decodes the common case several times
+/// faster than `JSONDecoder`; whenever it declines (anything it does not read exactly as
+/// `JSONDecoder` would, and every malformed answer), `JSONDecoder` decodes the same bytes,
+/// so both the value and the error a caller sees are always `JSONDecoder`'s.
+public enum OMSResponseDecoder {
+    private static let fallback = JSONDecoder()
+
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        if let value = try? decodeWithTape(type, from: data) { return value }
+        return try fallback.decode(T.self, from: data)
+    }
+
+    /// The tape alone, without the fallback (tests compare it with `JSONDecoder`).
+    static func decodeWithTape<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        let tape = try JSONTape([UInt8](data))
+        return try TapeDecoder(tape: TapeBox(tape), index: 0, parent: nil, key: nil).decode(T.self)
+    }
+}
+
+/// The tape, shared by reference between the decoders of one answer.
+final class TapeBox: Sendable {
+    let tape: JSONTape
+    init(_ tape: JSONTape) { self.tape = tape }
+}
+
+/// Why the tape declined a value (`OMSResponseDecoder` then falls back to `JSONDecoder`).
+struct TapeDeclined: Error {
+    var reason: String
+}
+
+/// A `Decoder` over one value of the tape; it is its own single-value container, and it is
+/// the coding path's node (`parent` + `key`), so a nested value costs one allocation.
+final class TapeDecoder: Decoder, SingleValueDecodingContainer {
+    let box: TapeBox
+    let index: Int
+    let parent: TapeDecoder?
+    let key: (any CodingKey)?
+
+    init(tape box: TapeBox, index: Int, parent: TapeDecoder?, key: (any CodingKey)?) {
+        self.box = box
+        self.index = index
+        self.parent = parent
+        self.key = key
+    }
+
+    var codingPath: [any CodingKey] {
+        var path: [any CodingKey] = []
+        var node: TapeDecoder? = self
+        while let current = node {
+            if let key = current.key { path.append(key) }
+            node = current.parent
+        }
+        return path.reversed()
+    }
+
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard box.tape.entries[index].kind == .object else { throw TapeDeclined(reason: "not an object") }
+        return KeyedDecodingContainer(TapeKeyedContainer<Key>(decoder: self, object: index))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard box.tape.entries[index].kind == .array else { throw TapeDeclined(reason: "not an array") }
+        return TapeUnkeyedContainer(decoder: self, array: index)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
+
+    // MARK: Single value
+
+    func decodeNil() -> Bool { box.tape.entries[index].kind == .null }
+    func decode(_ type: Bool.Type) throws -> Bool { try box.tape.bool(at: index) }
+    func decode(_ type: String.Type) throws -> String { try box.tape.string(at: index) }
+    func decode(_ type: Double.Type) throws -> Double { try box.tape.double(at: index) }
+    func decode(_ type: Float.Type) throws -> Float { throw TapeDeclined(reason: "Float is left to JSONDecoder") }
+    func decode(_ type: Int.Type) throws -> Int { try box.tape.integer(at: index) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try box.tape.integer(at: index) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try box.tape.integer(at: index) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try box.tape.integer(at: index) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try box.tape.integer(at: index) }
+    func decode(_ type: UInt.Type) throws -> UInt { try box.tape.integer(at: index) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try box.tape.integer(at: index) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try box.tape.integer(at: index) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try box.tape.integer(at: index) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try box.tape.integer(at: index) }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        // JSONDecoder gives these types its own strategies (base64, dates, URLs, decimals).
+        if T.self == Data.self || T.self == Date.self || T.self == URL.self || T.self == Decimal.self {
+            throw TapeDeclined(reason: "\(T.self) is left to JSONDecoder")
+        }
+        return try T(from: self)
+    }
+
+    /// A decoder for the child value at `child`, reached by `key`.
+    func child(_ child: Int, key: any CodingKey) -> TapeDecoder {
+        TapeDecoder(tape: box, index: child, parent: self, key: key)
+    }
+}
+
+/// An index key for array elements in coding paths.
+struct TapeIndexKey: CodingKey {
+    var intValue: Int?
+    var stringValue: String { "Index \(intValue ?? 0)" }
+    init(_ index: Int) { intValue = index }
+    init?(stringValue: String) { nil }
+    init?(intValue: Int) { self.intValue = intValue }
+}
+
+struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let decoder: TapeDecoder
+    let object: Int
+
+    var codingPath: [any CodingKey] { decoder.codingPath }
+
+    var allKeys: [Key] {
+        let tape = decoder.box.tape
+        var keys: [Key] = []
+        var i = object + 1
+        let end = Int(tape.entries[object].next)
+        while i < end {
+            if let name = try? tape.string(at: i), let key = Key(stringValue: name) { keys.append(key) }
+            i = Int(tape.entries[i + 1].next)
+        }
+        return keys
+    }
+
+    /// The tape index of `key`'s value, if the object has it.
+    func find(_ key: Key) -> Int? {
+        let tape = decoder.box.tape
+        var name = key.stringValue
+        return name.withUTF8 { wanted -> Int? in
+            tape.bytes.withUnsafeBufferPointer { bytes -> Int? in
+                tape.entries.withUnsafeBufferPointer { entries -> Int? in
+                    var i = object + 1
+                    let end = Int(entries[object].next)
+                    while i < end {
+                        let k = entries[i]
+                        if k.flag {
+                            if let text = try? tape.string(at: i), text.utf8.elementsEqual(wanted) { return i + 1 }
+                        } else if Int(k.end - k.start) == wanted.count,
+                            wanted.count == 0 || memcmp(bytes.baseAddress! + Int(k.start), wanted.baseAddress!, wanted.count) == 0
+                        {
+                            return i + 1
+                        }
+                        i = Int(entries[i + 1].next)
+                    }
+                    return nil
+                }
+            }
+        }
+    }
+
+    func value(_ key: Key) throws -> Int {
+        guard let at = find(key) else { throw TapeDeclined(reason: "no key \(key.stringValue)") }
+        return at
+    }
+
+    /// The value's index, or nil when it is absent or null (what `decodeIfPresent` skips).
+    func present(_ key: Key) -> Int? {
+        guard let at = find(key), decoder.box.tape.entries[at].kind != .null else { return nil }
+        return at
+    }
+
+    func contains(_ key: Key) -> Bool { find(key) != nil }
+    func decodeNil(forKey key: Key) throws -> Bool { decoder.box.tape.entries[try value(key)].kind == .null }
+
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decoder.box.tape.bool(at: try value(key)) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try decoder.box.tape.string(at: try value(key)) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decoder.box.tape.double(at: try value(key)) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { throw TapeDeclined(reason: "Float") }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decoder.box.tape.integer(at: try value(key)) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decoder.box.tape.integer(at: try value(key)) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try decoder.box.tape.integer(at: try value(key)) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try decoder.box.tape.integer(at: try value(key)) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decoder.box.tape.integer(at: try value(key)) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decoder.box.tape.integer(at: try value(key)) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try decoder.box.tape.integer(at: try value(key)) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try decoder.box.tape.integer(at: try value(key)) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decoder.box.tape.integer(at: try value(key)) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decoder.box.tape.integer(at: try value(key)) }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        try decoder.child(try value(key), key: key).decode(T.self)
+    }
+
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        try present(key).map { try decoder.box.tape.bool(at: $0) }
+    }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        try present(key).map { try decoder.box.tape.string(at: $0) }
+    }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        try present(key).map { try decoder.box.tape.double(at: $0) }
+    }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { throw TapeDeclined(reason: "Float") }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try integerIfPresent(key) }
+    func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try integerIfPresent(key) }
+    func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try integerIfPresent(key) }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try integerIfPresent(key) }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try integerIfPresent(key) }
+    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try integerIfPresent(key) }
+    func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try integerIfPresent(key) }
+    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try integerIfPresent(key) }
+    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try integerIfPresent(key) }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try integerIfPresent(key) }
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        try present(key).map { try decoder.child($0, key: key).decode(T.self) }
+    }
+
+    private func integerIfPresent<T: FixedWidthInteger>(_ key: Key) throws -> T? {
+        try present(key).map { try decoder.box.tape.integer(at: $0) }
+    }
+
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
+        try decoder.child(try value(key), key: key).container(keyedBy: type)
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try decoder.child(try value(key), key: key).unkeyedContainer()
+    }
+
+    func superDecoder() throws -> any Decoder { throw TapeDeclined(reason: "superDecoder") }
+    func superDecoder(forKey key: Key) throws -> any Decoder { throw TapeDeclined(reason: "superDecoder") }
+}
+
+struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
+    let decoder: TapeDecoder
+    let array: Int
+    /// The tape index of the next element.
+    private var cursor: Int
+    private(set) var currentIndex = 0
+    let count: Int?
+
+    init(decoder: TapeDecoder, array: Int) {
+        self.decoder = decoder
+        self.array = array
+        self.cursor = array + 1
+        self.count = Int(decoder.box.tape.entries[array].count)
+    }
+
+    var codingPath: [any CodingKey] { decoder.codingPath }
+    var isAtEnd: Bool { currentIndex >= count! }
+
+    /// The next element's index, moving past it.
+    private mutating func next() throws -> Int {
+        guard !isAtEnd else { throw TapeDeclined(reason: "past the end of an array") }
+        let at = cursor
+        cursor = Int(decoder.box.tape.entries[at].next)
+        currentIndex += 1
+        return at
+    }
+
+    mutating func decodeNil() throws -> Bool {
+        guard !isAtEnd else { throw TapeDeclined(reason: "past the end of an array") }
+        if decoder.box.tape.entries[cursor].kind == .null {
+            _ = try next()
+            return true
+        }
+        return false
+    }
+
+    mutating func decode(_ type: Bool.Type) throws -> Bool { try decoder.box.tape.bool(at: try next()) }
+    mutating func decode(_ type: String.Type) throws -> String { try decoder.box.tape.string(at: try next()) }
+    mutating func decode(_ type: Double.Type) throws -> Double { try decoder.box.tape.double(at: try next()) }
+    mutating func decode(_ type: Float.Type) throws -> Float { throw TapeDeclined(reason: "Float") }
+    mutating func decode(_ type: Int.Type) throws -> Int { try decoder.box.tape.integer(at: try next()) }
+    mutating func decode(_ type: Int8.Type) throws -> Int8 { try decoder.box.tape.integer(at: try next()) }
+    mutating func decode(_ type: Int16.Type) throws -> Int16 { try decoder.box.tape.integer(at: try next()) }
+    mutating func decode(_ type: Int32.Type) throws -> Int32 { try decoder.box.tape.integer(at: try next()) }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { try decoder.box.tape.integer(at: try next()) }
+    mutating func decode(_ type: UInt.Type) throws -> UInt { try decoder.box.tape.integer(at: try next()) }
+    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try decoder.box.tape.integer(at: try next()) }
+    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try decoder.box.tape.integer(at: try next()) }
+    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try decoder.box.tape.integer(at: try next()) }
+    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try decoder.box.tape.integer(at: try next()) }
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        let key = TapeIndexKey(currentIndex)
+        return try decoder.child(try next(), key: key).decode(T.self)
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
+        let key = TapeIndexKey(currentIndex)
+        return try decoder.child(try next(), key: key).container(keyedBy: type)
+    }
+
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        let key = TapeIndexKey(currentIndex)
+        return try decoder.child(try next(), key: key).unkeyedContainer()
+    }
+
+    mutating func superDecoder() throws -> any Decoder { throw TapeDeclined(reason: "superDecoder") }
+}
+
+// MARK: Scalars, read as JSONDecoder reads them (or declined)
+
+extension JSONTape {
+    func bool(at index: Int) throws -> Bool {
+        switch entries[index].kind {
+        case .true: return true
+        case .false: return false
+        default: throw TapeDeclined(reason: "not a Bool")
+        }
+    }
+
+    /// Integers written without fraction or exponent; anything else (and overflow) is left to
+    /// `JSONDecoder`.
+    func integer<T: FixedWidthInteger>(at index: Int) throws -> T {
+        let e = entries[index]
+        guard e.kind == .number, !e.flag else { throw TapeDeclined(reason: "not a plain integer") }
+        var i = Int(e.start)
+        let end = Int(e.end)
+        let negative = bytes[i] == 0x2D
+        if negative { i += 1 }
+        var value: T = 0
+        while i < end {
+            let digit = T(bytes[i] &- 0x30)
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = negative ? times10.subtractingReportingOverflow(digit) : times10.addingReportingOverflow(digit)
+            if o1 || o2 { throw TapeDeclined(reason: "integer out of range") }
+            value = next
+            i += 1
+        }
+        return value
+    }
+
+    func double(at index: Int) throws -> Double {
+        let e = entries[index]
+        guard e.kind == .number else { throw TapeDeclined(reason: "not a number") }
+        // Up to 15 digits, a plain integer is exact in a Double.
+        if !e.flag, e.end - e.start <= 15, let small: Int64 = try? integer(at: index) { return Double(small) }
+        guard let value = Double(String(decoding: text(index), as: UTF8.self)), value.isFinite else {
+            throw TapeDeclined(reason: "number out of range")
+        }
+        return value
+    }
+
+    func string(at index: Int) throws -> String {
+        let e = entries[index]
+        guard e.kind == .string else { throw TapeDeclined(reason: "not a String") }
+        let raw = bytes[Int(e.start)..<Int(e.end)]
+        if !e.flag {
+            if raw.allSatisfy({ $0 < 0x80 }) { return String(decoding: raw, as: UTF8.self) }
+            guard let text = String(validating: raw, as: UTF8.self) else { throw TapeDeclined(reason: "invalid UTF-8") }
+            return text
+        }
+        return try unescaped(raw)
+    }
+
+    private func unescaped(_ raw: ArraySlice<UInt8>) throws -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = raw.startIndex
+        func hex4(_ at: Int) throws -> UInt32 {
+            guard at + 4 <= raw.endIndex else { throw TapeDeclined(reason: "short \\u escape") }
+            var v: UInt32 = 0
+            for j in at..<(at + 4) {
+                guard let h = JSONTape.hexValue(raw[j]) else { throw TapeDeclined(reason: "bad \\u escape") }
+                v = v << 4 | UInt32(h)
+            }
+            return v
+        }
+        while i < raw.endIndex {
+            let c = raw[i]
+            guard c == 0x5C else {
+                out.append(c)
+                i += 1
+                continue
+            }
+            let kind = raw[i + 1]
+            i += 2
+            switch kind {
+            case 0x62: out.append(0x08)
+            case 0x66: out.append(0x0C)
+            case 0x6E: out.append(0x0A)
+            case 0x72: out.append(0x0D)
+            case 0x74: out.append(0x09)
+            case 0x75:
+                var scalar = try hex4(i)
+                i += 4
+                if (0xD800...0xDBFF).contains(scalar) {
+                    guard i + 1 < raw.endIndex, raw[i] == 0x5C, raw[i + 1] == 0x75 else {
+                        throw TapeDeclined(reason: "lone surrogate")
+                    }
+                    let low = try hex4(i + 2)
+                    guard (0xDC00...0xDFFF).contains(low) else { throw TapeDeclined(reason: "lone surrogate") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    i += 6
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    throw TapeDeclined(reason: "lone surrogate")
+                }
+                guard let u = Unicode.Scalar(scalar) else { throw TapeDeclined(reason: "bad scalar") }
+                out.append(contentsOf: UTF8.encode(u)!)
+            default: out.append(kind)  // `"`, `\` and `/` stand for themselves
+            }
+        }
+        guard let text = String(validating: out, as: UTF8.self) else { throw TapeDeclined(reason: "invalid UTF-8") }
+        return text
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+@testable import OMSClient
+
+/// The tape decoder must read every answer exactly as `JSONDecoder` does, or decline it (and
+/// then `OMSResponseDecoder` hands it to `JSONDecoder`): the answer, or the error, is always
+/// `JSONDecoder`'s.
+@Suite struct TapeDecoderTests {
+    /// What `JSONDecoder` makes of `data`, or nil when it throws.
+    static func reference<T: Decodable>(_ type: T.Type, _ data: Data) -> T? {
+        try? JSONDecoder().decode(T.self, from: data)
+    }
+
+    static func tape<T: Decodable>(_ type: T.Type, _ data: Data) -> T? {
+        try? OMSResponseDecoder.decodeWithTape(T.self, from: data)
+    }
+
+    /// Reads `data` with the tape (it must not decline) and with `JSONDecoder`: they agree.
+    static func agree<T: Decodable & Equatable>(_ type: T.Type, _ data: Data) throws {
+        let tape = try OMSResponseDecoder.decodeWithTape(T.self, from: data)
+        #expect(tape == (try JSONDecoder().decode(T.self, from: data)))
+    }
+
+    /// Every answer example of the reference: the tape reads each and agrees.
+    @Test func referenceAnswersReadAlike() throws {
+        let data = { (name: String) in try Fixtures.data("examples/\(name).response.json") }
+        try Self.agree(ListTasksResp.self, data("listTasks"))
+        try Self.agree(TaskResp.self, data("showTask"))
+        try Self.agree(ListTaskGroupsResp.self, data("listTaskGroups"))
+        try Self.agree(TaskGroupResp.self, data("showTaskGroup"))
+        try Self.agree(ListBucketObjectsResp.self, data("listBucketObjects"))
+        try Self.agree(CreateTaskResp.self, data("createTask"))
+        try Self.agree(CreateTaskGroupResp.self, data("createTaskGroup"))
+        try Self.agree(ListAPIVersionsResp.self, data("listApiVersions"))
+        try Self.agree(APIVersion.self, data("showApiVersion"))
+        try Self.agree([String].self, data("listBuckets"))
+        try Self.agree([ShowRegionInfoResp].self, data("listRegions"))
+        try Self.agree(ShowBucketRegionResp.self, data("showBucketRegion"))
+        try Self.agree(ShowCdnInfoResp.self, data("showCdnInfo"))
+        try Self.agree(CheckPrefixResp.self, data("checkPrefix"))
+        #expect(try OMSResponseDecoder.decodeWithTape(ListTasksResp.self, from: data("listTasks")).tasks?.isEmpty == false)
+    }
+
+    /// Strings with every escape, non-ASCII text and surrogate pairs; numbers at the edges.
+    @Test func escapesUnicodeAndNumbers() throws {
+        let json = #"""
+            {"tasks":[{"id":9223372036854775807,"name":"a\"b\\c\/d\b\f\n\r\t\u00e9\ud83d\ude00 Grüße",
+            "description":"日本語 oms-plan:s:MigrationTask/x#0123abcd","progress":0.125,"complete_size":-0,
+            "status":5,"error_reason":"","bandwidth_policy":[{"start":"00:00","end":"23:59","max_bandwidth":1048576}],
+            "total_size":null,"src_node":{"bucket":"b","object_key":["a","b"]}}],"count":1}
+            """#
+        let data = Data(json.utf8)
+        let tape = try OMSResponseDecoder.decodeWithTape(ListTasksResp.self, from: data)
+        let reference = try JSONDecoder().decode(ListTasksResp.self, from: data)
+        #expect(tape == reference)
+        #expect(tape.tasks?.first?.name == "a\"b\\c/d\u{8}\u{c}\n\r\té😀 Grüße")
+        #expect(tape.tasks?.first?.id == Int64.max)
+    }
+
+    /// Whatever the tape does not read exactly as `JSONDecoder` would, it declines, and the
+    /// public entry point still gives `JSONDecoder`'s answer or error.
+    @Test(arguments: [
+        #"{"count":1,"count":2}"#,  // duplicate keys
+        #"{"count":1.0}"#,  // an integer written with a fraction
+        #"{"count":1e2}"#,
+        #"{"count":99999999999999999999}"#,  // out of range
+        #"{"tasks":[{"name":"\ud83d"}]}"#,  // lone surrogate
+        #"{"tasks":[{"name":"\x"}]}"#,  // bad escape
+        #"{"count":1} x"#,  // text after the value
+        #"{"count":01}"#,
+        #"{"count":"1"}"#,  // a string for a number
+        #"{"tasks":{}}"#,
+        "{\"tasks\":[{\"name\":\"\u{1}\"}]}",  // control character
+        "",
+    ])
+    func declinesWhatItCannotMatch(_ json: String) {
+        let data = Data(json.utf8)
+        #expect(Self.tape(ListTasksResp.self, data) == nil)
+        let viaEntryPoint = try? OMSResponseDecoder.decode(ListTasksResp.self, from: data)
+        #expect(viaEntryPoint == Self.reference(ListTasksResp.self, data))
+    }
+
+    @Test func deepNestingIsDeclinedWithoutCrashing() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(Self.tape([String].self, Data(deep.utf8)) == nil)
+    }
+
+    /// Random damage to a real answer: the entry point always agrees with `JSONDecoder`.
+    @Test func damagedAnswersAgreeWithJSONDecoder() throws {
+        let original = [UInt8](try Fixtures.data("examples/listTasks.response.json"))
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array(#"{}[]":,\ 0123456789.-eE+tfnu"ab"#.utf8)
+        var agreed = 0
+        for _ in 0..<3000 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                let at = Int.random(in: 0..<bytes.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes[at] = alphabet.randomElement(using: &generator)!
+                case 1: bytes.remove(at: at)
+                default: bytes.insert(alphabet.randomElement(using: &generator)!, at: at)
+                }
+            }
+            let data = Data(bytes)
+            let reference = Self.reference(ListTasksResp.self, data)
+            let ours = try? OMSResponseDecoder.decode(ListTasksResp.self, from: data)
+            #expect(ours == reference, "damaged answer: \(String(decoding: bytes, as: UTF8.self))")
+            if ours == reference { agreed += 1 }
+        }
+        #expect(agreed == 3000)
+    }
+}
