@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MigrationPlanTests",
-            dependencies: ["MigrationPlan"],
+            dependencies: ["MigrationPlan", .product(name: "Yams", package: "Yams")],
             exclude: ["schema_agreement.py"],
             resources: [.copy("Corpus")]
         ),
