@@ -27,6 +27,9 @@ extension OpenStringEnum {
     /// The documented value equal to this one ignoring case and `_`, if any. OMS echoes
     /// some values upper-cased; this maps them back to the spelling requests use.
     public var canonical: Self {
+        // A documented spelling is its own canonical form (no two documented values of a type
+        // differ only in case or `_`: `OpenEnumTests` checks every type), and the common case.
+        if Self.documented.contains(self) { return self }
         let key = Self.foldKey(rawValue)
         return Self.documented.first { Self.foldKey($0.rawValue) == key } ?? self
     }

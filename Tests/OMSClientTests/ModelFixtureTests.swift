@@ -116,4 +116,18 @@ import Testing
         #expect(!json.contains("null"))
         #expect(!json.contains("enable_kms"))
     }
+
+    /// `canonical` returns a documented spelling as it is: right only while no two documented
+    /// values of a type differ just in case or `_` (else the first of them would be canonical).
+    @Test func documentedSpellingsDifferBeyondCaseAndUnderscores() {
+        func check<E: OpenStringEnum>(_ type: E.Type) {
+            let keys = E.documented.map { E.foldKey($0.rawValue) }
+            #expect(Set(keys).count == keys.count, "\(E.self)")
+            for value in E.documented { #expect(value.canonical == value) }
+        }
+        check(TaskType.self); check(TaskGroupType.self); check(CloudType.self); check(GroupType.self)
+        check(ObjectOverwriteMode.self); check(ConsistencyCheck.self); check(StoragePolicy.self); check(TaskPriority.self)
+        check(CdnAuthenticationType.self); check(CdnProtocol.self); check(SmnLanguage.self); check(SmnTriggerCondition.self)
+        check(APIVersionStatus.self); check(OMSErrorCode.self); check(SyncTaskStatus.self); check(SyncStatisticType.self)
+    }
 }

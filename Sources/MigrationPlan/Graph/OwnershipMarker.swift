@@ -82,8 +82,13 @@ public struct OwnershipMarker: Hashable, Sendable, Codable, CustomStringConverti
     /// same thing (every valid marker; a diff reads 10,000 of them, several times each). It
     /// decides exactly as `parseCharacters` does (`OwnershipMarkerTests` compares the two).
     private static func parseASCII(_ description: String) -> FastParse {
-        let bytes = Array(description.utf8)
-        let prefixBytes = Array(prefix.utf8)
+        var text = description
+        return text.withUTF8 { parseASCII(bytes: $0, description) }
+    }
+
+    private static let prefixBytes = Array(prefix.utf8)
+
+    private static func parseASCII(bytes: UnsafeBufferPointer<UInt8>, _ description: String) -> FastParse {
         func hasPrefix(at start: Int) -> Bool {
             bytes.count - start >= prefixBytes.count && bytes[start..<(start + prefixBytes.count)].elementsEqual(prefixBytes)
         }

@@ -30,11 +30,14 @@ struct Differ {
     let options: DiffOptions
 
     func decisions() -> [Decision] {
+        // Built once: each call boxes every task of the plan anew.
+        let resources = desired.omsResources
         let adoptions = Dictionary(
-            desired.omsResources.compactMap { r in r.adoptID.map { (r.address, $0) } }, uniquingKeysWith: { a, _ in a })
+            resources.compactMap { r in r.adoptID.map { (r.address, $0) } }, uniquingKeysWith: { a, _ in a })
         let ownership = Ownership(live: live, stack: desired.stack.name, adoptions: adoptions)
         var decisions: [Decision] = []
-        for resource in desired.omsResources where options.only?.contains(resource.address) ?? true {
+        decisions.reserveCapacity(resources.count)
+        for resource in resources where options.only?.contains(resource.address) ?? true {
             decisions.append(decide(resource, live: ownership.owned[resource.address], ownership: ownership))
         }
         // Owned live resources the plan no longer declares.
