@@ -7,34 +7,44 @@ extension OMSClient {
 
     /// Every task (optionally of one group or state), in OMS's order, each id once.
     public func listAllTasks(status: TaskStatus? = nil, groupId: String? = nil) async throws(OMSClientError) -> [TaskResp] {
-        let pages = try await fetchAllPages { offset throws(OMSClientError) in
+        try await fetchAllPages(unique: \.id) { offset throws(OMSClientError) in
             let page = try await self.listTasks(limit: Self.maximumPageSize, offset: offset, status: status, groupId: groupId)
             return (page.tasks ?? [], Int(page.count ?? 0))
         }
-        return Self.unique(pages, by: \.id)
     }
 
     /// Every task group, each id once.
     public func listAllTaskGroups(status: TaskGroupStatus? = nil) async throws(OMSClientError) -> [TaskGroupResp] {
-        let pages = try await fetchAllPages { offset throws(OMSClientError) in
+        try await fetchAllPages(unique: \.groupId) { offset throws(OMSClientError) in
             let page = try await self.listTaskGroups(limit: Self.maximumPageSize, offset: offset, status: status)
             return (page.taskgroups ?? [], Int(page.count ?? 0))
         }
-        return Self.unique(pages, by: \.groupId)
     }
 
-    /// Each id once, in order: something created while pages are read shifts later pages by
-    /// one, and the item at the boundary comes twice. Items without an id are all kept.
-    static func unique<Item, ID: Hashable>(_ items: [Item], by id: (Item) -> ID?) -> [Item] {
+    /// Every page, in order, each id once: something created while pages are read shifts later
+    /// pages by one, and the item at the boundary comes twice. Items without an id are all
+    /// kept. Assembled in one pass: a page of 100 task answers is about 77 KB, and 10,000
+    /// tasks were copied twice more before.
+    func fetchAllPages<Item: Sendable, ID: Hashable>(
+        unique id: (Item) -> ID?, _ fetch: @escaping @Sendable (Int) async throws(OMSClientError) -> ([Item], Int)
+    ) async throws(OMSClientError) -> [Item] {
+        var pages = try await fetchAllPages(fetch)
         var seen = Set<ID>()
-        return items.filter { item in id(item).map { seen.insert($0).inserted } ?? true }
+        var items: [Item] = []
+        items.reserveCapacity(pages.reduce(0) { $0 + $1.count })
+        for index in pages.indices {
+            for item in pages[index] where id(item).map({ seen.insert($0).inserted }) ?? true { items.append(item) }
+            pages[index] = []
+        }
+        return items
     }
 
+    /// Every page, in order.
     func fetchAllPages<Item: Sendable>(
         _ fetch: @escaping @Sendable (Int) async throws(OMSClientError) -> ([Item], Int)
-    ) async throws(OMSClientError) -> [Item] {
+    ) async throws(OMSClientError) -> [[Item]] {
         let (first, count) = try await fetch(0)
-        guard count > first.count, !first.isEmpty else { return first }
+        guard count > first.count, !first.isEmpty else { return [first] }
         let offsets = Array(stride(from: Self.maximumPageSize, to: count, by: Self.maximumPageSize))
         var pages: [Int: [Item]] = [0: first]
         do {
@@ -54,6 +64,6 @@ extension OMSClient {
         } catch {
             throw .connection(operation: "list", detail: "\(error)")
         }
-        return pages.keys.sorted().flatMap { pages[$0]! }
+        return pages.keys.sorted().map { pages[$0]! }
     }
 }

@@ -15,11 +15,10 @@ extension OMSClient {
 
     /// Every sync task (optionally in one state), each id once: pages by offset, in parallel.
     public func listAllSyncTasks(status: SyncTaskStatus? = nil) async throws(OMSClientError) -> [SyncTaskInfo] {
-        let pages = try await fetchAllPages { offset throws(OMSClientError) in
+        try await fetchAllPages(unique: \.syncTaskId) { offset throws(OMSClientError) in
             let page = try await self.listSyncTasks(limit: Self.maximumPageSize, offset: offset, status: status)
             return (page.tasks ?? [], Int(page.count ?? 0))
         }
-        return Self.unique(pages, by: \.syncTaskId)
     }
 
     /// Never retried blindly: a lost answer ends in `.outcomeUnknown`.

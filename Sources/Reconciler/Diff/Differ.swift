@@ -35,10 +35,9 @@ struct Differ {
         let adoptions = Dictionary(
             resources.compactMap { r in r.adoptID.map { (r.address, $0) } }, uniquingKeysWith: { a, _ in a })
         let ownership = Ownership(live: live, stack: desired.stack.name, adoptions: adoptions)
-        var decisions: [Decision] = []
-        decisions.reserveCapacity(resources.count)
-        for resource in resources where options.only?.contains(resource.address) ?? true {
-            decisions.append(decide(resource, live: ownership.owned[resource.address], ownership: ownership))
+        let selected = options.only.map { only in resources.filter { only.contains($0.address) } } ?? resources
+        var decisions = ConcurrentMap.map(selected) { resource in
+            decide(resource, live: ownership.owned[resource.address], ownership: ownership)
         }
         // Owned live resources the plan no longer declares.
         for (address, resource) in ownership.owned where desired[address] == nil && (options.only?.contains(address) ?? true) {
