@@ -230,6 +230,16 @@ public enum DesiredResource: Hashable, Sendable {
         }
     }
 
+    /// The live id a task, group or sync task adopts (without boxing the resource).
+    public var adoptID: String? {
+        switch self {
+        case .task(let t): t.adoptID
+        case .taskGroup(let g): g.adoptID
+        case .syncTask(let s): s.adoptID
+        default: nil
+        }
+    }
+
     /// The task, group or sync task, for code that handles them alike.
     public var omsResource: (any DesiredOMSResource)? {
         switch self {

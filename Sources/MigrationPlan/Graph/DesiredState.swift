@@ -83,6 +83,9 @@ public struct DesiredState: Sendable {
 
     public subscript(address: ResourceAddress) -> DesiredResource? { resources[address] }
 
+    /// Whether the plan declares `address` (without copying the resource out).
+    public func declares(_ address: ResourceAddress) -> Bool { resources.index(forKey: address) != nil }
+
     /// Direct `dependsOn` of a task or group.
     public func dependencies(of address: ResourceAddress) -> [ResourceAddress] {
         resources[address]?.omsResource?.dependsOn ?? []

@@ -37,6 +37,9 @@ final class TapeDecoder: Decoder, SingleValueDecodingContainer {
     let index: Int
     let parent: TapeDecoder?
     let key: (any CodingKey)?
+    /// For an object: the key entry the next lookup starts at. Models read their keys in
+    /// about the order answers list them, so most lookups match at the first key tried.
+    var cursor = 0
 
     init(tape box: TapeBox, index: Int, parent: TapeDecoder?, key: (any CodingKey)?) {
         self.box = box
@@ -128,26 +131,37 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return keys
     }
 
-    /// The tape index of `key`'s value, if the object has it.
+    /// The tape index of `key`'s value, if the object has it. The scan starts where the last
+    /// match left off and wraps around, so it still sees every key once.
     func find(_ key: Key) -> Int? {
         let tape = decoder.box.tape
+        let decoder = self.decoder
+        let object = self.object
         var name = key.stringValue
         return name.withUTF8 { wanted -> Int? in
             tape.bytes.withUnsafeBufferPointer { bytes -> Int? in
                 tape.entries.withUnsafeBufferPointer { entries -> Int? in
-                    var i = object + 1
+                    let first = object + 1
                     let end = Int(entries[object].next)
-                    while i < end {
+                    guard first < end else { return nil }
+                    let start = decoder.cursor > object && decoder.cursor < end ? decoder.cursor : first
+                    var i = start
+                    repeat {
                         let k = entries[i]
+                        let after = Int(entries[i + 1].next)
+                        let matches: Bool
                         if k.flag {
-                            if let text = try? tape.string(at: i), text.utf8.elementsEqual(wanted) { return i + 1 }
-                        } else if Int(k.end - k.start) == wanted.count,
-                            wanted.count == 0 || memcmp(bytes.baseAddress! + Int(k.start), wanted.baseAddress!, wanted.count) == 0
-                        {
+                            matches = (try? tape.string(at: i)).map { $0.utf8.elementsEqual(wanted) } ?? false
+                        } else {
+                            matches = Int(k.end - k.start) == wanted.count
+                                && (wanted.count == 0 || memcmp(bytes.baseAddress! + Int(k.start), wanted.baseAddress!, wanted.count) == 0)
+                        }
+                        if matches {
+                            decoder.cursor = after < end ? after : first
                             return i + 1
                         }
-                        i = Int(entries[i + 1].next)
-                    }
+                        i = after < end ? after : first
+                    } while i != start
                     return nil
                 }
             }

@@ -40,7 +40,7 @@ struct Differ {
             decide(resource, live: ownership.owned[resource.address], ownership: ownership)
         }
         // Owned live resources the plan no longer declares.
-        for (address, resource) in ownership.owned where desired[address] == nil && (options.only?.contains(address) ?? true) {
+        for (address, resource) in ownership.owned where !desired.declares(address) && (options.only?.contains(address) ?? true) {
             decisions.append(undeclared(address, resource))
         }
         for (address, extras) in ownership.duplicates where options.only?.contains(address) ?? true {

@@ -15,14 +15,15 @@ public enum ChangePlanner {
             changes[index].calls = (stepsByAddress[changes[index].address] ?? []).map { steps[$0].operation.call }
         }
         var report = ChangeReport(stack: desired.stack.name, evaluatedAt: now, evaluatedDay: desired.stack.evaluationDay, changes: changes)
-        let adopted = Set(desired.omsResources.compactMap(\.adoptID))
-        func unowned(_ description: String?, _ id: String) -> Bool {
-            !adopted.contains(id) && description.flatMap { OwnershipMarker.parse(description: $0) } == nil
+        let adopted = Set(desired.resources.values.compactMap(\.adoptID))
+        func unowned(_ description: String?, _ id: @autoclosure () -> String) -> Bool {
+            description.flatMap { OwnershipMarker.parse(description: $0) } == nil && !adopted.contains(id())
         }
+        // (Counted lazily: filtering first would copy every unowned answer.)
         report.unowned = ChangeReport.UnownedCount(
-            tasks: live.tasks.filter { unowned($0.description, $0.id.map(String.init) ?? "") }.count,
-            taskGroups: live.groups.filter { unowned($0.description, $0.groupId ?? "") }.count,
-            syncTasks: live.syncTasks.filter { unowned($0.description, $0.syncTaskId ?? "") }.count)
+            tasks: live.tasks.lazy.filter { unowned($0.description, $0.id.map(String.init) ?? "") }.count,
+            taskGroups: live.groups.lazy.filter { unowned($0.description, $0.groupId ?? "") }.count,
+            syncTasks: live.syncTasks.lazy.filter { unowned($0.description, $0.syncTaskId ?? "") }.count)
         let known = Set(live.tasks.compactMap { $0.id.map(String.init) } + live.groupTasks.values.flatMap { $0 }.compactMap { $0.id.map(String.init) }
             + live.groups.compactMap(\.groupId) + live.syncTasks.compactMap(\.syncTaskId))
         return ExecutionPlan(report: report, steps: steps, knownLiveIds: known)
