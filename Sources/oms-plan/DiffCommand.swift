@@ -38,6 +38,8 @@ struct DiffCommand: AsyncParsableCommand {
         }
         await session.close()
         Console.out(ReportPrinter.render(report, format: plan.output, color: plan.useColor))
+        KeptUntilExit.keep(session)
+        KeptUntilExit.keep(report)
         if detailedExitcode && report.hasChanges { throw ExitCode(2) }
     }
 }
