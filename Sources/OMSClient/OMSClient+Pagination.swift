@@ -7,17 +7,19 @@ extension OMSClient {
 
     /// Every task (optionally of one group or state), in OMS's order, each id once.
     public func listAllTasks(status: TaskStatus? = nil, groupId: String? = nil) async throws(OMSClientError) -> [TaskResp] {
-        try await fetchAllPages(unique: \.id) { offset throws(OMSClientError) in
-            let page = try await self.listTasks(limit: Self.maximumPageSize, offset: offset, status: status, groupId: groupId)
-            return (page.tasks ?? [], Int(page.count ?? 0))
+        try await fetchAllPages(unique: \.id, as: ListTasksResp.self) { offset in
+            self.listTasksCall(limit: Self.maximumPageSize, offset: offset, status: status, groupId: groupId)
+        } items: { page in
+            (page.tasks ?? [], Int(page.count ?? 0))
         }
     }
 
     /// Every task group, each id once.
     public func listAllTaskGroups(status: TaskGroupStatus? = nil) async throws(OMSClientError) -> [TaskGroupResp] {
-        try await fetchAllPages(unique: \.groupId) { offset throws(OMSClientError) in
-            let page = try await self.listTaskGroups(limit: Self.maximumPageSize, offset: offset, status: status)
-            return (page.taskgroups ?? [], Int(page.count ?? 0))
+        try await fetchAllPages(unique: \.groupId, as: ListTaskGroupsResp.self) { offset in
+            self.listTaskGroupsCall(limit: Self.maximumPageSize, offset: offset, status: status)
+        } items: { page in
+            (page.taskgroups ?? [], Int(page.count ?? 0))
         }
     }
 
@@ -25,38 +27,55 @@ extension OMSClient {
     /// pages by one, and the item at the boundary comes twice. Items without an id are all
     /// kept. Assembled in one pass: a page of 100 task answers is about 77 KB, and 10,000
     /// tasks were copied twice more before.
-    func fetchAllPages<Item: Sendable, ID: Hashable>(
-        unique id: (Item) -> ID?, _ fetch: @escaping @Sendable (Int) async throws(OMSClientError) -> ([Item], Int)
+    func fetchAllPages<Page: Decodable & Sendable, Item: Sendable, ID: Hashable>(
+        unique id: (Item) -> ID?, as page: Page.Type, _ call: @escaping @Sendable (Int) -> Call,
+        items: @escaping @Sendable (Page) -> ([Item], Int)
     ) async throws(OMSClientError) -> [Item] {
-        var pages = try await fetchAllPages(fetch)
+        var pages = try await fetchAllPages(page, call, items: items)
         var seen = Set<ID>()
-        var items: [Item] = []
-        items.reserveCapacity(pages.reduce(0) { $0 + $1.count })
+        var all: [Item] = []
+        all.reserveCapacity(pages.reduce(0) { $0 + $1.count })
         for index in pages.indices {
-            for item in pages[index] where id(item).map({ seen.insert($0).inserted }) ?? true { items.append(item) }
+            for item in pages[index] where id(item).map({ seen.insert($0).inserted }) ?? true { all.append(item) }
             pages[index] = []
         }
-        return items
+        return all
     }
 
-    /// Every page, in order.
-    func fetchAllPages<Item: Sendable>(
-        _ fetch: @escaping @Sendable (Int) async throws(OMSClientError) -> ([Item], Int)
+    /// What a page task hands back: an answer that arrived (its request's slot is free), or
+    /// the items decoded from it.
+    private enum PageEvent<Item: Sendable>: Sendable {
+        case arrived(offset: Int, HTTPResponseData)
+        case decoded(offset: Int, [Item])
+    }
+
+    /// Every page, in order. At most `pageConcurrency` requests are in flight; a page is
+    /// decoded after its request's slot is given to the next page, so decoding 100 answers
+    /// never holds back the requests still to send.
+    func fetchAllPages<Page: Decodable & Sendable, Item: Sendable>(
+        _ page: Page.Type, _ call: @escaping @Sendable (Int) -> Call, items: @escaping @Sendable (Page) -> ([Item], Int)
     ) async throws(OMSClientError) -> [[Item]] {
-        let (first, count) = try await fetch(0)
+        let (first, count) = items(try await perform(call(0), decoding: Page.self))
         guard count > first.count, !first.isEmpty else { return [first] }
         let offsets = Array(stride(from: Self.maximumPageSize, to: count, by: Self.maximumPageSize))
         var pages: [Int: [Item]] = [0: first]
         do {
-            try await withThrowingTaskGroup(of: (Int, [Item]).self) { group in
+            try await withThrowingTaskGroup(of: PageEvent<Item>.self) { group in
                 var next = offsets.makeIterator()
                 for _ in 0..<configuration.pageConcurrency {
                     guard let offset = next.next() else { break }
-                    group.addTask { (offset, try await fetch(offset).0) }
+                    group.addTask { .arrived(offset: offset, try await self.perform(call(offset))) }
                 }
-                while let (offset, items) = try await group.next() {
-                    pages[offset] = items
-                    if let offset = next.next() { group.addTask { (offset, try await fetch(offset).0) } }
+                while let event = try await group.next() {
+                    switch event {
+                    case .arrived(let offset, let response):
+                        if let following = next.next() {
+                            group.addTask { .arrived(offset: following, try await self.perform(call(following))) }
+                        }
+                        group.addTask { .decoded(offset: offset, items(try self.decode(Page.self, from: response, of: call(offset))).0) }
+                    case .decoded(let offset, let list):
+                        pages[offset] = list
+                    }
                 }
             }
         } catch let error as OMSClientError {

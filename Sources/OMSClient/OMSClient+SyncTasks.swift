@@ -7,17 +7,21 @@ import OMSModels
 extension OMSClient {
     /// One page; `limit` 1 to 100.
     public func listSyncTasks(limit: Int = 100, offset: Int = 0, status: SyncTaskStatus? = nil) async throws(OMSClientError) -> ListSyncTasksResp {
+        try await perform(listSyncTasksCall(limit: limit, offset: offset, status: status), decoding: ListSyncTasksResp.self)
+    }
+
+    func listSyncTasksCall(limit: Int, offset: Int, status: SyncTaskStatus?) -> Call {
         var query = [("limit", String(limit)), ("offset", String(offset))]
         if let status { query.append(("status", status.rawValue)) }
-        return try await perform(
-            Call(operation: "ListSyncTasks", method: "GET", path: projectPath("/sync-tasks"), query: query), decoding: ListSyncTasksResp.self)
+        return Call(operation: "ListSyncTasks", method: "GET", path: projectPath("/sync-tasks"), query: query)
     }
 
     /// Every sync task (optionally in one state), each id once: pages by offset, in parallel.
     public func listAllSyncTasks(status: SyncTaskStatus? = nil) async throws(OMSClientError) -> [SyncTaskInfo] {
-        try await fetchAllPages(unique: \.syncTaskId) { offset throws(OMSClientError) in
-            let page = try await self.listSyncTasks(limit: Self.maximumPageSize, offset: offset, status: status)
-            return (page.tasks ?? [], Int(page.count ?? 0))
+        try await fetchAllPages(unique: \.syncTaskId, as: ListSyncTasksResp.self) { offset in
+            self.listSyncTasksCall(limit: Self.maximumPageSize, offset: offset, status: status)
+        } items: { page in
+            (page.tasks ?? [], Int(page.count ?? 0))
         }
     }
 

@@ -6,11 +6,13 @@ extension OMSClient {
     public func listTaskGroups(limit: Int = 100, offset: Int = 0, status: TaskGroupStatus? = nil) async throws(OMSClientError)
         -> ListTaskGroupsResp
     {
+        try await perform(listTaskGroupsCall(limit: limit, offset: offset, status: status), decoding: ListTaskGroupsResp.self)
+    }
+
+    func listTaskGroupsCall(limit: Int, offset: Int, status: TaskGroupStatus?) -> Call {
         var query = [("limit", String(limit)), ("offset", String(offset))]
         if let status { query.append(("status", String(status.rawValue))) }
-        return try await perform(
-            Call(operation: "ListTaskGroups", method: "GET", path: projectPath("/taskgroups"), query: query),
-            decoding: ListTaskGroupsResp.self)
+        return Call(operation: "ListTaskGroups", method: "GET", path: projectPath("/taskgroups"), query: query)
     }
 
     /// Never retried blindly: a lost answer ends in `.outcomeUnknown`.

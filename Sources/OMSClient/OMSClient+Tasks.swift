@@ -7,12 +7,14 @@ extension OMSClient {
     public func listTasks(
         limit: Int = 100, offset: Int = 0, status: TaskStatus? = nil, groupId: String? = nil
     ) async throws(OMSClientError) -> ListTasksResp {
+        try await perform(listTasksCall(limit: limit, offset: offset, status: status, groupId: groupId), decoding: ListTasksResp.self)
+    }
+
+    func listTasksCall(limit: Int, offset: Int, status: TaskStatus?, groupId: String?) -> Call {
         var query = [("limit", String(limit)), ("offset", String(offset))]
         if let status { query.append(("status", String(status.rawValue))) }
         if let groupId { query.append(("group_id", groupId)) }
-        return try await perform(
-            Call(operation: "ListTasks", method: "GET", path: projectPath("/tasks"), query: query),
-            decoding: ListTasksResp.self)
+        return Call(operation: "ListTasks", method: "GET", path: projectPath("/tasks"), query: query)
     }
 
     public func showTask(id: Int64) async throws(OMSClientError) -> TaskResp {

@@ -77,7 +77,13 @@ public final class OMSClient: Sendable {
     }
 
     func perform<Response: Decodable>(_ call: Call, decoding: Response.Type) async throws(OMSClientError) -> Response {
-        let response = try await perform(call)
+        try decode(Response.self, from: try await perform(call), of: call)
+    }
+
+    /// The answer to `call` as `Response`; an answer that does not decode is `.invalidResponse`.
+    func decode<Response: Decodable>(_ type: Response.Type, from response: HTTPResponseData, of call: Call) throws(OMSClientError)
+        -> Response
+    {
         do {
             return try OMSResponseDecoder.decode(Response.self, from: response.body)
         } catch {
