@@ -213,7 +213,9 @@ public struct DesiredSchedule: Hashable, Sendable {
     public var declaredAt: SourceLocation
 }
 
-public enum DesiredResource: Hashable, Sendable {
+/// Indirect: a task's request body alone is over 500 bytes, and the loader and the differ
+/// move 10,000 of these through arrays and dictionaries; boxed, a move is a reference count.
+public indirect enum DesiredResource: Hashable, Sendable {
     case task(DesiredTask)
     case taskGroup(DesiredTaskGroup)
     case syncTask(DesiredSyncTask)

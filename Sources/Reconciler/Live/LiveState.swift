@@ -148,9 +148,19 @@ public struct Ownership: Sendable {
             claim(parsed.marker.address, resource)
         }
         // Oldest first: the first one created is the one kept, later ones are duplicates.
-        // (Indices are sorted, not the 10,000 answers of 770 bytes each: the same order.)
-        for i in live.tasks.indices.sorted(by: { (live.tasks[$0].id ?? 0) < (live.tasks[$1].id ?? 0) }) {
-            consider(.task(live.tasks[i]), kind: .migrationTask)
+        // (Indices are sorted, not the 10,000 answers of 770 bytes each: the same order. Their
+        // markers are read on every core first; claiming stays in order.)
+        let order = live.tasks.indices.sorted(by: { (live.tasks[$0].id ?? 0) < (live.tasks[$1].id ?? 0) })
+        let markers = ConcurrentMap.map(order) { i in
+            live.tasks[i].description.flatMap { OwnershipMarker.parse(description: $0)?.marker }
+        }
+        for (i, marker) in zip(order, markers) {
+            let task = LiveResource.task(live.tasks[i])
+            if !adoptedIds.isEmpty, let address = adoptedIds[task.id], address.kind == .migrationTask {
+                claim(address, task)
+            } else if let marker, marker.stack == stack, marker.address.kind == .migrationTask {
+                claim(marker.address, task)
+            }
         }
         for group in live.groups.sorted(by: { ($0.startTime ?? 0) < ($1.startTime ?? 0) }) {
             consider(.group(group), kind: .migrationTaskGroup)

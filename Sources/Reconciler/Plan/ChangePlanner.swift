@@ -20,8 +20,12 @@ public enum ChangePlanner {
             description.flatMap { OwnershipMarker.parse(description: $0) } == nil && !adopted.contains(id())
         }
         // (Counted lazily: filtering first would copy every unowned answer.)
+        let tasks = live.tasks
         report.unowned = ChangeReport.UnownedCount(
-            tasks: live.tasks.lazy.filter { unowned($0.description, $0.id.map(String.init) ?? "") }.count,
+            tasks: ConcurrentMap.map(Array(tasks.indices)) { i in
+                tasks[i].description.flatMap { OwnershipMarker.parse(description: $0) } == nil
+                    && !adopted.contains(tasks[i].id.map(String.init) ?? "")
+            }.count { $0 },
             taskGroups: live.groups.lazy.filter { unowned($0.description, $0.groupId ?? "") }.count,
             syncTasks: live.syncTasks.lazy.filter { unowned($0.description, $0.syncTaskId ?? "") }.count)
         let known = Set(live.tasks.compactMap { $0.id.map(String.init) } + live.groupTasks.values.flatMap { $0 }.compactMap { $0.id.map(String.init) }
