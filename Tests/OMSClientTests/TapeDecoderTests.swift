@@ -58,6 +58,18 @@ import Testing
         #expect(tape.tasks?.first?.id == Int64.max)
     }
 
+    /// Keys are found by hash; an object with an escaped key is searched by text instead,
+    /// and absent keys are absent either way.
+    @Test func keysAreFoundWhateverTheirOrderOrSpelling() throws {
+        let json = #"{"count":2,"tasks":[{"n\u0061me":"esc","id":1},{"status":2,"name":"plain","id":2,"total_size":5}]}"#
+        let data = Data(json.utf8)
+        let tape = try OMSResponseDecoder.decodeWithTape(ListTasksResp.self, from: data)
+        #expect(tape == (try JSONDecoder().decode(ListTasksResp.self, from: data)))
+        #expect(tape.tasks?.map(\.name) == ["esc", "plain"])
+        #expect(tape.tasks?.first?.totalSize == nil)
+        #expect(tape.tasks?.last?.totalSize == 5)
+    }
+
     /// Whatever the tape does not read exactly as `JSONDecoder` would, it declines, and the
     /// public entry point still gives `JSONDecoder`'s answer or error.
     @Test(arguments: [

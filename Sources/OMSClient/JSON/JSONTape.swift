@@ -9,7 +9,7 @@
 /// `JSONDecoder` would (duplicate keys, numbers it cannot place, invalid UTF-8, nesting over
 /// `maximumDepth`) is an error, and `OMSResponseDecoder` then asks `JSONDecoder`, so the
 /// answer or the error is always `JSONDecoder`'s.
-struct JSONTape: Sendable {
+final class JSONTape: Sendable {
     enum Kind: UInt8, Sendable {
         case object, array, string, number, `true`, `false`, null
     }
@@ -17,7 +17,8 @@ struct JSONTape: Sendable {
     struct Entry: Sendable {
         var kind: Kind
         /// Strings: set when the text holds a backslash escape. Numbers: set when the text
-        /// has a fraction or an exponent.
+        /// has a fraction or an exponent. Objects: set when a key holds an escape (its keys
+        /// are then found by comparing text, not by `hash`).
         var flag: Bool
         /// Strings: the bytes between the quotes; numbers: the number's text.
         var start: Int32
@@ -26,6 +27,15 @@ struct JSONTape: Sendable {
         var next: Int32
         /// Objects: number of keys; arrays: number of elements.
         var count: Int32
+        /// Strings: `JSONTape.hash` of the raw bytes between the quotes.
+        var hash: UInt32 = 0
+    }
+
+    /// FNV-1a, folded to 32 bits: keys are found by it (`TapeKeyedContainer`).
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var h: UInt32 = 0x811c_9dc5
+        for b in bytes { h = (h ^ UInt32(b)) &* 0x0100_0193 }
+        return h
     }
 
     struct Invalid: Error, Sendable {
@@ -112,6 +122,7 @@ private struct Reader {
             if isObject {
                 guard position < bytes.count, bytes[position] == 0x22 else { throw fail("expected a key") }
                 let hash = try readString()
+                if entries[entries.count - 1].flag { entries[container].flag = true }
                 let from = keyHashStarts[keyHashStarts.count - 1]
                 if keyHashes[from...].contains(hash), isDuplicate(keyEntry: entries.count - 1, in: container) {
                     throw fail("duplicate key")
@@ -220,6 +231,7 @@ private struct Reader {
         let start = position
         var escaped = false
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash32: UInt32 = 0x811c_9dc5
         while true {
             guard position < bytes.count else { throw fail("unterminated string") }
             let c = bytes[position]
@@ -239,10 +251,11 @@ private struct Reader {
                 }
             }
             hash = (hash ^ UInt64(bytes[position])) &* 0x100_0000_01b3
+            hash32 = (hash32 ^ UInt32(bytes[position])) &* 0x0100_0193
             position += 1
         }
         entries.append(.init(kind: .string, flag: escaped, start: Int32(start), end: Int32(position),
-                             next: Int32(entries.count + 1), count: 0))
+                             next: Int32(entries.count + 1), count: 0, hash: hash32))
         position += 1
         return hash
     }

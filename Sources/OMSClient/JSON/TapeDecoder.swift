@@ -15,14 +15,8 @@ public enum OMSResponseDecoder {
     /// The tape alone, without the fallback (tests compare it with `JSONDecoder`).
     static func decodeWithTape<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         let tape = try JSONTape([UInt8](data))
-        return try TapeDecoder(tape: TapeBox(tape), index: 0, parent: nil, key: nil).decode(T.self)
+        return try TapeDecoder(tape: tape, index: 0, parent: nil, key: nil).decode(T.self)
     }
-}
-
-/// The tape, shared by reference between the decoders of one answer.
-final class TapeBox: Sendable {
-    let tape: JSONTape
-    init(_ tape: JSONTape) { self.tape = tape }
 }
 
 /// Why the tape declined a value (`OMSResponseDecoder` then falls back to `JSONDecoder`).
@@ -33,16 +27,17 @@ struct TapeDeclined: Error {
 /// A `Decoder` over one value of the tape; it is its own single-value container, and it is
 /// the coding path's node (`parent` + `key`), so a nested value costs one allocation.
 final class TapeDecoder: Decoder, SingleValueDecodingContainer {
-    let box: TapeBox
+    let tape: JSONTape
     let index: Int
     let parent: TapeDecoder?
     let key: (any CodingKey)?
-    /// For an object: the key entry the next lookup starts at. Models read their keys in
-    /// about the order answers list them, so most lookups match at the first key tried.
-    var cursor = 0
+    /// For an object: its keys' entries by hash (open addressing, entry index + 1; empty
+    /// until the first lookup). A model asks for every key it knows, present or not, so each
+    /// lookup must cost the same whatever the answer's order.
+    var keyTable: [Int32] = []
 
-    init(tape box: TapeBox, index: Int, parent: TapeDecoder?, key: (any CodingKey)?) {
-        self.box = box
+    init(tape: JSONTape, index: Int, parent: TapeDecoder?, key: (any CodingKey)?) {
+        self.tape = tape
         self.index = index
         self.parent = parent
         self.key = key
@@ -61,12 +56,12 @@ final class TapeDecoder: Decoder, SingleValueDecodingContainer {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard box.tape.entries[index].kind == .object else { throw TapeDeclined(reason: "not an object") }
+        guard tape.entries[index].kind == .object else { throw TapeDeclined(reason: "not an object") }
         return KeyedDecodingContainer(TapeKeyedContainer<Key>(decoder: self, object: index))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard box.tape.entries[index].kind == .array else { throw TapeDeclined(reason: "not an array") }
+        guard tape.entries[index].kind == .array else { throw TapeDeclined(reason: "not an array") }
         return TapeUnkeyedContainer(decoder: self, array: index)
     }
 
@@ -74,21 +69,21 @@ final class TapeDecoder: Decoder, SingleValueDecodingContainer {
 
     // MARK: Single value
 
-    func decodeNil() -> Bool { box.tape.entries[index].kind == .null }
-    func decode(_ type: Bool.Type) throws -> Bool { try box.tape.bool(at: index) }
-    func decode(_ type: String.Type) throws -> String { try box.tape.string(at: index) }
-    func decode(_ type: Double.Type) throws -> Double { try box.tape.double(at: index) }
+    func decodeNil() -> Bool { tape.entries[index].kind == .null }
+    func decode(_ type: Bool.Type) throws -> Bool { try tape.bool(at: index) }
+    func decode(_ type: String.Type) throws -> String { try tape.string(at: index) }
+    func decode(_ type: Double.Type) throws -> Double { try tape.double(at: index) }
     func decode(_ type: Float.Type) throws -> Float { throw TapeDeclined(reason: "Float is left to JSONDecoder") }
-    func decode(_ type: Int.Type) throws -> Int { try box.tape.integer(at: index) }
-    func decode(_ type: Int8.Type) throws -> Int8 { try box.tape.integer(at: index) }
-    func decode(_ type: Int16.Type) throws -> Int16 { try box.tape.integer(at: index) }
-    func decode(_ type: Int32.Type) throws -> Int32 { try box.tape.integer(at: index) }
-    func decode(_ type: Int64.Type) throws -> Int64 { try box.tape.integer(at: index) }
-    func decode(_ type: UInt.Type) throws -> UInt { try box.tape.integer(at: index) }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try box.tape.integer(at: index) }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try box.tape.integer(at: index) }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try box.tape.integer(at: index) }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try box.tape.integer(at: index) }
+    func decode(_ type: Int.Type) throws -> Int { try tape.integer(at: index) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try tape.integer(at: index) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try tape.integer(at: index) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try tape.integer(at: index) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try tape.integer(at: index) }
+    func decode(_ type: UInt.Type) throws -> UInt { try tape.integer(at: index) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try tape.integer(at: index) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try tape.integer(at: index) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try tape.integer(at: index) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try tape.integer(at: index) }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         // JSONDecoder gives these types its own strategies (base64, dates, URLs, decimals).
@@ -100,7 +95,7 @@ final class TapeDecoder: Decoder, SingleValueDecodingContainer {
 
     /// A decoder for the child value at `child`, reached by `key`.
     func child(_ child: Int, key: any CodingKey) -> TapeDecoder {
-        TapeDecoder(tape: box, index: child, parent: self, key: key)
+        TapeDecoder(tape: tape, index: child, parent: self, key: key)
     }
 }
 
@@ -120,7 +115,7 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     var codingPath: [any CodingKey] { decoder.codingPath }
 
     var allKeys: [Key] {
-        let tape = decoder.box.tape
+        let tape = decoder.tape
         var keys: [Key] = []
         var i = object + 1
         let end = Int(tape.entries[object].next)
@@ -131,41 +126,63 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return keys
     }
 
-    /// The tape index of `key`'s value, if the object has it. The scan starts where the last
-    /// match left off and wraps around, so it still sees every key once.
+    /// The tape index of `key`'s value, if the object has it.
     func find(_ key: Key) -> Int? {
-        let tape = decoder.box.tape
-        let decoder = self.decoder
-        let object = self.object
+        let tape = decoder.tape
         var name = key.stringValue
         return name.withUTF8 { wanted -> Int? in
-            tape.bytes.withUnsafeBufferPointer { bytes -> Int? in
+            if tape.entries[object].flag { return scan(for: wanted) }
+            if decoder.keyTable.isEmpty { decoder.keyTable = buildTable() }
+            let hash = JSONTape.hash(wanted)
+            return tape.bytes.withUnsafeBufferPointer { bytes -> Int? in
                 tape.entries.withUnsafeBufferPointer { entries -> Int? in
-                    let first = object + 1
-                    let end = Int(entries[object].next)
-                    guard first < end else { return nil }
-                    let start = decoder.cursor > object && decoder.cursor < end ? decoder.cursor : first
-                    var i = start
-                    repeat {
-                        let k = entries[i]
-                        let after = Int(entries[i + 1].next)
-                        let matches: Bool
-                        if k.flag {
-                            matches = (try? tape.string(at: i)).map { $0.utf8.elementsEqual(wanted) } ?? false
-                        } else {
-                            matches = Int(k.end - k.start) == wanted.count
-                                && (wanted.count == 0 || memcmp(bytes.baseAddress! + Int(k.start), wanted.baseAddress!, wanted.count) == 0)
+                    decoder.keyTable.withUnsafeBufferPointer { table -> Int? in
+                        let mask = table.count - 1
+                        var slot = Int(hash) & mask
+                        while table[slot] != 0 {
+                            let i = Int(table[slot] - 1)
+                            let k = entries[i]
+                            if k.hash == hash, Int(k.end - k.start) == wanted.count,
+                                wanted.count == 0 || memcmp(bytes.baseAddress! + Int(k.start), wanted.baseAddress!, wanted.count) == 0
+                            {
+                                return i + 1
+                            }
+                            slot = (slot + 1) & mask
                         }
-                        if matches {
-                            decoder.cursor = after < end ? after : first
-                            return i + 1
-                        }
-                        i = after < end ? after : first
-                    } while i != start
-                    return nil
+                        return nil
+                    }
                 }
             }
         }
+    }
+
+    /// The object's key entries by hash, in a table at most half full.
+    private func buildTable() -> [Int32] {
+        let entries = decoder.tape.entries
+        var size = 8
+        while size < Int(entries[object].count) * 2 { size *= 2 }
+        var table = [Int32](repeating: 0, count: size)
+        var i = object + 1
+        let end = Int(entries[object].next)
+        while i < end {
+            var slot = Int(entries[i].hash) & (size - 1)
+            while table[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            table[slot] = Int32(i + 1)
+            i = Int(entries[i + 1].next)
+        }
+        return table
+    }
+
+    /// Key by key, comparing text (objects with escaped keys).
+    private func scan(for wanted: UnsafeBufferPointer<UInt8>) -> Int? {
+        let tape = decoder.tape
+        var i = object + 1
+        let end = Int(tape.entries[object].next)
+        while i < end {
+            if let text = try? tape.string(at: i), text.utf8.elementsEqual(wanted) { return i + 1 }
+            i = Int(tape.entries[i + 1].next)
+        }
+        return nil
     }
 
     func value(_ key: Key) throws -> Int {
@@ -175,39 +192,39 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     /// The value's index, or nil when it is absent or null (what `decodeIfPresent` skips).
     func present(_ key: Key) -> Int? {
-        guard let at = find(key), decoder.box.tape.entries[at].kind != .null else { return nil }
+        guard let at = find(key), decoder.tape.entries[at].kind != .null else { return nil }
         return at
     }
 
     func contains(_ key: Key) -> Bool { find(key) != nil }
-    func decodeNil(forKey key: Key) throws -> Bool { decoder.box.tape.entries[try value(key)].kind == .null }
+    func decodeNil(forKey key: Key) throws -> Bool { decoder.tape.entries[try value(key)].kind == .null }
 
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decoder.box.tape.bool(at: try value(key)) }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try decoder.box.tape.string(at: try value(key)) }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decoder.box.tape.double(at: try value(key)) }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decoder.tape.bool(at: try value(key)) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try decoder.tape.string(at: try value(key)) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decoder.tape.double(at: try value(key)) }
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float { throw TapeDeclined(reason: "Float") }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decoder.box.tape.integer(at: try value(key)) }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decoder.box.tape.integer(at: try value(key)) }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try decoder.box.tape.integer(at: try value(key)) }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try decoder.box.tape.integer(at: try value(key)) }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decoder.box.tape.integer(at: try value(key)) }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decoder.box.tape.integer(at: try value(key)) }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try decoder.box.tape.integer(at: try value(key)) }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try decoder.box.tape.integer(at: try value(key)) }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decoder.box.tape.integer(at: try value(key)) }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decoder.box.tape.integer(at: try value(key)) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decoder.tape.integer(at: try value(key)) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decoder.tape.integer(at: try value(key)) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try decoder.tape.integer(at: try value(key)) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try decoder.tape.integer(at: try value(key)) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decoder.tape.integer(at: try value(key)) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decoder.tape.integer(at: try value(key)) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try decoder.tape.integer(at: try value(key)) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try decoder.tape.integer(at: try value(key)) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decoder.tape.integer(at: try value(key)) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decoder.tape.integer(at: try value(key)) }
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         try decoder.child(try value(key), key: key).decode(T.self)
     }
 
     func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
-        try present(key).map { try decoder.box.tape.bool(at: $0) }
+        try present(key).map { try decoder.tape.bool(at: $0) }
     }
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
-        try present(key).map { try decoder.box.tape.string(at: $0) }
+        try present(key).map { try decoder.tape.string(at: $0) }
     }
     func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
-        try present(key).map { try decoder.box.tape.double(at: $0) }
+        try present(key).map { try decoder.tape.double(at: $0) }
     }
     func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { throw TapeDeclined(reason: "Float") }
     func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try integerIfPresent(key) }
@@ -225,7 +242,8 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     private func integerIfPresent<T: FixedWidthInteger>(_ key: Key) throws -> T? {
-        try present(key).map { try decoder.box.tape.integer(at: $0) }
+        guard let at = present(key) else { return nil }
+        return try decoder.tape.integer(at: at)
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
@@ -254,7 +272,7 @@ struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
         self.decoder = decoder
         self.array = array
         self.cursor = array + 1
-        self.count = Int(decoder.box.tape.entries[array].count)
+        self.count = Int(decoder.tape.entries[array].count)
     }
 
     var codingPath: [any CodingKey] { decoder.codingPath }
@@ -264,34 +282,34 @@ struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
     private mutating func next() throws -> Int {
         guard !isAtEnd else { throw TapeDeclined(reason: "past the end of an array") }
         let at = cursor
-        cursor = Int(decoder.box.tape.entries[at].next)
+        cursor = Int(decoder.tape.entries[at].next)
         currentIndex += 1
         return at
     }
 
     mutating func decodeNil() throws -> Bool {
         guard !isAtEnd else { throw TapeDeclined(reason: "past the end of an array") }
-        if decoder.box.tape.entries[cursor].kind == .null {
+        if decoder.tape.entries[cursor].kind == .null {
             _ = try next()
             return true
         }
         return false
     }
 
-    mutating func decode(_ type: Bool.Type) throws -> Bool { try decoder.box.tape.bool(at: try next()) }
-    mutating func decode(_ type: String.Type) throws -> String { try decoder.box.tape.string(at: try next()) }
-    mutating func decode(_ type: Double.Type) throws -> Double { try decoder.box.tape.double(at: try next()) }
+    mutating func decode(_ type: Bool.Type) throws -> Bool { try decoder.tape.bool(at: try next()) }
+    mutating func decode(_ type: String.Type) throws -> String { try decoder.tape.string(at: try next()) }
+    mutating func decode(_ type: Double.Type) throws -> Double { try decoder.tape.double(at: try next()) }
     mutating func decode(_ type: Float.Type) throws -> Float { throw TapeDeclined(reason: "Float") }
-    mutating func decode(_ type: Int.Type) throws -> Int { try decoder.box.tape.integer(at: try next()) }
-    mutating func decode(_ type: Int8.Type) throws -> Int8 { try decoder.box.tape.integer(at: try next()) }
-    mutating func decode(_ type: Int16.Type) throws -> Int16 { try decoder.box.tape.integer(at: try next()) }
-    mutating func decode(_ type: Int32.Type) throws -> Int32 { try decoder.box.tape.integer(at: try next()) }
-    mutating func decode(_ type: Int64.Type) throws -> Int64 { try decoder.box.tape.integer(at: try next()) }
-    mutating func decode(_ type: UInt.Type) throws -> UInt { try decoder.box.tape.integer(at: try next()) }
-    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try decoder.box.tape.integer(at: try next()) }
-    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try decoder.box.tape.integer(at: try next()) }
-    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try decoder.box.tape.integer(at: try next()) }
-    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try decoder.box.tape.integer(at: try next()) }
+    mutating func decode(_ type: Int.Type) throws -> Int { try decoder.tape.integer(at: try next()) }
+    mutating func decode(_ type: Int8.Type) throws -> Int8 { try decoder.tape.integer(at: try next()) }
+    mutating func decode(_ type: Int16.Type) throws -> Int16 { try decoder.tape.integer(at: try next()) }
+    mutating func decode(_ type: Int32.Type) throws -> Int32 { try decoder.tape.integer(at: try next()) }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { try decoder.tape.integer(at: try next()) }
+    mutating func decode(_ type: UInt.Type) throws -> UInt { try decoder.tape.integer(at: try next()) }
+    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try decoder.tape.integer(at: try next()) }
+    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try decoder.tape.integer(at: try next()) }
+    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try decoder.tape.integer(at: try next()) }
+    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try decoder.tape.integer(at: try next()) }
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
         let key = TapeIndexKey(currentIndex)
         return try decoder.child(try next(), key: key).decode(T.self)
