@@ -234,7 +234,8 @@ struct TaskSpecDecoder {
             ctx.error("`spec.description` contains `\(bad)`, which OMS refuses", at: desc.loc,
                       hint: "OMS descriptions may not contain any of ^<>&\"'()")
         }
-        if desc.value.contains(OwnershipMarker.prefix) {
+        // (Bytes first: Foundation's search is slow, and without these bytes it finds nothing.)
+        if desc.value.utf8.firstRange(of: OwnershipMarker.prefix.utf8) != nil, desc.value.contains(OwnershipMarker.prefix) {
             ctx.error("`spec.description` contains `\(OwnershipMarker.prefix)`, which oms-plan reserves for its ownership marker", at: desc.loc)
         }
         let markerLength = OwnershipMarker.renderedLength(stack: stack.name, address: address)

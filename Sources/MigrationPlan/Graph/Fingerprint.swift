@@ -34,7 +34,8 @@ public enum Fingerprint {
     public static let excludedSyncTaskFields: Set<String> = ["src_ak", "src_sk", "dst_ak", "dst_sk", "authentication_key"]
 
     static func hex8(_ text: String) -> String {
-        let digest = SHA256.hash(data: Data(text.utf8))
+        var text = text
+        let digest = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
         let hex = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         for b in digest.prefix(4) { out += [hex[Int(b >> 4)], hex[Int(b & 15)]] }
