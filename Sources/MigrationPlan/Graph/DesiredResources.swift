@@ -43,9 +43,13 @@ public protocol DesiredOMSResource: Sendable {
     /// When the plan wants it finished (`spec.deadline`; a task set's for its tasks). Not sent
     /// to OMS and not identity.
     var deadline: Date? { get }
+    /// A task's priority; nil for groups and sync tasks, which have none.
+    var taskPriority: TaskPriority? { get }
 }
 
 extension DesiredOMSResource {
+    public var taskPriority: TaskPriority? { nil }
+
     /// This resource's fingerprint as `scheme` computes it, to compare with a live marker of
     /// that scheme; nil for a scheme this version does not know (a newer oms-plan wrote it).
     public func fingerprint(scheme: Int) -> String? {
@@ -82,6 +86,7 @@ public struct DesiredTask: DesiredOMSResource, Hashable {
     public var bandwidth: BandwidthSource
     public var bandwidthPolicy: [BandwidthPolicy] { request.bandwidthPolicy ?? [] }
     public var priority: TaskPriority { request.taskPriority ?? MigrationOptions.defaultTaskPriority }
+    public var taskPriority: TaskPriority? { priority }
 
     /// Sorted-keys JSON of the address, the secret-free body (the user's description, no
     /// marker; the evaluation day's rules) and the management fields. Computed on demand.

@@ -81,7 +81,7 @@ struct Differ {
         if resource.adoptID == live.id, !(live.description.map { OwnershipMarker.parse(description: $0) != nil } ?? false) {
             change.reasons.append(.adopted(kind: kindName(address), liveId: live.id))
         }
-        if let replacement = replacement(resource, live) {
+        if let replacement = replacement(resource, live, knownMarker: ownership.markers[address]) {
             guard replacement.change.action == .blocked else { return replacement }
             // Replacement is blocked, but what OMS can change in place still gets done.
             let inPlaceDecision = inPlace(resource, live, change)
@@ -96,11 +96,12 @@ struct Differ {
 
     /// Fields OMS cannot update that differ from the plan: a replacement, or blocked when the
     /// live resource already moved data and replacing is not allowed.
-    private func replacement(_ resource: any DesiredOMSResource, _ live: LiveResource) -> Decision? {
+    private func replacement(_ resource: any DesiredOMSResource, _ live: LiveResource, knownMarker: OwnershipMarker?) -> Decision? {
         // The common case first: this stack's marker with the same fingerprint means nothing
-        // immutable changed, and the field-by-field views need not be built at all.
-        if let parsed = live.description.flatMap({ OwnershipMarker.parse(description: $0) }),
-            parsed.marker.stack == desired.stack.name, parsed.marker.fingerprint == resource.fingerprint(scheme: parsed.marker.scheme)
+        // immutable changed, and the field-by-field views need not be built at all. (The
+        // marker ownership already read from this live resource, when it was claimed by it.)
+        if let marker = knownMarker ?? live.description.flatMap({ OwnershipMarker.parse(description: $0)?.marker }),
+            marker.stack == desired.stack.name, marker.fingerprint == resource.fingerprint(scheme: marker.scheme)
         {
             return nil
         }
@@ -166,13 +167,13 @@ struct Differ {
                 FieldChange(path: "bandwidth", before: BandwidthRules.json(liveRules), after: BandwidthRules.json(desiredRules)))
             change.reasons.append(.bandwidthChanged(day: desired.stack.evaluationDay))
         }
-        if let task = resource as? DesiredTask, case .task(let liveTask) = live {
+        if let priority = resource.taskPriority, case .task(let liveTask) = live {
             let livePriority = (liveTask.taskPriority ?? MigrationOptions.defaultTaskPriority).canonical
-            if livePriority != task.priority.canonical {
+            if livePriority != priority.canonical {
                 if status.acceptsPriority {
-                    priorityChange = task.priority
+                    priorityChange = priority
                     change.fields.append(
-                        FieldChange(path: "options.priority", before: .string(livePriority.rawValue), after: .string(task.priority.rawValue)))
+                        FieldChange(path: "options.priority", before: .string(livePriority.rawValue), after: .string(priority.rawValue)))
                     change.reasons.append(.priorityChanged)
                 } else {
                     change.reasons.append(.priorityWaitsForState(status.name))

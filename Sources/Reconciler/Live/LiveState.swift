@@ -134,6 +134,8 @@ public struct Ownership: Sendable {
     public var owned: [ResourceAddress: LiveResource] = [:]
     /// Further live resources carrying the marker of an address already matched.
     public var duplicates: [ResourceAddress: [LiveResource]] = [:]
+    /// The marker of each owned resource that was claimed by its marker (read once here).
+    public var markers: [ResourceAddress: OwnershipMarker] = [:]
 
     public init(live: LiveState, stack: String, adoptions: [ResourceAddress: String]) {
         let adoptedIds = Dictionary(adoptions.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
@@ -145,20 +147,22 @@ public struct Ownership: Sendable {
             guard let description = resource.description, let parsed = OwnershipMarker.parse(description: description),
                 parsed.marker.stack == stack, parsed.marker.address.kind == kind
             else { return }
+            if owned[parsed.marker.address] == nil { markers[parsed.marker.address] = parsed.marker }
             claim(parsed.marker.address, resource)
         }
         // Oldest first: the first one created is the one kept, later ones are duplicates.
         // (Indices are sorted, not the 10,000 answers of 770 bytes each: the same order. Their
         // markers are read on every core first; claiming stays in order.)
         let order = live.tasks.indices.sorted(by: { (live.tasks[$0].id ?? 0) < (live.tasks[$1].id ?? 0) })
-        let markers = ConcurrentMap.map(order) { i in
+        let taskMarkers = ConcurrentMap.map(order) { i in
             live.tasks[i].description.flatMap { OwnershipMarker.parse(description: $0)?.marker }
         }
-        for (i, marker) in zip(order, markers) {
+        for (i, marker) in zip(order, taskMarkers) {
             let task = LiveResource.task(live.tasks[i])
             if !adoptedIds.isEmpty, let address = adoptedIds[task.id], address.kind == .migrationTask {
                 claim(address, task)
             } else if let marker, marker.stack == stack, marker.address.kind == .migrationTask {
+                if owned[marker.address] == nil { markers[marker.address] = marker }
                 claim(marker.address, task)
             }
         }
