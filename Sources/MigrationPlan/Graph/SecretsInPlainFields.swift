@@ -12,14 +12,18 @@ enum SecretsInPlainFields {
             guard let text, !text.isEmpty else { return false }
             return secrets.contains { contains(text, $0) }
         }
-        var found: [Diagnostic] = []
-        func report(_ resource: any DesiredOMSResource, _ fields: [(String, String?)]) {
+        // Resources with a finding, reported in address order at the end (sorting all 10,000
+        // addresses first cost more than the check itself).
+        var found: [(address: ResourceAddress, diagnostics: [Diagnostic])] = []
+        func report<Resource: DesiredOMSResource>(_ resource: Resource, _ fields: [(String, String?)]) {
             // One look at all the fields first: almost always there is nothing to find.
             let all = fields.compactMap(\.1).joined(separator: "\n")
             guard holdsSecret(all) else { return }
+            var diagnostics: [Diagnostic] = []
+            defer { found.append((resource.address, diagnostics)) }
             for (path, text) in fields where holdsSecret(text) {
                 let message = "`\(path)` of `\(resource.address)` holds the value of a secret, which OMS would store and show in plain text"
-                found.append(Diagnostic(
+                diagnostics.append(Diagnostic(
                     sending ? .error : .warning, at: resource.location(of: path), message,
                     hint: "secrets belong in Credentials (or a CDN authKey) only; oms-plan masks them in its output but cannot in OMS"))
             }
@@ -37,22 +41,21 @@ enum SecretsInPlainFields {
                 ("options", smn?.topicUrn),
             ]
         }
-        // In place, in address order: no copies of 10,000 resources to sort.
-        for address in state.resources.keys.sorted() {
-            switch state.resources[address] {
-            case .task(let task)?:
+        for resource in state.resources.values {
+            switch resource {
+            case .task(let task):
                 let r = task.request
                 report(task, plainFields(
                     description: task.userDescription, region: r.srcNode.region, bucket: r.srcNode.bucket, keys: r.srcNode.objectKey,
                     appId: r.srcNode.appId, listFile: r.srcNode.listFile, cdn: r.sourceCdn, dstBucket: r.dstNode.bucket,
                     savePrefix: r.dstNode.savePrefix, smn: r.smnConfig))
-            case .taskGroup(let group)?:
+            case .taskGroup(let group):
                 let r = group.request
                 report(group, plainFields(
                     description: group.userDescription, region: r.srcNode.region, bucket: r.srcNode.bucket, keys: r.srcNode.objectKey,
                     appId: r.srcNode.appId, listFile: r.srcNode.listFile, cdn: r.sourceCdn, dstBucket: r.dstNode.bucket,
                     savePrefix: r.dstNode.savePrefix, smn: r.smnConfig))
-            case .syncTask(let sync)?:
+            case .syncTask(let sync):
                 let r = sync.request
                 report(sync, plainFields(
                     description: sync.userDescription, region: r.srcRegion, bucket: r.srcBucket, keys: nil, appId: r.appId,
@@ -61,7 +64,7 @@ enum SecretsInPlainFields {
                 continue
             }
         }
-        return found
+        return found.sorted { $0.address < $1.address }.flatMap(\.diagnostics)
     }
 
     /// Whether `text` holds `needle`, byte for byte (UTF-8). A plain scan: fields are short, and
