@@ -44,8 +44,8 @@ struct TaskDraft {
     /// When the plan wants it finished (`spec.deadline`, RFC 3339); not sent to OMS.
     var deadline: Date?
     var options = OptionsDraft()
-    /// `source.bucket` -> where it was written.
-    var locations: [String: Loc] = [:]
+    /// `source.bucket` -> where it was written (room for a task's fields from the start).
+    var locations = [String: Loc](minimumCapacity: 12)
 }
 
 /// `deadline:` values: an RFC 3339 date and time with an offset (`2026-12-31T18:00:00+08:00`).

@@ -157,8 +157,8 @@ struct GraphBuilder {
         let region = d.destination.region?.value ?? stack.region
         let o = d.options
         let user = d.description?.value.isEmpty == false ? d.description?.value : nil
-        var locations: [String: SourceLocation] = [:]
-        for (k, l) in d.locations { locations[k] = ctx.sink.files.location(l) }
+        // (mapValues keeps the table: no key is hashed again.)
+        let locations = d.locations.mapValues { ctx.sink.files.location($0) }
         let declared = ctx.sink.files.location(d.declLoc)
         let state: DesiredRunState = d.paused ? .paused : .running
         // What the plan says, and OMS's default for what it leaves out (one table for both).
@@ -249,8 +249,8 @@ struct GraphBuilder {
         let fp = Fingerprint.syncTask(r, userDescription: user)
         let marker = OwnershipMarker(stack: stack.name, address: d.address, fingerprint: fp)
         r.description = marker.description(userDescription: user)
-        var locations: [String: SourceLocation] = [:]
-        for (k, l) in d.locations { locations[k] = ctx.sink.files.location(l) }
+        // (mapValues keeps the table: no key is hashed again.)
+        let locations = d.locations.mapValues { ctx.sink.files.location($0) }
         return .syncTask(DesiredSyncTask(
             address: d.address, labels: d.labels, request: r, userDescription: user, marker: marker,
             secrets: ResolvedSecrets(source: src.secrets, destination: dst.secrets, cdnAuthenticationKey: d.source.cdn?.authKey),
