@@ -27,6 +27,17 @@ enum Parallel {
         }
     }
 
+    /// Loading is CPU work that nothing waits on until it is done, while `diff` reads OMS at
+    /// the same time: a page answer that waits for a core delays the next request, and 100
+    /// pages are read in rounds. The loader's threads therefore run at a lower priority (nice
+    /// 5), so the reads go on at once and the loader takes every core they leave idle.
+    static func yieldToLatencySensitiveWork() {
+        #if os(Linux)
+        // On Linux a nice value belongs to a thread; `who` 0 is the calling one.
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)
+        #endif
+    }
+
     static var workerCount: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) }
 
     /// `body(i)` for every i in 0..<count, in any order and on several threads; the results
@@ -38,6 +49,7 @@ enum Parallel {
         let done = DispatchSemaphore(value: 0)
         for _ in 0..<workers {
             let thread = Thread {
+                yieldToLatencySensitiveWork()
                 while let i = results.take() { results.store(body(i), at: i) }
                 done.signal()
             }
