@@ -35,9 +35,10 @@ struct OMSPlanCommand: AsyncParsableCommand {
     }
 
     /// A plan command is one short burst of work on a few threads; glibc gives each thread
-    /// that allocates its own malloc arena, and memory freed in one arena is not reused by the
-    /// others, so a 10,000-task `diff` peaked about 20 MB higher than its data needs
-    /// (docs/benchmarks.md). One arena costs no measurable time there. The sandbox server,
+    /// that allocates its own malloc arena (up to 8 per core), and memory freed in one arena
+    /// is not reused by the others, so a 10,000-task `diff` peaked about 15 MB higher than its
+    /// data needs (docs/benchmarks.md). Two arenas keep that down; one made the threads wait
+    /// for each other's allocations (7% of the CPU in the arena's lock). The sandbox server,
     /// which answers many connections at once, keeps glibc's default.
     private static func limitMallocArenas() {
         #if os(Linux)
@@ -47,7 +48,7 @@ struct OMSPlanCommand: AsyncParsableCommand {
         guard CommandLine.arguments.dropFirst().first != "sandbox",
             let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt")
         else { return }
-        _ = unsafeBitCast(symbol, to: MallOpt.self)(arenaMax, 1)
+        _ = unsafeBitCast(symbol, to: MallOpt.self)(arenaMax, 2)
         #endif
     }
 
