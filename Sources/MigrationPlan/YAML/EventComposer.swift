@@ -9,7 +9,7 @@ struct ComposeError: Error {
 /// Composes `PNode` trees from libyaml's event stream for `YAMLReader` (see there for why).
 /// One per file; not shared between threads.
 final class EventComposer {
-    private static let stringTag = "tag:yaml.org,2002:str"
+    static let stringTag = "tag:yaml.org,2002:str"
 
     let file: Int32
     let budget: AliasBudget
@@ -112,6 +112,35 @@ final class EventComposer {
         return n
     }
 
+    /// The current scalar event, read once.
+    private struct ScalarEvent {
+        var value: String
+        /// As Yams read it: the string tag for quoted scalars, the explicit tag, or "".
+        var tag: String
+        var plain: Bool
+        var anchor: String?
+        /// As a mapping key: untagged and `!` scalars compare as strings.
+        var key: KeyText { KeyText(text: value, plain: plain, tag: tag.isEmpty || tag == "!" ? EventComposer.stringTag : tag) }
+    }
+
+    private func currentScalar() -> ScalarEvent {
+        let scalar = event.data.scalar
+        return ScalarEvent(
+            value: String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self),
+            tag: scalar.quoted_implicit == 1 ? Self.stringTag : Self.string(scalar.tag) ?? "",
+            plain: scalar.style == YAML_PLAIN_SCALAR_STYLE, anchor: Self.string(scalar.anchor))
+    }
+
+    /// Registers the anchor of a scalar that is not built as a value here (a key, or one inside
+    /// a walked node): an alias may still use it as a value, so its type is resolved, without
+    /// reporting anything.
+    private func registerUnbuilt(_ scalar: ScalarEvent, at loc: Loc) {
+        guard let anchor = scalar.anchor else { return }
+        var unreported: [ReadProblem] = []
+        let value = Self.scalar(scalar.value, tag: scalar.tag, plain: scalar.plain, at: loc, problems: &unreported)
+        anchors[anchor] = Anchored(node: PNode(.scalar(value), at: loc), size: 1, key: scalar.key)
+    }
+
     // MARK: Nodes
 
     /// Composes the node whose first event is the current one, leaving its last event
@@ -167,16 +196,11 @@ final class EventComposer {
 
     @inline(never)
     private func scalarNode(at: Loc, build: Bool, size: inout Int) -> PNode {
-        let scalarEvent = event.data.scalar
-        let anchor = Self.string(scalarEvent.anchor)
-        let value = String(decoding: UnsafeBufferPointer(start: scalarEvent.value, count: scalarEvent.length), as: UTF8.self)
-        let tag = scalarEvent.quoted_implicit == 1 ? Self.stringTag : Self.string(scalarEvent.tag) ?? ""
-        let plain = scalarEvent.style == YAML_PLAIN_SCALAR_STYLE
-        let node = build ? PNode(.scalar(Self.scalar(value, tag: tag, plain: plain, at: at, problems: &problems)), at: at) : .null(at: at)
-        if let anchor {
-            let keyTag = tag.isEmpty || tag == "!" ? Self.stringTag : tag
-            anchors[anchor] = Anchored(node: node, size: 1, key: KeyText(text: value, plain: plain, tag: keyTag))
-        }
+        let scalar = currentScalar()
+        let node = build
+            ? PNode(.scalar(Self.scalar(scalar.value, tag: scalar.tag, plain: scalar.plain, at: at, problems: &problems)), at: at)
+            : .null(at: at)
+        if let anchor = scalar.anchor { anchors[anchor] = Anchored(node: node, size: 1, key: scalar.key) }
         size += 1
         return node
     }
@@ -220,7 +244,7 @@ final class EventComposer {
             // `<<: *base` merge keys, as Kubernetes manifests use them: merged pairs come first
             // and explicit keys of this mapping win. Copying pairs is work: it is paid for.
             if key.plain, key.text == "<<" {
-                let more = mergePairs(value)
+                let more = Self.mergePairs(value, problems: &problems)
                 guard spend(more.count, at: keyLoc) else { continue }
                 merged += more
                 continue
@@ -269,17 +293,9 @@ final class EventComposer {
                 }
                 if isKey, let key = known.key { stack[stack.count - 1].keys.append((key, known.node.loc)) }
             case YAML_SCALAR_EVENT:
-                let scalarEvent = event.data.scalar
-                let value = String(decoding: UnsafeBufferPointer(start: scalarEvent.value, count: scalarEvent.length), as: UTF8.self)
-                let tag = scalarEvent.quoted_implicit == 1 ? Self.stringTag : Self.string(scalarEvent.tag) ?? ""
-                let text = KeyText(text: value, plain: scalarEvent.style == YAML_PLAIN_SCALAR_STYLE,
-                                   tag: tag.isEmpty || tag == "!" ? Self.stringTag : tag)
-                if let anchor = Self.string(scalarEvent.anchor) {
-                    var unreported: [ReadProblem] = []
-                    let scalar = Self.scalar(value, tag: tag, plain: text.plain, at: loc, problems: &unreported)
-                    anchors[anchor] = Anchored(node: PNode(.scalar(scalar), at: loc), size: 1, key: text)
-                }
-                if isKey { stack[stack.count - 1].keys.append((text, loc)) }
+                let scalar = currentScalar()
+                registerUnbuilt(scalar, at: loc)
+                if isKey { stack[stack.count - 1].keys.append((scalar.key, loc)) }
             case YAML_SEQUENCE_START_EVENT:
                 stack.append(WalkFrame(isMapping: false, anchor: Self.string(event.data.sequence_start.anchor), loc: loc))
             case YAML_MAPPING_START_EVENT:
@@ -306,18 +322,9 @@ final class EventComposer {
         let keyLoc = eventLoc
         switch event.type {
         case YAML_SCALAR_EVENT:
-            let scalarEvent = event.data.scalar
-            let value = String(decoding: UnsafeBufferPointer(start: scalarEvent.value, count: scalarEvent.length), as: UTF8.self)
-            let tag = scalarEvent.quoted_implicit == 1 ? Self.stringTag : Self.string(scalarEvent.tag) ?? ""
-            let text = KeyText(text: value, plain: scalarEvent.style == YAML_PLAIN_SCALAR_STYLE,
-                               tag: tag.isEmpty || tag == "!" ? Self.stringTag : tag)
-            if let anchor = Self.string(scalarEvent.anchor) {
-                // Keys are not values; an alias may still use this one as a value.
-                var unreported: [ReadProblem] = []
-                let value = Self.scalar(value, tag: tag, plain: text.plain, at: keyLoc, problems: &unreported)
-                anchors[anchor] = Anchored(node: PNode(.scalar(value), at: keyLoc), size: 1, key: text)
-            }
-            return (text, keyLoc)
+            let scalar = currentScalar()
+            registerUnbuilt(scalar, at: keyLoc)
+            return (scalar.key, keyLoc)
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
             guard let known = anchors[name] else {
@@ -376,46 +383,6 @@ final class EventComposer {
         return false
     }
 
-    private func mergePairs(_ value: PNode) -> [Pair] {
-        switch value.value {
-        case .mapping(let pairs): return pairs
-        case .sequence(let items):
-            var result: [Pair] = []
-            for item in items {
-                if let pairs = item.pairs { result += pairs } else {
-                    problems.append(ReadProblem(loc: item.loc, message: "`<<` merges mappings only, found \(item.kindDescription)"))
-                }
-            }
-            return result
-        case .scalar:
-            problems.append(ReadProblem(loc: value.loc, message: "`<<` merges mappings only, found \(value.kindDescription)"))
-            return []
-        }
-    }
-
-    private static func scalar(_ text: String, tag: String, plain: Bool, at: Loc, problems: inout [ReadProblem]) -> Scalar {
-        // No plan value comes near this (keys are 1 KiB, descriptions 255 characters); a huge
-        // one would only make every later check slow.
-        if text.utf8.count > YAMLReader.maximumScalarBytes {
-            problems.append(ReadProblem(
-                loc: at, message: "this value is \(text.utf8.count / 1024) KiB; a plan value may be at most \(YAMLReader.maximumScalarBytes / 1024) KiB"))
-            return Scalar(text: "", type: .string)
-        }
-        if tag.isEmpty {
-            return Scalar(text: text, type: plain ? CoreSchema.type(ofPlain: text) : .string)
-        }
-        switch tag {
-        case "!", stringTag: return Scalar(text: text, type: .string)
-        case "tag:yaml.org,2002:int": return Scalar(text: text, type: .int)
-        case "tag:yaml.org,2002:float": return Scalar(text: text, type: .float)
-        case "tag:yaml.org,2002:bool": return Scalar(text: text, type: .bool)
-        case "tag:yaml.org,2002:null": return Scalar(text: text, type: .null)
-        default:
-            problems.append(ReadProblem(loc: at, message: "unsupported YAML tag `\(tag)`",
-                                        hint: "plans use plain YAML values; remove the tag"))
-            return Scalar(text: text, type: .string)
-        }
-    }
 
     // MARK: libyaml's errors, worded as Yams worded them
 

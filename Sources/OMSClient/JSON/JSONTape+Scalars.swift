@@ -1,0 +1,107 @@
+// Scalars of the tape, read as JSONDecoder reads them, or declined (`TapeDeclined`), in which case
+// `OMSResponseDecoder` asks JSONDecoder.
+
+extension JSONTape {
+    func bool(at index: Int) throws -> Bool {
+        switch entries[index].kind {
+        case .true: return true
+        case .false: return false
+        default: throw TapeDeclined(reason: "not a Bool")
+        }
+    }
+
+    /// Integers written without fraction or exponent; anything else (and overflow) is left to
+    /// `JSONDecoder`.
+    func integer<T: FixedWidthInteger>(at index: Int) throws -> T {
+        let e = entries[index]
+        guard e.kind == .number, !e.flag else { throw TapeDeclined(reason: "not a plain integer") }
+        var i = Int(e.start)
+        let end = Int(e.end)
+        let negative = bytes[i] == 0x2D
+        if negative { i += 1 }
+        var value: T = 0
+        while i < end {
+            let digit = T(bytes[i] &- 0x30)
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = negative ? times10.subtractingReportingOverflow(digit) : times10.addingReportingOverflow(digit)
+            if o1 || o2 { throw TapeDeclined(reason: "integer out of range") }
+            value = next
+            i += 1
+        }
+        return value
+    }
+
+    func double(at index: Int) throws -> Double {
+        let e = entries[index]
+        guard e.kind == .number else { throw TapeDeclined(reason: "not a number") }
+        // Up to 15 digits, a plain integer is exact in a Double.
+        if !e.flag, e.end - e.start <= 15, let small: Int64 = try? integer(at: index) { return Double(small) }
+        guard let value = Double(String(decoding: text(index), as: UTF8.self)), value.isFinite else {
+            throw TapeDeclined(reason: "number out of range")
+        }
+        return value
+    }
+
+    func string(at index: Int) throws -> String {
+        let e = entries[index]
+        guard e.kind == .string else { throw TapeDeclined(reason: "not a String") }
+        let raw = bytes[Int(e.start)..<Int(e.end)]
+        if !e.flag {
+            if raw.allSatisfy({ $0 < 0x80 }) { return String(decoding: raw, as: UTF8.self) }
+            guard let text = String(validating: raw, as: UTF8.self) else { throw TapeDeclined(reason: "invalid UTF-8") }
+            return text
+        }
+        return try unescaped(raw)
+    }
+
+    private func unescaped(_ raw: ArraySlice<UInt8>) throws -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = raw.startIndex
+        func hex4(_ at: Int) throws -> UInt32 {
+            guard at + 4 <= raw.endIndex else { throw TapeDeclined(reason: "short \\u escape") }
+            var v: UInt32 = 0
+            for j in at..<(at + 4) {
+                guard let h = JSONTape.hexValue(raw[j]) else { throw TapeDeclined(reason: "bad \\u escape") }
+                v = v << 4 | UInt32(h)
+            }
+            return v
+        }
+        while i < raw.endIndex {
+            let c = raw[i]
+            guard c == 0x5C else {
+                out.append(c)
+                i += 1
+                continue
+            }
+            let kind = raw[i + 1]
+            i += 2
+            switch kind {
+            case 0x62: out.append(0x08)
+            case 0x66: out.append(0x0C)
+            case 0x6E: out.append(0x0A)
+            case 0x72: out.append(0x0D)
+            case 0x74: out.append(0x09)
+            case 0x75:
+                var scalar = try hex4(i)
+                i += 4
+                if (0xD800...0xDBFF).contains(scalar) {
+                    guard i + 1 < raw.endIndex, raw[i] == 0x5C, raw[i + 1] == 0x75 else {
+                        throw TapeDeclined(reason: "lone surrogate")
+                    }
+                    let low = try hex4(i + 2)
+                    guard (0xDC00...0xDFFF).contains(low) else { throw TapeDeclined(reason: "lone surrogate") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    i += 6
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    throw TapeDeclined(reason: "lone surrogate")
+                }
+                guard let u = Unicode.Scalar(scalar) else { throw TapeDeclined(reason: "bad scalar") }
+                out.append(contentsOf: UTF8.encode(u)!)
+            default: out.append(kind)  // `"`, `\` and `/` stand for themselves
+            }
+        }
+        guard let text = String(validating: out, as: UTF8.self) else { throw TapeDeclined(reason: "invalid UTF-8") }
+        return text
+    }
+}
