@@ -23,6 +23,43 @@ import Testing
         #expect(!plan.steps.contains { $0.operation.call.contains("/tasks/0") })
     }
 
+    /// Both ways `LiveState` files tasks (the list kept whole when every task is standalone,
+    /// split when some belong to a group) and the unowned count read from ownership's markers.
+    @Test func tasksAreFiledByGroupAndUnmarkedOnesCounted() throws {
+        let desired = try Fixtures.quickstart()
+        guard case .task(let docs)? = desired[ResourceAddress(.migrationTask, "docs")] else { Issue.record("no docs"); return }
+        let owned = try Fixtures.live(docs, id: 1, status: .migrating)
+        var foreign = owned
+        foreign.id = 2
+        foreign.description = "made by hand"
+        var otherStack = owned
+        otherStack.id = 3
+        otherStack.description = owned.description?.replacingOccurrences(of: "oms-plan:quickstart:", with: "oms-plan:elsewhere:")
+        var bare = owned
+        bare.id = 6
+        bare.description = nil
+
+        let standalone = LiveState(tasks: [owned, foreign, otherStack, bare], groups: [], readAt: Fixtures.evaluatedAt)
+        #expect(standalone.tasks.map(\.id) == [1, 2, 3, 6])
+        #expect(standalone.groupTasks.isEmpty)
+        let plan = ChangePlanner.plan(desired: desired, live: standalone, now: Fixtures.evaluatedAt)
+        // Another stack's task is marked (not ours, not unowned); the hand-made and bare ones are unowned.
+        #expect(plan.report.unowned?.tasks == 2)
+        #expect(plan.report.changes.contains { $0.address.address == ResourceAddress(.migrationTask, "docs") && $0.liveId == "1" })
+
+        var member = foreign
+        member.id = 4
+        member.groupId = "g-1"
+        var pending = foreign
+        pending.id = 5
+        pending.groupType = .groupTask
+        let mixed = LiveState(tasks: [owned, member, foreign, pending], groups: [], readAt: Fixtures.evaluatedAt)
+        #expect(mixed.tasks.map(\.id) == [1, 2])
+        #expect(mixed.groupTasks["g-1"]?.map(\.id) == [4])
+        #expect(mixed.groupTasks[""]?.map(\.id) == [5])
+        #expect(ChangePlanner.plan(desired: desired, live: mixed, now: Fixtures.evaluatedAt).report.unowned?.tasks == 1)
+    }
+
     @Test func anUnreadableLedgerIsAnErrorNotAFreshStart() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }

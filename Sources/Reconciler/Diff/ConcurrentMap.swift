@@ -21,3 +21,13 @@ enum ConcurrentMap {
         return parts.withLock { $0.flatMap { $0 } }
     }
 }
+
+/// Frees large structures on a background thread instead of the caller's.
+enum BackgroundRelease {
+    /// `value` is freed when the background closure that holds the last reference ends. Pass
+    /// it with `consume`, so that the caller's reference is gone by then.
+    static func drop<T: Sendable>(_ value: consuming T) {
+        let held = value
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
+    }
+}

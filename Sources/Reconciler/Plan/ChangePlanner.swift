@@ -5,7 +5,7 @@ import OMSClient
 /// diff's entry point: live state and desired state in, the ordered plan out.
 public enum ChangePlanner {
     public static func plan(desired: DesiredState, live: LiveState, options: DiffOptions = DiffOptions(), now: Date = Date()) -> ExecutionPlan {
-        let decisions = Differ(desired: desired, live: live, options: options).decisions()
+        let (decisions, unmarkedTaskIds) = Differ(desired: desired, live: live, options: options).decisions()
         var planner = Planner()
         let steps = planner.plan(decisions)
         var changes = decisions.map(\.change)
@@ -20,14 +20,13 @@ public enum ChangePlanner {
             description.flatMap { OwnershipMarker.parse(description: $0) } == nil && !adopted.contains(id())
         }
         // (Counted lazily: filtering first would copy every unowned answer.)
-        let tasks = live.tasks
         report.unowned = ChangeReport.UnownedCount(
-            tasks: ConcurrentMap.map(Array(tasks.indices)) { i in
-                tasks[i].description.flatMap { OwnershipMarker.parse(description: $0) } == nil
-                    && !adopted.contains(tasks[i].id.map(String.init) ?? "")
-            }.count { $0 },
+            tasks: unmarkedTaskIds.count { !adopted.contains($0) },
             taskGroups: live.groups.lazy.filter { unowned($0.description, $0.groupId ?? "") }.count,
             syncTasks: live.syncTasks.lazy.filter { unowned($0.description, $0.syncTaskId ?? "") }.count)
+        // Only an apply of some step asks which ids were known; a diff with nothing to do
+        // does not build the set.
+        guard !steps.isEmpty else { return ExecutionPlan(report: report, steps: steps, knownLiveIds: []) }
         let known = Set(live.tasks.compactMap { $0.id.map(String.init) } + live.groupTasks.values.flatMap { $0 }.compactMap { $0.id.map(String.init) }
             + live.groups.compactMap(\.groupId) + live.syncTasks.compactMap(\.syncTaskId))
         return ExecutionPlan(report: report, steps: steps, knownLiveIds: known)
