@@ -14,6 +14,8 @@ public protocol OpenStringEnum: RawRepresentable, Codable, Hashable, Sendable, E
 
 extension OpenStringEnum {
     public init(stringLiteral value: String) { self.init(rawValue: value) }
+    /// The only decoding of an open enum: the client's tape decoder builds them with
+    /// `init(rawValue:)` from the same string without calling this, so no type may replace it.
     public init(from decoder: any Decoder) throws {
         self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
     }
@@ -47,6 +49,7 @@ where RawValue == Int {
 }
 
 extension OpenIntEnum {
+    /// The only decoding of an open enum (see `OpenStringEnum.init(from:)`).
     public init(from decoder: any Decoder) throws {
         self.init(rawValue: try decoder.singleValueContainer().decode(Int.self))
     }

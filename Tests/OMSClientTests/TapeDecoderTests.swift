@@ -93,6 +93,39 @@ import Testing
         #expect(viaEntryPoint == Self.reference(ListTasksResp.self, data))
     }
 
+    struct Widths: Decodable, Equatable {
+        var i64: Int64?
+        var int: Int?
+        var i8: Int8?
+        var u8: UInt8?
+        var u64: UInt64?
+        var u: UInt?
+    }
+
+    /// Integers of every width the models could hold agree with `JSONDecoder` at and past
+    /// their edges (the tape reads Int64 and converts exactly, or declines).
+    @Test(arguments: [
+        #"{"i64":-9223372036854775808,"int":9223372036854775807,"i8":-128,"u8":255,"u64":18446744073709551615,"u":0}"#,
+        #"{"i64":-9223372036854775809}"#, #"{"int":9223372036854775808}"#, #"{"i8":128}"#, #"{"i8":-129}"#,
+        #"{"u8":256}"#, #"{"u8":-1}"#, #"{"u64":18446744073709551616}"#, #"{"u":-0}"#, #"{"i64":-0}"#,
+    ])
+    func integerEdgesAgree(_ json: String) {
+        let data = Data(json.utf8)
+        #expect((try? OMSResponseDecoder.decode(Widths.self, from: data)) == Self.reference(Widths.self, data))
+    }
+
+    /// A duplicate key is found however many keys come before it (the reader filters key
+    /// hashes before it compares text); many distinct keys are not taken for duplicates.
+    @Test func duplicateKeysAreFoundAmongMany() throws {
+        let keys = (0..<300).map { "\"key\($0)\":\($0)" }
+        let distinct = Data(("{" + keys.joined(separator: ",") + #","count":1}"#).utf8)
+        #expect(try OMSResponseDecoder.decodeWithTape(ListTasksResp.self, from: distinct).count == 1)
+        for repeated in [0, 63, 64, 127, 128, 299] {
+            let json = "{" + keys.joined(separator: ",") + ",\"key\(repeated)\":1,\"count\":1}"
+            #expect(Self.tape(ListTasksResp.self, Data(json.utf8)) == nil, "key\(repeated) repeated")
+        }
+    }
+
     @Test func deepNestingIsDeclinedWithoutCrashing() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(Self.tape([String].self, Data(deep.utf8)) == nil)

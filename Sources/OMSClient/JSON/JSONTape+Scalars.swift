@@ -11,31 +11,54 @@ extension JSONTape {
     }
 
     /// Integers written without fraction or exponent; anything else (and overflow) is left to
-    /// `JSONDecoder`.
+    /// `JSONDecoder`. Read as `Int64` (what the models hold) without generics; other widths
+    /// convert from it exactly or decline.
+    func int64(at index: Int) throws -> Int64 {
+        let (magnitude, negative) = try digits(at: index)
+        if negative {
+            guard magnitude <= UInt64(Int64.max) + 1 else { throw TapeDeclined(reason: "integer out of range") }
+            return Int64(truncatingIfNeeded: 0 &- magnitude)
+        }
+        guard magnitude <= UInt64(Int64.max) else { throw TapeDeclined(reason: "integer out of range") }
+        return Int64(magnitude)
+    }
+
     func integer<T: FixedWidthInteger>(at index: Int) throws -> T {
+        if T.isSigned {
+            guard let value = T(exactly: try int64(at: index)) else { throw TapeDeclined(reason: "integer out of range") }
+            return value
+        }
+        let (magnitude, negative) = try digits(at: index)
+        guard !negative || magnitude == 0, let value = T(exactly: magnitude) else {
+            throw TapeDeclined(reason: "integer out of range")
+        }
+        return value
+    }
+
+    /// The sign and magnitude of a plain integer's text.
+    private func digits(at index: Int) throws -> (magnitude: UInt64, negative: Bool) {
         let e = entries[index]
         guard e.kind == .number, !e.flag else { throw TapeDeclined(reason: "not a plain integer") }
         var i = Int(e.start)
         let end = Int(e.end)
         let negative = bytes[i] == 0x2D
         if negative { i += 1 }
-        var value: T = 0
+        var value: UInt64 = 0
         while i < end {
-            let digit = T(bytes[i] &- 0x30)
             let (times10, o1) = value.multipliedReportingOverflow(by: 10)
-            let (next, o2) = negative ? times10.subtractingReportingOverflow(digit) : times10.addingReportingOverflow(digit)
+            let (next, o2) = times10.addingReportingOverflow(UInt64(bytes[i] &- 0x30))
             if o1 || o2 { throw TapeDeclined(reason: "integer out of range") }
             value = next
             i += 1
         }
-        return value
+        return (value, negative)
     }
 
     func double(at index: Int) throws -> Double {
         let e = entries[index]
         guard e.kind == .number else { throw TapeDeclined(reason: "not a number") }
         // Up to 15 digits, a plain integer is exact in a Double.
-        if !e.flag, e.end - e.start <= 15, let small: Int64 = try? integer(at: index) { return Double(small) }
+        if !e.flag, e.end - e.start <= 15, let small = try? int64(at: index) { return Double(small) }
         guard let value = Double(String(decoding: text(index), as: UTF8.self)), value.isFinite else {
             throw TapeDeclined(reason: "number out of range")
         }

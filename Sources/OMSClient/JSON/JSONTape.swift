@@ -27,7 +27,7 @@ final class JSONTape: Sendable {
         var next: Int32
         /// Objects: number of keys; arrays: number of elements.
         var count: Int32
-        /// Strings: `JSONTape.hash` of the raw bytes between the quotes.
+        /// Object keys: `JSONTape.hash` of the raw bytes between the quotes (0 for values).
         var hash: UInt32 = 0
     }
 
@@ -52,9 +52,18 @@ final class JSONTape: Sendable {
     init(_ bytes: [UInt8]) throws(Invalid) {
         guard bytes.count < Int32.max else { throw Invalid(offset: 0, reason: "too long") }
         self.bytes = bytes
-        var reader = Reader(bytes: bytes)
-        try reader.readDocument()
-        self.entries = reader.entries
+        // The reader checks every index against the end itself; over a raw buffer it is not
+        // checked a second time.
+        let read: Result<[Entry], Invalid> = bytes.withUnsafeBufferPointer { buffer in
+            var reader = Reader(bytes: buffer)
+            do throws(Invalid) {
+                try reader.readDocument()
+            } catch {
+                return .failure(error)
+            }
+            return .success(reader.entries)
+        }
+        self.entries = try read.get()
     }
 
     static func hexValue(_ c: UInt8) -> UInt8? {
@@ -74,16 +83,20 @@ final class JSONTape: Sendable {
 }
 
 private struct Reader {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
     var entries: [JSONTape.Entry] = []
     /// Open containers: their entry index.
     var open: [Int] = []
     /// Hashes of the keys of every open object, innermost last, for the duplicate check.
-    var keyHashes: [UInt64] = []
+    var keyHashes: [UInt32] = []
     var keyHashStarts: [Int] = []
+    /// Per open object, a 128-bit filter of its key hashes: only a key whose bit is already
+    /// set is looked for among the earlier keys (a task answer has about 40 keys, and a scan
+    /// for every key was most of the duplicate check).
+    var keyFilters: [(UInt64, UInt64)] = []
 
-    init(bytes: [UInt8]) {
+    init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
         entries.reserveCapacity(bytes.count / 12)
     }
@@ -121,11 +134,20 @@ private struct Reader {
             entries[container].count += 1
             if isObject {
                 guard position < bytes.count, bytes[position] == 0x22 else { throw fail("expected a key") }
-                let hash = try readString()
+                let hash = try readString(isKey: true)
                 if entries[entries.count - 1].flag { entries[container].flag = true }
-                let from = keyHashStarts[keyHashStarts.count - 1]
-                if keyHashes[from...].contains(hash), isDuplicate(keyEntry: entries.count - 1, in: container) {
-                    throw fail("duplicate key")
+                let bit = UInt64(1) << (hash & 63)
+                let filter = keyFilters[keyFilters.count - 1]
+                let seen = hash & 64 == 0 ? filter.0 & bit != 0 : filter.1 & bit != 0
+                if seen {
+                    let from = keyHashStarts[keyHashStarts.count - 1]
+                    if keyHashes[from...].contains(hash), isDuplicate(keyEntry: entries.count - 1, in: container) {
+                        throw fail("duplicate key")
+                    }
+                } else if hash & 64 == 0 {
+                    keyFilters[keyFilters.count - 1].0 |= bit
+                } else {
+                    keyFilters[keyFilters.count - 1].1 |= bit
                 }
                 keyHashes.append(hash)
                 skipSpace()
@@ -144,6 +166,7 @@ private struct Reader {
         entries[container].next = Int32(entries.count)
         if isObject {
             keyHashes.removeSubrange(keyHashStarts.removeLast()...)
+            keyFilters.removeLast()
         }
     }
 
@@ -153,7 +176,7 @@ private struct Reader {
         var index = object + 1
         while index < keyEntry {
             let other = entries[index]
-            if other.flag || key.flag || bytes[Int(other.start)..<Int(other.end)] == bytes[Int(key.start)..<Int(key.end)] {
+            if other.flag || key.flag || bytes[Int(other.start)..<Int(other.end)].elementsEqual(bytes[Int(key.start)..<Int(key.end)]) {
                 // Escaped keys are not compared here: treat them as a possible duplicate.
                 return true
             }
@@ -173,10 +196,13 @@ private struct Reader {
             entries.append(.init(kind: isObject ? .object : .array, flag: false, start: Int32(position), end: 0, next: 0, count: 0))
             position += 1
             open.append(index)
-            if isObject { keyHashStarts.append(keyHashes.count) }
+            if isObject {
+                keyHashStarts.append(keyHashes.count)
+                keyFilters.append((0, 0))
+            }
             return
         case 0x22:
-            _ = try readString()
+            _ = try readString(isKey: false)
             return
         case 0x74: try literal("true", .true)
         case 0x66: try literal("false", .false)
@@ -224,14 +250,12 @@ private struct Reader {
 
     func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
-    /// Reads a string at `position` (at its opening quote); returns an FNV-1a hash of its raw
-    /// bytes (what the duplicate-key check compares first).
-    mutating func readString() throws(JSONTape.Invalid) -> UInt64 {
+    /// Reads a string at `position` (at its opening quote). Keys get `JSONTape.hash` of their
+    /// raw bytes (returned too: the duplicate check compares it first); values are not hashed.
+    mutating func readString(isKey: Bool) throws(JSONTape.Invalid) -> UInt32 {
         position += 1
         let start = position
         var escaped = false
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var hash32: UInt32 = 0x811c_9dc5
         while true {
             guard position < bytes.count else { throw fail("unterminated string") }
             let c = bytes[position]
@@ -250,12 +274,11 @@ private struct Reader {
                 default: throw fail("bad escape")
                 }
             }
-            hash = (hash ^ UInt64(bytes[position])) &* 0x100_0000_01b3
-            hash32 = (hash32 ^ UInt32(bytes[position])) &* 0x0100_0193
             position += 1
         }
+        let hash = isKey ? JSONTape.hash(UnsafeBufferPointer(rebasing: bytes[start..<position])) : 0
         entries.append(.init(kind: .string, flag: escaped, start: Int32(start), end: Int32(position),
-                             next: Int32(entries.count + 1), count: 0, hash: hash32))
+                             next: Int32(entries.count + 1), count: 0, hash: hash))
         position += 1
         return hash
     }

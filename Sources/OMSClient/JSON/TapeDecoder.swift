@@ -1,4 +1,5 @@
 import Foundation
+import OMSModels
 
 /// Decodes OMS answers. The tape reader (`JSONTape`) decodes the common case several times
 /// faster than `JSONDecoder`; whenever it declines (anything it does not read exactly as
@@ -74,11 +75,11 @@ final class TapeDecoder: Decoder, SingleValueDecodingContainer {
     func decode(_ type: String.Type) throws -> String { try tape.string(at: index) }
     func decode(_ type: Double.Type) throws -> Double { try tape.double(at: index) }
     func decode(_ type: Float.Type) throws -> Float { throw TapeDeclined(reason: "Float is left to JSONDecoder") }
-    func decode(_ type: Int.Type) throws -> Int { try tape.integer(at: index) }
+    func decode(_ type: Int.Type) throws -> Int { Int(try tape.int64(at: index)) }
     func decode(_ type: Int8.Type) throws -> Int8 { try tape.integer(at: index) }
     func decode(_ type: Int16.Type) throws -> Int16 { try tape.integer(at: index) }
     func decode(_ type: Int32.Type) throws -> Int32 { try tape.integer(at: index) }
-    func decode(_ type: Int64.Type) throws -> Int64 { try tape.integer(at: index) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try tape.int64(at: index) }
     func decode(_ type: UInt.Type) throws -> UInt { try tape.integer(at: index) }
     func decode(_ type: UInt8.Type) throws -> UInt8 { try tape.integer(at: index) }
     func decode(_ type: UInt16.Type) throws -> UInt16 { try tape.integer(at: index) }
@@ -203,18 +204,20 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: String.Type, forKey key: Key) throws -> String { try decoder.tape.string(at: try value(key)) }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decoder.tape.double(at: try value(key)) }
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float { throw TapeDeclined(reason: "Float") }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decoder.tape.integer(at: try value(key)) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { Int(try decoder.tape.int64(at: try value(key))) }
     func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decoder.tape.integer(at: try value(key)) }
     func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try decoder.tape.integer(at: try value(key)) }
     func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try decoder.tape.integer(at: try value(key)) }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decoder.tape.integer(at: try value(key)) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decoder.tape.int64(at: try value(key)) }
     func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decoder.tape.integer(at: try value(key)) }
     func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try decoder.tape.integer(at: try value(key)) }
     func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try decoder.tape.integer(at: try value(key)) }
     func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decoder.tape.integer(at: try value(key)) }
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decoder.tape.integer(at: try value(key)) }
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try decoder.child(try value(key), key: key).decode(T.self)
+        let at = try value(key)
+        if let value = try decoder.tape.openEnum(T.self, at: at) { return value }
+        return try decoder.child(at, key: key).decode(T.self)
     }
 
     func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
@@ -227,18 +230,20 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         try present(key).map { try decoder.tape.double(at: $0) }
     }
     func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { throw TapeDeclined(reason: "Float") }
-    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try integerIfPresent(key) }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try present(key).map { Int(try decoder.tape.int64(at: $0)) } }
     func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try integerIfPresent(key) }
     func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try integerIfPresent(key) }
     func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try integerIfPresent(key) }
-    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try integerIfPresent(key) }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try present(key).map { try decoder.tape.int64(at: $0) } }
     func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try integerIfPresent(key) }
     func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try integerIfPresent(key) }
     func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try integerIfPresent(key) }
     func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try integerIfPresent(key) }
     func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try integerIfPresent(key) }
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        try present(key).map { try decoder.child($0, key: key).decode(T.self) }
+        guard let at = present(key) else { return nil }
+        if let value = try decoder.tape.openEnum(T.self, at: at) { return value }
+        return try decoder.child(at, key: key).decode(T.self)
     }
 
     private func integerIfPresent<T: FixedWidthInteger>(_ key: Key) throws -> T? {
@@ -300,11 +305,11 @@ struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
     mutating func decode(_ type: String.Type) throws -> String { try decoder.tape.string(at: try next()) }
     mutating func decode(_ type: Double.Type) throws -> Double { try decoder.tape.double(at: try next()) }
     mutating func decode(_ type: Float.Type) throws -> Float { throw TapeDeclined(reason: "Float") }
-    mutating func decode(_ type: Int.Type) throws -> Int { try decoder.tape.integer(at: try next()) }
+    mutating func decode(_ type: Int.Type) throws -> Int { Int(try decoder.tape.int64(at: try next())) }
     mutating func decode(_ type: Int8.Type) throws -> Int8 { try decoder.tape.integer(at: try next()) }
     mutating func decode(_ type: Int16.Type) throws -> Int16 { try decoder.tape.integer(at: try next()) }
     mutating func decode(_ type: Int32.Type) throws -> Int32 { try decoder.tape.integer(at: try next()) }
-    mutating func decode(_ type: Int64.Type) throws -> Int64 { try decoder.tape.integer(at: try next()) }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { try decoder.tape.int64(at: try next()) }
     mutating func decode(_ type: UInt.Type) throws -> UInt { try decoder.tape.integer(at: try next()) }
     mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try decoder.tape.integer(at: try next()) }
     mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try decoder.tape.integer(at: try next()) }
@@ -328,4 +333,15 @@ struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
     }
 
     mutating func superDecoder() throws -> any Decoder { throw TapeDeclined(reason: "superDecoder") }
+}
+
+extension JSONTape {
+    /// An open enum read straight from its string or integer, exactly as the protocols'
+    /// `init(from:)` reads it, without a nested decoder (a task answer has seven of them);
+    /// nil for any other type.
+    func openEnum<T>(_ type: T.Type, at index: Int) throws -> T? {
+        if let open = type as? any OpenStringEnum.Type { return open.init(rawValue: try string(at: index)) as? T }
+        if let open = type as? any OpenIntEnum.Type { return open.init(rawValue: Int(try int64(at: index))) as? T }
+        return nil
+    }
 }
