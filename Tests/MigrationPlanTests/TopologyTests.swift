@@ -10,6 +10,29 @@ import Testing
         #expect(order == [t("c"), t("d"), t("a"), t("b")])
     }
 
+    /// Edges sorted task by task come out exactly as sorting them all at once, also when
+    /// two tasks share an address and when an edge starts elsewhere (then all are sorted).
+    @Test func edgesSortedTaskByTaskMatchOneSort() {
+        var generator = SystemRandomNumberGenerator()
+        let kinds: [DependencyEdge.Kind] = [.dependsOn, .sourceCredentials, .destinationCredentials, .bandwidthSchedule, .generatedBy]
+        for round in 0..<200 {
+            var byTask: [(from: ResourceAddress, edges: [DependencyEdge])] = []
+            for _ in 0..<Int.random(in: 0...40, using: &generator) {
+                let from = t("n\(Int.random(in: 0..<30, using: &generator))")
+                let edges = (0..<Int.random(in: 0...5, using: &generator)).map { _ in
+                    DependencyEdge(
+                        from: round % 10 == 9 && Bool.random(using: &generator) ? t("elsewhere") : from,
+                        to: Bool.random(using: &generator)
+                            ? ResourceAddress(.credentials, "c\(Int.random(in: 0..<3, using: &generator))")
+                            : t("n\(Int.random(in: 0..<30, using: &generator))"),
+                        kind: kinds.randomElement(using: &generator)!)
+                }
+                byTask.append((from, edges))
+            }
+            #expect(Pipeline.sortedEdges(byTask) == byTask.flatMap(\.edges).sorted(), "round \(round)")
+        }
+    }
+
     @Test func longChainsNeedNoRecursion() {
         let nodes = (0..<20_000).map { t("n\($0)") }
         var deps: [ResourceAddress: [ResourceAddress]] = [:]

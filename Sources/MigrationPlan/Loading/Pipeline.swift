@@ -108,7 +108,8 @@ struct Pipeline {
         var resources: [ResourceAddress: DesiredResource] = [:]
         var deps: [ResourceAddress: [ResourceAddress]] = [:]
         var depLocs: [ResourceAddress: [ResourceAddress: Loc]] = [:]
-        var edges: [DependencyEdge] = []
+        var taskEdges: [(from: ResourceAddress, edges: [DependencyEdge])] = []
+        taskEdges.reserveCapacity(sources.count)
         resources.reserveCapacity(sources.count + credentials.count + schedules.count)
         for output in outputs {
             for d in output.diagnostics { ctx.sink.add(d) }
@@ -118,7 +119,7 @@ struct Pipeline {
                 deps[t.address] = t.dependsOn.map(\.0)
                 for (a, l) in t.dependsOn where depLocs[t.address]?[a] == nil { depLocs[t.address, default: [:]][a] = l }
                 if let r = t.resource { resources[t.address] = r }
-                edges += t.edges
+                taskEdges.append((t.address, t.edges))
             }
         }
         let (order, cycles) = Topology.sort(nodes: Array(known), deps: deps)
@@ -149,7 +150,32 @@ struct Pipeline {
             serviceTimezone: stack.serviceTimezone.name, evaluationDate: date, evaluationDay: dayText,
             evaluationWeekday: Weekday(calendarWeekday: day.weekday ?? 1), declaredAt: files.location(stackDoc.nameLoc),
             deadline: stack.deadline)
-        return DesiredState(stack: settings, resources: resources, order: order, edges: edges.sorted(), taskSets: taskSets)
+        return DesiredState(stack: settings, resources: resources, order: order, edges: Self.sortedEdges(taskEdges), taskSets: taskSets)
+    }
+
+    /// Every task's edges in `DependencyEdge` order. A task's edges all start at the task, so
+    /// sorting the tasks by address and then each task's few edges gives the order of sorting
+    /// all edges at once (30,000 for 10,000 tasks, while the loader's other work waited) with
+    /// a fraction of the comparisons. Should an edge start elsewhere, all are sorted at once.
+    static func sortedEdges(_ byTask: [(from: ResourceAddress, edges: [DependencyEdge])]) -> [DependencyEdge] {
+        guard byTask.allSatisfy({ task in task.edges.allSatisfy { $0.from == task.from } }) else {
+            return byTask.flatMap(\.edges).sorted()
+        }
+        let order = byTask.indices.sorted { byTask[$0].from < byTask[$1].from }
+        var result: [DependencyEdge] = []
+        result.reserveCapacity(byTask.reduce(0) { $0 + $1.edges.count })
+        var i = 0
+        while i < order.count {
+            var run = byTask[order[i]].edges
+            var j = i + 1
+            while j < order.count, byTask[order[j]].from == byTask[order[i]].from {
+                run += byTask[order[j]].edges
+                j += 1
+            }
+            result += run.count > 1 ? run.sorted() : run
+            i = j
+        }
+        return result
     }
 }
 

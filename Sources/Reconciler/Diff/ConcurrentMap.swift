@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 
 /// `map` over a large array on every core, results in order. The differ decides 10,000
 /// resources independently of each other; on one thread that was a fifth of a `diff`'s wall
@@ -12,13 +11,17 @@ enum ConcurrentMap {
     static func map<Item: Sendable, Result: Sendable>(_ items: [Item], _ transform: @Sendable (Item) -> Result) -> [Result] {
         let chunks = min(ProcessInfo.processInfo.activeProcessorCount, items.count / minimumPerChunk)
         guard chunks > 1 else { return items.map(transform) }
-        let parts = Mutex<[[Result]]>(Array(repeating: [], count: chunks))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let range = (items.count * chunk / chunks)..<(items.count * (chunk + 1) / chunks)
-            let part = items[range].map(transform)
-            parts.withLock { $0[chunk] = part }
+        // Each chunk writes its results straight into their places in the result (disjoint
+        // ranges, every place written once): joining per-chunk arrays copied 10,000 changes.
+        return Array(unsafeUninitializedCapacity: items.count) { buffer, initialized in
+            nonisolated(unsafe) let base = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for index in (items.count * chunk / chunks)..<(items.count * (chunk + 1) / chunks) {
+                    (base + index).initialize(to: transform(items[index]))
+                }
+            }
+            initialized = items.count
         }
-        return parts.withLock { $0.flatMap { $0 } }
     }
 }
 
