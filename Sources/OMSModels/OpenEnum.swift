@@ -28,7 +28,7 @@ extension OpenStringEnum {
     public var isDocumented: Bool { Self.documented.contains(self) }
     /// The documented value equal to this one ignoring case and `_`, if any. OMS echoes
     /// some values upper-cased; this maps them back to the spelling requests use.
-    public var canonical: Self {
+    @inlinable public var canonical: Self {
         // A documented spelling is its own canonical form (no two documented values of a type
         // differ only in case or `_`: `OpenEnumTests` checks every type), and the common case.
         if Self.documented.contains(self) { return self }
@@ -38,7 +38,7 @@ extension OpenStringEnum {
     /// Equality as OMS means it: case and underscores do not matter.
     public func sameValue(as other: Self) -> Bool { Self.foldKey(rawValue) == Self.foldKey(other.rawValue) }
 
-    static func foldKey(_ s: String) -> String { String(s.lowercased().filter { $0 != "_" }) }
+    @usableFromInline static func foldKey(_ s: String) -> String { String(s.lowercased().filter { $0 != "_" }) }
 }
 
 /// Integer-coded states (task and task group `status`), open for the same reason.

@@ -147,6 +147,17 @@ import Testing
         let result = Self.load(Self.plan(task: save), env: TestSupport.env)
         #expect(result.diagnostics.contains { $0.message.contains("save prefix must not contain a `..` segment") })
         #expect(StorageNames.keyProblem("logs/2024/x..y/z") == nil)
+        // The byte shortcut answers as the scalar-by-scalar reading does, on generated keys.
+        let pieces = ["a", "logs", "2024", "/", "\\", ".", "..", "x.y", "\u{0}", "\u{1F}", "\u{7F}", "é", "桶", " ", "-", "~", "\n"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let key = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            for allowEmpty in [false, true] {
+                #expect(StorageNames.keyProblem(key, allowEmpty: allowEmpty) == StorageNames.keyProblemByScalars(key, allowEmpty: allowEmpty), "\(key.debugDescription)")
+            }
+        }
+        let long = String(repeating: "a", count: StorageNames.maximumKeyBytes + 1)
+        #expect(StorageNames.keyProblem(long) != nil && StorageNames.keyProblem(long) == StorageNames.keyProblemByScalars(long))
         #expect(StorageNames.bucketProblem("桶-1") == nil && StorageNames.bucketProblem("..") != nil)
     }
 

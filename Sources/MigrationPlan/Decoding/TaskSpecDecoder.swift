@@ -112,6 +112,12 @@ struct TaskSpecDecoder {
 
     // MARK: Source and destination
 
+    /// Fields whose positions diagnostics point at, with their plan paths spelled once (not
+    /// built again for each of 10,000 tasks).
+    static let sourceLocationPaths = ["cloud", "region", "bucket", "credentials", "appId", "prefixes", "objects", "listFile", "cdn"]
+        .map { ($0, "source.\($0)") }
+    static let destinationLocationPaths = ["region", "bucket", "credentials", "savePrefix"].map { ($0, "destination.\($0)") }
+
     private func decodeSource(_ spec: Fields, into d: inout TaskDraft) {
         let isGroup = d.isGroup, isSync = d.isSync
         let allowed = isSync ? SpecFields.syncSource : isGroup ? SpecFields.source.subtracting(["objects"]) : SpecFields.source
@@ -136,8 +142,8 @@ struct TaskSpecDecoder {
         d.source.appId = f.text("appId", expected: "a string")
         d.source.prefixes = f.stringList("prefixes")
         if !isGroup { d.source.objects = f.stringList("objects") }
-        for key in ["cloud", "region", "bucket", "credentials", "appId", "prefixes", "objects", "listFile", "cdn"] {
-            if let l = f.value(key)?.loc { d.locations["source.\(key)"] = l }
+        for (key, path) in Self.sourceLocationPaths {
+            if let l = f.value(key)?.loc { d.locations[path] = l }
         }
         for (list, isPrefixList) in [(d.source.prefixes, true), (d.source.objects, false)] {
             guard let list else { continue }
@@ -199,8 +205,8 @@ struct TaskSpecDecoder {
         d.destination.bucket = f.string("bucket", required: true)
         d.destination.credentials = f.string("credentials", required: true)
         d.destination.savePrefix = f.string("savePrefix")
-        for key in ["region", "bucket", "credentials", "savePrefix"] {
-            if let l = f.value(key)?.loc { d.locations["destination.\(key)"] = l }
+        for (key, path) in Self.destinationLocationPaths {
+            if let l = f.value(key)?.loc { d.locations[path] = l }
         }
         if let r = d.destination.region, r.value != stack.region {
             ctx.error("`spec.destination.region` is `\(r.value)`, but the stack's OMS region is `\(stack.region)`", at: r.loc,
