@@ -4,6 +4,24 @@ import Testing
 @testable import MigrationPlan
 
 @Suite struct YAMLReaderTests {
+    /// YAML 1.2 core schema types of plain scalars, spelling by spelling (the first-byte
+    /// shortcut must leave each as it was).
+    @Test func plainScalarsResolveByTheCoreSchema() {
+        let expected: [(String, ScalarType)] = [
+            ("", .null), ("~", .null), ("null", .null), ("Null", .null), ("NULL", .null), ("nULL", .string), ("nothing", .string),
+            ("true", .bool), ("True", .bool), ("TRUE", .bool), ("false", .bool), ("False", .bool), ("FALSE", .bool),
+            ("tRUE", .string), ("trueish", .string), ("Falsey", .string), ("yes", .string), ("on", .string),
+            (".inf", .float), ("-.Inf", .float), ("+.INF", .float), (".nan", .float), (".NaN", .float), (".NAN", .float), ("NaN", .string),
+            ("0", .int), ("-12", .int), ("+3", .int), ("0o17", .int), ("0o9", .string), ("0x1F", .int), ("0xg", .string),
+            ("1.5", .float), (".5", .float), ("5.", .float), ("1e3", .float), ("1.5E-3", .float), ("-2.5e+7", .float),
+            ("1e", .string), ("1.2.3", .string), (".", .string), ("-", .string), ("+", .string), ("~x", .string),
+            ("cn-hangzhou", .string), ("logs/2024/", .string), ("Aliyun", .string), ("日本", .string), ("10.0.0.1", .string),
+        ]
+        for (text, type) in expected {
+            #expect(CoreSchema.type(ofPlain: text) == type, "\(text.debugDescription)")
+        }
+    }
+
     func parse(_ text: String) -> ParsedFile { YAMLReader(file: 0).parse(text) }
 
     @Test func coreSchemaTypes() throws {

@@ -13,20 +13,24 @@ final class EventComposer {
 
     let file: Int32
     let budget: AliasBudget
+    // The mutable state is reached only from this composer's own methods, on one thread,
+    // never reentrantly: the runtime's exclusivity checks on every access (a thread-local
+    // lookup each time) were a tenth of reading a plan, so they are off for these properties.
+
     /// Set once the plan's alias budget ran out: from then on the rest of the document is
     /// still read (its errors still count) but nothing more is built.
-    private(set) var exhausted = false
+    @exclusivity(unchecked) private(set) var exhausted = false
 
     private let text: String
     private let input: UnsafeMutableBufferPointer<UInt8>
-    private var parser = yaml_parser_t()
-    private var event = yaml_event_t()
-    private var holdsEvent = false
-    private var streamStarted = false
+    @exclusivity(unchecked) private var parser = yaml_parser_t()
+    @exclusivity(unchecked) private var event = yaml_event_t()
+    @exclusivity(unchecked) private var holdsEvent = false
+    @exclusivity(unchecked) private var streamStarted = false
     /// Anchored values by name; a later anchor of the same name replaces an earlier one.
-    private var anchors: [String: Anchored] = [:]
+    @exclusivity(unchecked) private var anchors: [String: Anchored] = [:]
     /// Problems of the document being read (dropped if an error ends the file).
-    private var problems: [ReadProblem] = []
+    @exclusivity(unchecked) private var problems: [ReadProblem] = []
 
     private struct Anchored {
         var node: PNode

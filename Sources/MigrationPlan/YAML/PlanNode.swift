@@ -92,6 +92,17 @@ struct Pair: Sendable {
 /// runs NSRegularExpressions per scalar, which costs seconds on a 10,000-task plan.
 enum CoreSchema {
     static func type(ofPlain text: String) -> ScalarType {
+        // Every null, bool, int and float spelling starts with one of these bytes; most plain
+        // scalars (names, regions, prefixes) are told apart here, before 26 comparisons.
+        guard let first = text.utf8.first else { return .null }
+        switch first {
+        case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"),
+            UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "-"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            break
+        default:
+            return .string
+        }
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE", "false", "False", "FALSE": return .bool
