@@ -85,6 +85,9 @@ import Testing
         #"{"tasks":{}}"#,
         "{\"tasks\":[{\"name\":\"\u{1}\"}]}",  // control character
         "",
+        #"{"tasks":[{"status":"2"}]}"#,  // an integer-coded enum written as a string
+        #"{"tasks":[{"task_type":5}]}"#,  // a string-coded enum written as a number
+        #"{"tasks":[{"task_priority":{"a":1}}]}"#,
     ])
     func declinesWhatItCannotMatch(_ json: String) {
         let data = Data(json.utf8)

@@ -22,7 +22,9 @@ struct Fields {
             return nil
         }
         self.pairs = pairs
-        for pair in pairs where !allowed.contains(pair.key) {
+        // By index: a `for pair in pairs` copies every pair (key, position and value tree).
+        for index in pairs.indices where !allowed.contains(pairs[index].key) {
+            let pair = pairs[index]
             if let reason = explain(pair.key) {
                 ctx.error(reason, at: pair.keyLoc)
             } else {

@@ -340,8 +340,15 @@ extension JSONTape {
     /// `init(from:)` reads it, without a nested decoder (a task answer has seven of them);
     /// nil for any other type.
     func openEnum<T>(_ type: T.Type, at index: Int) throws -> T? {
-        if let open = type as? any OpenStringEnum.Type { return open.init(rawValue: try string(at: index)) as? T }
-        if let open = type as? any OpenIntEnum.Type { return open.init(rawValue: Int(try int64(at: index))) as? T }
+        // The kind first: objects and arrays (nested models) never pay for a conformance test.
+        switch entries[index].kind {
+        case .string:
+            if let open = type as? any OpenStringEnum.Type { return open.init(rawValue: try string(at: index)) as? T }
+        case .number:
+            if let open = type as? any OpenIntEnum.Type { return open.init(rawValue: Int(try int64(at: index))) as? T }
+        default:
+            break
+        }
         return nil
     }
 }
