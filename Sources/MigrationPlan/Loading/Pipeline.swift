@@ -11,14 +11,18 @@ struct Pipeline {
     func run(_ docs: [RawDocument]) -> DesiredState? {
         let files = ctx.sink.files
         // Duplicates, across files: the later declaration is the error.
-        var byAddress: [ResourceAddress: RawDocument] = [:]
+        // Where each address is declared (only the position is ever needed: storing whole
+        // documents copied each of them, 10,000 task trees, into the map).
+        var byAddress: [ResourceAddress: Loc] = [:]
         var unique: [RawDocument] = []
+        byAddress.reserveCapacity(docs.count)
+        unique.reserveCapacity(docs.count)
         for d in docs {
             if let first = byAddress[d.address] {
                 ctx.error("`\(d.address)` is declared twice", at: d.nameLoc,
-                          hint: "first declared at \(files.location(first.nameLoc)); names are unique per kind in a stack")
+                          hint: "first declared at \(files.location(first)); names are unique per kind in a stack")
             } else {
-                byAddress[d.address] = d
+                byAddress[d.address] = d.nameLoc
                 unique.append(d)
             }
         }
@@ -80,12 +84,11 @@ struct Pipeline {
             var generated: [ResourceAddress] = []
             for t in expansion.expand(set) {
                 if let other = byAddress[t.address] {
-                    ctx.error("`\(set.address)` makes `\(t.address)`, which is also declared at \(files.location(other.nameLoc))",
+                    ctx.error("`\(set.address)` makes `\(t.address)`, which is also declared at \(files.location(other))",
                               at: t.declLoc)
                     continue
                 }
-                byAddress[t.address] = RawDocument(address: t.address, nameLoc: t.declLoc, docLoc: t.declLoc, labels: t.labels,
-                                                   spec: t.spec, specOwner: t.specOwner)
+                byAddress[t.address] = t.declLoc
                 generated.append(t.address)
                 sources.append(t)
             }
@@ -125,7 +128,7 @@ struct Pipeline {
         let (order, cycles) = Topology.sort(nodes: Array(known), deps: deps)
         for cycle in cycles {
             let from = cycle.path[0], to = cycle.path[1]
-            let at = depLocs[from]?[to] ?? byAddress[from]?.nameLoc ?? Loc(file: 0, line: 1, column: 1)
+            let at = depLocs[from]?[to] ?? byAddress[from] ?? Loc(file: 0, line: 1, column: 1)
             let text = cycle.path.map(\.description).joined(separator: " -> ")
             ctx.error(cycle.path.count == 2 ? "`\(from)` depends on itself" : "dependency cycle: \(text)", at: at,
                       hint: "dependsOn must not loop back; remove one of these dependencies")
@@ -138,7 +141,7 @@ struct Pipeline {
         for (name, s) in schedules {
             let a = ResourceAddress(.bandwidthSchedule, name)
             resources[a] = .schedule(DesiredSchedule(address: a, definition: s.schedule.definition, policy: s.policy ?? [],
-                                                     declaredAt: byAddress[a].map { files.location($0.nameLoc) } ?? files.location(s.schedule.loc)))
+                                                     declaredAt: byAddress[a].map { files.location($0) } ?? files.location(s.schedule.loc)))
         }
         guard haveStack, let stackDoc = stacks.first else { return nil }
         var calendar = Calendar(identifier: .gregorian)
