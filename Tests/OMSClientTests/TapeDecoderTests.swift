@@ -88,6 +88,8 @@ import Testing
         #"{"tasks":[{"status":"2"}]}"#,  // an integer-coded enum written as a string
         #"{"tasks":[{"task_type":5}]}"#,  // a string-coded enum written as a number
         #"{"tasks":[{"task_priority":{"a":1}}]}"#,
+        #"{"count":1,"\u0063ount":2}"#,  // the same key twice, once escaped
+        #"{"c\u006funt":1,"count":2}"#,
     ])
     func declinesWhatItCannotMatch(_ json: String) {
         let data = Data(json.utf8)

@@ -74,10 +74,11 @@ extension JSONTape {
             guard let text = String(validating: raw, as: UTF8.self) else { throw TapeDeclined(reason: "invalid UTF-8") }
             return text
         }
-        return try unescaped(raw)
+        return try Self.unescaped(raw)
     }
 
-    private func unescaped(_ raw: ArraySlice<UInt8>) throws -> String {
+    /// The text of a string's raw bytes (between the quotes) with its escapes resolved.
+    static func unescaped<Raw: RandomAccessCollection<UInt8>>(_ raw: Raw) throws -> String where Raw.Index == Int {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = raw.startIndex

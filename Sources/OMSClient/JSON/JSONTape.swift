@@ -88,12 +88,10 @@ private struct Reader {
     var entries: [JSONTape.Entry] = []
     /// Open containers: their entry index.
     var open: [Int] = []
-    /// Hashes of the keys of every open object, innermost last, for the duplicate check.
-    var keyHashes: [UInt32] = []
-    var keyHashStarts: [Int] = []
-    /// Per open object, a 128-bit filter of its key hashes: only a key whose bit is already
-    /// set is looked for among the earlier keys (a task answer has about 40 keys, and a scan
-    /// for every key was most of the duplicate check).
+    /// Per open object, innermost last, a 128-bit filter of its key hashes: only a key whose
+    /// bit is already set is compared with the earlier keys (a task answer has about 40 keys,
+    /// and comparing every key was most of the duplicate check). The hashes themselves are in
+    /// the key entries.
     var keyFilters: [(UInt64, UInt64)] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
@@ -139,17 +137,16 @@ private struct Reader {
                 let bit = UInt64(1) << (hash & 63)
                 let filter = keyFilters[keyFilters.count - 1]
                 let seen = hash & 64 == 0 ? filter.0 & bit != 0 : filter.1 & bit != 0
-                if seen {
-                    let from = keyHashStarts[keyHashStarts.count - 1]
-                    if keyHashes[from...].contains(hash), isDuplicate(keyEntry: entries.count - 1, in: container) {
-                        throw fail("duplicate key")
-                    }
-                } else if hash & 64 == 0 {
+                // Raw-byte hashes say nothing about escaped keys (`"\u0061"` is `"a"`): an
+                // object with one is compared key by key.
+                if seen || entries[container].flag, isDuplicate(keyEntry: entries.count - 1, in: container) {
+                    throw fail("duplicate key")
+                }
+                if hash & 64 == 0 {
                     keyFilters[keyFilters.count - 1].0 |= bit
                 } else {
                     keyFilters[keyFilters.count - 1].1 |= bit
                 }
-                keyHashes.append(hash)
                 skipSpace()
                 guard position < bytes.count, bytes[position] == 0x3A else { throw fail("expected `:`") }
                 position += 1
@@ -164,20 +161,26 @@ private struct Reader {
     mutating func close(_ container: Int, isObject: Bool) {
         open.removeLast()
         entries[container].next = Int32(entries.count)
-        if isObject {
-            keyHashes.removeSubrange(keyHashStarts.removeLast()...)
-            keyFilters.removeLast()
-        }
+        if isObject { keyFilters.removeLast() }
     }
 
-    /// Whether the key just read equals an earlier key of the object (hashes matched).
+    /// Whether the key just read equals an earlier key of the object: by hash and bytes, or,
+    /// when either is escaped, by its text (a key whose escapes do not resolve counts as a
+    /// duplicate, so the tape declines).
     func isDuplicate(keyEntry: Int, in object: Int) -> Bool {
         let key = entries[keyEntry]
+        func text(_ entry: JSONTape.Entry) -> String? {
+            let raw = bytes[Int(entry.start)..<Int(entry.end)]
+            return entry.flag ? try? JSONTape.unescaped(raw) : String(decoding: raw, as: UTF8.self)
+        }
         var index = object + 1
         while index < keyEntry {
             let other = entries[index]
-            if other.flag || key.flag || bytes[Int(other.start)..<Int(other.end)].elementsEqual(bytes[Int(key.start)..<Int(key.end)]) {
-                // Escaped keys are not compared here: treat them as a possible duplicate.
+            if other.flag || key.flag {
+                guard let a = text(other), let b = text(key), a != b else { return true }
+            } else if other.hash == key.hash,
+                bytes[Int(other.start)..<Int(other.end)].elementsEqual(bytes[Int(key.start)..<Int(key.end)])
+            {
                 return true
             }
             index = Int(entries[index + 1].next)
@@ -196,10 +199,7 @@ private struct Reader {
             entries.append(.init(kind: isObject ? .object : .array, flag: false, start: Int32(position), end: 0, next: 0, count: 0))
             position += 1
             open.append(index)
-            if isObject {
-                keyHashStarts.append(keyHashes.count)
-                keyFilters.append((0, 0))
-            }
+            if isObject { keyFilters.append((0, 0)) }
             return
         case 0x22:
             _ = try readString(isKey: false)
