@@ -55,7 +55,9 @@ extension OMSClient {
     func fetchAllPages<Page: Decodable & Sendable, Item: Sendable>(
         _ page: Page.Type, _ call: @escaping @Sendable (Int) -> Call, items: @escaping @Sendable (Page) -> ([Item], Int)
     ) async throws(OMSClientError) -> [[Item]] {
-        let (first, count) = items(try await perform(call(0), decoding: Page.self))
+        let firstCall = call(0)
+        let operation = firstCall.operation
+        let (first, count) = items(try await perform(firstCall, decoding: Page.self))
         guard count > first.count, !first.isEmpty else { return [first] }
         let offsets = Array(stride(from: Self.maximumPageSize, to: count, by: Self.maximumPageSize))
         var pages: [Int: [Item]] = [0: first]
@@ -72,7 +74,7 @@ extension OMSClient {
                         if let following = next.next() {
                             group.addTask { .arrived(offset: following, try await self.perform(call(following))) }
                         }
-                        group.addTask { .decoded(offset: offset, items(try self.decode(Page.self, from: response, of: call(offset))).0) }
+                        group.addTask { .decoded(offset: offset, items(try self.decode(Page.self, response, operation: operation)).0) }
                     case .decoded(let offset, let list):
                         pages[offset] = list
                     }

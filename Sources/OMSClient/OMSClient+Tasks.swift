@@ -58,14 +58,4 @@ extension OMSClient {
         _ = try await perform(
             Call(operation: "BatchUpdateTasks", method: "POST", path: projectPath("/tasks/batch-update")), body: request)
     }
-
-    func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponseData, operation: String) throws(OMSClientError) -> T {
-        do {
-            return try OMSResponseDecoder.decode(T.self, from: response.body)
-        } catch {
-            throw .invalidResponse(
-                operation: operation, httpStatus: response.status, detail: "body does not decode: \(error)",
-                requestId: response.header("X-Request-Id"))
-        }
-    }
 }

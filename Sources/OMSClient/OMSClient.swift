@@ -77,18 +77,18 @@ public final class OMSClient: Sendable {
     }
 
     func perform<Response: Decodable>(_ call: Call, decoding: Response.Type) async throws(OMSClientError) -> Response {
-        try decode(Response.self, from: try await perform(call), of: call)
+        try decode(Response.self, try await perform(call), operation: call.operation)
     }
 
-    /// The answer to `call` as `Response`; an answer that does not decode is `.invalidResponse`.
-    func decode<Response: Decodable>(_ type: Response.Type, from response: HTTPResponseData, of call: Call) throws(OMSClientError)
+    /// The answer of `operation` as `Response`; an answer that does not decode is `.invalidResponse`.
+    func decode<Response: Decodable>(_ type: Response.Type, _ response: HTTPResponseData, operation: String) throws(OMSClientError)
         -> Response
     {
         do {
             return try OMSResponseDecoder.decode(Response.self, from: response.body)
         } catch {
             throw .invalidResponse(
-                operation: call.operation, httpStatus: response.status, detail: "body does not decode: \(error)",
+                operation: operation, httpStatus: response.status, detail: "body does not decode: \(error)",
                 requestId: response.header("X-Request-Id"))
         }
     }
