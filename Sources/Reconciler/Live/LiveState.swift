@@ -150,41 +150,35 @@ public struct Ownership: Sendable {
 
     public init(live: LiveState, stack: String, adoptions: [ResourceAddress: String]) {
         let adoptedIds = Dictionary(adoptions.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
-        func consider(_ resource: LiveResource, kind: ResourceKind) {
+        /// Adopted by id, or claimed by this stack's marker of the same kind.
+        func consider(_ resource: LiveResource, marker: OwnershipMarker?, kind: ResourceKind) {
             if !adoptedIds.isEmpty, let address = adoptedIds[resource.id], address.kind == kind {
                 claim(address, resource)
                 return
             }
-            guard let description = resource.description, let parsed = OwnershipMarker.parse(description: description),
-                parsed.marker.stack == stack, parsed.marker.address.kind == kind
-            else { return }
-            if owned[parsed.marker.address] == nil { markers[parsed.marker.address] = parsed.marker }
-            claim(parsed.marker.address, resource)
+            guard let marker, marker.stack == stack, marker.address.kind == kind else { return }
+            if owned[marker.address] == nil { markers[marker.address] = marker }
+            claim(marker.address, resource)
+        }
+        @Sendable func marker(_ description: String?) -> OwnershipMarker? {
+            description.flatMap { OwnershipMarker.parse(description: $0)?.marker }
         }
         // Oldest first: the first one created is the one kept, later ones are duplicates.
-        // (Indices are sorted, not the 10,000 answers of 770 bytes each: the same order. Their
-        // markers are read on every core first; claiming stays in order.)
-        // Boxing an answer copies its 770 bytes: that is done on every core too.
+        // Tasks are many: indices are sorted (not the 770-byte answers), and the answers are
+        // boxed and their markers read on every core; claiming stays in order.
         let order = live.tasks.indices.sorted(by: { (live.tasks[$0].id ?? 0) < (live.tasks[$1].id ?? 0) })
-        let boxed = ConcurrentMap.map(order) { i in
-            (LiveResource.task(live.tasks[i]), live.tasks[i].description.flatMap { OwnershipMarker.parse(description: $0)?.marker })
-        }
+        let boxed = ConcurrentMap.map(order) { i in (LiveResource.task(live.tasks[i]), marker(live.tasks[i].description)) }
         owned.reserveCapacity(live.tasks.count + live.groups.count + live.syncTasks.count)
         markers.reserveCapacity(live.tasks.count + live.groups.count + live.syncTasks.count)
-        for (task, marker) in boxed {
-            if marker == nil { unmarkedTaskIds.append(task.id) }
-            if !adoptedIds.isEmpty, let address = adoptedIds[task.id], address.kind == .migrationTask {
-                claim(address, task)
-            } else if let marker, marker.stack == stack, marker.address.kind == .migrationTask {
-                if owned[marker.address] == nil { markers[marker.address] = marker }
-                claim(marker.address, task)
-            }
+        for (task, taskMarker) in boxed {
+            if taskMarker == nil { unmarkedTaskIds.append(task.id) }
+            consider(task, marker: taskMarker, kind: .migrationTask)
         }
         for group in live.groups.sorted(by: { ($0.startTime ?? 0) < ($1.startTime ?? 0) }) {
-            consider(.group(group), kind: .migrationTaskGroup)
+            consider(.group(group), marker: marker(group.description), kind: .migrationTaskGroup)
         }
         for sync in live.syncTasks.sorted(by: { ($0.createTime ?? 0, $0.liveId) < ($1.createTime ?? 0, $1.liveId) }) {
-            consider(.syncTask(sync), kind: .migrationSyncTask)
+            consider(.syncTask(sync), marker: marker(sync.description), kind: .migrationSyncTask)
         }
     }
 
