@@ -45,6 +45,9 @@ final class EventComposer {
         var text: String
         var plain: Bool
         var tag: String
+
+        /// Keys repeat when text and tag match (how plain or quoted they were is not compared).
+        func sameKey(as other: KeyText) -> Bool { text == other.text && tag == other.tag }
     }
 
     init(text: String, file: Int32, budget: AliasBudget) {
@@ -106,14 +109,16 @@ final class EventComposer {
     }
 
     private static func string(_ pointer: UnsafeMutablePointer<UInt8>?) -> String? {
-        guard let pointer else { return nil }
-        return String(decoding: UnsafeBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)
+        pointer.map { String(cString: $0) }
     }
 
-    private static func strlen(_ pointer: UnsafeMutablePointer<UInt8>) -> Int {
-        var n = 0
-        while pointer[n] != 0 { n += 1 }
-        return n
+    /// The anchored value the current alias event names; an alias of an anchor not (yet)
+    /// defined ends the file, as it did for Yams.
+    private func aliased(at loc: Loc) throws(ComposeError) -> Anchored {
+        guard let known = anchors[Self.string(event.data.alias.anchor) ?? ""] else {
+            throw ComposeError(problem: ReadProblem(loc: loc, message: "invalid YAML: found undefined alias"))
+        }
+        return known
     }
 
     /// The current scalar event, read once.
@@ -186,10 +191,7 @@ final class EventComposer {
 
     @inline(never)
     private func alias(at: Loc, build: Bool, size: inout Int) throws(ComposeError) -> PNode {
-        let name = Self.string(event.data.alias.anchor) ?? ""
-        guard let known = anchors[name] else {
-            throw ComposeError(problem: ReadProblem(loc: at, message: "invalid YAML: found undefined alias"))
-        }
+        let known = try aliased(at: at)
         guard build else { return .null(at: at) }
         // The value is shared, and what it adds to the plan is paid for. (A problem is
         // placed at the anchored value, as the reader composed by Yams placed it.)
@@ -291,10 +293,7 @@ final class EventComposer {
             let loc = eventLoc
             switch event.type {
             case YAML_ALIAS_EVENT:
-                let name = Self.string(event.data.alias.anchor) ?? ""
-                guard let known = anchors[name] else {
-                    throw ComposeError(problem: ReadProblem(loc: loc, message: "invalid YAML: found undefined alias"))
-                }
+                let known = try aliased(at: loc)
                 if isKey, let key = known.key { stack[stack.count - 1].keys.append((key, known.node.loc)) }
             case YAML_SCALAR_EVENT:
                 let scalar = currentScalar()
@@ -330,10 +329,7 @@ final class EventComposer {
             registerUnbuilt(scalar, at: keyLoc)
             return (scalar.key, keyLoc)
         case YAML_ALIAS_EVENT:
-            let name = Self.string(event.data.alias.anchor) ?? ""
-            guard let known = anchors[name] else {
-                throw ComposeError(problem: ReadProblem(loc: keyLoc, message: "invalid YAML: found undefined alias"))
-            }
+            let known = try aliased(at: keyLoc)
             // An alias key stands where its anchored value was written (as Yams placed it).
             return (known.key, known.node.loc)
         default:
@@ -352,15 +348,15 @@ final class EventComposer {
         if keys.count <= 24 {
             for i in 1..<keys.count {
                 let k = keys[i].key
-                guard let first = keys[..<i].firstIndex(where: { $0.key.text == k.text && $0.key.tag == k.tag }) else { continue }
-                if !repeated.contains(where: { $0.key.text == k.text && $0.key.tag == k.tag }) { repeated.append(keys[first]) }
+                guard let first = keys[..<i].firstIndex(where: { $0.key.sameKey(as: k) }) else { continue }
+                if !repeated.contains(where: { $0.key.sameKey(as: k) }) { repeated.append(keys[first]) }
             }
         } else {
             var firstSeen: [String: Int] = [:]
             for (i, entry) in keys.enumerated() {
                 let id = entry.key.tag + "\u{0}" + entry.key.text
                 if let first = firstSeen[id] {
-                    if !repeated.contains(where: { $0.key.text == entry.key.text && $0.key.tag == entry.key.tag }) {
+                    if !repeated.contains(where: { $0.key.sameKey(as: entry.key) }) {
                         repeated.append(keys[first])
                     }
                 } else {
@@ -386,7 +382,6 @@ final class EventComposer {
             hint: "aliases (*name) and merge keys (<<) that repeat large anchors multiply a document; write the values out"))
         return false
     }
-
 
     // MARK: libyaml's errors, worded as Yams worded them
 
