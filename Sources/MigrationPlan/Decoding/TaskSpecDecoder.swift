@@ -234,8 +234,6 @@ struct TaskSpecDecoder {
     static let forbiddenDescriptionCharacters: Set<Character> = ["^", "<", ">", "&", "\"", "'", "(", ")"]
     static let forbiddenBytes: [UInt8] = Array("^<>&\"'()".utf8)
 
-    private static let markerPrefixBytes = Array(OwnershipMarker.prefix.utf8)
-
     private func checkDescription(_ desc: Located<String>, address: ResourceAddress) {
         if desc.value.utf8.contains(where: { Self.forbiddenBytes.contains($0) }),
             let bad = desc.value.first(where: { Self.forbiddenDescriptionCharacters.contains($0) }) {
@@ -243,7 +241,7 @@ struct TaskSpecDecoder {
                       hint: "OMS descriptions may not contain any of ^<>&\"'()")
         }
         // (Bytes first: Foundation's search is slow, and without these bytes it finds nothing.)
-        if SecretsInPlainFields.contains(desc.value, Self.markerPrefixBytes), desc.value.contains(OwnershipMarker.prefix) {
+        if desc.value.containsUTF8(OwnershipMarker.prefixBytes), desc.value.contains(OwnershipMarker.prefix) {
             ctx.error("`spec.description` contains `\(OwnershipMarker.prefix)`, which oms-plan reserves for its ownership marker", at: desc.loc)
         }
         let markerLength = OwnershipMarker.renderedLength(stack: stack.name, address: address)

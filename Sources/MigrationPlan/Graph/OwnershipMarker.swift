@@ -86,7 +86,7 @@ public struct OwnershipMarker: Hashable, Sendable, Codable, CustomStringConverti
         return text.withUTF8 { parseASCII(bytes: $0, description) }
     }
 
-    private static let prefixBytes = Array(prefix.utf8)
+    static let prefixBytes = Array(prefix.utf8)
 
     private static func parseASCII(bytes: UnsafeBufferPointer<UInt8>, _ description: String) -> FastParse {
         func hasPrefix(at start: Int) -> Bool {

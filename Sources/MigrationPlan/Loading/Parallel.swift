@@ -58,4 +58,15 @@ enum Parallel {
         for _ in 0..<workers { done.wait() }
         return results.values.map { $0! }
     }
+
+    /// `body` for each chunk of `items` (about four chunks per worker, each at least
+    /// `minimumChunk` long, so that threads share the work evenly), on several threads; one
+    /// result per chunk, in the items' order.
+    static func map<Item: Sendable, T: Sendable>(
+        chunksOf items: [Item], minimumChunk: Int, _ body: @escaping @Sendable (ArraySlice<Item>) -> T
+    ) -> [T] {
+        let chunk = max(minimumChunk, items.count / (workerCount * 4) + 1)
+        let ranges = stride(from: 0, to: items.count, by: chunk).map { $0..<min($0 + chunk, items.count) }
+        return map(ranges.count) { body(items[ranges[$0]]) }
+    }
 }

@@ -104,10 +104,7 @@ struct Pipeline {
             stack: stack, haveStack: haveStack, credentials: credentials, schedules: schedules,
             broken: broken.union(ctx.brokenDocuments),
             taskSets: taskSets, known: known, date: date, placeholderForUnsetSecrets: ctx.placeholderForUnsetSecrets)
-        let chunk = max(32, sources.count / (Parallel.workerCount * 4) + 1)
-        let ranges = stride(from: 0, to: sources.count, by: chunk).map { $0..<min($0 + chunk, sources.count) }
-        let allSources = sources
-        let outputs = Parallel.map(ranges.count) { i in TaskPhase.run(allSources[ranges[i]], inputs) }
+        let outputs = Parallel.map(chunksOf: sources, minimumChunk: 32) { TaskPhase.run($0, inputs) }
         var resources: [ResourceAddress: DesiredResource] = [:]
         var deps: [ResourceAddress: [ResourceAddress]] = [:]
         var depLocs: [ResourceAddress: [ResourceAddress: Loc]] = [:]
