@@ -177,7 +177,8 @@ def wait_page(port, predicate, what, timeout=40):
     raise AssertionError(f"{what} never showed on the page within {timeout} s; last page:\n{body[-3000:]}")
 
 
-def check_page(headers, html, what):
+def check_page(html, what):
+    """No element or attribute came from the text; returns the page's visible text."""
     assert SECRET_CORE not in html, f"{what}: the page shows the secret key (HTML-escaped, not masked): " + \
         html[max(0, html.find(SECRET_CORE) - 80):html.find(SECRET_CORE) + 20]
     page = Page(html)
@@ -185,13 +186,16 @@ def check_page(headers, html, what):
     events = [(tag, name) for tag, attrs in page.elements for name in attrs if EVENT_ATTRIBUTE.match(name)]
     assert not foreign and not events, \
         f"{what}: text from OMS became markup: elements {foreign}, event attributes {events}\n{html[-3000:]}"
+    return "".join(page.text)
+
+
+def check_policy(headers, what):
     policy = headers.get("content-security-policy")
     assert policy, f"{what}: the page is served without a Content-Security-Policy header: {headers}"
     directives = {d.split()[0].lower(): d.split()[1:] for d in policy.split(";") if d.strip()}
     assert directives.get("default-src") == ["'none'"], f"{what}: default-src must be 'none': {policy}"
     scripts = directives.get("script-src", directives.get("default-src"))
     assert "'unsafe-inline'" not in scripts and "*" not in scripts, f"{what}: scripts may run inline: {policy}"
-    return "".join(page.text)
 
 
 @pytest.fixture(scope="module")
@@ -248,9 +252,9 @@ def hostile(binary, tmp_path_factory):
 
 def test_error_reason_markup_is_shown_as_text(hostile):
     rewriter, port, log = hostile
-    headers, html = wait_page(port, lambda b: 'class="resource"' in b and "alert(1)" in b, "a task's error reason")
+    _, html = wait_page(port, lambda b: 'class="resource"' in b and "alert(1)" in b, "a task's error reason")
     assert rewriter.rewritten, "the proxy rewrote no answer: the page did not read tasks through it"
-    text = check_page(headers, html, "error reason")
+    text = check_page(html, "error reason")
     missing = [v for v in VISIBLE if v not in text]
     assert not missing, f"the error reason is not visible as text (missing {missing}):\n{html[-3000:]}"
 
@@ -259,12 +263,19 @@ def test_failed_read_markup_is_shown_as_text(hostile):
     rewriter, port, log = hostile
     rewriter.mode = "refuse"
     try:
-        headers, html = wait_page(port, lambda b: "alert(3)" in b, "the message of a failed read")
+        _, html = wait_page(port, lambda b: "alert(3)" in b, "the message of a failed read")
     finally:
         rewriter.mode = "reason"
-    text = check_page(headers, html, "failed read")
+    text = check_page(html, "failed read")
     assert "<img src=y onerror=alert(3)>" in text and "<iframe srcdoc=x>" in text, \
         f"the failed read's message is not visible as text:\n{html[-3000:]}"
+
+
+def test_page_is_served_with_a_strict_content_security_policy(hostile):
+    _, port, _ = hostile
+    status, headers, _ = fetch(port, "/")
+    assert status == 200
+    check_policy(headers, "GET /")
 
 
 def test_status_json_carries_the_text_as_data(hostile):

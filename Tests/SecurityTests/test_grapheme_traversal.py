@@ -103,11 +103,24 @@ class Guard:
         self.world, self.skip = world, world.bucket(cloud, region, bucket)
         self.before = snapshot(world.buckets, self.skip)
 
-    def check(self, label: str) -> None:
+    def problems(self, label: str) -> str:
         self.world.control.run(900)
         found = changes(self.before, snapshot(self.world.buckets, self.skip))
-        assert not found, (f"{label}: the sandbox wrote outside {self.skip.relative_to(self.world.data)} "
-                           "(another bucket, a `.keys` sidecar or a folder beside them):\n  " + "\n  ".join(found))
+        return "" if not found else (f"{label}: the sandbox wrote outside {self.skip.relative_to(self.world.data)} "
+                                     "(another bucket, a `.keys` sidecar or a folder beside them):\n  " + "\n  ".join(found))
+
+    def check(self, label: str) -> None:
+        found = self.problems(label)
+        assert not found, found
+
+    def refused(self, call, code: str, label: str) -> None:
+        """`call` is refused with OMS.`code`; accepted or not, nothing outside the bucket moved
+        (a wrongly accepted call is reported with what it then wrote)."""
+        try:
+            refuse(self.world, call, code)
+        except AssertionError as refusal:
+            raise AssertionError(f"{label}: {refusal}\n{self.problems(label) or '(it wrote nothing outside)'}") from None
+        self.check(label)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -143,9 +156,11 @@ def seed(world: World, prefix: str, bucket: str = "g-seeded") -> requests.Respon
 def test_control_seed_with_hidden_dot_segment_refused(world, value):
     guard = Guard(world, "g-seeded")
     resp = seed(world, value)
-    assert resp.status_code == 400 and resp.json().get("error_code") == "OMS.1003", \
-        f"seeding prefix {value!r}: expected 400 OMS.1003, got {resp.status_code}: {resp.text[:300]}"
-    guard.check(f"seeding prefix {value!r}")
+    label = f"seeding prefix {value!r}"
+    if resp.status_code != 400 or resp.json().get("error_code") != "OMS.1003":
+        raise AssertionError(f"{label}: expected 400 OMS.1003, got {resp.status_code}: {resp.text[:300]}\n"
+                             + (guard.problems(label) or "(it wrote nothing outside)"))
+    guard.check(label)
 
 
 @lookalike()
@@ -165,37 +180,31 @@ def test_control_seed_with_lookalike_stays_in_bucket(world, value):
 
 @hidden()
 def test_task_save_prefix_with_hidden_dot_segment_refused(world, value):
-    guard = Guard(world)
     body = task("prefix", src_node(object_key=["2024/"]), dst_node(save_prefix=value))
-    refuse(world, lambda: world.client.create_task(CreateTaskRequest(body=body)), DST)
-    guard.check(f"task with save_prefix {value!r}")
+    Guard(world).refused(lambda: world.client.create_task(CreateTaskRequest(body=body)), DST, f"task with save_prefix {value!r}")
 
 
 @hidden()
 def test_task_source_prefix_with_hidden_dot_segment_refused(world, value):
-    guard = Guard(world)
     body = task("prefix", src_node(object_key=[value]), dst_node(save_prefix="g-src/"))
-    refuse(world, lambda: world.client.create_task(CreateTaskRequest(body=body)), SRC)
-    guard.check(f"task with source prefix {value!r}")
+    Guard(world).refused(lambda: world.client.create_task(CreateTaskRequest(body=body)), SRC, f"task with source prefix {value!r}")
 
 
 @hidden()
 def test_task_object_key_with_hidden_dot_segment_refused(world, value):
-    guard = Guard(world)
     body = task("object", src_node(object_key=[value + "object-00000.bin"]), dst_node(save_prefix="g-obj/"))
-    refuse(world, lambda: world.client.create_task(CreateTaskRequest(body=body)), SRC)
-    guard.check(f"task with object key {value + 'object-00000.bin'!r}")
+    Guard(world).refused(lambda: world.client.create_task(CreateTaskRequest(body=body)), SRC,
+                         f"task with object key {value + 'object-00000.bin'!r}")
 
 
 @pytest.mark.parametrize("value", [HIDDEN_DOTS["combining-after-slash"], HIDDEN_DOTS["issue-21-into-keyed-bucket"],
                                    HIDDEN_DOTS["zwj-after-slash"]], ids=["combining", "issue-21", "zwj"])
 @pytest.mark.parametrize("side", ["dst", "src"])
 def test_task_group_with_hidden_dot_segment_refused(world, value, side):
-    guard = Guard(world)
     src = src_node(object_key=[value] if side == "src" else ["2024/"])
     body = group("PREFIX", src, dst_node(save_prefix=value if side == "dst" else "g-grp/"))
-    refuse(world, lambda: world.client.create_task_group(CreateTaskGroupRequest(body=body)), DST if side == "dst" else SRC)
-    guard.check(f"group with {side} {value!r}")
+    Guard(world).refused(lambda: world.client.create_task_group(CreateTaskGroupRequest(body=body)),
+                         DST if side == "dst" else SRC, f"group with {side} {value!r}")
 
 
 @lookalike()
@@ -213,9 +222,7 @@ def test_task_save_prefix_lookalike_stays_in_bucket(world, value):
 
 @hidden()
 def test_list_objects_with_hidden_dot_segment_refused(world, value):
-    guard = Guard(world)
-    refuse(world, _op(world, "objects", dict(file_path=value)), "1003")
-    guard.check(f"listing {value!r}")
+    Guard(world).refused(_op(world, "objects", dict(file_path=value)), "1003", f"listing {value!r}")
 
 
 @hidden()

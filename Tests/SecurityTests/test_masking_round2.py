@@ -180,10 +180,16 @@ def forms(value: str) -> dict[str, str]:
     """The forms a value takes once escaped, each named."""
     md = "".join("\\" + c if c in "\\`*_{}[]()#+-.!|~<>" else c for c in value)
     html = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    return {"raw": value, "JSON": json.dumps(value)[1:-1], "JSON (\\uXXXX)": json.dumps(value, ensure_ascii=True)[1:-1],
-            "JSON (\\/)": json.dumps(value)[1:-1].replace("/", "\\/"), "percent-encoded": quote(value, safe=""),
-            "percent-encoded (path)": quote(value), "form-encoded": quote_plus(value), "Markdown-escaped": md,
-            "HTML-escaped": html, "HTML-escaped (&#34;)": html.replace("&quot;", "&#34;")}
+    named = {"raw": value, "JSON": json.dumps(value, ensure_ascii=False)[1:-1],
+             "JSON (\\uXXXX)": json.dumps(value, ensure_ascii=True)[1:-1],
+             "JSON (\\/)": json.dumps(value)[1:-1].replace("/", "\\/"), "percent-encoded": quote(value, safe=""),
+             "percent-encoded (path)": quote(value), "form-encoded": quote_plus(value), "Markdown-escaped": md,
+             "HTML-escaped": html, "HTML-escaped (&#34;)": html.replace("&quot;", "&#34;")}
+    unique: dict[str, str] = {}
+    for name, text in named.items():  # a form equal to an earlier one is that one
+        if text not in unique.values():
+            unique[name] = text
+    return unique
 
 
 def leaks(data: str | bytes, names=None) -> list[str]:
