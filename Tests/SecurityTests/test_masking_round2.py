@@ -124,9 +124,11 @@ spec:
 WEAK = {"FLAG_AK": "true", "SHORT_SK": CANARIES["SHORT_SK"][0], "DIGITS_AK": "73915428"}
 
 
-def env() -> dict:
+def env(debug: bool = False) -> dict:
     extra = {name: value for name, (value, _) in CANARIES.items()}
     extra.update(WEAK, MASK_AK="maskak-plain-0001", MASK_SK="mask-sk-r2d2c3po9", OMS_ENDPOINT="sandbox")
+    if debug:
+        extra["OMS_PLAN_DEBUG"] = "1"
     return clean_env(extra, keys=False)
 
 
@@ -152,13 +154,16 @@ COMMANDS = {
     "apply-json": ["apply", "plan", "--auto-approve", "--output", "json"],
     "reconcile": ["reconcile", "plan", "--once", "--report", "report.json", "--metrics-textfile", "metrics.prom"],
     "status-json": ["status", "plan", "--output", "json"],
+    # Debug logs show requests: the pre-flight checks send the quoted prefixes percent-encoded.
+    "diff-debug": ["diff", "plan", "--output", "markdown"],
 }
 JSON_COMMANDS = ("validate-json", "diff-json", "apply-json", "status-json")
 
 
 def run_all(root: Path, text: str, commands: dict) -> dict:
     write_plan(root, text)
-    return {name: run_cli(args, cwd=root, env=env(), timeout=TIMEOUT) for name, args in commands.items()}
+    return {name: run_cli(args, cwd=root, env=env(debug=name.endswith("-debug")), timeout=TIMEOUT)
+            for name, args in commands.items()}
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +229,7 @@ def test_no_canary_in_any_output(leaky, command):
 @pytest.mark.parametrize("group, names", [("a combining mark after the secret", ["COMB_SK"]),
                                           ("Markdown specials", MARKDOWN), ("HTML specials", HTML),
                                           ("U+2028", ["LS_SK"]), ("widened names", WIDENED), ("6 bytes", ["SHORT_SK"])])
-@pytest.mark.parametrize("fmt", ["diff-text", "diff-json", "diff-markdown"])
+@pytest.mark.parametrize("fmt", ["diff-text", "diff-json", "diff-markdown", "diff-debug"])
 def test_diff_masks(leaky, fmt, group, names):
     """The same search, one family at a time, so that a failure names what broke."""
     _, runs = leaky
