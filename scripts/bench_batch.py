@@ -57,7 +57,7 @@ def put_each(argv: list[str]) -> int:
 def describe(delta: dict[str, int]) -> str:
     short = {"GET /v2/{project_id}/tasks": "list tasks", "GET /v2/{project_id}/taskgroups": "list groups",
              "POST /v2/{project_id}/tasks/batch-update": "batch-update",
-             "PUT /v2/{project_id}/tasks/{id}/bandwidth-policy": "PUT bandwidth-policy"}
+             "PUT /v2/{project_id}/tasks/{task_id}/bandwidth-policy": "PUT bandwidth-policy"}
     return ", ".join(f"{v} {short.get(k, k)}" for k, v in sorted(delta.items(), key=lambda kv: -kv[1]))
 
 
@@ -126,7 +126,7 @@ def main() -> int:
                         print(f"apply exited {r['exit']}: {r['stderr'][-1500:]}", file=sys.stderr)
                         return 1
                     updates = delta.get("POST /v2/{project_id}/tasks/batch-update", 0) + \
-                        delta.get("PUT /v2/{project_id}/tasks/{id}/bandwidth-policy", 0)
+                        delta.get("PUT /v2/{project_id}/tasks/{task_id}/bandwidth-policy", 0)
                     verdicts.append((latency, updates))
                     rows.append([f"{latency} ms", f"oms-plan apply (schedule -> {text}, run {run})", f"{r['wall_s']:.2f}",
                                  updates, sum(delta.values()), describe(delta)])
@@ -148,7 +148,7 @@ def main() -> int:
                     if r["exit"] != 0:
                         print(f"per-task PUTs failed: {detail}", file=sys.stderr)
                         return 1
-                    updates = delta.get("PUT /v2/{project_id}/tasks/{id}/bandwidth-policy", 0)
+                    updates = delta.get("PUT /v2/{project_id}/tasks/{task_id}/bandwidth-policy", 0)
                     rows.append([f"{latency} ms",
                                  f"PUT bandwidth-policy per task, {a.parallel} in flight (-> {text}, run {run})",
                                  f"{r['wall_s']:.2f}", updates, sum(delta.values()),

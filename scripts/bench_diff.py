@@ -151,7 +151,7 @@ def main() -> int:
                         return 1
                     rows.append([f"{latency} ms", f"one GET per task, 10 in flight (run {run})", f"{r['wall_s']:.2f}",
                                  f"{r['rss_mb']:.0f}", sum(delta.values()),
-                                 f"{delta.get('GET /v2/{project_id}/tasks/{id}', 0)} GET tasks/{{id}}, "
+                                 f"{delta.get('GET /v2/{project_id}/tasks/{task_id}', 0)} GET tasks/{{id}}, "
                                  f"p50 {detail['p50_ms']:.1f} ms, p99 {detail['p99_ms']:.1f} ms"])
             control.clear_faults()
             print()

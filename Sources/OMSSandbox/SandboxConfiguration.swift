@@ -26,6 +26,8 @@ public struct SandboxConfiguration: Sendable {
     /// Raise sync events by itself for new or changed objects in the source buckets of
     /// synchronizing sync tasks (a real deployment wires the source cloud's notifications).
     public var watchSync: Bool = false
+    /// Header and idle time-outs and the cap on open connections (`ConnectionLimits.sandbox`).
+    public var connectionLimits: ConnectionLimits = .sandbox
 
     public struct Quotas: Sendable {
         public var tasksPerDay: Int

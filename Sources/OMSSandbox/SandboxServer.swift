@@ -55,7 +55,7 @@ public struct SandboxServer: Sendable {
     }
 
     /// An application listening on `host:port` (0 picks a free port, reported to `onRunning`),
-    /// with the migration engine running beside it.
+    /// with the migration engine running beside it, within the configuration's connection limits.
     public func application(
         host: String, port: Int, logger: Logger = Logger(label: "oms-plan.sandbox"),
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -63,7 +63,8 @@ public struct SandboxServer: Sendable {
         let baseURL = self.baseURL
         let app = Application(
             router: router(baseURL: { baseURL.value ?? "http://\(host):\(port)" }),
-            configuration: .init(address: .hostname(host, port: port), serverName: "oms-plan-sandbox"),
+            server: configuration.connectionLimits.server,
+            configuration: configuration.connectionLimits.configuration(address: .hostname(host, port: port), serverName: "oms-plan-sandbox"),
             services: (configuration.backgroundEngine ? [EngineService(engine: engine)] : [])
                 + (configuration.watchSync ? [SyncWatcher(service: service(), buckets: buckets)] : []),
             onServerRunning: { channel in

@@ -42,11 +42,15 @@ struct SandboxServeCommand: AsyncParsableCommand {
     @Flag(help: "Run the migration engine only when POST /control/engine/run asks (needs --control).") var manualEngine = false
     @Flag(help: "Send sync events by itself for new or changed objects in the source buckets of synchronizing sync tasks (as a cloud's event notifications would).")
     var watchSync = false
+    /// Tests shorten the header time-out to see half-open connections closed (hidden: the
+    /// default, ConnectionLimits.sandbox's 10 s, is what a sandbox should run with).
+    @Option(help: .hidden) var headerTimeout: Seconds?
 
     func validate() throws {
         try require((1...10_000).contains(maxConcurrentTasks.value), "--max-concurrent-tasks must be between 1 and 10000")
         try require(ScheduleTimeZone(serviceTimezone) != nil, "--service-timezone must be an offset like +08:00 or a zone name like Asia/Shanghai")
         try require(!accessKey.isEmpty && !secretKey.isEmpty, "--access-key and --secret-key must not be empty")
+        try require(headerTimeout.map { (0.1...600).contains($0.value) } ?? true, "--header-timeout must be between 0.1 and 600 seconds")
     }
 
     func run() async throws {
@@ -61,6 +65,7 @@ struct SandboxServeCommand: AsyncParsableCommand {
             backgroundEngine: !manualEngine)
         var withWatcher = configuration
         withWatcher.watchSync = watchSync
+        if let headerTimeout { withWatcher.connectionLimits.headerTimeout = headerTimeout.duration }
         if !host.isLoopback {
             let published = accessKey == SandboxConfiguration.defaultAccessKey || secretKey == SandboxConfiguration.defaultSecretKey
             Console.error("""

@@ -62,21 +62,36 @@ enum HTTP {
     }
 }
 
-/// Requests served per route, for `GET /control/stats` and the benchmarks.
+/// Requests served per route, for `GET /control/stats` and the benchmarks. Keys are route
+/// templates (`GET /v2/{project_id}/tasks/{task_id}`), never paths as sent, and a request is
+/// counted under its route only once it is authenticated: an unauthenticated flood of unique
+/// paths once kept every path, 16 KiB each, for as long as the sandbox ran (issue 21).
 final class SandboxStats: Sendable {
+    /// Requests refused before they were authenticated and authorised (no or bad credentials,
+    /// another project, a body over the limit), whatever their path.
+    static let unauthenticated = "unauthenticated"
+    /// Authenticated requests whose method and path match no route.
+    static let unmatched = "unmatched"
+    /// Routes beyond `maximumKeys` (there are far fewer routes; a cap holds whatever happens).
+    static let otherRoutes = "other routes"
+    static let maximumKeys = 256
+
     private let counts = Mutex<[String: Int]>([:])
 
-    func record(_ route: String) { counts.withLock { $0[route, default: 0] += 1 } }
+    func record(_ route: String) {
+        counts.withLock { counts in
+            let key = counts[route] != nil || counts.count < Self.maximumKeys - 1 ? route : Self.otherRoutes
+            counts[key, default: 0] += 1
+        }
+    }
     var snapshot: [String: Int] { counts.withLock { $0 } }
     func reset() { counts.withLock { $0.removeAll() } }
 
-    /// `GET /v2/{project_id}/tasks/{id}`-style name of a request.
-    static func routeName(method: String, path: String) -> String {
-        let segments = path.split(separator: "/").enumerated().map { index, segment -> String in
-            if index == 1 && path.hasPrefix("/v2/") { return "{project_id}" }
-            if segment.allSatisfy(\.isNumber) || (segment.count == 36 && segment.filter { $0 == "-" }.count == 4) { return "{id}" }
-            return String(segment)
-        }
-        return "\(method) /" + segments.joined(separator: "/")
+    /// The name a request is counted under: its method and the template of the route the
+    /// router matched (`context.endpointPath`, set before the router's middleware runs), or
+    /// `unmatched`. Nothing of the request's own path gets into it.
+    static func routeName(method: HTTPRequest.Method, template: String?) -> String {
+        guard let template else { return unmatched }
+        return "\(method.rawValue) \(template)"
     }
 }

@@ -3,8 +3,10 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// Every API request passes here: counted, given a request id, hit by the faults the control
-/// endpoint set up, and authenticated (signature or token, then the project in the path).
+/// Every API request passes here: given a request id, authenticated (signature or token, then
+/// the project in the path), counted under its route template, and hit by the faults the
+/// control endpoint set up. The router runs it after matching the route, so
+/// `context.endpointPath` is the template (nil: no route matched).
 struct SandboxMiddleware<Context: RequestContext>: RouterMiddleware {
     let authenticator: Authenticator
     let faults: FaultInjector
@@ -17,14 +19,7 @@ struct SandboxMiddleware<Context: RequestContext>: RouterMiddleware {
         let path = request.uri.path
         let method = request.method.rawValue
         if path.hasPrefix("/control/") || path.hasPrefix("/public/") { return try await next(request, context) }
-        stats.record(SandboxStats.routeName(method: method, path: path))
         let requestId = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let hits = faults.faults(forPath: path)
-        for hit in hits where hit.kind == .latency {
-            try await Task.sleep(for: .milliseconds(hit.latencyMs ?? 0))
-        }
-        if hits.contains(where: { $0.kind == .busy }) { return tagged(HTTP.error(.busy), requestId) }
-
         var request = request
         let headers = request.headers.map { ($0.name.rawName, $0.value) } + [("Host", request.head.authority ?? "")]
         var incoming = Authenticator.Incoming(method: method, rawPath: path, rawQuery: request.uri.query, headers: headers, body: Data())
@@ -40,12 +35,12 @@ struct SandboxMiddleware<Context: RequestContext>: RouterMiddleware {
                 if case .token = checked { try checkProject(path: path, header: incoming.header("X-Project-Id"), claim: checked) }
                 claim = checked
             } catch {
-                return tagged(HTTP.error(error), requestId)
+                return refused(error, requestId)
             }
         }
         let limit = isLogin ? SandboxConfiguration.maximumLoginBodyBytes : SandboxConfiguration.maximumBodyBytes
         guard let body = await HTTP.body(request, limit: limit) else {
-            return tagged(HTTP.error(.tooLarge(limit)), requestId)
+            return refused(.tooLarge(limit), requestId)
         }
         incoming.body = body
         request.body = RequestBody(buffer: ByteBuffer(bytes: body))
@@ -54,9 +49,18 @@ struct SandboxMiddleware<Context: RequestContext>: RouterMiddleware {
                 try authenticator.verify(claim, incoming)
                 try checkProject(path: path, header: incoming.header("X-Project-Id"), claim: claim)
             } catch {
-                return tagged(HTTP.error(error), requestId)
+                return refused(error, requestId)
             }
         }
+        // Only now is the request counted by its route (a login's password is checked by its
+        // route, but its key is fixed), and only an authenticated one meets the faults: an
+        // unauthenticated flood neither names keys nor uses up a fault's count.
+        stats.record(SandboxStats.routeName(method: request.method, template: context.endpointPath))
+        let hits = faults.faults(forPath: path)
+        for hit in hits where hit.kind == .latency {
+            try await Task.sleep(for: .milliseconds(hit.latencyMs ?? 0))
+        }
+        if hits.contains(where: { $0.kind == .busy }) { return tagged(HTTP.error(.busy), requestId) }
         let response = tagged(try await next(request, context), requestId)
         if hits.contains(where: { $0.kind == .drop }) { return dropped(response) }
         return response
@@ -72,6 +76,12 @@ struct SandboxMiddleware<Context: RequestContext>: RouterMiddleware {
         guard path.hasPrefix("/v2/") else { return }
         let segment = path.dropFirst(4).prefix { $0 != "/" }
         guard segment.isEmpty || segment == projectId else { throw .forbidden("These credentials may not use project \(segment).") }
+    }
+
+    /// A request refused before it was authenticated: counted under one fixed key.
+    private func refused(_ error: SandboxError, _ requestId: String) -> Response {
+        stats.record(SandboxStats.unauthenticated)
+        return tagged(HTTP.error(error), requestId)
     }
 
     private func tagged(_ response: Response, _ requestId: String) -> Response {

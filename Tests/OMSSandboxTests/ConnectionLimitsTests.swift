@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+@testable import OMSSandbox
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The sandbox's server closes connections whose request head does not arrive in time, keeps
+/// idle kept-alive ones, and stops accepting beyond its connection cap (issue 21).
+@Suite(.serialized) struct ConnectionLimitsTests {
+    /// A blocking loopback TCP socket with a receive time-out.
+    final class RawConnection {
+        let fd: Int32
+
+        init(port: Int, receiveTimeout: Double) throws {
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+            var timeout = timeval()
+            timeout.tv_sec = .init(receiveTimeout.rounded(.down))
+            timeout.tv_usec = .init((receiveTimeout - receiveTimeout.rounded(.down)) * 1_000_000)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        deinit { close(fd) }
+
+        func send(_ text: String) { _ = Array(text.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
+
+        enum Outcome: Equatable { case data, closed, timedOut }
+
+        func receive() -> Outcome {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            let n = read(fd, &buffer, buffer.count)
+            if n > 0 { return .data }
+            if n == 0 || errno == ECONNRESET { return .closed }
+            return .timedOut
+        }
+    }
+
+    func withServer(_ limits: ConnectionLimits, _ body: (Int) async throws -> Void) async throws {
+        var configuration = SandboxConfiguration(
+            dataDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("oms-limits-\(UUID().uuidString)"),
+            timeScale: 0, backgroundEngine: false)
+        configuration.connectionLimits = limits
+        let server = try SandboxServer(configuration: configuration)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = server.application(host: "127.0.0.1", port: 0) { port in
+            continuation.yield(port)
+            continuation.finish()
+        }
+        let task = Task { try await app.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = await iterator.next()!
+        do {
+            try await body(port)
+        } catch {
+            task.cancel()
+            throw error
+        }
+        task.cancel()
+        _ = await task.result
+    }
+
+    static let request = "GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+    @Test func halfSentRequestsAreClosedAtTheHeaderTimeout() async throws {
+        try await withServer(ConnectionLimits(headerTimeout: .milliseconds(300), idleTimeout: .seconds(60), maximumConnections: 100)) { port in
+            let silent = try RawConnection(port: port, receiveTimeout: 3)
+            let partial = try RawConnection(port: port, receiveTimeout: 3)
+            partial.send("GET /v2/some")
+            let started = ContinuousClock.now
+            #expect(partial.receive() == .closed)
+            #expect(silent.receive() == .closed)
+            #expect(ContinuousClock.now - started < .seconds(2))
+        }
+    }
+
+    @Test func keptAliveConnectionsOutliveTheHeaderTimeout() async throws {
+        try await withServer(ConnectionLimits(headerTimeout: .milliseconds(300), idleTimeout: .seconds(60), maximumConnections: 100)) { port in
+            let connection = try RawConnection(port: port, receiveTimeout: 3)
+            for _ in 0..<3 {
+                connection.send(Self.request)
+                #expect(connection.receive() == .data)
+                try await Task.sleep(for: .milliseconds(600))
+            }
+        }
+    }
+
+    @Test func idleConnectionsAreClosedAtTheIdleTimeout() async throws {
+        try await withServer(ConnectionLimits(headerTimeout: .seconds(30), idleTimeout: .milliseconds(300), maximumConnections: 100)) { port in
+            let connection = try RawConnection(port: port, receiveTimeout: 3)
+            connection.send(Self.request)
+            #expect(connection.receive() == .data)
+            #expect(connection.receive() == .closed)
+        }
+    }
+
+    @Test func connectionsBeyondTheCapWaitUntilOneCloses() async throws {
+        try await withServer(ConnectionLimits(headerTimeout: .seconds(30), idleTimeout: .seconds(60), maximumConnections: 2)) { port in
+            var held: [RawConnection] = [try RawConnection(port: port, receiveTimeout: 3), try RawConnection(port: port, receiveTimeout: 3)]
+            for connection in held {
+                connection.send(Self.request)
+                #expect(connection.receive() == .data)
+            }
+            let third = try RawConnection(port: port, receiveTimeout: 1)
+            third.send(Self.request)
+            #expect(third.receive() == .timedOut, "a third connection is not served while two are open")
+            held.removeFirst()  // closes it
+            var outcome = third.receive()
+            for _ in 0..<4 where outcome == .timedOut { outcome = third.receive() }
+            #expect(outcome == .data, "it is served once one of them closed")
+            #expect(held.count == 1)
+        }
+    }
+}
