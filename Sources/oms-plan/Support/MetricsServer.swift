@@ -2,16 +2,19 @@ import Foundation
 import Hummingbird
 import Logging
 import OMSModels
+import OMSSandbox
 import Reconciler
 
 /// The HTTP endpoints of a long-running command: `GET /metrics` for Prometheus, and with a
 /// status board (`--serve`) the status page at `/` and its data at `/status.json`. Everything
 /// served passes the secret redactor.
 enum MetricsServer {
-    /// Starts serving and returns once the port is bound; a port that cannot be bound is an
+    /// Starts serving, within `limits` (header and idle time-outs, a cap on open connections: a
+    /// slow client cannot hold the page), and returns once the port is bound; a port that cannot be bound is an
     /// error naming it, not a server that silently never answers.
     static func start(
-        address: String, port: Int, metrics: ReconcileMetrics, board: StatusBoard? = nil, refreshSeconds: Int = 10
+        address: String, port: Int, metrics: ReconcileMetrics, board: StatusBoard? = nil, refreshSeconds: Int = 10,
+        limits: ConnectionLimits = .statusPage
     ) async throws -> Task<Void, any Error> {
         let router = Router()
         @Sendable func text(_ body: String, _ type: String) -> Response {
@@ -34,7 +37,7 @@ enum MetricsServer {
         var logger = Logger(label: "oms-plan.metrics")
         logger.logLevel = .critical
         let app = Application(
-            router: router, configuration: .init(address: .hostname(address, port: port)),
+            router: router, server: limits.server, configuration: limits.configuration(address: .hostname(address, port: port)),
             onServerRunning: { _ in continuation.yield(nil) }, logger: logger)
         let task = Task {
             do {
