@@ -73,7 +73,8 @@ struct ApplierTests {
             let creates = steps.contains { if case .createTask = $0.operation { true } else { false } }
             let createsGroup = steps.contains { if case .createTaskGroup = $0.operation { true } else { false } }
             let relist = creates ? ["GET /v2/proj1/tasks"] : createsGroup ? ["GET /v2/proj1/taskgroups"] : []
-            #expect(oms.calls == relist + steps.map { route($0.operation.call) }, "\(operation.call)")
+            // ... and once the creates are done, lists it again to look for a twin made meanwhile.
+            #expect(oms.calls == relist + steps.map { route($0.operation.call) } + relist, "\(operation.call)")
             #expect(events.filter { if case .succeeded = $0 { true } else { false } }.count == steps.count)
         }
     }
@@ -193,8 +194,9 @@ struct ApplierTests {
             PlanStep(id: 1, addresses: ["MigrationTask/docs"], operation: .createTask(address: "MigrationTask/docs")),
             PlanStep(id: 2, addresses: ["MigrationTask/logs-web"], operation: .createTask(address: "MigrationTask/logs-web")),
         ]), on: oms)
-        // One list for both creates; docs is found (the oldest copy), logs-web is created.
-        #expect(oms.calls == ["GET /v2/proj1/tasks", "POST /v2/proj1/tasks"])
+        // One list for both creates; docs is found (the oldest copy), logs-web is created; one
+        // list after the creates finds no twin of logs-web.
+        #expect(oms.calls == ["GET /v2/proj1/tasks", "POST /v2/proj1/tasks", "GET /v2/proj1/tasks"])
         #expect(report.changes.first { $0.address == "MigrationTask/docs" }?.outcome == ChangeOutcome(status: .succeeded, liveId: "7001"))
         #expect(report.changes.first { $0.address == "MigrationTask/logs-web" }?.outcome == ChangeOutcome(status: .succeeded, liveId: "9001"))
     }

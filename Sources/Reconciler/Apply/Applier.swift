@@ -94,7 +94,12 @@ public struct Applier: Sendable {
                 }
             }
         }
-        return Self.report(plan, results)
+        var report = Self.report(plan, results)
+        // The lock keeps apart one user's runs on one machine only: before reporting done, a
+        // twin of what this pass created, made by a run elsewhere, is looked for and ours removed.
+        let twins = await executor.removeTwins(firstStepId: (plan.steps.map(\.id).max() ?? 0) + 1, onEvent: onEvent)
+        twins.record(in: &report)
+        return report
     }
 
     /// Why a step cannot run any more: a prerequisite failed or was skipped, or is not in the

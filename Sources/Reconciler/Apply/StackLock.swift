@@ -6,18 +6,21 @@ import Foundation
 #endif
 
 /// An exclusive lock per OMS project and stack on this machine (`flock`), so two applies or
-/// reconciles never interleave, whichever folder they were started from: the lock lives in a
-/// per-user runtime folder and is named by the OMS it changes, the project and the stack. The
-/// kernel drops it when the process dies, even by SIGKILL, so a crashed run never leaves a
-/// stale lock behind.
+/// reconciles of one user never interleave, whichever folder they were started from: the lock
+/// lives in one fixed per-user folder and is named by the OMS it changes, the project and the
+/// stack. The kernel drops it when the process dies, even by SIGKILL, so a crashed run never
+/// leaves a stale lock behind.
+///
+/// The lock is a convenience, not what keeps OMS free of duplicates: runs of other users, other
+/// containers or other machines never see it, and the applier converges on one resource per
+/// address without it (see `Applier.removeTwins`).
 public final class StackLock: Sendable {
-    /// `$XDG_RUNTIME_DIR/oms-plan/locks`, or a private folder of this user under the
-    /// temporary directory: shared by every working directory of the user.
+    /// `/tmp/oms-plan-<euid>/locks`: one fixed folder per user, whatever `XDG_RUNTIME_DIR` or
+    /// `TMPDIR` say, so that every run of the user finds the same lock (two runs that looked in
+    /// two folders did not exclude each other). Made private (0700) and checked before use
+    /// (`LockFolder`).
     public static var userLockDirectory: URL {
-        if let runtime = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"], !runtime.isEmpty {
-            return URL(fileURLWithPath: runtime).appendingPathComponent("oms-plan/locks", isDirectory: true)
-        }
-        return URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("oms-plan-\(getuid())/locks", isDirectory: true)
+        URL(fileURLWithPath: "/tmp/oms-plan-\(geteuid())/locks", isDirectory: true)
     }
 
     /// The lock's file name: the stack, and a digest of where its resources live (the OMS
@@ -42,24 +45,67 @@ public final class StackLock: Sendable {
         }
     }
 
+    /// A lock folder or lock file another user could reach into: nothing is opened or written.
+    public struct Refused: Error, CustomStringConvertible {
+        public enum Subject: Sendable { case lockFolder, folderAbove, lockFile }
+        public var subject: Subject
+        public var path: String
+        /// What is wrong (`has mode 0777, which lets other users in`).
+        public var problem: String
+        /// What to do about it.
+        public var remedy: String
+        public var description: String {
+            let noun = switch subject {
+            case .lockFolder: "the lock folder"
+            case .folderAbove: "the folder"
+            case .lockFile: "the lock file"
+            }
+            return "\(noun) \(path) \(problem): \(remedy)"
+        }
+    }
+
     private init(descriptor: Int32, path: String) {
         self.descriptor = descriptor
         self.path = path
     }
 
-    /// Takes the lock, waiting up to `timeout` for another holder to let go.
-    public static func acquire(stack: String, scope: String = "", directory: URL, timeout: Duration) async throws -> StackLock {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let path = directory.appendingPathComponent(name(stack: stack, scope: scope)).path
-        let fd = open(path, O_CREAT | O_RDWR, 0o600)
-        guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+    /// Takes the lock, waiting up to `timeout` for another holder to let go. `owner`: the uid
+    /// the folder and file must belong to (this process's; a parameter for tests).
+    public static func acquire(
+        stack: String, scope: String = "", directory: URL, timeout: Duration, owner: uid_t = geteuid()
+    ) async throws -> StackLock {
+        try LockFolder.prepare(directory, owner: owner)
+        let path = directory.standardizedFileURL.appendingPathComponent(name(stack: stack, scope: scope)).path
+        // O_NOFOLLOW: a link planted at this predictable path is refused (ELOOP), never followed
+        // to a file the link's maker chose; O_CLOEXEC: no child process inherits the lock.
+        let fd = open(path, O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ELOOP {
+                throw LockFolder.refused(
+                    path, "is a symbolic link", "remove it (`rm \(path)`) and run again; nothing was written through it", what: .lockFile)
+            }
+            throw LockFolder.refused(
+                path, "could not be opened (\(String(cString: strerror(code))))", "check the lock folder \(directory.path)", what: .lockFile)
+        }
+        do {
+            try LockFolder.checkLockFile(fd, path: path, owner: owner)
+        } catch {
+            close(fd)
+            throw error
+        }
         let start = ContinuousClock.now
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             if ContinuousClock.now - start >= timeout {
                 close(fd)
                 throw Busy(path: path, waited: timeout)
             }
-            try await Task.sleep(for: .milliseconds(200))
+            do {
+                try await Task.sleep(for: .milliseconds(200))
+            } catch {
+                close(fd)
+                throw error
+            }
         }
         let note = "pid \(getpid())\n"
         _ = ftruncate(fd, 0)

@@ -15,6 +15,9 @@ final class StepExecutor: Sendable {
     private let quotaRefusals = Mutex<[ResourceKind: String]>([:])
     /// Ids of what this run created, by address, for the steps that follow a create.
     private let created = Mutex<[ResourceAddress: String]>([:])
+    /// Ids of what this run's own create calls made (not copies it found made meanwhile): the
+    /// ones it must remove again if an older twin turns up (`removeTwins`).
+    private let made = Mutex<[ResourceAddress: String]>([:])
     /// One re-list per kind before the first create of that kind (see `madeMeanwhile`).
     private let relists = Mutex<[ResourceKind: Task<[ResourceAddress: String], any Error>]>([:])
 
@@ -50,7 +53,10 @@ final class StepExecutor: Sendable {
         return error.description
     }
 
-    private func call<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    /// What this run's create calls made, by address.
+    var madeByThisRun: [ResourceAddress: String] { made.withLock { $0 } }
+
+    func call<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         try await limiter.run(body)
     }
 
@@ -156,11 +162,16 @@ final class StepExecutor: Sendable {
         try checkQuota(address.kind)
         if let found = try await madeMeanwhile(address) { return found }
         let body = try makeBody()
+        let id: String?
         do {
-            return try await call { try await send(body) }
+            id = try await call { try await send(body) }
         } catch let error as OMSClientError {
-            return try await recover(from: error, address: address) { try await self.call { try await send(body) } }
+            // A lost answer found by its marker is taken for this run's own: if it is not the
+            // oldest copy, removing it is right whoever made it (the oldest is never removed).
+            id = try await recover(from: error, address: address) { try await self.call { try await send(body) } }
         }
+        if let id { made.withLock { $0[address] = id } }
+        return id
     }
 
     /// A lost answer: look for the marker; only when OMS has no such resource, send again.
@@ -184,9 +195,11 @@ final class StepExecutor: Sendable {
     }
 
     /// The second line of defence against duplicates across machines (the stack lock holds on
-    /// one machine only): right before the first create of a kind, the live resources of that
-    /// kind are listed again, and a create whose marker turned up since the plan was read (a
-    /// run elsewhere made it) is not sent; the one found is used. One list per kind per pass.
+    /// one machine and one user only): right before the first create of a kind, the live
+    /// resources of that kind are listed again, and a create whose marker turned up since the
+    /// plan was read (a run elsewhere made it) is not sent; the one found is used. One list per
+    /// kind per pass. Runs that all re-list before any of them creates still make twins: the
+    /// check after the creates (`removeTwins`) is what converges.
     private func madeMeanwhile(_ address: ResourceAddress) async throws -> String? {
         let kind = address.kind
         let relist = relists.withLock { relists in

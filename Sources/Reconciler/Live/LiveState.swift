@@ -174,7 +174,8 @@ public struct Ownership: Sendable {
             if taskMarker == nil { unmarkedTaskIds.append(task.id) }
             consider(task, marker: taskMarker, kind: .migrationTask)
         }
-        for group in live.groups.sorted(by: { ($0.startTime ?? 0) < ($1.startTime ?? 0) }) {
+        // Ties broken by id, as for synchronization tasks: every run must name the same oldest.
+        for group in live.groups.sorted(by: { ($0.startTime ?? 0, $0.liveId) < ($1.startTime ?? 0, $1.liveId) }) {
             consider(.group(group), marker: marker(group.description), kind: .migrationTaskGroup)
         }
         for sync in live.syncTasks.sorted(by: { ($0.createTime ?? 0, $0.liveId) < ($1.createTime ?? 0, $1.liveId) }) {
