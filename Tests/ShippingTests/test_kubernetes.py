@@ -207,3 +207,63 @@ def test_flags_exist_in_the_binary(objects, binary):
             if arg.startswith("--"):
                 flag = arg.split("=", 1)[0]
                 assert re.search(rf"(^|\s){re.escape(flag)}\b", help_text), f"{flag} is not a reconcile flag"
+
+
+def selects(selector, labels):
+    """Whether a LabelSelector (matchLabels and In/NotIn/Exists/DoesNotExist) matches `labels`."""
+    if not selector.get("matchLabels", {}).items() <= labels.items():
+        return False
+    for e in selector.get("matchExpressions", []):
+        value = labels.get(e["key"])
+        ok = {"In": value in e.get("values", []), "NotIn": value not in e.get("values", []),
+              "Exists": e["key"] in labels, "DoesNotExist": e["key"] not in labels}[e["operator"]]
+        if not ok:
+            return False
+    return True
+
+
+PROMETHEUS = {"app.kubernetes.io/name": "prometheus"}
+MONITORING = {"kubernetes.io/metadata.name": "monitoring"}
+
+
+def test_ingress_is_denied_by_default(objects):
+    """Issue 21: a namespace-wide policy denies all ingress; pods are reachable only where
+    another policy says so."""
+    policies = of_kind(objects, "NetworkPolicy")
+    deny = [p for p in policies.values() if p["spec"]["podSelector"] == {} and "Ingress" in p["spec"]["policyTypes"]]
+    assert deny, "a NetworkPolicy selecting every pod of the namespace denies ingress"
+    assert all(not p["spec"].get("ingress") for p in deny), "the default policy allows nothing"
+    for workload in workloads(objects):
+        template = workload["spec"]["jobTemplate"]["spec"]["template"] if workload["kind"] == "CronJob" else workload["spec"]["template"]
+        labels = template["metadata"]["labels"]
+        assert any(selects(p["spec"]["podSelector"], labels) for p in deny)
+        rules = [r for p in policies.values() if selects(p["spec"]["podSelector"], labels) for r in p["spec"].get("ingress", [])]
+        if workload["kind"] == "CronJob":
+            assert not rules, f"{workload['metadata']['name']} serves nothing: no ingress is allowed to it"
+
+
+def test_only_prometheus_reaches_the_loop_metrics(objects):
+    """Issue 21: the loop listens on 0.0.0.0; its NetworkPolicy lets only Prometheus pods of the
+    monitoring namespace reach the metrics port, and the status page no one (port-forward)."""
+    policies = of_kind(objects, "NetworkPolicy")
+    for name, deployment in of_kind(objects, "Deployment").items():
+        stack = deployment["metadata"]["labels"]["oms-plan/stack"]
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        own = [p for p in policies.values() if p["spec"]["podSelector"] and selects(p["spec"]["podSelector"], labels)]
+        assert [p["metadata"]["name"] for p in own] == [f"oms-plan-loop-{stack}"], name
+        policy = own[0]
+        assert policy["spec"]["podSelector"]["matchLabels"]["oms-plan/stack"] == stack, "it selects this stack's pod only"
+        assert policy["spec"]["policyTypes"] == ["Ingress"]
+        rules = policy["spec"]["ingress"]
+        assert len(rules) == 1
+        assert rules[0]["ports"] == [{"port": "metrics", "protocol": "TCP"}], "the metrics port only, not the status page"
+        peers = rules[0]["from"]
+        assert peers, "a rule without `from` would admit every pod"
+        for peer in peers:
+            assert "ipBlock" not in peer
+            assert selects(peer["namespaceSelector"], MONITORING)
+            assert not selects(peer["namespaceSelector"], {"kubernetes.io/metadata.name": "default"})
+            assert selects(peer["podSelector"], PROMETHEUS), "kustomize's labels must not reach the Prometheus selector"
+            assert not selects(peer["podSelector"], {"app.kubernetes.io/name": "grafana"})
+        ports = {p["name"]: p["containerPort"] for p in container(deployment)["ports"]}
+        assert ports["metrics"] == 9464 and "status" in ports
