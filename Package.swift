@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "OMSClient",
                 "MigrationPlan",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]

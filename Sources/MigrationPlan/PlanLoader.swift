@@ -116,6 +116,7 @@ public enum PlanLoader {
         for name in SensitiveNames.credentialVariables {
             if let value = options.environment.variables[name], !value.isEmpty { ctx.sensitive.insert(value) }
         }
+        for (reference, weak) in ctx.weakSecrets.sorted(by: { $0.key < $1.key }) { weak.diagnostic(reference: reference, ctx: ctx) }
         if let state {
             for d in SecretsInPlainFields.check(state, sensitive: ctx.sensitive, sending: options.secretsRequired) { sink.add(d) }
         }

@@ -34,19 +34,41 @@ public enum StorageNames {
     }
 
     /// `keyProblem` read scalar by scalar and segment by segment, without the shortcut.
+    ///
+    /// Segments are split on the separator bytes themselves: a `/` followed by a combining
+    /// mark is one Swift `Character` (so `"../\u{0301}x"` has no `"/"` Character), yet the file
+    /// system splits the path there all the same.
     package static func keyProblemByScalars(_ key: String, allowEmpty: Bool = false) -> String? {
         if key.isEmpty { return allowEmpty ? nil : "must not be empty" }
         if key.utf8.count > maximumKeyBytes { return "is longer than \(maximumKeyBytes) bytes" }
-        if key.hasPrefix("/") || key.hasPrefix("\\") { return "must not start with `/`" }
+        if let first = key.utf8.first, isSeparator(first) { return "must not start with `/`" }
         if let bad = key.unicodeScalars.first(where: isControl) {
             return bad == "\0" ? "must not contain a NUL character" : "must not contain control characters"
         }
         // Both separators: a `\` is a folder separator on some systems and in some tools.
-        let segments = key.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == "\\" })
-        if segments.contains(where: { $0 == ".." }) { return "must not contain a `..` segment" }
-        if segments.contains(where: { $0 == "." }) { return "must not contain a `.` segment" }
+        let segments = segments(of: key)
+        if segments.contains(where: { $0.elementsEqual("..".utf8) }) { return "must not contain a `..` segment" }
+        if segments.contains(where: { $0.elementsEqual(".".utf8) }) { return "must not contain a `.` segment" }
         return nil
     }
+
+    /// The key's segments between `/` and `\` bytes (empty ones kept), as UTF-8.
+    public static func segments(of key: String) -> [Substring.UTF8View] {
+        key[...].utf8.split(separator: 0x2F, omittingEmptySubsequences: false).flatMap {
+            $0.split(separator: 0x5C, omittingEmptySubsequences: false)
+        }
+    }
+
+    /// The key's folder names: what lies before each `/` byte (never the last part). The
+    /// sandbox creates these folders one by one when it writes an object.
+    public static func folderNames(of key: String) -> [String] {
+        key.utf8.split(separator: 0x2F, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether the key ends with a `/` byte: it names a folder, not an object.
+    public static func namesFolder(_ key: String) -> Bool { key.utf8.last == 0x2F }
+
+    private static func isSeparator(_ byte: UInt8) -> Bool { byte == 0x2F || byte == 0x5C }
 
     /// Why `name` cannot be a bucket name, or nil. Names are single folder names: letters of
     /// any script, digits, `-`, `_`, `.`, not `.`/`..`, and nothing that separates or escapes.
@@ -62,7 +84,8 @@ public enum StorageNames {
     private static func nameProblem(_ name: String, allowed: (Unicode.Scalar) -> Bool) -> String? {
         if name.isEmpty { return "must not be empty" }
         if name.utf8.count > maximumNameBytes { return "is longer than \(maximumNameBytes) bytes" }
-        if name == "." || name == ".." || name.hasPrefix(".") { return "must not start with `.`" }
+        // Bytes, not `Character`s: `.` followed by a combining mark is still a leading dot.
+        if name.utf8.first == 0x2E { return "must not start with `.`" }
         if let bad = name.unicodeScalars.first(where: { !allowed($0) }) {
             if bad == "/" || bad == "\\" { return "must not contain `\(bad)`" }
             if isControl(bad) { return "must not contain control characters" }

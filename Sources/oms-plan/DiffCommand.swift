@@ -37,7 +37,7 @@ struct DiffCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         await session.close()
-        Console.out(ReportPrinter.render(report, format: plan.output, color: plan.useColor))
+        Console.out(ReportPrinter.render(report, format: plan.output, color: plan.useColor), format: plan.output)
         KeptUntilExit.keep(session)
         KeptUntilExit.keep(report)
         if detailedExitcode && report.hasChanges { throw ExitCode(2) }

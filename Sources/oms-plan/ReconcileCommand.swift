@@ -99,7 +99,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             },
             review: { planned in
                 if planOptions.output != .json {
-                    Console.out(ReportPrinter.render(planned.report, format: planOptions.output, color: planOptions.useColor))
+                    Console.out(ReportPrinter.render(planned.report, format: planOptions.output, color: planOptions.useColor), format: planOptions.output)
                 }
                 return true
             },
@@ -132,7 +132,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         case .success(let pass):
             let text = plan.output != .json
             // A plan with changes was shown before it ran; one without is shown now.
-            if text && !pass.report.hasChanges { Console.out(ReportPrinter.render(pass.report, format: plan.output, color: plan.useColor)) }
+            if text && !pass.report.hasChanges { Console.out(ReportPrinter.render(pass.report, format: plan.output, color: plan.useColor), format: plan.output) }
             if pass.applied && text { Console.out(progress.summary(pass.report)) }
             for change in pass.report.changes where change.outcome?.status == .failed {
                 Console.error("\(change.address): error: \(change.outcome?.error ?? "failed")")
@@ -144,7 +144,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                 Console.error("error: \(error)")
                 return true
             }
-            if plan.output == .json { Console.out(JSONReportRenderer().render(pass.report)) }
+            if plan.output == .json { Console.json(JSONReportRenderer().render(pass.report)) }
             // A pass that leaves something for a person (a blocked replacement, retries used up,
             // a failure nobody retries) is a failed pass; one whose changes only wait is not.
             return ApplyRun.verdict(pass.report, status: nil, waited: false) != nil
@@ -158,7 +158,7 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     private func write(_ result: ChangeReport, metrics: ReconcileMetrics) throws {
         if let report {
-            try Console.writeFile(JSONReportRenderer().render(result), to: report)
+            try Console.writeFile(JSONReportRenderer().render(result), to: report, json: true)
         }
         try writeMetrics(metrics)
     }

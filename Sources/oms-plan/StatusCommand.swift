@@ -56,7 +56,7 @@ struct StatusCommand: AsyncParsableCommand {
         report.addForecasts(desired: session.desired, history: history)
         switch plan.output {
         case .json:
-            Console.out(try PrettyJSON.render(report))
+            Console.json(try PrettyJSON.render(report))
         case .text, .markdown:
             Console.out(StatusTextRenderer(color: plan.useColor, bars: isatty(STDOUT_FILENO) == 1).render(report))
         }

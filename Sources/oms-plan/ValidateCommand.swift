@@ -55,7 +55,7 @@ struct ValidateCommand: AsyncParsableCommand {
                 var summary: String
                 var diagnostics: [Diagnostic]
             }
-            Console.out(try PrettyJSON.render(Report(valid: !failed, summary: summary, diagnostics: result.diagnostics)))
+            Console.json(try PrettyJSON.render(Report(valid: !failed, summary: summary, diagnostics: result.diagnostics)))
         } else {
             var text = result.diagnostics.map(\.rendered).joined(separator: "\n")
             if !text.isEmpty { text += "\n" }

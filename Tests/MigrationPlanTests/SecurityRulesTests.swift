@@ -46,17 +46,31 @@ import Testing
         #expect(result.hasErrors && !text.contains("CLI-SK-VALUE-0042"), "\(text)")
     }
 
-    @Test func variablesNamedLikeObjectKeysAreNotSecrets() {
+    /// Issue 21 widened the rule: any name holding KEY (or PASS, PWD, SECRET, TOKEN,
+    /// CREDENTIAL, PRIVATE, WEBHOOK) is a secret, `PREFIX_KEY` too; a plain variable is not.
+    @Test func variablesNamedLikeSecretsAreSecretsAndOthersAreNot() {
         var env = TestSupport.env
         env["PREFIX_KEY"] = "logs/2024/"
         env["REPORT_TOKEN"] = "token-value-1234"
-        let task = TestSupport.task("t").replacingOccurrences(of: "prefixes: [\"x/\"]", with: "prefixes: [\"${env:PREFIX_KEY}\"]")
+        env["LOG_PREFIX"] = "logs/2025/"
+        let task = TestSupport.task("t").replacingOccurrences(of: "prefixes: [\"x/\"]", with: "prefixes: [\"${env:PREFIX_KEY}\", \"${env:LOG_PREFIX}\"]")
             + "\n  description: \"${env:REPORT_TOKEN}\""
         let result = Self.load(Self.plan(task: task), env: env, secretsRequired: true)
-        #expect(!result.sensitiveValues.contains("logs/2024/"))
+        #expect(result.sensitiveValues.contains("logs/2024/"))
+        #expect(!result.sensitiveValues.contains("logs/2025/"))
         #expect(result.sensitiveValues.contains("token-value-1234"))
         let refusals = result.diagnostics.filter { $0.message.contains("holds the value of a secret") }
-        #expect(refusals.count == 1 && refusals[0].message.contains("`description`"), "\(refusals.map(\.rendered))")
+        #expect(refusals.map(\.message).sorted().map { $0.prefix(22) } == ["`description` of `Migr", "`source.prefixes` of `"], "\(refusals.map(\.rendered))")
+    }
+
+    @Test func secretNamesAreReadByTheWidenedRule() {
+        for name in ["DB_PASS", "DEPLOY_KEY", "SLACK_WEBHOOK_URL", "MY_PWD", "GH_TOKEN", "X_PRIVATE", "SOME_CREDENTIAL", "FOO_AK", "foo_sk",
+                     "AK", "sk", "apiSecret", "Password1"] {
+            #expect(SensitiveNames.isSensitive(name), "\(name)")
+        }
+        for name in ["REGION", "BUCKET", "LOG_PREFIX", "DST", "SAK", "AKS", "OAK", "K\u{0301}EY"] {
+            #expect(!SensitiveNames.isSensitive(name), "\(name)")
+        }
     }
 
     @Test func redactorMasksEncodedFormsLongestFirst() {

@@ -45,7 +45,41 @@ import Testing
         let board = StatusBoard()
         board.setDesired(desired)
         board.recordError("connection refused with key \(secret)")
-        let html = StatusPageRenderer(now: Fixtures.evaluatedAt).render(board.snapshot)
+        // The server masks the final bytes, after escaping (`MetricsServer`), as here.
+        let html = SecretRedactor.shared.redact(StatusPageRenderer(now: Fixtures.evaluatedAt).render(board.snapshot))
         #expect(!html.contains(secret) && html.contains("connection refused with key"))
+    }
+
+    /// A secret holding HTML specials is escaped on the page before it is masked: its
+    /// escaped form is what must not be there (issue 21).
+    @Test func secretsWithHTMLSpecialsAreMaskedAfterEscaping() throws {
+        let secret = "pg<&\"'sec-\(UUID().uuidString)"
+        SecretRedactor.shared.register([secret])
+        let board = StatusBoard()
+        board.setDesired(try Fixtures.quickstart(variables: Fixtures.fakeSecrets))
+        board.recordError("refused: \(secret)\u{0301}")
+        let html = SecretRedactor.shared.redact(StatusPageRenderer(now: Fixtures.evaluatedAt).render(board.snapshot))
+        #expect(!html.containsBytes(String(secret.dropFirst(8))) && html.containsBytes("refused: (secret)"), "\(html)")
+    }
+
+    /// `\u{0600}<img ...>` is one Swift `Character`; its `<` must still be escaped, and the
+    /// page's policy lets no script run (issue 21).
+    @Test func markupAfterAPrependedMarkIsEscaped() throws {
+        let board = StatusBoard()
+        board.setDesired(try Fixtures.quickstart(variables: Fixtures.fakeSecrets))
+        board.recordError("\u{0600}<img src=x onerror=alert(1)>\u{0301}<svg onload=alert(2)>")
+        let html = StatusPageRenderer(now: Fixtures.evaluatedAt).render(board.snapshot)
+        // Searched as bytes: as `Character`s, `\u{0600}<` is not a `<` at all.
+        #expect(!html.containsBytes("<img") && !html.containsBytes("<svg onload"), "\(html)")
+        #expect(html.containsBytes("&lt;img src=x onerror=alert(1)&gt;"))
+        let policy = StatusPageRenderer.contentSecurityPolicy
+        #expect(policy.contains("default-src 'none'") && !policy.contains("unsafe") && policy.contains("style-src 'sha256-"))
+    }
+}
+
+extension String {
+    /// Whether `needle`'s UTF-8 bytes occur in this string's (not a `Character` search).
+    func containsBytes(_ needle: String) -> Bool {
+        Data(utf8).range(of: Data(needle.utf8)) != nil
     }
 }

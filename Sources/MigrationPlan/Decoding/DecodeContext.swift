@@ -1,3 +1,4 @@
+import OMSModels
 import Foundation
 
 struct Located<T> {
@@ -29,6 +30,10 @@ final class DecodeContext {
     /// Values that came from secrets (resolved secret references, secret-like variables):
     /// every diagnostic and output masks them.
     var sensitive: Set<String> = []
+    /// Secret references whose value is too short or too common to mask safely: where each
+    /// was first used and why (`SecretRedactor.weakness`). Reported once each, by reference,
+    /// never by value.
+    var weakSecrets: [String: WeakSecret] = [:]
     /// Names of unset variables that `placeholderForUnsetSecrets` stood in for.
     var placeholders: Set<String> = []
 
@@ -44,6 +49,15 @@ final class DecodeContext {
     func path(of loc: Loc) -> String { sink.files.path(loc.file) }
 
     // MARK: References
+
+    /// Registers a value that came from a secret, and remembers it when it cannot be masked safely.
+    func noteSecret(_ value: String, reference: String, at loc: Loc) {
+        guard !value.isEmpty else { return }
+        sensitive.insert(value)
+        if weakSecrets[reference] == nil, let why = SecretRedactor.weakness(of: value) {
+            weakSecrets[reference] = WeakSecret(loc: loc, why: why)
+        }
+    }
 
     /// Resolves `${env:}`, `${file:}` and `${var:}` in a string value; reports and returns nil
     /// when one cannot be resolved. `allowVariables` is false inside `Stack.spec.variables`.
@@ -78,7 +92,7 @@ final class DecodeContext {
             // As in the shell, `:-default` applies when the variable is unset or empty (CI
             // systems pass a missing secret as an empty string).
             if let v = environment.variables[name], !(v.isEmpty && defaultValue != nil) {
-                if SensitiveNames.isSensitive(name) { sensitive.insert(v) }
+                if SensitiveNames.isSensitive(name) { noteSecret(v, reference: "${env:\(name)}", at: loc) }
                 return .success(v)
             }
             if let d = defaultValue { return .success(d) }
@@ -158,11 +172,33 @@ public enum SensitiveNames {
         "OMS_SANDBOX_IAM_PASSWORD",
     ]
 
-    static func isSensitive(_ name: String) -> Bool {
-        let upper = name.uppercased()
-        if upper == "AK" || upper == "SK" || upper.hasSuffix("_AK") || upper.hasSuffix("_SK") { return true }
-        // Words that name secrets; not a bare KEY, which plans use for object keys too.
-        return ["SECRET", "PASSWORD", "PASSWD", "TOKEN", "CREDENTIAL", "ACCESS_KEY", "PRIVATE_KEY", "API_KEY", "AUTH_KEY"]
-            .contains { upper.contains($0) }
+    /// Whether a variable's name says it holds a secret: `AK`, `SK`, `*_AK`, `*_SK`, or a
+    /// name holding one of `secretWords` (case-insensitive; `DB_PASS`, `DEPLOY_KEY` and
+    /// `SLACK_WEBHOOK_URL` count). Read byte by byte on the ASCII upper-casing, so no
+    /// look-alike letter or combining mark changes the answer.
+    public static func isSensitive(_ name: String) -> Bool {
+        let upper = Array(name.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 })
+        if upper.elementsEqual("AK".utf8) || upper.elementsEqual("SK".utf8) { return true }
+        if upper.count > 3 && (upper.suffix(3).elementsEqual("_AK".utf8) || upper.suffix(3).elementsEqual("_SK".utf8)) { return true }
+        return secretWords.contains { word in
+            let w = Array(word.utf8)
+            return upper.count >= w.count && (0...(upper.count - w.count)).contains { upper[$0..<($0 + w.count)].elementsEqual(w) }
+        }
+    }
+
+    /// Words that name secrets inside a variable's name. `KEY` matches object-key names too
+    /// (`OBJECT_KEY`): masking such a value costs nothing, missing a key leaks it.
+    public static let secretWords = ["PASS", "PWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE", "WEBHOOK"]
+}
+
+/// A secret whose value cannot be masked safely, and where it was first used.
+struct WeakSecret: Sendable {
+    var loc: Loc
+    var why: String
+
+    /// The warning for `reference`, naming the reference and never the value.
+    func diagnostic(reference: String, ctx: DecodeContext) {
+        ctx.warning("the value of `\(reference)` \(why)", at: loc,
+                    hint: "use a real, long secret; oms-plan masks secrets in its output by looking for their values")
     }
 }

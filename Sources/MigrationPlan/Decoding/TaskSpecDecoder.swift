@@ -138,6 +138,8 @@ struct TaskSpecDecoder {
         }
         d.source.region = f.string("region")
         d.source.bucket = f.string("bucket")
+        checkName(d.source.region, field: "spec.source.region", problem: StorageNames.regionProblem)
+        checkName(d.source.bucket, field: "spec.source.bucket", problem: StorageNames.bucketProblem)
         d.source.credentials = f.string("credentials")
         d.source.appId = f.text("appId", expected: "a string")
         d.source.prefixes = f.stringList("prefixes")
@@ -163,6 +165,7 @@ struct TaskSpecDecoder {
         if let lf = f.mapping("listFile", allowed: SpecFields.listFile) {
             let bucket = lf.string("bucket", required: true)
             let key = lf.string("key", required: true)
+            checkName(bucket, field: "spec.source.listFile.bucket", problem: StorageNames.bucketProblem)
             let count = lf.text("count", expected: "a string of digits")
             if let count, !(count.value.allSatisfy { $0.isASCII && $0.isNumber } && !count.value.isEmpty) {
                 ctx.error("`spec.source.listFile.count` must be a number of list files, found `\(count.value)`", at: count.loc)
@@ -214,12 +217,21 @@ struct TaskSpecDecoder {
         }
         if let b = d.destination.bucket, b.value.isEmpty || b.value.utf8.count > 1024 {
             ctx.error("`spec.destination.bucket` must be 1 to 1024 characters", at: b.loc)
+        } else {
+            checkName(d.destination.bucket, field: "spec.destination.bucket", problem: StorageNames.bucketProblem)
         }
         if let p = d.destination.savePrefix, p.value.utf8.count > 1024 {
             ctx.error("`spec.destination.savePrefix` is \(p.value.utf8.count) bytes long; OMS allows 1024", at: p.loc)
         } else if let p = d.destination.savePrefix {
             checkKey(p, what: "save prefix", allowEmpty: true)
         }
+    }
+
+    /// Regions and buckets must be single folder names, by the same rules the sandbox keeps
+    /// its buckets by (`StorageNames`): nothing that separates, escapes or starts with `.`.
+    private func checkName(_ name: Located<String>?, field: String, problem: (String) -> String?) {
+        guard let name, let problem = problem(name.value) else { return }
+        ctx.error("`\(field)` \(problem)", at: name.loc)
     }
 
     /// Keys, prefixes and save prefixes must be object keys, never paths (`StorageNames`).
@@ -231,12 +243,8 @@ struct TaskSpecDecoder {
 
     // MARK: Description
 
-    static let forbiddenDescriptionCharacters: Set<Character> = ["^", "<", ">", "&", "\"", "'", "(", ")"]
-    static let forbiddenBytes: [UInt8] = Array("^<>&\"'()".utf8)
-
     private func checkDescription(_ desc: Located<String>, address: ResourceAddress) {
-        if desc.value.utf8.contains(where: { Self.forbiddenBytes.contains($0) }),
-            let bad = desc.value.first(where: { Self.forbiddenDescriptionCharacters.contains($0) }) {
+        if let bad = DescriptionRules.firstForbidden(in: desc.value) {
             ctx.error("`spec.description` contains `\(bad)`, which OMS refuses", at: desc.loc,
                       hint: "OMS descriptions may not contain any of ^<>&\"'()")
         }

@@ -120,7 +120,7 @@ struct SecretDecoder {
         }
         switch ctx.resolve(ref, at: node.loc) {
         case .success(let value):
-            if !value.isEmpty { ctx.sensitive.insert(value) }
+            ctx.noteSecret(value, reference: ref.text, at: node.loc)
             return SecretValue(reference: ref.text, value: value)
         case .failure(let e) where e.isPolicy:
             ctx.error("secret `\(path)` cannot be read: \(e.message)", at: node.loc, hint: e.hint)

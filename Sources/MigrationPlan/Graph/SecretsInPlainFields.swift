@@ -6,7 +6,7 @@ import OMSModels
 /// send requests (apply, reconcile) that is an error; for validate and diff a warning.
 enum SecretsInPlainFields {
     static func check(_ state: DesiredState, sensitive: Set<String>, sending: Bool) -> [Diagnostic] {
-        let secrets = sensitive.filter { $0.count >= SecretRedactor.minimumLength }.map { Array($0.utf8) }
+        let secrets = sensitive.filter { $0.utf8.count >= SecretRedactor.minimumLength }.map { Array($0.utf8) }
         guard !secrets.isEmpty else { return [] }
         // Resources are independent: checked on several threads (10,000 tasks took 15 ms on
         // one, while everything after loading waited), findings reported in address order.

@@ -114,6 +114,7 @@ struct Pipeline {
         for output in outputs {
             for d in output.diagnostics { ctx.sink.add(d) }
             ctx.sensitive.formUnion(output.sensitive)
+            ctx.weakSecrets.merge(output.weakSecrets) { first, _ in first }
             ctx.placeholders.formUnion(output.placeholders)
             for t in output.tasks {
                 deps[t.address] = t.dependsOn.map(\.0)
@@ -210,6 +211,7 @@ enum TaskPhase {
         var tasks: [TaskOutcome]
         var diagnostics: [Diagnostic]
         var sensitive: Set<String>
+        var weakSecrets: [String: WeakSecret]
         var placeholders: Set<String>
     }
 
@@ -247,6 +249,6 @@ enum TaskPhase {
             out.append(TaskOutcome(address: d.address, dependsOn: resolved,
                                    resource: builder.build(d, dependsOn: resolved.map(\.0), cache: &cache), edges: edges))
         }
-        return Output(tasks: out, diagnostics: sink.diagnostics, sensitive: ctx.sensitive, placeholders: ctx.placeholders)
+        return Output(tasks: out, diagnostics: sink.diagnostics, sensitive: ctx.sensitive, weakSecrets: ctx.weakSecrets, placeholders: ctx.placeholders)
     }
 }

@@ -28,7 +28,7 @@ struct PublicObjectRoutes {
             } catch {
                 return HTTP.error(error)
             }
-            guard (try? buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: nil, sk: nil)) != nil,
+            guard (try? buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: nil, sk: nil, from: .client)) != nil,
                 let data = try? buckets.read(cloud: cloud, region: region, bucket: bucket, key: key)
             else { return Response(status: .notFound) }
             return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))

@@ -3,8 +3,6 @@ import OMSModels
 
 /// The checks OMS makes on create and update bodies, with its error codes.
 enum RequestValidator {
-    static let forbiddenDescriptionCharacters = Set("^<>&\"'()")
-
     static func validate(_ request: CreateTaskReq) throws(SandboxError) {
         let type = request.taskType ?? .object
         guard type.isDocumented else { throw .outOfRange("task_type", "'\(type)' is not one of list, url_list, object, prefix") }
@@ -17,6 +15,7 @@ enum RequestValidator {
             description: request.description, bandwidth: request.bandwidthPolicy, migrateSince: request.migrateSince,
             overwrite: request.objectOverwriteMode, storage: request.dstStoragePolicy, consistency: request.consistencyCheck,
             cdn: request.sourceCdn, smn: request.smnConfig)
+        try refuseSeals(CredentialSealer.taskSecrets.map { request[keyPath: $0] } + [request.sourceCdn?.authenticationKey])
         if let priority = request.taskPriority, !priority.isDocumented {
             throw .outOfRange("task_priority", "'\(priority)' is not HIGH, MEDIUM or LOW")
         }
@@ -35,6 +34,16 @@ enum RequestValidator {
             description: request.description, bandwidth: request.bandwidthPolicy, migrateSince: request.migrateSince,
             overwrite: request.objectOverwriteMode, storage: request.dstStoragePolicy, consistency: request.consistencyCheck,
             cdn: request.sourceCdn, smn: request.smnConfig)
+        try refuseSeals(CredentialSealer.groupSecrets.map { request[keyPath: $0] } + [request.sourceCdn?.authenticationKey])
+    }
+
+    /// A key in the sealed form the sandbox stores keys in is refused: the sandbox keeps
+    /// stored seals as they are, so a seal copied out of its database would otherwise stand in
+    /// for the key it was made from.
+    static func refuseSeals(_ secrets: [String?]) throws(SandboxError) {
+        if secrets.contains(where: { $0?.hasPrefix(CredentialSealer.marker) ?? false }) {
+            throw .outOfRange("ak", "keys may not start with `\(CredentialSealer.marker)`: that is how the sandbox stores them, not a key")
+        }
     }
 
     static func validateSource(
@@ -115,7 +124,7 @@ enum RequestValidator {
     ) throws(SandboxError) {
         if let description {
             guard description.count <= 255 else { throw .outOfRange("description", "at most 255 characters") }
-            if description.contains(where: forbiddenDescriptionCharacters.contains) {
+            if DescriptionRules.firstForbidden(in: description) != nil {
                 throw .badRequest(.descriptionCharacters, "The description may not contain any of ^<>&\"'().")
             }
         }

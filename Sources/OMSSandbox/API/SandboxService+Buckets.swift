@@ -10,7 +10,7 @@ extension SandboxService {
         try Location.region("region", region)
         try Location.bucket("bucket_name", bucket)
         do {
-            try buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: ak, sk: sk)
+            try buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: ak, sk: sk, from: .client)
         } catch {
             if error == .noSuchBucket { throw .badRequest(.invalidSourceBucket, "Bucket '\(bucket)' does not exist in \(cloud) \(region).") }
             throw .badRequest(.sourceBucketUnreadable, "The AK/SK cannot access bucket '\(bucket)'.")
@@ -71,7 +71,7 @@ extension SandboxService {
         }
         return buckets.bucketNames(cloud: request.cloudType).filter { name in
             guard let region = buckets.region(cloud: request.cloudType, bucket: name) else { return false }
-            return (try? buckets.authorize(cloud: request.cloudType, region: region, bucket: name, ak: request.ak, sk: request.sk)) != nil
+            return (try? buckets.authorize(cloud: request.cloudType, region: region, bucket: name, ak: request.ak, sk: request.sk, from: .client)) != nil
         }
     }
 

@@ -118,7 +118,7 @@ struct LocalBuckets: Sendable {
     /// The bucket's folder when it exists as a real folder inside the root.
     private func bucketFolder(cloud: CloudType, region: String, bucket: String) -> String? {
         guard let url = bucketURL(cloud: cloud, region: region, bucket: bucket), Self.isDirectory(url.path, followLinks: false),
-            let real = Self.realPath(url.path), real.hasPrefix(realRoot + "/")
+            let real = Self.realPath(url.path), Self.path(real, isInside: realRoot)
         else { return nil }
         return real
     }
@@ -127,12 +127,19 @@ struct LocalBuckets: Sendable {
         bucketFolder(cloud: cloud, region: region, bucket: bucket) != nil
     }
 
-    /// Checks that the bucket exists and accepts these keys (plain or sealed).
-    func authorize(cloud: CloudType, region: String, bucket: String, ak: String?, sk: String?) throws(Failure) {
+    /// Where the keys being checked come from: a client's request (plain, whatever they look
+    /// like), or a stored record (sealed when it was stored).
+    enum KeySource { case client, stored }
+
+    /// Checks that the bucket exists and accepts these keys.
+    func authorize(cloud: CloudType, region: String, bucket: String, ak: String?, sk: String?, from source: KeySource) throws(Failure) {
         guard let folder = bucketFolder(cloud: cloud, region: region, bucket: bucket) else { throw .noSuchBucket }
         let sidecar = folder + ".keys"
         guard Self.isRegularFile(sidecar), let text = try? String(contentsOfFile: sidecar, encoding: .utf8) else { return }
-        let given = sealer.sealPair(ak: ak ?? "", sk: sk ?? "")
+        let given = switch source {
+        case .client: sealer.sealPair(clientAK: ak ?? "", clientSK: sk ?? "")
+        case .stored: sealer.sealPair(ak: ak ?? "", sk: sk ?? "")
+        }
         let accepted = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard accepted.contains(where: { sealer.matches(line: $0, sealed: given) }) else { throw .accessDenied }
     }
@@ -145,9 +152,9 @@ struct LocalBuckets: Sendable {
         // Keys starting with `a/b/c` can only be under the folder `a/b`: walk that folder, not
         // the whole bucket (a bucket with 10,000 prefixes made every prefix check read them all).
         var start = base
-        if let slash = prefix.lastIndex(of: "/") {
-            let folder = base + "/" + prefix[..<slash]
-            guard Self.isDirectory(folder, followLinks: false), let real = Self.realPath(folder), real.hasPrefix(base + "/") else {
+        if let slash = prefix.utf8.lastIndex(of: 0x2F) {
+            let folder = base + "/" + String(decoding: prefix.utf8[..<slash], as: UTF8.self)
+            guard Self.isDirectory(folder, followLinks: false), let real = Self.realPath(folder), Self.path(real, isInside: base) else {
                 return []
             }
             start = real
@@ -164,10 +171,9 @@ struct LocalBuckets: Sendable {
             }
             guard values.isRegularFile == true else { continue }
             let path = url.path
-            guard path.hasPrefix(base + "/") else { continue }
+            guard Self.path(path, isInside: base) else { continue }
             let key = String(path.dropFirst(base.count + 1))
-            // `.keep` marks an empty bucket in Git; it is not an object.
-            guard key.hasPrefix(prefix), key != Self.placeholder, !key.hasSuffix("/" + Self.placeholder) else { continue }
+            guard key.utf8.starts(with: prefix.utf8), !Self.isPlaceholder(key) else { continue }
             let time = FileTime.of(path) ?? FileTime(values.contentModificationDate ?? .distantPast)
             objects.append(Object(key: key, size: Int64(values.fileSize ?? 0), time: time))
         }
@@ -178,11 +184,11 @@ struct LocalBuckets: Sendable {
     /// inside the bucket.
     private func objectPath(cloud: CloudType, region: String, bucket: String, key: String) -> String? {
         guard let base = bucketFolder(cloud: cloud, region: region, bucket: bucket), StorageNames.keyProblem(key) == nil,
-            !key.hasSuffix("/")
+            !StorageNames.namesFolder(key)
         else { return nil }
         let path = base + "/" + key
         guard Self.isRegularFile(path), let folder = Self.realPath((path as NSString).deletingLastPathComponent),
-            folder == base || folder.hasPrefix(base + "/")
+            Self.path(folder, isAtOrInside: base)
         else { return nil }
         return path
     }
@@ -212,9 +218,11 @@ struct LocalBuckets: Sendable {
     func write(cloud: CloudType, region: String, bucket: String, key: String, data: Data, time: FileTime?) throws(Failure) {
         guard let base = bucketFolder(cloud: cloud, region: region, bucket: bucket) else { throw .noSuchBucket }
         if let problem = StorageNames.keyProblem(key) { throw .invalidLocation("key \(problem)") }
-        guard !key.hasSuffix("/") else { throw .invalidLocation("key names a folder") }
+        guard !StorageNames.namesFolder(key) else { throw .invalidLocation("key names a folder") }
+        // Folders are split on the `/` byte, as the file system splits them (never on
+        // `Character`s), and each one is created for real, never through a link.
         var folder = base
-        for part in key.split(separator: "/").dropLast() {
+        for part in StorageNames.folderNames(of: key) {
             folder += "/" + part
             if Self.isSymbolicLink(folder) { throw .invalidLocation("key passes through a link") }
             if !Self.isDirectory(folder, followLinks: false) {
@@ -223,7 +231,11 @@ struct LocalBuckets: Sendable {
                 }
             }
         }
-        let path = base + "/" + key
+        // The same containment as reads: the folder the file lands in resolves inside the bucket.
+        guard let real = Self.realPath(folder), Self.path(real, isAtOrInside: base) else {
+            throw .invalidLocation("key leaves the bucket")
+        }
+        let path = real + "/" + String(decoding: key.utf8.split(separator: 0x2F, omittingEmptySubsequences: false).last ?? [], as: UTF8.self)
         if Self.isSymbolicLink(path) || Self.isDirectory(path, followLinks: false) { throw .invalidLocation("key names a link or folder") }
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
@@ -295,6 +307,24 @@ struct LocalBuckets: Sendable {
     }
 
     // MARK: File system facts (lstat/realpath: links are looked at, never followed)
+
+    /// Whether `path` lies strictly inside the folder `base`, compared byte by byte: `String`'s
+    /// own comparisons treat `é` and `e\u{0301}` as equal, but they are two folders on disk.
+    static func path(_ path: String, isInside base: String) -> Bool {
+        let bytes = path.utf8, prefix = base.utf8
+        guard bytes.count > prefix.count + 1, bytes.starts(with: prefix) else { return false }
+        return bytes[bytes.index(bytes.startIndex, offsetBy: prefix.count)] == 0x2F
+    }
+
+    static func path(_ path: String, isAtOrInside base: String) -> Bool {
+        path.utf8.elementsEqual(base.utf8) || Self.path(path, isInside: base)
+    }
+
+    /// `.keep` marks an empty bucket or folder in Git; it is not an object.
+    static func isPlaceholder(_ key: String) -> Bool {
+        let name = key.utf8.split(separator: 0x2F, omittingEmptySubsequences: false).last ?? []
+        return name.elementsEqual(placeholder.utf8)
+    }
 
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }

@@ -13,7 +13,7 @@ struct GroupSplitter: Sendable {
         let destination = request.dstNode
         let dstRegion = destination.region ?? ""
         do {
-            try buckets.authorize(cloud: .huaweiCloud, region: dstRegion, bucket: destination.bucket ?? "", ak: destination.ak, sk: destination.sk)
+            try buckets.authorize(cloud: .huaweiCloud, region: dstRegion, bucket: destination.bucket ?? "", ak: destination.ak, sk: destination.sk, from: .stored)
         } catch {
             throw error == .noSuchBucket ? .destinationBucketMissing : .destinationKeysInvalid
         }
@@ -35,7 +35,7 @@ struct GroupSplitter: Sendable {
             enableRequesterPays: request.enableRequesterPays)
         if type == .prefix {
             do {
-                try buckets.authorize(cloud: cloud, region: source.region ?? "", bucket: source.bucket ?? "", ak: source.ak, sk: source.sk)
+                try buckets.authorize(cloud: cloud, region: source.region ?? "", bucket: source.bucket ?? "", ak: source.ak, sk: source.sk, from: .stored)
             } catch {
                 throw error == .noSuchBucket ? .sourceBucketMissing : .sourceKeysInvalid
             }

@@ -31,7 +31,7 @@ struct SourcePlanner: Sendable {
         let dstRegion = destination.region ?? ""
         let dstBucket = destination.bucket ?? ""
         do {
-            try buckets.authorize(cloud: .huaweiCloud, region: dstRegion, bucket: dstBucket, ak: destination.ak, sk: destination.sk)
+            try buckets.authorize(cloud: .huaweiCloud, region: dstRegion, bucket: dstBucket, ak: destination.ak, sk: destination.sk, from: .stored)
         } catch {
             throw error == .noSuchBucket ? .destinationBucketMissing : .destinationKeysInvalid
         }
@@ -43,7 +43,7 @@ struct SourcePlanner: Sendable {
         let bucket = source.bucket ?? ""
         if type != .urlList {
             do {
-                try buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: source.ak, sk: source.sk)
+                try buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: source.ak, sk: source.sk, from: .stored)
             } catch {
                 throw error == .noSuchBucket ? .sourceBucketMissing : .sourceKeysInvalid
             }

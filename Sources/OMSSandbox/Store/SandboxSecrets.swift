@@ -11,10 +11,23 @@ struct CredentialSealer: Sendable {
 
     init(key: SymmetricKey) { self.key = key }
 
+    /// The seal of a stored value: a value already sealed is kept (records are saved again
+    /// after they were sealed). Never for what a client sends: see `sealPair(clientAK:clientSK:)`.
     func seal(_ value: String) -> String {
         if value.hasPrefix(Self.marker) { return value }
+        return mac(value)
+    }
+
+    /// The seal of `value` whatever it looks like.
+    private func mac(_ value: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key)
         return Self.marker + mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The sealed form of a pair a client sent: each key is sealed even when it looks sealed,
+    /// so a seal copied out of the database is only a wrong key, never the key it stands for.
+    func sealPair(clientAK ak: String, clientSK sk: String) -> String {
+        sealPair(ak: mac(ak), sk: mac(sk))
     }
 
     func seal(_ value: String?) -> String? { value.map { seal($0) } }

@@ -47,6 +47,7 @@ extension SandboxService {
         try RequestValidator.validateCommon(
             description: r.description, bandwidth: nil, migrateSince: nil, overwrite: nil, storage: r.dstStoragePolicy,
             consistency: r.consistencyCheck, cdn: r.sourceCdn, smn: nil)
+        try RequestValidator.refuseSeals([r.srcAk, r.srcSk, r.dstAk, r.dstSk, r.sourceCdn?.authenticationKey])
     }
 
     func listSyncTasks(limit: String?, offset: String?, status: String?) throws(SandboxError) -> ListSyncTasksResp {
@@ -149,7 +150,7 @@ extension SandboxService {
         }
         var keys: [String] = []
         for text in encoded {
-            guard let key = text.removingPercentEncoding, !key.isEmpty, StorageNames.keyProblem(key) == nil, !key.hasSuffix("/") else {
+            guard let key = text.removingPercentEncoding, !key.isEmpty, StorageNames.keyProblem(key) == nil, !StorageNames.namesFolder(key) else {
                 throw .outOfRange("object_keys", "'\(text)' is not a URL-encoded object key")
             }
             keys.append(key)
@@ -227,8 +228,8 @@ struct SyncCopier {
         let source = (cloud, request.srcRegion ?? "", request.srcBucket ?? "")
         let destination = (CloudType.huaweiCloud, request.dstRegion ?? "", request.dstBucket ?? "")
         do {
-            try buckets.authorize(cloud: source.0, region: source.1, bucket: source.2, ak: request.srcAk, sk: request.srcSk)
-            try buckets.authorize(cloud: destination.0, region: destination.1, bucket: destination.2, ak: request.dstAk, sk: request.dstSk)
+            try buckets.authorize(cloud: source.0, region: source.1, bucket: source.2, ak: request.srcAk, sk: request.srcSk, from: .stored)
+            try buckets.authorize(cloud: destination.0, region: destination.1, bucket: destination.2, ak: request.dstAk, sk: request.dstSk, from: .stored)
         } catch {
             return .failed
         }

@@ -1,4 +1,5 @@
 import Foundation
+import OMSModels
 
 /// The `--output markdown` form of a diff, for pull-request comments on GitHub: a title, a
 /// count table, one collapsed `<details>` section per change, unchanged resources folded into
@@ -130,25 +131,16 @@ public struct MarkdownReportRenderer: Sendable {
 
     /// Prose: backslash-escape what GitHub would read as emphasis, links, code, HTML or table
     /// cells, so that a reason such as `a_b|c` prints as written.
-    static func text(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            if ch == "\n" { out.append(" "); continue }
-            if "\\`*_[]<>|~".contains(ch) { out.append("\\") }
-            out.append(ch)
-        }
-        return out
-    }
+    static func text(_ s: String) -> String { TextEscaping.markdownProse(s) }
 
     /// A code span that survives any content: a longer backtick fence when the text holds
     /// backticks, and `\|` inside table cells (GitHub splits cells on `|` before it looks at
     /// code spans, and drops the backslash afterwards).
     static func code(_ s: String, inTable: Bool = false) -> String {
-        var body = s.replacingOccurrences(of: "\n", with: " ")
-        if inTable { body = body.replacingOccurrences(of: "|", with: "\\|") }
+        let body = TextEscaping.markdownCode(s, inTable: inTable)
         var longest = 0, run = 0
-        for ch in body {
-            run = ch == "`" ? run + 1 : 0
+        for byte in body.utf8 {
+            run = byte == UInt8(ascii: "`") ? run + 1 : 0
             longest = max(longest, run)
         }
         guard longest > 0 else { return "`\(body)`" }
@@ -157,8 +149,5 @@ public struct MarkdownReportRenderer: Sendable {
     }
 
     /// Text inside HTML elements (`<summary>`), where Markdown is not rendered.
-    static func html(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func html(_ s: String) -> String { TextEscaping.html(s, apostrophe: false) }
 }

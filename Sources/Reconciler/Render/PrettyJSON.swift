@@ -1,4 +1,5 @@
 import Foundation
+import OMSModels
 
 /// Pretty JSON text of a `JSONValue`, written here rather than by `JSONEncoder` because the
 /// bytes are a contract: Foundation's pretty printer differs between platforms and releases
@@ -60,24 +61,10 @@ public enum PrettyJSON {
         return "\(n)"
     }
 
+    /// Control characters escaped, and U+2028/2029 too, for JavaScript consumers.
     private static func string(_ s: String, into out: inout String) {
         out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                // Control characters must be escaped; U+2028/2029 too, for JavaScript consumers.
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
+        out += TextEscaping.json(s)
         out += "\""
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MigrationPlan
 import OMSModels
@@ -216,21 +217,18 @@ public struct StatusPageRenderer: Sendable {
 
     static func attr(_ value: Double) -> String { String(format: "\"%.1f\"", value) }
 
-    /// Text for HTML content and attribute values; secret values are masked first.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in SecretRedactor.shared.redact(text) {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// Text for HTML content and attribute values, escaped scalar by scalar: a `<` after a
+    /// prepended mark (`\u{0600}<img ...>`) is one `Character` but still a tag opener, so the
+    /// decision is never made on `Character`s. Secrets are masked later, on the final bytes
+    /// (`MetricsServer`), where the HTML-escaped forms of every secret are registered.
+    static func escape(_ text: String) -> String { TextEscaping.html(text) }
+
+    /// The page's Content-Security-Policy: nothing may load or run but its own stylesheet,
+    /// named by its digest, so that text that slipped past escaping still could not run.
+    public static let contentSecurityPolicy: String = {
+        let digest = Data(SHA256.hash(data: Data(style.utf8))).base64EncodedString()
+        return "default-src 'none'; style-src 'sha256-\(digest)'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    }()
 
     static let style = """
         body{font:14px system-ui,sans-serif;margin:1.5em;color:#1b1f24}h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}\

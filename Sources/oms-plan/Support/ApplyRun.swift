@@ -54,7 +54,7 @@ struct ApplyRun {
             Console.error("error: \(error)")
             return ExitCode(1)
         }
-        if plan.output == .json { Console.out(JSONReportRenderer().render(report)) }
+        if plan.output == .json { Console.json(JSONReportRenderer().render(report)) }
         return Self.verdict(report, status: settledStatus, waited: wait)
     }
 
@@ -118,13 +118,13 @@ struct ApplyRun {
         let result = try await session.reconciler.apply(
             session.desired, options: try options,
             review: { planned in
-                if text { Console.out(ReportPrinter.render(planned.report, format: output, color: color)) }
+                if text { Console.out(ReportPrinter.render(planned.report, format: output, color: color), format: output) }
                 return try confirm ? Self.askForConfirmation() : true
             },
             events: progress.print)
         if !result.applied {
             // Nothing to change (or declined): the plan is shown all the same.
-            if text && !result.report.hasChanges { Console.out(ReportPrinter.render(result.report, format: output, color: color)) }
+            if text && !result.report.hasChanges { Console.out(ReportPrinter.render(result.report, format: output, color: color), format: output) }
             return result
         }
         if text { Console.out(progress.summary(result.report)) }

@@ -21,7 +21,11 @@ enum MetricsServer {
             var headers = HTTPFields()
             headers[.contentType] = type
             headers[.cacheControl] = "no-store"
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: SecretRedactor.shared.redact(body))))
+            headers[.xContentTypeOptions] = "nosniff"
+            if type.hasPrefix("text/html") { headers[.contentSecurityPolicy] = StatusPageRenderer.contentSecurityPolicy }
+            // Masked last, on the final text; JSON inside its strings only, so it stays JSON.
+            let masked = type == "application/json" ? SecretRedactor.shared.redactJSON(body) : SecretRedactor.shared.redact(body)
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: masked)))
         }
         router.get("metrics") { _, _ in text(metrics.exposition, "text/plain; version=0.0.4") }
         if let board {

@@ -202,9 +202,14 @@ enum Console {
     static func error(_ text: String) { write(text + "\n", error: true) }
     static func note(_ text: String) { write("oms-plan: " + text + "\n", error: true) }
     static func out(_ text: String) { write(text, error: false) }
+    /// A JSON document on stdout: secrets are masked inside its strings only, so it stays JSON.
+    static func json(_ text: String) { write(text, error: false, json: true) }
+    /// Text in the format the user asked for (JSON masked as JSON).
+    static func out(_ text: String, format: OutputFormat) { write(text, error: false, json: format == .json) }
 
-    private static func write(_ text: String, error: Bool) {
-        let redacted = SecretRedactor.shared.redact(text)
+    private static func write(_ text: String, error: Bool, json: Bool = false) {
+        let redactor = SecretRedactor.shared
+        let redacted = json ? redactor.redactJSON(text) : redactor.redact(text)
         if let capture {
             capture.append(redacted, error: error)
         } else {
@@ -213,8 +218,9 @@ enum Console {
     }
 
     /// Writes a file that may hold plan values (reports, metrics), secrets masked.
-    static func writeFile(_ text: String, to path: String) throws {
-        try Data(SecretRedactor.shared.redact(text).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    static func writeFile(_ text: String, to path: String, json: Bool = false) throws {
+        let redactor = SecretRedactor.shared
+        try Data((json ? redactor.redactJSON(text) : redactor.redact(text)).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 }
 
