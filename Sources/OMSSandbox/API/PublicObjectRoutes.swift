@@ -12,7 +12,8 @@ struct PublicObjectRoutes {
     func register(on router: Router<BasicRequestContext>) {
         let buckets = self.buckets
         router.get("public/**") { request, _ in
-            let parts = request.uri.path.split(separator: "/", maxSplits: 4).map { String($0) }
+            // Split on the `/` byte: as `Character`s, a `/` followed by a combining mark is no `/`.
+            let parts = request.uri.path.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 4).map { String(decoding: $0, as: UTF8.self) }
             guard parts.count == 5 else { return Response(status: .notFound) }
             let cloud = CloudType(rawValue: RequestSigner.percentDecode(parts[1]))
             let region = RequestSigner.percentDecode(parts[2])
