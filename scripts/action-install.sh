@@ -7,8 +7,11 @@
 #      repository's release v<version> (with `gh` when it is there, else curl), refuses the
 #      archive unless its SHA-256 matches, checks that the binary runs, and fills the cache;
 #   4. adds the folder to $GITHUB_PATH and writes the outputs version, path and cache-hit.
+# The .sha256 comes from the same release as the archive, so it proves integrity in transit, not
+# authenticity; INPUT_SHA256, when set, pins the archive's digest (one or more, for both archs)
+# and is checked as well, also against the digest a tool-cache entry was installed from.
 # Inputs arrive as environment variables: INPUT_VERSION, INPUT_REPOSITORY, INPUT_DOWNLOAD_URL,
-# GH_TOKEN, ACTION_REPOSITORY; the runner sets RUNNER_OS, RUNNER_ARCH, RUNNER_TOOL_CACHE,
+# INPUT_SHA256, GH_TOKEN, ACTION_REPOSITORY; the runner sets RUNNER_OS, RUNNER_ARCH, RUNNER_TOOL_CACHE,
 # RUNNER_TEMP, GITHUB_SERVER_URL, GITHUB_ACTION_PATH, GITHUB_PATH and GITHUB_OUTPUT.
 set -euo pipefail
 
@@ -35,6 +38,20 @@ if [ -z "$repo" ] && [ -n "${GITHUB_ACTION_PATH:-}" ]; then
 fi
 [ -n "$repo" ] || die "cannot tell which repository holds the releases; set the input repository: owner/name"
 [[ "$repo" =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]] || die "repository must be owner/name, not '$repo'"
+
+# Pinned digests: 64 hex digits each, separated by spaces or commas.
+pinned=()
+IFS=$', \t\n' read -r -d '' -a given <<< "${INPUT_SHA256:-}" || true
+for digest in "${given[@]}"; do
+    digest="${digest,,}"
+    [[ "$digest" =~ ^[0-9a-f]{64}$ ]] || die "sha256 must be SHA-256 digests of 64 hex digits, not '$digest'"
+    pinned+=("$digest")
+done
+is_pinned() {
+    local digest
+    for digest in "${pinned[@]}"; do [ "$digest" = "$1" ] && return 0; done
+    return 1
+}
 
 server="${GITHUB_SERVER_URL:-https://github.com}"
 mirror="${INPUT_DOWNLOAD_URL:-}"
@@ -65,7 +82,10 @@ asset="oms-plan-$version-linux-$arch.tar.gz"
 cache="${RUNNER_TOOL_CACHE:?RUNNER_TOOL_CACHE is not set}/oms-plan/$version"
 dest="$cache/$arch"
 
-if [ -f "$cache/$arch.complete" ] && [ -x "$dest/oms-plan" ]; then
+# The marker holds the SHA-256 of the archive the entry was unpacked from; with a pinned sha256,
+# an entry from any other archive (or from an older action that wrote no digest) is replaced.
+cached_digest="$(cat "$cache/$arch.complete" 2>/dev/null || true)"
+if [ -f "$cache/$arch.complete" ] && [ -x "$dest/oms-plan" ] && { [ "${#pinned[@]}" -eq 0 ] || is_pinned "$cached_digest"; }; then
     cache_hit=true
     log "using $dest (tool cache)"
 else
@@ -93,6 +113,12 @@ else
     actual="$(sha256sum "$tmp/$asset" | awk '{ print $1 }')"
     [ "$expected" = "$actual" ] || die "checksum mismatch for $asset: the .sha256 file says $expected, the download is $actual"
     log "checksum OK: $actual"
+    if [ "${#pinned[@]}" -gt 0 ]; then
+        is_pinned "$actual" || die "$asset does not match the pinned sha256 (${pinned[*]}): the download is $actual"
+        log "matches the pinned sha256"
+    else
+        log "no sha256 pinned: the checksum came from the same place as the archive (integrity only)"
+    fi
 
     mkdir -p "$tmp/unpacked"
     tar -xzf "$tmp/$asset" -C "$tmp/unpacked"
@@ -103,7 +129,7 @@ else
     mkdir -p "$cache"
     rm -rf "$dest" "$cache/$arch.complete"
     mv "$unpacked" "$dest"
-    touch "$cache/$arch.complete"
+    echo "$actual" > "$cache/$arch.complete"
     log "installed into $dest"
 fi
 

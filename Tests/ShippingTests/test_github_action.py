@@ -38,6 +38,11 @@ def test_metadata():
     assert inputs["version"]["default"] == "latest"
     assert inputs["repository"]["default"] == "${{ github.action_repository }}"
     assert inputs["token"]["default"] == "${{ github.token }}"
+    assert inputs["sha256"]["default"] == "" and inputs["sha256"]["required"] is False
+    install = next(step for step in meta["runs"]["steps"] if step.get("id") == "install")
+    assert install["env"]["INPUT_SHA256"] == "${{ inputs.sha256 }}"
+    # The documentation says what the release's own checksum proves, and what it does not.
+    assert "same release (or mirror) as the archive" in ACTION.read_text()
     assert set(meta["outputs"]) >= {"version", "path"}
     steps = meta["runs"]["steps"]
     assert any('scripts/action-install.sh' in step.get("run", "") for step in steps)
@@ -221,3 +226,72 @@ def test_repository_defaults_to_the_action_checkout(tmp_path, server):
     result, _, _, _ = run_install(tmp_path, url, extra={
         "INPUT_REPOSITORY": "", "ACTION_REPOSITORY": "", "GITHUB_ACTION_PATH": ""})
     assert result.returncode == 1 and "set the input repository" in result.stdout
+
+
+# ---- a pinned sha256 (issue 21): the release's own .sha256 proves integrity, not authenticity ----
+
+def archive_digest(root, arch="x86_64", version=VERSION):
+    name = f"oms-plan-{version}-linux-{arch}.tar.gz"
+    return hashlib.sha256((root / f"v{version}" / name).read_bytes()).hexdigest()
+
+
+def test_a_pinned_sha256_must_match(tmp_path, server):
+    root, url, _ = server
+    make_release(root, "x86_64")
+    good = archive_digest(root)
+    result, outputs, _, cache = run_install(tmp_path, url, extra={"INPUT_SHA256": good.upper()})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "matches the pinned sha256" in result.stderr and outputs["cache-hit"] == "false"
+    assert (cache / "oms-plan" / VERSION / "x86_64.complete").read_text().strip() == good
+
+
+def test_a_replaced_release_passes_its_own_checksum_but_not_the_pin(tmp_path, server):
+    """Whoever can replace the archive can replace its .sha256: only the pin notices."""
+    root, url, _ = server
+    make_release(root, "x86_64")
+    genuine = archive_digest(root)
+    (root / f"v{VERSION}" / f"oms-plan-{VERSION}-linux-x86_64.tar.gz").write_bytes(b"evil")
+    evil = hashlib.sha256(b"evil").hexdigest()
+    (root / f"v{VERSION}" / f"oms-plan-{VERSION}-linux-x86_64.tar.gz.sha256").write_text(f"{evil}  x\n")
+    result, outputs, paths, cache = run_install(tmp_path, url, extra={"INPUT_SHA256": genuine})
+    assert result.returncode == 1
+    assert "does not match the pinned sha256" in result.stdout, result.stdout + result.stderr
+    assert outputs == {} and paths == []
+    assert not (cache / "oms-plan" / VERSION / "x86_64.complete").exists()
+
+
+def test_several_pinned_digests_serve_both_architectures(tmp_path, server):
+    root, url, _ = server
+    make_release(root, "x86_64")
+    make_release(root, "aarch64")
+    pins = f"{archive_digest(root)}, {archive_digest(root, 'aarch64')}"
+    for arch in ("X64", "ARM64"):
+        result, _, _, _ = run_install(tmp_path, url, arch=arch, extra={"INPUT_SHA256": pins})
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "matches the pinned sha256" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["abc", "g" * 64, "0" * 63, "*", "0" * 64 + " nope"])
+def test_a_malformed_pin_is_refused_before_any_download(tmp_path, server, value):
+    _, url, requests = server
+    result, outputs, _, _ = run_install(tmp_path, url, extra={"INPUT_SHA256": value})
+    assert result.returncode == 1 and "64 hex digits" in result.stdout and outputs == {}
+    assert requests == []
+
+
+def test_a_cached_entry_is_used_only_if_it_came_from_the_pinned_archive(tmp_path, server):
+    root, url, requests = server
+    make_release(root, "x86_64")
+    good = archive_digest(root)
+    result, _, _, cache = run_install(tmp_path, url)
+    assert result.returncode == 0, result.stderr
+    downloads = len(requests)
+    result, outputs, _, _ = run_install(tmp_path, url, extra={"INPUT_SHA256": good})
+    assert result.returncode == 0 and outputs["cache-hit"] == "true" and len(requests) == downloads
+    # A cache entry from another archive (or written by an older action, without a digest) is
+    # not trusted under a pin: the archive is downloaded and checked again.
+    (cache / "oms-plan" / VERSION / "x86_64.complete").write_text("")
+    result, outputs, _, _ = run_install(tmp_path, url, extra={"INPUT_SHA256": good})
+    assert result.returncode == 0 and outputs["cache-hit"] == "false" and len(requests) == downloads + 2
+    result, outputs, _, _ = run_install(tmp_path, url, extra={"INPUT_SHA256": "1" * 64})
+    assert result.returncode == 1 and "does not match the pinned sha256" in result.stdout
