@@ -123,13 +123,15 @@ import Testing
 
     @Test func unsetSecretIsWarningForValidateAndErrorForApply() throws {
         let files = ["s.yaml": TestSupport.stack + "---\n" + TestSupport.credentials, "t.yaml": TestSupport.task("a")]
-        let validate = TestSupport.load(files, env: ["AK": "a", "SK": "b", "OBS_AK": "c"])
+        // Keys of a realistic length: shorter ones are warned about as unsafe to mask.
+        let keys = ["AK": "src-ak-0123456789", "SK": "src-sk-0123456789", "OBS_AK": "obs-ak-0123456789"]
+        let validate = TestSupport.load(files, env: keys)
         #expect(!validate.hasErrors)
         #expect(validate.diagnostics.warnings.count == 1)
         #expect(validate.diagnostics.first?.message.contains("OBS_SK") == true)
         let task = try #require(validate.desiredState?.tasks.first)
         #expect(throws: MissingSecretsError.self) { try task.requestWithSecrets() }
-        let apply = TestSupport.load(files, env: ["AK": "a", "SK": "b", "OBS_AK": "c"], secretsRequired: true)
+        let apply = TestSupport.load(files, env: keys, secretsRequired: true)
         #expect(apply.hasErrors)
         #expect(apply.desiredState == nil)
     }
