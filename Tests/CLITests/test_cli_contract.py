@@ -4,7 +4,6 @@ import os
 import re
 import signal
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -89,9 +88,8 @@ def test_reconcile_loop_reports_exposes_metrics_and_stops_on_sigterm(binary, wor
 
 def stack_lock_path(scope: str, stack: str) -> Path:
     """Where oms-plan keeps the lock of `stack` for `scope` (the OMS and the project): one
-    folder per user, whatever the working directory."""
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    folder = Path(runtime) / "oms-plan" / "locks" if runtime else Path(tempfile.gettempdir()) / f"oms-plan-{os.getuid()}" / "locks"
+    fixed folder per user, whatever the working directory, XDG_RUNTIME_DIR or TMPDIR."""
+    folder = Path(f"/tmp/oms-plan-{os.geteuid()}") / "locks"
     value = 0xcbf29ce484222325
     for byte in (scope + "\0" + stack).encode():
         value = ((value ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
@@ -103,7 +101,9 @@ def test_second_run_of_a_stack_waits_for_the_lock_then_exits_1(run, workdir):
     assert run("diff", "plan").returncode == 0  # creates the embedded sandbox's data folder
     data = os.path.realpath(workdir / ".oms-plan" / "sandbox")
     lock = stack_lock_path(f"sandbox:{data}|0a1b2c3d4e5f60718293a4b5c6d7e8f9", "quickstart")
-    lock.parent.mkdir(parents=True, exist_ok=True)
+    # Both folders private, as oms-plan makes them (it refuses a lock folder others can enter).
+    for folder in (lock.parent.parent, lock.parent):
+        folder.mkdir(mode=0o700, exist_ok=True)
     with open(lock, "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         started = time.time()

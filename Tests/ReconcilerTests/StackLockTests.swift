@@ -90,6 +90,19 @@ struct StackLockTests {
         #expect(refused.description.hasPrefix("the lock folder \(base.url.path) has mode 0777"), "\(refused)")
     }
 
+    /// A Kubernetes `emptyDir` at /tmp is mode 0777 without the sticky bit: the folders above
+    /// the two private ones are used as they are (what is opened is what was checked).
+    @Test func aSharedFolderAboveThePrivateOnesIsUsed() async throws {
+        let base = try Base()
+        defer { base.remove() }
+        #expect(chmod(base.url.path, 0o777) == 0)
+        let directory = base.url.appendingPathComponent("oms-plan-\(geteuid())/locks", isDirectory: true)
+        let lock = try await StackLock.acquire(stack: "media", scope: "scope", directory: directory, timeout: .seconds(1))
+        var info = stat()
+        #expect(lstat(directory.deletingLastPathComponent().path, &info) == 0 && info.st_mode & 0o7777 == 0o700)
+        #expect(lock.path == directory.appendingPathComponent(StackLock.name(stack: "media", scope: "scope")).path)
+    }
+
     @Test func aLockFolderThatIsALinkIsRefused() async throws {
         let base = try Base()
         defer { base.remove() }

@@ -74,11 +74,14 @@ public final class StackLock: Sendable {
     public static func acquire(
         stack: String, scope: String = "", directory: URL, timeout: Duration, owner: uid_t = geteuid()
     ) async throws -> StackLock {
-        try LockFolder.prepare(directory, owner: owner)
-        let path = directory.standardizedFileURL.appendingPathComponent(name(stack: stack, scope: scope)).path
-        // O_NOFOLLOW: a link planted at this predictable path is refused (ELOOP), never followed
-        // to a file the link's maker chose; O_CLOEXEC: no child process inherits the lock.
-        let fd = open(path, O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let folder = try LockFolder.openFolder(directory, owner: owner)
+        defer { close(folder) }
+        let fileName = name(stack: stack, scope: scope)
+        let path = directory.standardizedFileURL.appendingPathComponent(fileName).path
+        // In the folder just checked (not whatever its path names now). O_NOFOLLOW: a link
+        // planted at this predictable path is refused (ELOOP), never followed to a file the
+        // link's maker chose; O_CLOEXEC: no child process inherits the lock.
+        let fd = openat(folder, fileName, O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             let code = errno
             if code == ELOOP {
@@ -86,7 +89,7 @@ public final class StackLock: Sendable {
                     path, "is a symbolic link", "remove it (`rm \(path)`) and run again; nothing was written through it", what: .lockFile)
             }
             throw LockFolder.refused(
-                path, "could not be opened (\(String(cString: strerror(code))))", "check the lock folder \(directory.path)", what: .lockFile)
+                path, "could not be opened (\(LockFolder.reason(code)))", "check the lock folder \(directory.path)", what: .lockFile)
         }
         do {
             try LockFolder.checkLockFile(fd, path: path, owner: owner)
