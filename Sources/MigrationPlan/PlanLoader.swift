@@ -81,7 +81,8 @@ public enum PlanLoader {
                 }
             } catch {
                 texts.append((id, nil))
-                readProblems.append((Loc(file: id, line: 1, column: 1), "cannot read this file"))
+                // A FIFO or device swapped in after discovery is refused by the read itself.
+                readProblems.append((Loc(file: id, line: 1, column: 1), (error as? NotRegularFile)?.description ?? "cannot read this file"))
             }
         }
         let sink = DiagnosticSink(files: table)

@@ -1,8 +1,20 @@
 import Foundation
 
-public enum PlanFileKind: Sendable {
+public enum PlanFileKind: Sendable, Hashable {
+    /// A regular file (links followed).
     case file
     case directory
+    /// Anything else: a FIFO, a device, a socket. Never opened: reading one can block forever
+    /// (`/dev/stdin`, `/proc/self/fd/1`, a FIFO) or never end (`/dev/zero`).
+    case other(Special)
+
+    public enum Special: String, Sendable {
+        case fifo = "a FIFO"
+        case characterDevice = "a character device"
+        case blockDevice = "a block device"
+        case socket = "a socket"
+        case unknown = "neither a file nor a directory"
+    }
 }
 
 /// Everything the loader reads from outside the plan text goes through this, so that tests
@@ -11,7 +23,11 @@ public protocol PlanFileSystem: Sendable {
     func kind(of path: String) -> PlanFileKind?
     /// Entry names (not paths) of a directory.
     func contentsOfDirectory(_ path: String) throws -> [String]
+    /// The bytes of a regular file (links followed), at most `PlanLoader.maximumFileBytes + 1`
+    /// of them; anything else throws `NotRegularFile` without blocking.
     func readFile(_ path: String) throws -> Data
+    /// Whether `path` itself is a symbolic link (not followed).
+    func isLink(_ path: String) -> Bool
     /// The path made absolute and normalized by its text (`a/../b` -> `b`), existing or not.
     func lexicalPath(_ path: String) -> String
     /// The path with links and `..` resolved (absolute for real files), nil when it does not exist.
@@ -26,6 +42,17 @@ extension PlanFileSystem {
     /// The path made absolute (where the file system has a working directory) and normalized
     /// by text alone: where a path that does not exist would point.
     public func lexicalPath(_ path: String) -> String { PathUtil.normalize(path) }
+
+    public func isLink(_ path: String) -> Bool { false }
+}
+
+/// A plan path that is not a regular file (`readFile`, or a file found by a folder walk).
+public struct NotRegularFile: Error, CustomStringConvertible {
+    public var path: String
+    public var kind: PlanFileKind.Special
+
+    /// "is not a regular file (a FIFO)": what the loader reports at the file.
+    public var description: String { "is not a regular file (\(kind.rawValue))" }
 }
 
 /// Environment variables and files: the inputs of `${env:}` and `${file:}` references and
@@ -77,22 +104,26 @@ public struct PlanEnvironment: Sendable {
 public struct LocalFileSystem: PlanFileSystem {
     public init() {}
 
+    /// By `stat`, links followed: a link is what it points at, and nil when that is missing.
     public func kind(of path: String) -> PlanFileKind? {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
-        return isDirectory.boolValue ? .directory : .file
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return RegularFile.kind(ofMode: info.st_mode)
+    }
+
+    public func isLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
     }
 
     public func contentsOfDirectory(_ path: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: path)
     }
 
-    /// Reads at most one byte more than a plan file may have: a link to a device or a huge
-    /// file is cut off here and refused by the loader, never read whole.
+    /// Regular files only (`RegularFile.contents`): a FIFO, a terminal or a device is refused
+    /// without blocking, and a huge file is cut off one byte past the loader's limit.
     public func readFile(_ path: String) throws -> Data {
-        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        return try handle.read(upToCount: PlanLoader.maximumFileBytes + 1) ?? Data()
+        try RegularFile.contents(of: path, upTo: PlanLoader.maximumFileBytes + 1)
     }
 
     public func lexicalPath(_ path: String) -> String {

@@ -12,6 +12,8 @@ struct TaskSource: Sendable {
 /// every value keeps the position it was written at.
 struct Expansion {
     let ctx: DecodeContext
+    /// The load's: the pipeline makes one `Expansion` per load and expands every set with it.
+    var budget = ExpansionBudget()
 
     /// One task per `forEach` item; nil entries dropped after reporting.
     func expand(_ doc: RawDocument) -> [TaskSource] {
@@ -31,6 +33,14 @@ struct Expansion {
         // (Checked here once, so that a bad one is reported once, not per task.)
         let setDeadline = DeadlineField.decode(f, path: "spec", ctx: ctx) == nil ? nil : f.pair("deadline")
         if items.value.isEmpty { ctx.error("`spec.forEach` is empty, so this task set makes no tasks", at: items.loc) }
+        // Measured before anything is built: a set too large for the load's budget costs a
+        // walk of its template and items, not its expansion.
+        let cost = ExpansionCost(template: template, items: items.value)
+        guard budget.spend(cost.total) else {
+            let (message, hint) = cost.problem(remaining: budget.remaining)
+            ctx.error(message, at: f.keyLoc("forEach") ?? items.loc, hint: hint)
+            return []
+        }
         var out: [TaskSource] = []
         var seen: [String: Int] = [:]
         // Keys some item has: a reference to a key no item has is a typo in the template.

@@ -94,6 +94,8 @@ struct Pipeline {
             }
             taskSets[set.address] = generated
         }
+        // Defaults are copied under every task: they spend from the same budget as the sets.
+        if let defaults = stack.defaults, !expansion.spendDefaults(defaults, tasks: sources.count) { return nil }
 
         // Defaults, decoding, references and request bodies: independent per task, so done
         // on several threads, each with its own diagnostics.
