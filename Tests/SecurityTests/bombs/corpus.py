@@ -88,6 +88,38 @@ def many_documents(count: int = 100_000) -> bytes:
     return b"---\nx: 1\n" * count
 
 
+TASK_SET = "apiVersion: oms-plan/v1\nkind: MigrationTaskSet\nmetadata:\n  name: {name}\nspec:\n"
+
+
+def foreach_bomb(items: int = 10_000, template_values: int = 5_000) -> bytes:
+    """10,000 `forEach` items x a template of 5,000 values, about 88 KB of text: expanding it
+    builds 50 million values (issue 21, item 7). Every value sits where the format allows a
+    list (`source.prefixes`), so nothing but the expansion's size is wrong."""
+    item_list = ", ".join(f"i{n}" for n in range(items))
+    prefixes = ", ".join(["p/"] * template_values)
+    return (TASK_SET.format(name="foreach-bomb")
+            + f"  forEach: [{item_list}]\n"
+            + "  name: \"t-${item}\"\n"
+            + "  template:\n    type: prefix\n"
+            + "    source: {cloud: AWS, region: us-east-1, bucket: b, credentials: aws, prefixes: ["
+            + prefixes + "]}\n").encode()
+
+
+def foreach_alias_bomb(items: int = 10_000, width: int = 30) -> bytes:
+    """10,000 items x a template of a few hundred bytes that aliases make about 30,000 values
+    (within the alias budget, which counts each alias once, not once per item)."""
+    l0 = "&l0 [" + ", ".join(["p/"] * width) + "]"
+    l1 = "&l1 [" + ", ".join(["*l0"] * width) + "]"
+    l2 = "[" + ", ".join(["*l1"] * width) + "]"
+    item_list = ", ".join(f"i{n}" for n in range(items))
+    return (TASK_SET.format(name="foreach-alias-bomb")
+            + f"  forEach: [{item_list}]\n"
+            + "  name: \"t-${item}\"\n"
+            + "  template:\n    type: prefix\n"
+            + f"    source: {{cloud: AWS, region: us-east-1, bucket: b, credentials: aws, prefixes: [{l0}, {l1}, {l2}]}}\n"
+            ).encode()
+
+
 def _add(plan: Path, name: str, data: bytes) -> str:
     path = plan / name
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,6 +157,42 @@ def _dev_zero(plan: Path) -> List[str]:
     return ["zero.yaml"]
 
 
+def _defaults_bomb(plan: Path) -> List[str]:
+    """Stack defaults of 20,000 prefixes (60 KB) merged under the 10,000 tasks of a small set
+    (70 KB): 200 million values to check, though no set is large."""
+    stack = plan / "stack.yaml"
+    prefixes = ", ".join(['"p/"'] * 20_000)
+    stack.write_text(stack.read_text().replace("  defaults:\n", f"  defaults:\n    source: {{prefixes: [{prefixes}]}}\n", 1))
+    item_list = ", ".join(f"i{n}" for n in range(10_000))
+    _add(plan, "many.yaml", (TASK_SET.format(name="many") + f"  forEach: [{item_list}]\n  name: \"t-${{item}}\"\n"
+                             + "  template:\n    type: prefix\n"
+                             + "    source: {cloud: AWS, region: us-east-1, bucket: b, credentials: aws}\n").encode())
+    return ["stack.yaml"]
+
+
+# Plan files that are not regular files (issue 21, item 8): reading one blocked `validate`
+# until a CI job's time-out. `special_file_cases` are also named on the command line.
+def _fifo(plan: Path) -> List[str]:
+    os.mkfifo(plan / "fifo.yaml")
+    return ["fifo.yaml"]
+
+
+def _link(target: str, name: str) -> Callable[[Path], List[str]]:
+    def build(plan: Path) -> List[str]:
+        os.symlink(target, plan / name)
+        return [name]
+    return build
+
+
+def _link_outside(plan: Path) -> List[str]:
+    """A link in the plan folder to a valid plan file outside it: refused in a folder walk."""
+    outside = plan.parent / "outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "task.yaml").write_text((plan / "tasks" / "docs.yaml").read_text().replace("name: docs", "name: elsewhere"))
+    os.symlink(outside / "task.yaml", plan / "outside.yaml")
+    return ["outside.yaml"]
+
+
 CASES = [
     Case("merge-key-bomb", "error", lambda p: [_add(p, "bomb.yaml", merge_key_bomb())]),
     Case("billion-laughs", "error", lambda p: [_add(p, "laughs.yaml", billion_laughs())]),
@@ -143,8 +211,18 @@ CASES = [
     Case("six-merge-bombs", "error", lambda p: [_add(p, f"bombs/merge-{i}.yaml", merge_key_bomb()) for i in range(6)]),
     Case("100k-documents", "error", lambda p: [_add(p, "many.yaml", many_documents())]),
     Case("symlink-loop", "either", _symlink_loop),
-    Case("symlink-to-dev-zero", "either", _dev_zero),
+    Case("symlink-to-dev-zero", "error", _dev_zero),
+    Case("foreach-bomb", "error", lambda p: [_add(p, "set-bomb.yaml", foreach_bomb())]),
+    Case("foreach-alias-bomb", "error", lambda p: [_add(p, "set-bomb.yaml", foreach_alias_bomb())]),
+    Case("defaults-bomb", "error", _defaults_bomb),
+    Case("fifo", "error", _fifo),
+    Case("symlink-to-proc-self-fd-1", "error", _link("/proc/self/fd/1", "stdout.yaml")),
+    Case("symlink-to-dev-stdin", "error", _link("/dev/stdin", "stdin.yaml")),
+    Case("symlink-outside-the-folder", "error", _link_outside),
 ]
+
+# Cases whose file is refused whether found in a folder walk or named on the command line.
+SPECIAL_FILE_CASES = ["fifo", "symlink-to-proc-self-fd-1", "symlink-to-dev-stdin", "symlink-to-dev-zero"]
 
 
 def main(argv):
