@@ -155,6 +155,8 @@ final class DecodeContext {
             } else {
                 result = .failure(InterpolationError(message: "`${file:\(path)}`: \(full) is not UTF-8 text"))
             }
+        } catch let special as NotRegularFile {
+            result = .failure(InterpolationError(message: "`${file:\(path)}`: \(full) \(special)"))
         } catch {
             result = .failure(InterpolationError(message: "`${file:\(path)}`: cannot read \(full)"))
         }

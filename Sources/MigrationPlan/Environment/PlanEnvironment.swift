@@ -183,42 +183,53 @@ public struct InMemoryFileSystem: PlanFileSystem {
 
 /// String path arithmetic: plans print paths the way the user typed them, so no URL
 /// round trips that would make them absolute.
+/// Paths as the file system reads them: split on the `/` byte and compared byte by byte.
+/// `String`'s own operations work on `Character`s (a `/` followed by a combining mark is no
+/// `/` to them) and treat canonically equivalent spellings as equal (`é` and `e\u{0301}`,
+/// two different folders on disk), so none of them decides what is inside what.
 enum PathUtil {
+    private static let slash = UInt8(ascii: "/")
+
     static func join(_ base: String, _ name: String) -> String {
-        if name.hasPrefix("/") { return name }
-        if base.isEmpty || base == "." { return name }
-        return base.hasSuffix("/") ? base + name : base + "/" + name
+        if name.utf8.first == slash { return name }
+        if base.isEmpty || base.utf8.elementsEqual(".".utf8) { return name }
+        return base.utf8.last == slash ? base + name : base + "/" + name
     }
 
     static func parent(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        if slash == path.startIndex { return "/" }
-        return String(path[..<slash])
+        guard let index = path.utf8.lastIndex(of: slash) else { return "." }
+        if index == path.utf8.startIndex { return "/" }
+        return String(decoding: path.utf8[..<index], as: UTF8.self)
     }
 
     static func lastComponent(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
+        guard let index = path.utf8.lastIndex(of: slash) else { return path }
+        return String(decoding: path.utf8[path.utf8.index(after: index)...], as: UTF8.self)
     }
 
     /// Whether `path` is `root` or lies under it (both normalized the same way).
     static func isInside(_ path: String, root: String) -> Bool {
-        if root == "." { return !path.hasPrefix("/") && path != ".." && !path.hasPrefix("../") }
-        if root == "/" { return path.hasPrefix("/") }
-        return path == root || path.hasPrefix(root + "/")
+        let path = Array(path.utf8), root = Array(root.utf8)
+        if root == [UInt8(ascii: ".")] {
+            return path.first != slash && path != Array("..".utf8) && !path.starts(with: Array("../".utf8))
+        }
+        if root == [slash] { return path.first == slash }
+        return path == root || (path.count > root.count && path.starts(with: root) && path[root.count] == slash)
     }
 
     /// Removes `.` components, duplicate and trailing slashes, and resolves `..` where it can.
     static func normalize(_ path: String) -> String {
-        let absolute = path.hasPrefix("/")
-        var parts: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
-            if part == "..", absolute, parts.isEmpty { continue }
+        let absolute = path.utf8.first == slash
+        let dot = Array(".".utf8), dotDot = Array("..".utf8)
+        var parts: [[UInt8]] = []
+        for segment in path.utf8.split(separator: slash, omittingEmptySubsequences: true) {
+            let part = Array(segment)
+            if part == dot { continue }
+            if part == dotDot, let last = parts.last, last != dotDot { parts.removeLast(); continue }
+            if part == dotDot, absolute, parts.isEmpty { continue }
             parts.append(part)
         }
-        let joined = parts.joined(separator: "/")
+        let joined = String(decoding: Array(parts.joined(separator: [slash])), as: UTF8.self)
         if absolute { return "/" + joined }
         return joined.isEmpty ? "." : joined
     }
