@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import time
 
-import pytest
+from conftest import missing_tool
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
          "--disable-background-networking", "--disable-sync", "--disable-default-apps", "--mute-audio"]
@@ -20,7 +20,7 @@ def chromium():
         path = shutil.which(name)
         if path:
             return path
-    pytest.skip("chromium is not installed; scripts/system-deps.sh installs Debian's chromium with apt-get when it can")
+    missing_tool("chromium is not installed; scripts/system-deps.sh installs Debian's chromium with apt-get when it can")
 
 
 def dump_dom(url, profile, timeout=60):

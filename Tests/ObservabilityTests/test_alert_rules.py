@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import RULE_TESTS, RULES, metric_names, oms_states, parse, rule_expressions
+from conftest import RULE_TESTS, RULES, metric_names, missing_tool, oms_states, parse, rule_expressions
 
 NEW_ALERTS = {"OmsPlanTransferStalled", "OmsPlanResourceFailed", "OmsPlanDeadlineMissed",
               "OmsPlanStackDeadlineMissed"}
@@ -19,7 +19,7 @@ OLD_ALERTS = {"OmsPlanNoSuccessfulPass", "OmsPlanReconcileNotRunning", "OmsPlanD
 def promtool():
     path = shutil.which("promtool")
     if not path:
-        pytest.skip("promtool is not installed (Debian's prometheus package); scripts/system-deps.sh "
+        missing_tool("promtool is not installed (Debian's prometheus package); scripts/system-deps.sh "
                     "installs it with apt-get when it can. The metric-name checks below still run.")
     return path
 
@@ -80,7 +80,7 @@ def test_rule_expressions_on_live_prometheus(scrapes):
     (deadline 2099) does not; a task moving at 1 MiB/s is not stalled; nothing failed."""
     results = scrapes["promql"]
     if results is None:
-        pytest.skip("prometheus is not installed; scripts/system-deps.sh installs Debian's prometheus with apt-get when it can")
+        missing_tool("prometheus is not installed; scripts/system-deps.sh installs Debian's prometheus with apt-get when it can")
     expr = dict(rule_expressions())
 
     def addresses(alert):

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import DASHBOARD, dashboard_expressions, grafana_to_promql, metric_names, parse
+from conftest import DASHBOARD, dashboard_expressions, grafana_to_promql, metric_names, missing_tool, parse
 
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 
@@ -87,7 +87,7 @@ def test_expressions_parse_with_promtool(tmp_path):
     """promtool has no expression checker, so every expression becomes a recording rule."""
     promtool = shutil.which("promtool")
     if not promtool:
-        pytest.skip("promtool is not installed; scripts/system-deps.sh installs Debian's prometheus with apt-get when it can")
+        missing_tool("promtool is not installed; scripts/system-deps.sh installs Debian's prometheus with apt-get when it can")
     rules = [{"record": f"dashboard:expr_{i}", "expr": grafana_to_promql(expr)}
              for i, (_, expr) in enumerate(dashboard_expressions())]
     (tmp_path / "dashboard.rules.yml").write_text(yaml.safe_dump({"groups": [{"name": "dashboard", "rules": rules}]}))
@@ -99,7 +99,7 @@ def test_expressions_parse_with_promtool(tmp_path):
 def test_expressions_return_data_from_a_real_scrape(scrapes):
     results = scrapes["promql"]
     if results is None:
-        pytest.skip("prometheus is not installed; scripts/system-deps.sh installs Debian's prometheus with apt-get when it can")
+        missing_tool("prometheus is not installed; scripts/system-deps.sh installs Debian's prometheus with apt-get when it can")
     for title, expr in dashboard_expressions():
         result = results[grafana_to_promql(expr)]
         # `... > 0` (resources with failed objects, planned actions other than noop) may be

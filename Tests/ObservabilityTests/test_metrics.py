@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from conftest import METRICS, OPTIONAL, check_contract, clean_env, copy_quickstart, metric_names, oms_states, parse
+from conftest import METRICS, OPTIONAL, check_contract, clean_env, copy_quickstart, metric_names, missing_tool, oms_states, parse
 
 ACTIONS = {"create", "update", "replace", "delete", "start", "pause", "retry", "blocked", "noop"}
 
@@ -102,6 +102,6 @@ def test_textfile_has_the_same_contract(binary, tmp_path):
 
 def test_prometheus_scrapes_both_loops(scrapes):
     if scrapes["promql"] is None:
-        pytest.skip("prometheus is not installed; scripts/system-deps.sh installs Debian's prometheus with apt-get when it can")
+        missing_tool("prometheus is not installed; scripts/system-deps.sh installs Debian's prometheus with apt-get when it can")
     up = {r["metric"]["instance"]: r["value"][1] for r in scrapes["promql_up"]}
     assert len(up) == 2 and set(up.values()) == {"1"}, up

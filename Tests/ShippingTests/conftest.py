@@ -24,11 +24,20 @@ def required_tool(name):
     return path
 
 
+def missing_tool(message):
+    """A tool that scripts/system-deps.sh installs is not there: the check skips on a developer's
+    machine and fails in CI (CI=true), where system-deps.sh had to install it, so that a tool
+    that went missing is never a green run that checked nothing."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message} (CI=true: a check without its tool fails instead of skipping)", pytrace=False)
+    pytest.skip(message)
+
 def optional_tool(name, why):
-    """A tool from Debian that scripts/system-deps.sh installs when it can; skip without it."""
+    """A tool from Debian that scripts/system-deps.sh installs when it can; without it the
+    check skips (fails under CI=true)."""
     path = shutil.which(name)
     if not path:
-        pytest.skip(f"{name} is not installed ({why}); scripts/system-deps.sh installs it with apt-get when it can")
+        missing_tool(f"{name} is not installed ({why}); scripts/system-deps.sh installs it with apt-get when it can")
     return path
 
 

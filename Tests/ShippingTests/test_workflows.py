@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import REPO, required_tool
+from conftest import REPO, missing_tool, required_tool
 
 WORKFLOWS = sorted((REPO / "examples/ci/github").glob("*.yml"))
 
@@ -45,7 +45,7 @@ def test_actionlint_finds_nothing():
 
 def test_actionlint_ran_shellcheck():
     if not shutil.which("shellcheck"):
-        pytest.skip("shellcheck is not installed, so actionlint checked the run: blocks without it; "
+        missing_tool("shellcheck is not installed, so actionlint checked the run: blocks without it; "
                     "scripts/system-deps.sh installs it with apt-get when it can")
     # A workflow with a shell mistake proves that the check above had shellcheck behind it.
     text = "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo $UNQUOTED_PATH\n"
