@@ -200,7 +200,7 @@ def test_a_missing_destination_bucket_is_blocked_before_anything_is_created(run,
         "  destination: {bucket: no-such-obs-bucket, savePrefix: nowhere/}\n")
     diff = json.loads(run("diff", "plan", "--output", "json").stdout)
     change = next(c for c in diff["changes"] if c["address"] == "MigrationTask/nowhere")
-    assert change["action"] == "blocked" and any("destination bucket no-such-obs-bucket" in r for r in change["reasons"]), change
+    assert change["action"] == "blocked" and any("destination bucket no-such-obs-bucket" in r["message"] and r["code"] == "preflight_failed" for r in change["reasons"]), change
     applied = run("apply", "plan", "--auto-approve")
     assert applied.returncode == 1, applied.stderr
     assert "MigrationTask/nowhere: error: blocked: pre-flight: destination bucket no-such-obs-bucket" in applied.stderr, applied.stderr

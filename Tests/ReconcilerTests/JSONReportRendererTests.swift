@@ -39,8 +39,52 @@ import Testing
         #expect(decoded.evaluatedAt == report.evaluatedAt)
         #expect(decoded.evaluatedDay == report.evaluatedDay)
         #expect(decoded.summary == report.summary)
-        #expect(decoded.changes == report.changes)
+        // Reasons read back are their codes and messages, not the cases that wrote them.
+        #expect(decoded.changes == Self.recorded(report.changes))
         #expect(JSONReportRenderer().render(decoded) == text)
+    }
+
+    static func recorded(_ changes: [ResourceChange]) -> [ResourceChange] {
+        changes.map { change in
+            var change = change
+            change.reasons = change.reasons.map { .recorded(code: $0.code, message: $0.message) }
+            return change
+        }
+    }
+
+    /// The contract: each reason is `{"code", "message"}`; programs match the code (issue 22).
+    @Test func reasonsCarryCodesAndMessages() throws {
+        let text = JSONReportRenderer().render(Self.sample())
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let changes = try #require(root["changes"] as? [[String: Any]])
+        let update = try #require(changes.first { $0["address"] as? String == "MigrationTask/photos-2024" })
+        let reasons = try #require(update["reasons"] as? [[String: String]])
+        #expect(reasons == [["code": "bandwidth_changed", "message": "bandwidth changed"]])
+        // Reports written before codes (a list of sentences) still read.
+        var oldRoot = root
+        oldRoot["changes"] = changes.map { change -> [String: Any] in
+            var change = change
+            change["reasons"] = (change["reasons"] as? [[String: String]])?.map { $0["message"] ?? "" }
+            return change
+        }
+        let decoded = try JSONReportRenderer.decode(try JSONSerialization.data(withJSONObject: oldRoot))
+        #expect(decoded.changes.first { $0.address.description == "MigrationTask/photos-2024" }?.reasons == [.recorded(code: "", message: "bandwidth changed")])
+    }
+
+    /// Equal reasons are the same case with the same payload, not the same sentence.
+    @Test func reasonsCompareByCaseAndPayload() {
+        #expect(ChangeReason.bandwidthChanged(day: "") != .recorded(code: "bandwidth_changed", message: "bandwidth changed"))
+        #expect(ChangeReason.preflight("x") != .recorded(code: "", message: "x"))
+        #expect(ChangeReason.bandwidthChanged(day: "2026-01-01") == .bandwidthChanged(day: "2026-01-01"))
+        #expect(Set(ChangeReason.codes).count == ChangeReason.codes.count)
+    }
+
+    /// Every code is documented where users read the JSON document's contract.
+    @Test func everyReasonCodeIsDocumented() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/json-output.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        for code in ChangeReason.codes { #expect(text.contains("`\(code)`"), "docs/json-output.md does not document `\(code)`") }
     }
 
     @Test func contractShape() throws {
@@ -112,7 +156,7 @@ enum RenderedDate {
     @Test func escapesAndReadsBack() throws {
         let tricky = "quote\" back\\slash\nnew\ttab \u{01} / ünï 日本 \u{2028}"
         let change = ResourceChange(
-            address: "MigrationTask/a", action: .noop, reasons: [.text(tricky)],
+            address: "MigrationTask/a", action: .noop, reasons: [.recorded(code: "preflight_failed", message: tricky)],
             fields: [FieldChange(path: "x", before: .number(0.5), after: .object([:]))])
         let report = ChangeReport(stack: "s", evaluatedAt: Date(timeIntervalSince1970: 0), evaluatedDay: nil, changes: [change])
         let text = JSONReportRenderer().render(report)

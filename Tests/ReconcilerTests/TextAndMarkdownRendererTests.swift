@@ -83,7 +83,7 @@ import Testing
     @Test func escaping() {
         let change = ResourceChange(
             address: "MigrationTask/a", action: .replace, liveId: "1", liveStatus: "Paused",
-            reasons: [.text("a_b *c* <d> |e|")],
+            reasons: [.recorded(code: "preflight_failed", message: "a_b *c* <d> |e|")],
             fields: [FieldChange(path: "source.prefixes", before: .array([.string("x|y")]), after: .array([.string("`z`")]), forcesReplacement: true)],
             outcome: ChangeOutcome(status: .failed, error: "bad <input>"))
         let md = MarkdownReportRenderer().render(ChangeReport(stack: "s<1>", evaluatedAt: report.evaluatedAt, evaluatedDay: nil, changes: [change]))

@@ -1,7 +1,8 @@
 import MigrationPlan
 
-/// Why a change is what it is. Decisions are made on these values, never on their words;
-/// `description` is the sentence views print (and JSON carries, as the CLI contract has it).
+/// Why a change is what it is. Decisions are made on these values, never on their words, and
+/// two reasons are equal when their case and payload are. `code` is what programs match on;
+/// the sentence (`message`, in `Render/ReasonMessages.swift`) is the views' business.
 public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
     case notInOMSYet
     case pausedAfterCreation
@@ -35,42 +36,51 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
     /// When it is forecast to finish (a diff's create, bandwidth change or deadline), in the
     /// service zone.
     case forecast(ChangeForecast, serviceTimezone: String)
-    /// A reason read back from a report (JSON), as written.
-    case text(String)
+    /// A reason read back from a report (JSON), as written: its code and message.
+    case recorded(code: String, message: String)
 
-    public var description: String {
+    /// The reason's stable code, what programs reading a report match on (never the message):
+    /// snake_case, documented in docs/json-output.md, never renamed once released.
+    public var code: String {
         switch self {
-        case .notInOMSYet: "not in OMS yet"
-        case .pausedAfterCreation: "paused right after creation (state: paused)"
-        case .waitsFor(let address, let status): "waits for \(address) (\(status ?? "not created yet")) to succeed before it is created"
-        case .adopted(let kind, let id): "adopted: live \(kind) \(id) is managed by this stack from now on"
-        case .unknownFingerprintScheme(let scheme):
-            "marked with fingerprint scheme \(scheme), which a newer oms-plan wrote; upgrade oms-plan to manage it"
-        case .immutableFieldsChanged(let paths): "\(paths.joined(separator: ", ")) cannot change in place"
-        case .fingerprintChanged(let from, let to): "fields OMS does not report back changed (fingerprint \(from) -> \(to))"
-        case .replacementWouldRestart(let kind, let moved, let address):
-            "replacing would start over a \(kind) that already moved \(moved); set replaceOnChange: true or pass --allow-replace \(address)"
-        case .completed: "completed; nothing left to change"
-        case .bandwidthChanged(let day): "bandwidth changed" + (day.isEmpty ? "" : " (windows of \(day))")
-        case .priorityChanged: "priority changed"
-        case .priorityWaitsForState(let status): "priority changes once the task is Waiting, Paused or Failed (it is \(status))"
-        case .failedWithoutPolicy(let cause): "failed\(Self.cause(cause)); onFailure is none"
-        case .failedGaveUp(let cause, let attempts, let of, let address):
-            "failed\(Self.cause(cause)); gave up after \(attempts) of \(of) attempts (`oms-plan reset-attempts PLAN --address \(address)` clears the count)"
-        case .failedRetrying(let cause, let action, let attempt, let of): "failed\(Self.cause(cause)); \(action) attempt \(attempt) of \(of)"
-        case .shouldRun(let status): "state is running but OMS has it \(status)"
-        case .shouldPause(let status): "state is paused but OMS has it \(status)"
-        case .undeclaredPruned: "no longer declared and prune is true"
-        case .undeclaredKept: "no longer declared; kept because prune is false"
-        case .duplicate(let address, let kept): "duplicate of \(address) (live id \(kept) is kept)"
-        case .releasedAdoption(let kind, let id):
-            "adopted earlier and no longer adopted by the plan: live \(kind) \(id) stays in OMS as it is, and this stack stops managing it"
-        case .forecast(let forecast, let zone): ChangeForecasts.sentence(forecast, zone: zone)
-        case .preflight(let text), .text(let text): text
+        case .notInOMSYet: "not_in_oms_yet"
+        case .pausedAfterCreation: "paused_after_creation"
+        case .waitsFor: "waits_for_dependency"
+        case .adopted: "adopted"
+        case .unknownFingerprintScheme: "unknown_fingerprint_scheme"
+        case .immutableFieldsChanged: "immutable_fields_changed"
+        case .fingerprintChanged: "fingerprint_changed"
+        case .replacementWouldRestart: "replacement_would_restart"
+        case .completed: "completed"
+        case .bandwidthChanged: "bandwidth_changed"
+        case .priorityChanged: "priority_changed"
+        case .priorityWaitsForState: "priority_waits_for_state"
+        case .failedWithoutPolicy: "failed_without_policy"
+        case .failedGaveUp: "failed_gave_up"
+        case .failedRetrying: "failed_retrying"
+        case .shouldRun: "should_run"
+        case .shouldPause: "should_pause"
+        case .undeclaredPruned: "undeclared_pruned"
+        case .undeclaredKept: "undeclared_kept"
+        case .duplicate: "duplicate"
+        case .releasedAdoption: "released_adoption"
+        case .preflight: "preflight_failed"
+        case .forecast: "forecast"
+        case .recorded(let code, _): code
         }
     }
 
-    private static func cause(_ code: String?) -> String { code.map { " (\($0))" } ?? "" }
+    /// Every code a reason of this version can have (docs/json-output.md lists each).
+    public static let codes: [String] = [
+        "not_in_oms_yet", "paused_after_creation", "waits_for_dependency", "adopted", "unknown_fingerprint_scheme",
+        "immutable_fields_changed", "fingerprint_changed", "replacement_would_restart", "completed", "bandwidth_changed",
+        "priority_changed", "priority_waits_for_state", "failed_without_policy", "failed_gave_up", "failed_retrying", "should_run",
+        "should_pause", "undeclared_pruned", "undeclared_kept", "duplicate", "released_adoption", "preflight_failed", "forecast",
+    ]
+
+    /// The sentence views print (`message`, in `Render/ReasonMessages.swift`).
+    public var description: String { message }
+
 
     /// A reason that passes by itself: a dependency still to succeed, a task that will accept
     /// its new priority once it waits or pauses. Progress, not a problem.
@@ -95,17 +105,22 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
         return false
     }
 
-    // A reason read back from JSON is the same reason as the one that wrote it.
-    public static func == (a: ChangeReason, b: ChangeReason) -> Bool { a.description == b.description }
-    public func hash(into hasher: inout Hasher) { hasher.combine(description) }
+    /// Reports carry each reason as `{"code": ..., "message": ...}` (the CLI contract). A
+    /// bare string, as reports before codes had it, is read as a message without a code.
+    private enum CodingKeys: String, CodingKey { case code, message }
 
-    // Reports carry reasons as their sentences: the JSON document of the CLI contract.
     public init(from decoder: any Decoder) throws {
-        self = .text(try decoder.singleValueContainer().decode(String.self))
+        if let message = try? decoder.singleValueContainer().decode(String.self) {
+            self = .recorded(code: "", message: message)
+            return
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self = .recorded(code: try container.decode(String.self, forKey: .code), message: try container.decode(String.self, forKey: .message))
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(code, forKey: .code)
+        try container.encode(message, forKey: .message)
     }
 }

@@ -50,7 +50,7 @@ public struct JSONReportRenderer: Sendable {
             "action": .string(c.action.rawValue),
             "liveId": c.liveId.map(JSONValue.string) ?? .null,
             "liveStatus": c.liveStatus.map(JSONValue.string) ?? .null,
-            "reasons": .array(c.reasons.map { .string($0.description) }),
+            "reasons": .array(c.reasons.map { .object(["code": .string($0.code), "message": .string($0.message)]) }),
             "fields": .array(c.fields.map { f in
                 var field: [String: JSONValue] = [
                     "path": .string(f.path), "after": f.after, "forcesReplacement": .bool(f.forcesReplacement),
