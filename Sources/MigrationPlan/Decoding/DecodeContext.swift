@@ -96,9 +96,11 @@ final class DecodeContext {
                 return .success(v)
             }
             if let d = defaultValue { return .success(d) }
+            // A hint never suggests what the tool then refuses: a default for a secret would be
+            // the secret written into the plan.
             return .failure(InterpolationError(
                 message: "environment variable `\(name)` is not set",
-                hint: "set it, or give a default: `${env:\(name):-value}`"))
+                hint: SensitiveNames.isSensitive(name) ? SensitiveNames.unsetHint(name) : "set it, or give a default: `${env:\(name):-value}`"))
         case .file(let path):
             return readFile(path, relativeTo: loc)
         case .variable(let name):
@@ -191,6 +193,12 @@ public enum SensitiveNames {
     /// Words that name secrets inside a variable's name. `KEY` matches object-key names too
     /// (`OBJECT_KEY`): masking such a value costs nothing, missing a key leaks it.
     public static let secretWords = ["PASS", "PWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE", "WEBHOOK"]
+
+    /// The hint for an unset secret variable: set it where the plan runs. Never a default,
+    /// which would be the secret written into the plan (and is refused in secret fields).
+    static func unsetHint(_ name: String) -> String {
+        "set `\(name)` where oms-plan runs (in CI, as a secret of the pipeline); a secret never gets a default in the plan"
+    }
 }
 
 /// A secret whose value cannot be masked safely, and where it was first used.

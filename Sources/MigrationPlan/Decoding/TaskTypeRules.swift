@@ -134,7 +134,9 @@ struct SecretDecoder {
         case .failure(let e):
             let message = "secret `\(path)` is unavailable: \(e.message)"
             if ctx.secretsRequired {
-                ctx.error(message, at: node.loc, hint: e.hint)
+                // Whatever the variable's name, this field refuses a default: never suggest one.
+                let hint = if case .env(let name, _) = ref { SensitiveNames.unsetHint(name) } else { e.hint }
+                ctx.error(message, at: node.loc, hint: hint)
             } else {
                 ctx.warning(message, at: node.loc, hint: "validate and diff go on without it; apply will need it")
             }
