@@ -11,14 +11,19 @@ struct DiffCommand: AsyncParsableCommand {
         discussion: """
             Reads every task and group of the project with list calls, matches them to the plan by ownership marker
             or adopt, and prints each declared and owned resource with its action: create, update, replace, delete,
-            start, pause, retry, blocked or noop. Exit codes: 0 success, 1 error; with --detailed-exitcode, 2 when
-            there are changes.
+            start, pause, retry, blocked or noop. When a change is blocked until a person acts (a failed pre-flight
+            check, a replacement of moved data that is not allowed, retries used up), the last line on stderr names
+            each blocked address and the reason to fix.
+
+            Exit codes: 0 success, 1 error. With --detailed-exitcode (for CI gates): 0 when there is nothing to
+            change, 2 when there are changes and all of them can be made, 1 on error or when any change is blocked.
+            A change that only waits for a dependency to succeed is not blocked: apply makes it once that succeeds.
             """)
 
     @OptionGroup var plan: PlanOptions
     @OptionGroup var connection: ConnectionOptions
 
-    @Flag(help: "Exit 0 when there is nothing to change, 2 when there are changes, 1 on error.")
+    @Flag(help: "Exit 0 when there is nothing to change, 2 when there are changes and all can be made, 1 on error or when any change is blocked.")
     var detailedExitcode = false
 
     @Option(name: .customLong("allow-replace"), help: "Show replacing this address (Kind/name) as allowed although it moved data (repeatable).")
@@ -40,6 +45,12 @@ struct DiffCommand: AsyncParsableCommand {
         Console.out(ReportPrinter.render(report, format: plan.output, color: plan.useColor), format: plan.output)
         KeptUntilExit.keep(session)
         KeptUntilExit.keep(report)
-        if detailedExitcode && report.hasChanges { throw ExitCode(2) }
+        // The last line on stderr: what is blocked and why, where a CI log is read from.
+        let blockers = DiffGate.blockers(report)
+        if let line = DiffGate.lastLine(blockers) { Console.note(line) }
+        if detailedExitcode {
+            let code = DiffGate.detailedExitCode(report)
+            if code != 0 { throw ExitCode(code) }
+        }
     }
 }

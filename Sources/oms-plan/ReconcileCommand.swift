@@ -23,7 +23,8 @@ struct ReconcileCommand: AsyncParsableCommand {
             Exit codes (--once): 0 when everything declared is as declared or waits only for a dependency; 1 when a
             change failed or was skipped, or is blocked until a person acts (replacing a resource that moved data,
             onFailure gave up, a failed pre-flight check), or OMS or the plan could not be read; 130 after SIGINT.
-            Each pass ends with a line saying what happened and what needs a person.
+            Each pass ends with a line saying what it did and what needs a person; a loop stopped by SIGTERM or SIGINT
+            ends with a line summing up all of its passes and waves.
             """)
 
     @OptionGroup var plan: PlanOptions
@@ -68,6 +69,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         let stop = ShutdownSignal()
         let session = try await Session.open(plan: plan, connection: connection, secretsRequired: true)
         let failed = Mutex(false)
+        // Every pass of the run, for the line that ends a loop.
+        let total = Mutex(RunTally())
         let run = ApplyRun(session: session, plan: plan, flags: flags)
         let options = try run.options
         let progress = ProgressPrinter(enabled: plan.output != .json, color: plan.useColor)
@@ -116,12 +119,17 @@ struct ReconcileCommand: AsyncParsableCommand {
                 } else if case .failure(let error) = outcome {
                     board.recordError("\(error)")
                 }
+                if case .success(let pass) = outcome { total.withLock { $0.record(pass) } }
                 failed.withLock { $0 = writer.show(outcome, progress: progress, metrics: metrics) }
             },
             events: progress.print)
         metricsServer?.cancel()
         pageServer?.cancel()
         await session.close()
+        if !once {
+            let (run, lastFailed) = (total.withLock { $0 }, failed.withLock { $0 })
+            Console.note(Self.loopLine(run, lastPassFailed: lastFailed))
+        }
         if stop.signal == SIGINT { throw ExitCode(130) }
         if once && failed.withLock({ $0 }) { throw ExitCode(1) }
     }
@@ -147,13 +155,24 @@ struct ReconcileCommand: AsyncParsableCommand {
             if plan.output == .json { Console.json(JSONReportRenderer().render(pass.report)) }
             // A pass that leaves something for a person (a blocked replacement, retries used up,
             // a failure nobody retries) is a failed pass; one whose changes only wait is not.
-            return ApplyRun.verdict(pass.report, status: nil, waited: false) != nil
+            var tally = RunTally()
+            tally.record(pass)
+            return ApplyRun.verdict(pass.report, status: nil, waited: false, tally: tally) != nil
         case .failure(let error):
             if !(error is ExitCode) { Console.error("error: \(error)") }
             metrics.recordError(at: Date())
             try? writeMetrics(metrics)
             return true
         }
+    }
+
+    /// The line that ends a loop: what all its passes did, and whether the last one left
+    /// something for a person (its own line, above, says what).
+    static func loopLine(_ run: RunTally, lastPassFailed: Bool) -> String {
+        let passes = "\(run.passes) \(run.passes == 1 ? "pass" : "passes")"
+        return lastPassFailed
+            ? "stopped after \(passes): \(run.phrase); the last pass left something that needs a person, see above."
+            : "stopped after \(passes): \(run.phrase); the last pass found nothing that needs a person."
     }
 
     private func write(_ result: ChangeReport, metrics: ReconcileMetrics) throws {

@@ -22,32 +22,41 @@ struct ApplyRun {
 
     /// Returns the exit code to end with (nil for success). With `wait`, follows the plan
     /// through its waves: once what was changed settles, what waited for it is created, until
-    /// nothing is left to do, something needs a person, or `waitTimeout` seconds pass.
+    /// nothing is left to do, something needs a person, or `waitTimeout` seconds pass. The last
+    /// line sums up every pass and wave of the run.
     func run(confirm: Bool, wait: Bool, waitTimeout: Double? = nil) async -> ExitCode? {
         let deadline = waitTimeout.map { Date().addingTimeInterval($0) }
-        var report: ChangeReport
-        var settledStatus: StatusReport?
+        let report: ChangeReport
+        let settledStatus: StatusReport?
+        let tally: RunTally
         do {
             // One lock for the whole run, waves included.
             let outcome = try await session.reconciler.holdingLock(stack: session.desired.stack.name, timeout: flags.lockTimeout.duration) {
-                () async throws -> (ChangeReport, StatusReport?, Bool) in
+                () async throws -> (ChangeReport, StatusReport?, RunTally, Bool) in
                 var pass = try await execute(confirm: confirm)
+                var tally = RunTally()
+                tally.record(pass)
                 var report = pass.report
                 var settled: StatusReport?
                 while wait && report.unresolved.isEmpty {
                     let follower = StatusFollower(session: session, color: plan.useColor, json: plan.output == .json)
-                    guard let status = await follower.follow(until: deadline) else { return (report, settled, false) }
+                    guard let status = await follower.follow(until: deadline) else { return (report, settled, tally, false) }
                     settled = status
                     guard pass.applied || !report.waiting.isEmpty else { break }
                     // The next wave: what waited for the resources that just settled.
                     pass = try await execute(confirm: false)
+                    tally.record(pass)
                     report = pass.report
                     if !pass.applied { break }
                 }
-                return (report, settled, true)
+                return (report, settled, tally, true)
             }
-            guard outcome.2 else { return ExitCode(1) }
-            (report, settledStatus) = (outcome.0, outcome.1)
+            guard outcome.3 else {
+                // The follower said why (--wait-timeout, or OMS could not be read).
+                Console.note("not done: \(outcome.2.phrase); stopped following before everything settled, see the error above.")
+                return ExitCode(1)
+            }
+            (report, settledStatus, tally) = (outcome.0, outcome.1, outcome.2)
         } catch let error as ExitCode {
             return error
         } catch {
@@ -55,13 +64,14 @@ struct ApplyRun {
             return ExitCode(1)
         }
         if plan.output == .json { Console.json(JSONReportRenderer().render(report)) }
-        return Self.verdict(report, status: settledStatus, waited: wait)
+        return Self.verdict(report, status: settledStatus, waited: wait, tally: tally)
     }
 
     /// Exit 1 when OMS does not match the plan and will not by itself: a step failed, a change
     /// needs a person, a task ended Failed. Changes that only wait are said, not failed, unless
-    /// the run waited for them and they still wait.
-    static func verdict(_ report: ChangeReport, status: StatusReport?, waited: Bool) -> ExitCode? {
+    /// the run waited for them and they still wait. `report` is the run's last pass, `tally`
+    /// all of its passes.
+    static func verdict(_ report: ChangeReport, status: StatusReport?, waited: Bool, tally: RunTally) -> ExitCode? {
         var problems = 0
         for change in report.unresolved {
             problems += 1
@@ -87,15 +97,17 @@ struct ApplyRun {
                     "\(waiting.count) \(waiting.count == 1 ? "change waits for its dependencies" : "changes wait for their dependencies"); apply again once they succeed, or use --wait")
             }
         }
-        Console.note(lastLine(report, problems: problems, waiting: waited ? 0 : waiting.count))
+        Console.note(lastLine(report, tally: tally, problems: problems, waiting: waited ? 0 : waiting.count, settled: waited && status != nil))
         return problems == 0 ? nil : ExitCode(1)
     }
 
-    /// One sentence that ends every apply and reconcile pass: what happened, and what (if
-    /// anything) needs a person. CI logs are read from the bottom.
-    static func lastLine(_ report: ChangeReport, problems: Int, waiting: Int) -> String {
-        let changed = report.changes.filter { $0.outcome?.status == .succeeded }.count
-        let did = changed == 0 ? "nothing was changed" : "\(changed) \(changed == 1 ? "change was" : "changes were") made"
+    /// One sentence that ends every apply and reconcile pass: what the whole run did (every
+    /// pass and wave, from `tally`), and what (if anything) needs a person, from the last
+    /// pass's `report`. CI logs are read from the bottom.
+    static func lastLine(_ report: ChangeReport, tally: RunTally, problems: Int, waiting: Int, settled: Bool = false) -> String {
+        var did = tally.phrase
+        let blocked = report.unresolved.filter { $0.action == .blocked && $0.outcome?.status != .failed && $0.outcome?.status != .skipped }.count
+        if blocked > 0 { did += ", \(blocked) blocked" }
         if problems > 0 {
             let names = report.unresolved.prefix(3).map(\.address.description)
             let more = problems > names.count ? " and \(problems - names.count) more" : ""
@@ -105,8 +117,10 @@ struct ApplyRun {
         if waiting > 0 {
             return "done for now: \(did); \(waiting) \(waiting == 1 ? "change waits" : "changes wait") for dependencies and will be made by a later run."
         }
-        return changed == 0 ? "done: OMS already matched the plan; nothing needs a person."
-            : "done: \(did); OMS matches the plan and nothing needs a person."
+        let state = settled ? ", all settled" : ""
+        return tally.changed == 0 && tally.failed + tally.skipped == 0
+            ? "done: OMS already matched the plan\(state); nothing needs a person."
+            : "done: \(did)\(state); OMS matches the plan and nothing needs a person."
     }
 
     /// One pass of the reconciler, shown; returns the report with outcomes.

@@ -23,8 +23,9 @@ struct ConnectionOptions: ParsableArguments {
 
 /// The plan, which part of it, and how to print.
 struct PlanOptions: ParsableArguments {
-    @Argument(help: "Plan directories or files.")
-    var paths: [String]
+    /// None given: the current folder, as `terraform plan` reads the one it runs in.
+    @Argument(help: "Plan directories or files (default: the current folder).")
+    var paths: [String] = ["."]
 
     @Option(name: .customLong("target"), help: "Limit to this address and what it depends on (repeatable).")
     var targets: [String] = []

@@ -1,0 +1,71 @@
+import Foundation
+import Reconciler
+
+/// What `diff --detailed-exitcode` answers a pull-request check, and the line that says why.
+///
+/// A plan that cannot be carried out as written must never pass the gate: a change that is
+/// blocked until a person acts (a failed pre-flight check, a replacement of moved data that is
+/// not allowed, retries used up, a marker of a newer oms-plan) exits 1, as apply would. A
+/// change that only waits for a dependency to succeed is not blocked in that sense: apply
+/// (`--wait`, or a later run) makes it by itself.
+enum DiffGate {
+    /// How many groups of addresses (blocked for the same reasons) the last line names, and
+    /// how many addresses of each, before it counts the rest: one line, however big the plan.
+    static let namedGroups = 3
+    static let namedPerGroup = 3
+
+    /// The changes that keep the plan from being carried out as written until someone acts:
+    /// those apply would report as needing a person, and a blocked change that gives no reason
+    /// at all (nothing says it will pass by itself, so it is not taken to).
+    static func blockers(_ report: ChangeReport) -> [ResourceChange] {
+        report.changes.filter { change in
+            if change.action == .blocked { return change.reasons.isEmpty || !change.reasons.allSatisfy(\.isTransient) }
+            return change.reasons.contains(where: \.needsAttention)
+        }
+    }
+
+    /// The exit code of `diff --detailed-exitcode`: 1 when a change is blocked, 2 when there
+    /// are changes and all of them can be made, 0 when there is nothing to change.
+    static func detailedExitCode(_ report: ChangeReport) -> Int32 {
+        if !blockers(report).isEmpty { return 1 }
+        return report.hasChanges ? 2 : 0
+    }
+
+    /// What keeps one change blocked, in the report's own sentences: the reasons that need a
+    /// person when there are any, else every reason that does not pass by itself.
+    static func why(_ change: ResourceChange) -> String {
+        let attention = change.reasons.filter(\.needsAttention)
+        let shown = attention.isEmpty ? change.reasons.filter { !$0.isTransient } : attention
+        let text = shown.isEmpty ? "blocked without a reason given" : shown.map(\.description).joined(separator: "; ")
+        // One line: a reason quoting OMS may hold a line break (read by scalars, not Characters).
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { CharacterSet.newlines.contains($0) ? " " : $0 }))
+    }
+
+    /// One line naming the blocked addresses and what unblocks each, for the bottom of a CI
+    /// log: `blocked: 3 changes cannot be made as the plan is written: MigrationTask/a,
+    /// MigrationTask/b (pre-flight: ...); MigrationTask/c (...). Fix ...`. Addresses blocked
+    /// for the same reasons share them; past `namedGroups` groups and `namedPerGroup`
+    /// addresses a group, the rest are counted. Nil when nothing is blocked.
+    static func lastLine(_ blockers: [ResourceChange]) -> String? {
+        guard !blockers.isEmpty else { return nil }
+        // Same reasons, one group; groups in address order of their first member.
+        var order: [String] = []
+        var groups: [String: [String]] = [:]
+        for change in blockers {
+            let why = why(change)
+            if groups[why] == nil { order.append(why) }
+            groups[why, default: []].append(change.address.description)
+        }
+        var parts: [String] = []
+        for why in order.prefix(namedGroups) {
+            let addresses = groups[why] ?? []
+            let rest = addresses.count - namedPerGroup
+            parts.append(addresses.prefix(namedPerGroup).joined(separator: ", ") + (rest > 0 ? " and \(rest) more" : "") + " (\(why))")
+        }
+        let unnamed = order.dropFirst(namedGroups).reduce(0) { $0 + (groups[$1]?.count ?? 0) }
+        let more = unnamed > 0 ? "; and \(unnamed) more blocked for other reasons (see above)" : ""
+        let count = blockers.count == 1 ? "1 change" : "\(blockers.count) changes"
+        return "blocked: \(count) cannot be made as the plan is written: \(parts.joined(separator: "; "))\(more)."
+            + " Fix the plan or what each reason names (or allow what it asks for), then run diff again."
+    }
+}
