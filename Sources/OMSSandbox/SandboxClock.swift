@@ -31,7 +31,4 @@ public final class SandboxClock: Sendable {
     public func advance(by seconds: TimeInterval) {
         state.withLock { s in s.anchorSandbox = s.anchorSandbox.addingTimeInterval(max(0, seconds)) }
     }
-
-    /// Milliseconds since 1970, as OMS reports times.
-    public var nowMilliseconds: Int64 { Int64((now.timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -207,7 +207,6 @@ public struct DesiredCredentials: Hashable, Sendable {
     public var address: ResourceAddress
     public var secrets: CredentialSecrets
     public var declaredAt: SourceLocation
-    public var usesJSONAuthFile: Bool { secrets.jsonAuthFile != nil && secrets.accessKey == nil }
 }
 
 /// A `BandwidthSchedule` and its rules for the evaluation day.

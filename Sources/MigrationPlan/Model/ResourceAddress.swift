@@ -9,9 +9,6 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
     case migrationSyncTask = "MigrationSyncTask"
 
     public static func < (a: ResourceKind, b: ResourceKind) -> Bool { a.rawValue < b.rawValue }
-
-    /// Kinds that become OMS objects.
-    public var isOMSResource: Bool { self == .migrationTask || self == .migrationTaskGroup || self == .migrationSyncTask }
 }
 
 /// `Kind/name`, e.g. `MigrationTask/photos-2024`: how diagnostics, diffs and logs name a resource.

@@ -12,8 +12,6 @@ struct GroupRecord: Codable, Sendable {
     var errorReason: ErrorReason?
     /// What the group's tasks add up to (filled by the engine).
     var rollup = Rollup()
-    /// Status to return to when a pause finishes being undone, and the pending operation.
-    var pendingRetryFailedOnly: Bool?
 
     struct Rollup: Codable, Sendable {
         var totalTaskNum: Int64 = 0
