@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // Already in the graph through Hummingbird; declared because the sandbox imports NIOHTTPTypes.
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -48,6 +50,8 @@ let package = Package(
             name: "MigrationPlan",
             dependencies: [
                 "OMSModels",
+                // Also gives `import CYaml` (libyaml's events, `YAML/EventComposer.swift`): Yams
+                // builds that module but exports no product for it (see CONTRIBUTING).
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -58,6 +62,7 @@ let package = Package(
         .target(
             name: "Reconciler",
             dependencies: [
+                "OMSModels",
                 "OMSClient",
                 "MigrationPlan",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -68,10 +73,14 @@ let package = Package(
         .target(
             name: "OMSSandbox",
             dependencies: [
+                "OMSModels",
                 "OMSClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -81,11 +90,14 @@ let package = Package(
         .executableTarget(
             name: "oms-plan",
             dependencies: [
+                "OMSModels",
                 "OMSClient",
                 "OMSSandbox",
                 "MigrationPlan",
                 "Reconciler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The metrics endpoint and status page (`Support/MetricsServer.swift`), the sandbox command.
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             // The starter plan `oms-plan init` writes.
@@ -97,29 +109,31 @@ let package = Package(
         // The commands run in-process: arguments in, exit code and captured output out.
         .testTarget(
             name: "OMSPlanCommandTests",
-            dependencies: ["oms-plan", "MigrationPlan", "Reconciler"]
+            dependencies: ["oms-plan", "MigrationPlan", "Reconciler", "OMSSandbox"]
         ),
         .testTarget(
             name: "OMSClientTests",
-            dependencies: ["OMSClient"],
+            dependencies: ["OMSClient", "OMSModels"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "MigrationPlanTests",
-            dependencies: ["MigrationPlan", .product(name: "Yams", package: "Yams")],
+            dependencies: ["MigrationPlan", "OMSModels", .product(name: "Yams", package: "Yams")],
             exclude: ["schema_agreement.py"],
             resources: [.copy("Corpus")]
         ),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["Reconciler", "MigrationPlan", "OMSClient", "OMSSandbox"],
+            dependencies: ["Reconciler", "MigrationPlan", "OMSClient", "OMSModels", "OMSSandbox"],
             resources: [.copy("Golden")]
         ),
         .testTarget(
             name: "OMSSandboxTests",
             dependencies: [
-                "OMSSandbox", "OMSClient",
+                "OMSSandbox", "OMSClient", "OMSModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
