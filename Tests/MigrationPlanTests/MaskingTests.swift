@@ -62,7 +62,7 @@ import Testing
     /// The automaton against the obvious search, on generated secrets and texts: every
     /// occurrence of every secret is covered, and nothing else is.
     @Test func oneMatcherPassMasksWhatTheObviousSearchMasks() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededGenerator(seed: 0x3A5C_0001)
         let alphabet = Array("ab/|\u{0301}é_".unicodeScalars)
         func word(_ length: Int) -> String {
             String(String.UnicodeScalarView((0..<length).map { _ in alphabet.randomElement(using: &generator)! }))
@@ -72,7 +72,7 @@ import Testing
             let text = word(Int.random(in: 0...60, using: &generator))
             let matcher = ByteMatcher(patterns: secrets.map { Array($0.utf8) })
             let fast = SecretRedactor.mask(text, matcher: matcher, insideJSONStrings: false)
-            #expect(fast == Self.obviousMask(text, secrets), "\(secrets.debugDescription) in \(text.debugDescription)")
+            #expect(fast == Self.obviousMask(text, secrets), "\(generator): \(secrets.debugDescription) in \(text.debugDescription)")
         }
     }
 
