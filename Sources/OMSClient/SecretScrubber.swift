@@ -1,9 +1,14 @@
 import Foundation
+import OMSModels
 
 /// Removes secrets from text that may echo them (error messages from the server).
 ///
 /// OMS request bodies carry the source and destination keys of every task; a server that
 /// quotes a rejected field back must not put them into a log line or an error shown in CI.
+/// This type knows which secrets a call carries (its client's, and the secret fields of its
+/// body); the masking is `SecretRedactor`'s, the one every output uses: matched on bytes in
+/// every escaped form, so a combining mark after a key cannot hide it, and the same
+/// `(secret)` mask. (It was a second, Character-by-Character matcher that wrote `***`.)
 public struct SecretScrubber: Sendable {
     /// JSON field names whose values are secrets, in every OMS and IAM body.
     public static let secretFieldNames: Set<String> = [
@@ -11,14 +16,19 @@ public struct SecretScrubber: Sendable {
         "src_security_token", "dst_ak", "dst_sk", "dst_security_token", "source_cdn_authentication_key", "password",
     ]
 
-    private var secrets: [String]
+    private let secrets: [String]
+    /// A redactor of its own, not `SecretRedactor.shared`: these secrets are masked in this
+    /// client's errors without being registered for the whole process.
+    private let redactor: SecretRedactor
 
     public init(secrets: [String] = []) {
-        // Very short values would blank out ordinary words; they are not real keys anyway.
-        self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
+        self.secrets = secrets
+        redactor = SecretRedactor()
+        // It ignores values shorter than `SecretRedactor.minimumLength`: they would blank out ordinary words.
+        redactor.register(secrets)
     }
 
-    public func adding(_ more: [String]) -> SecretScrubber { SecretScrubber(secrets: secrets + more) }
+    public func adding(_ more: [String]) -> SecretScrubber { more.isEmpty ? self : SecretScrubber(secrets: secrets + more) }
 
     /// Every secret field value found in a JSON body, at any depth.
     public static func secrets(inJSON body: Data?) -> [String] {
@@ -37,11 +47,5 @@ public struct SecretScrubber: Sendable {
         return found
     }
 
-    public func scrub(_ text: String) -> String {
-        var result = text
-        for secret in secrets where result.contains(secret) {
-            result = result.replacingOccurrences(of: secret, with: "***")
-        }
-        return result
-    }
+    public func scrub(_ text: String) -> String { redactor.redact(text) }
 }
