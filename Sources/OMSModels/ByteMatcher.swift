@@ -3,7 +3,7 @@
 ///
 /// The automaton works on UTF-8 bytes, so a match never depends on what Swift would call a
 /// `Character`: a secret followed by a combining mark is still found.
-struct ByteMatcher: Sendable {
+public struct ByteMatcher: Sendable {
     /// Transitions of the root, one per byte value (the state most bytes of a text start from).
     private var rootNext: [Int32]
     /// Other states' transitions, sorted by byte: `edgeStart[s]..<edgeStart[s+1]`.
@@ -15,7 +15,7 @@ struct ByteMatcher: Sendable {
     /// at the same byte lie inside it, so masking the longest covers them.
     private var longest: [Int32]
 
-    init<S: Sequence>(patterns: S) where S.Element == [UInt8] {
+    public init<S: Sequence>(patterns: S) where S.Element == [UInt8] {
         // A trie first, with one dictionary of children per state while it is built.
         var children: [[UInt8: Int32]] = [[:]]
         var ends: [Int32] = [0]
@@ -82,22 +82,36 @@ struct ByteMatcher: Sendable {
         return nil
     }
 
-    var isEmpty: Bool { failure.count <= 1 }
+    public var isEmpty: Bool { failure.count <= 1 }
+
+    /// Whether any pattern occurs in `text`.
+    public func occurs(in text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var state = 0
+            for byte in bytes {
+                state = next(from: state, byte)
+                if longest[state] > 0 { return true }
+            }
+            return false
+        }
+    }
+
+    private func next(from state: Int, _ byte: UInt8) -> Int {
+        var state = state
+        while true {
+            if let next = child(of: state, byte) { return Int(next) }
+            if state == 0 { return 0 }
+            state = Int(failure[state])
+        }
+    }
 
     /// Calls `found(start, end)` for the longest match ending at each byte of `bytes` that has
     /// one (byte offsets, `end` exclusive), in order of `end`.
     func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ found: (Int, Int) -> Void) {
         var state = 0
         for index in 0..<bytes.count {
-            let byte = bytes[index]
-            while true {
-                if let next = child(of: state, byte) {
-                    state = Int(next)
-                    break
-                }
-                if state == 0 { break }
-                state = Int(failure[state])
-            }
+            state = next(from: state, bytes[index])
             let length = Int(longest[state])
             if length > 0 { found(index + 1 - length, index + 1) }
         }

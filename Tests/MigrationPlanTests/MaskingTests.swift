@@ -73,6 +73,8 @@ import Testing
             let matcher = ByteMatcher(patterns: secrets.map { Array($0.utf8) })
             let fast = SecretRedactor.mask(text, matcher: matcher, insideJSONStrings: false)
             #expect(fast == Self.obviousMask(text, secrets), "\(generator): \(secrets.debugDescription) in \(text.debugDescription)")
+            let anywhere = secrets.contains { !$0.isEmpty && Array(text.utf8).containsSubsequence(Array($0.utf8)) }
+            #expect(matcher.occurs(in: text) == anywhere, "\(generator): \(secrets.debugDescription) in \(text.debugDescription)")
         }
     }
 
