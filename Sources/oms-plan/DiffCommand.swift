@@ -9,14 +9,14 @@ struct DiffCommand: AsyncParsableCommand {
         commandName: "diff",
         abstract: "Show what apply would change in OMS (reads only: list calls and bucket checks).",
         discussion: """
-            Reads every task and group of the project with list calls, matches them to the plan by ownership marker
-            or adopt, and prints each declared and owned resource with its action: create, update, replace, delete,
-            start, pause, retry, blocked or noop. When a change is blocked until a person acts (a failed pre-flight
-            check, a replacement of moved data that is not allowed, retries used up), the last line on stderr names
+            Reads every task and group of the project with list calls, matches them to the plan by ownership marker \
+            or adopt, and prints each declared and owned resource with its action: create, update, replace, delete, \
+            start, pause, retry, blocked or noop. When a change is blocked until a person acts (a failed pre-flight \
+            check, a replacement of moved data that is not allowed, retries used up), the last line on stderr names \
             each blocked address and the reason to fix.
 
-            Exit codes: 0 success, 1 error. With --detailed-exitcode (for CI gates): 0 when there is nothing to
-            change, 2 when there are changes and all of them can be made, 1 on error or when any change is blocked.
+            Exit codes: 0 success, 1 error. With --detailed-exitcode (for CI gates): 0 when there is nothing to \
+            change, 2 when there are changes and all of them can be made, 1 on error or when any change is blocked. \
             A change that only waits for a dependency to succeed is not blocked: apply makes it once that succeeds.
             """)
 

@@ -16,14 +16,14 @@ struct ReconcileCommand: AsyncParsableCommand {
         commandName: "reconcile",
         abstract: "apply --auto-approve for unattended use: once (cron, CI schedules) or in a loop.",
         discussion: """
-            Each pass re-reads the plan (so the day's bandwidth windows are followed), reads OMS, and carries out
-            the changes: resumes what should run, retries failed tasks per onFailure, creates tasks whose dependsOn
+            Each pass re-reads the plan (so the day's bandwidth windows are followed), reads OMS, and carries out \
+            the changes: resumes what should run, retries failed tasks per onFailure, creates tasks whose dependsOn \
             have succeeded. --interval runs until SIGTERM or SIGINT, finishing the pass in progress first.
 
-            Exit codes (--once): 0 when everything declared is as declared or waits only for a dependency; 1 when a
-            change failed or was skipped, or is blocked until a person acts (replacing a resource that moved data,
-            onFailure gave up, a failed pre-flight check), or OMS or the plan could not be read; 130 after SIGINT.
-            Each pass ends with a line saying what it did and what needs a person; a loop stopped by SIGTERM or SIGINT
+            Exit codes (--once): 0 when everything declared is as declared or waits only for a dependency; 1 when a \
+            change failed or was skipped, or is blocked until a person acts (replacing a resource that moved data, \
+            onFailure gave up, a failed pre-flight check), or OMS or the plan could not be read; 130 after SIGINT. \
+            Each pass ends with a line saying what it did and what needs a person; a loop stopped by SIGTERM or SIGINT \
             ends with a line summing up all of its passes and waves.
             """)
 

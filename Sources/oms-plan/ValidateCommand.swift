@@ -17,7 +17,7 @@ struct ValidateCommand: AsyncParsableCommand {
             the plan is valid and 1 otherwise. Unset secret references are warnings here (apply needs them).
             """)
 
-    @Argument(help: "Plan directories or files (default: the current folder).")
+    @Argument(help: "Plan directories or files.")
     var paths: [String] = ["."]
 
     @Option(help: "Evaluate bandwidth windows as of this RFC 3339 time instead of now (e.g. 2026-11-28T09:00:00Z).")

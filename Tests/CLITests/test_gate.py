@@ -29,6 +29,9 @@ def test_a_blocked_pre_flight_fails_the_gate_and_the_last_line_names_it(run, wor
     assert as_json.returncode == 1
     assert last_line(as_json).startswith("oms-plan: blocked:")
 
+    shown = run("diff", "--help")
+    assert "1 on error or when any change is blocked" in " ".join(shown.stdout.split()), shown.stdout
+
     # Without the flag, diff succeeded: exit 0, as before, and it still says what is blocked.
     plain = run("diff", "plan")
     assert plain.returncode == 0, plain.stderr

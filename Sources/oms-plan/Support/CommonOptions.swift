@@ -24,7 +24,7 @@ struct ConnectionOptions: ParsableArguments {
 /// The plan, which part of it, and how to print.
 struct PlanOptions: ParsableArguments {
     /// None given: the current folder, as `terraform plan` reads the one it runs in.
-    @Argument(help: "Plan directories or files (default: the current folder).")
+    @Argument(help: "Plan directories or files.")
     var paths: [String] = ["."]
 
     @Option(name: .customLong("target"), help: "Limit to this address and what it depends on (repeatable).")
