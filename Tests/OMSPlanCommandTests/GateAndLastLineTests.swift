@@ -1,5 +1,6 @@
 import Foundation
 import MigrationPlan
+import OMSModels
 import Reconciler
 import Testing
 
@@ -57,6 +58,15 @@ import Testing
         #expect(line.contains("; and 1 more blocked for other reasons"), "\(line)")
         #expect(!line.contains("not in OMS yet"), "only what needs a person")
         #expect(!line.contains("MigrationTask/t04"))
+    }
+
+    @Test func aSecretHoldingALineSeparatorIsMaskedBeforeTheLineIsMadeOne() throws {
+        // Turned into a space first, the secret would reach stderr in a form no redactor knows.
+        let secret = "gate-canary\u{2028}0123456789abcdef"
+        SecretRedactor.shared.register(secret)
+        let line = try #require(DiffGate.lastLine([Self.change("s", .blocked, [.preflight("pre-flight: prefix \(secret)/ in b: no objects found")])]))
+        #expect(!line.contains("0123456789abcdef"), "\(line)")
+        #expect(line.contains(SecretRedactor.mask))
     }
 
     @Test func theLastLineCountsEveryWaveOfTheRun() {

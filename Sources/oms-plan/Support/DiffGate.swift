@@ -1,4 +1,5 @@
 import Foundation
+import OMSModels
 import Reconciler
 
 /// What `diff --detailed-exitcode` answers a pull-request check, and the line that says why.
@@ -37,8 +38,11 @@ enum DiffGate {
         let attention = change.reasons.filter(\.needsAttention)
         let shown = attention.isEmpty ? change.reasons.filter { !$0.isTransient } : attention
         let text = shown.isEmpty ? "blocked without a reason given" : shown.map(\.description).joined(separator: "; ")
-        // One line: a reason quoting OMS may hold a line break (read by scalars, not Characters).
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { CharacterSet.newlines.contains($0) ? " " : $0 }))
+        // One line: a reason quoting OMS or the plan may hold a line break (read by scalars, not
+        // Characters). Masked first: a secret holding U+2028, with it turned into a space,
+        // would be a form of the secret the redactor of the output no longer knows.
+        let masked = SecretRedactor.shared.redact(text)
+        return String(String.UnicodeScalarView(masked.unicodeScalars.map { CharacterSet.newlines.contains($0) ? " " : $0 }))
     }
 
     /// One line naming the blocked addresses and what unblocks each, for the bottom of a CI
