@@ -109,7 +109,7 @@ let package = Package(
         // The commands run in-process: arguments in, exit code and captured output out.
         .testTarget(
             name: "OMSPlanCommandTests",
-            dependencies: ["oms-plan", "MigrationPlan", "Reconciler", "OMSSandbox"]
+            dependencies: ["oms-plan", "MigrationPlan", "OMSModels", "Reconciler", "OMSSandbox"]
         ),
         .testTarget(
             name: "OMSClientTests",
