@@ -65,6 +65,12 @@ public enum StorageNames {
         key.utf8.split(separator: 0x2F, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// The key's last part, after its last `/` byte: the object's file name in its folder.
+    public static func objectName(of key: String) -> String {
+        guard let slash = key.utf8.lastIndex(of: 0x2F) else { return key }
+        return String(decoding: key.utf8[key.utf8.index(after: slash)...], as: UTF8.self)
+    }
+
     /// Whether the key ends with a `/` byte: it names a folder, not an object.
     public static func namesFolder(_ key: String) -> Bool { key.utf8.last == 0x2F }
 

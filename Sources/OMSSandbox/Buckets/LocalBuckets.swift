@@ -235,7 +235,7 @@ struct LocalBuckets: Sendable {
         guard let real = Self.realPath(folder), Self.path(real, isAtOrInside: base) else {
             throw .invalidLocation("key leaves the bucket")
         }
-        let path = real + "/" + String(decoding: key.utf8.split(separator: 0x2F, omittingEmptySubsequences: false).last ?? [], as: UTF8.self)
+        let path = real + "/" + StorageNames.objectName(of: key)
         if Self.isSymbolicLink(path) || Self.isDirectory(path, followLinks: false) { throw .invalidLocation("key names a link or folder") }
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
@@ -321,10 +321,7 @@ struct LocalBuckets: Sendable {
     }
 
     /// `.keep` marks an empty bucket or folder in Git; it is not an object.
-    static func isPlaceholder(_ key: String) -> Bool {
-        let name = key.utf8.split(separator: 0x2F, omittingEmptySubsequences: false).last ?? []
-        return name.elementsEqual(placeholder.utf8)
-    }
+    static func isPlaceholder(_ key: String) -> Bool { StorageNames.objectName(of: key).utf8.elementsEqual(placeholder.utf8) }
 
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
