@@ -54,27 +54,14 @@ import Darwin
     }
 
     func withServer(_ limits: ConnectionLimits, _ body: (Int) async throws -> Void) async throws {
-        var configuration = SandboxConfiguration(
-            dataDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("oms-limits-\(UUID().uuidString)"),
-            timeScale: 0, backgroundEngine: false)
-        configuration.connectionLimits = limits
-        let server = try SandboxServer(configuration: configuration)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = server.application(host: "127.0.0.1", port: 0) { port in
-            continuation.yield(port)
-            continuation.finish()
-        }
-        let task = Task { try await app.run() }
-        var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next()!
+        let sandbox = try await SandboxHarness.start(connectionLimits: limits)
         do {
-            try await body(port)
+            try await body(URL(string: sandbox.endpoint)!.port!)
         } catch {
-            task.cancel()
+            await sandbox.stop()
             throw error
         }
-        task.cancel()
-        _ = await task.result
+        await sandbox.stop()
     }
 
     static let request = "GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"

@@ -15,15 +15,16 @@ struct SandboxHarness {
 
     static func start(
         directory: URL? = nil, quotas: SandboxConfiguration.Quotas = .init(), objectsPerGroupTask: Int = 50,
-        maximumConcurrentTasks: Int = 20, authentication: Authentication? = nil
+        maximumConcurrentTasks: Int = 20, authentication: Authentication? = nil, connectionLimits: ConnectionLimits = .sandbox
     ) async throws -> SandboxHarness {
         let directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("oms-sandbox-\(UUID().uuidString)")
         // Sandbox time stands still unless a test runs the engine over some seconds, so the
         // background engine loop cannot add progress while a test measures.
-        let configuration = SandboxConfiguration(
+        var configuration = SandboxConfiguration(
             dataDirectory: directory, iamUser: "alice", iamPassword: "alice-password", timeScale: 0, controlEnabled: true, quotas: quotas,
             serviceTimeZone: TimeZone(secondsFromGMT: 0)!, maximumConcurrentTasks: maximumConcurrentTasks,
             objectsPerGroupTask: objectsPerGroupTask, backgroundEngine: false)
+        configuration.connectionLimits = connectionLimits
         let server = try SandboxServer(configuration: configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.application(host: "127.0.0.1", port: 0) { port in
