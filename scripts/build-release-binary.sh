@@ -51,8 +51,8 @@ else
 fi
 echo "build-release-binary: SQLite is linked $(cat "$out/sqlite-linkage")" >&2
 
-# The man page generator (a tool target of swift-argument-parser). Optional: a release without
-# it has no man page, and says so.
+# The man page generator (a tool target of swift-argument-parser). Optional: without it
+# scripts/release-manpage.sh writes the page from the binary's --experimental-dump-help.
 rm -f "$out/generate-manual"
 if [ "${OMS_PLAN_MANPAGE_TOOL:-1}" = 0 ]; then
     exit 0
@@ -60,5 +60,5 @@ fi
 if swift build "${args[@]}" --product generate-manual >&2; then
     cp "$bin/generate-manual" "$out/generate-manual"
 else
-    echo "build-release-binary: warning: generate-manual did not build; no man page" >&2
+    echo "build-release-binary: warning: generate-manual did not build; the man page will be written from --experimental-dump-help" >&2
 fi

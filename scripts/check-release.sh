@@ -7,6 +7,8 @@
 #      embedded sandbox, and `bash -n` of the bash completion;
 #   3. ldd of the binary inside that root: every library found, and none from the Swift
 #      toolchain (libswift*, libFoundation*, libdispatch, libBlocksRuntime, /opt/swift, ICU).
+#   4. the man page, man/oms-plan.1: there, and naming every command and long option of the
+#      binary (scripts/gen_manpage.py --check; with groff installed, formatted without a warning).
 # Prints sizes and a PASS/FAIL line per check; exits 1 if any check failed.
 # Needs root (debootstrap, mount, chroot). Installs debootstrap with apt-get when missing.
 # Usage: scripts/check-release.sh [dist/oms-plan-<version>-linux-<arch>.tar.gz]
@@ -131,6 +133,16 @@ if inroot bash -n "/opt/$name/completions/oms-plan.bash"; then
     pass "bash -n completions/oms-plan.bash"
 else
     fail "bash -n completions/oms-plan.bash"
+fi
+
+echo "== man page"
+page="$root/opt/$name/man/oms-plan.1"
+if ! command -v python3 >/dev/null; then
+    fail "man page: python3 is needed to check it"
+elif python3 scripts/gen_manpage.py --check "$page" "$root/opt/$name/oms-plan"; then
+    pass "man/oms-plan.1: every command and option ($(grep '^man page:' "$root/opt/$name/BUILDINFO.txt" || echo 'BUILDINFO.txt does not say how it was written'))"
+else
+    fail "man/oms-plan.1 is missing or incomplete (above)"
 fi
 
 echo "== ldd /usr/local/bin/oms-plan (inside the root)"

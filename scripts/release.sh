@@ -3,9 +3,9 @@
 #   dist/oms-plan-<version>-linux-<arch>.tar.gz         the archive
 #   dist/oms-plan-<version>-linux-<arch>.tar.gz.sha256  its checksum (sha256sum -c format)
 # The archive holds one folder, oms-plan-<version>-linux-<arch>/, with the stripped binary
-# (Swift runtime and Foundation linked in), bash/zsh/fish completions, the man page (when
-# swift-argument-parser's generator builds), README.md, SECURITY.md, BUILDINFO.txt and the
-# licenses of everything linked in.
+# (Swift runtime and Foundation linked in), bash/zsh/fish completions, the man page (always:
+# scripts/release-manpage.sh, which fails the release when it cannot write one), README.md,
+# SECURITY.md, BUILDINFO.txt and the licenses of everything linked in.
 #
 # It builds from a temporary export of HEAD (git archive), never from the working tree, and
 # writes the version and commit into that export's BuildInfo.swift: uncommitted changes are
@@ -79,17 +79,9 @@ mkdir -p "$stage/completions"
 "$bin" --generate-completion-script bash > "$stage/completions/oms-plan.bash"
 "$bin" --generate-completion-script zsh > "$stage/completions/_oms-plan"
 "$bin" --generate-completion-script fish > "$stage/completions/oms-plan.fish"
-manpage=no
-if [ -x "$out/generate-manual" ]; then
-    mkdir -p "$stage/man"
-    if "$out/generate-manual" "$bin" --output-directory "$stage/man" --date "$(git log -1 --format=%cs HEAD)" >&2 \
-        && [ -s "$stage/man/oms-plan.1" ]; then
-        manpage=yes
-    else
-        echo "release: warning: generate-manual failed; no man page" >&2
-        rm -rf "$stage/man"
-    fi
-fi
+# swift-argument-parser's generate-manual when it built and its page passes the check, else
+# written from the binary's --experimental-dump-help; without a page the release fails here.
+manpage="$(bash "$work/scripts/release-manpage.sh" "$bin" "$out/generate-manual" "$stage/man" "$(git log -1 --format=%cs HEAD)")"
 
 echo "== documents and licenses"
 cp "$work/README.md" "$work/SECURITY.md" "$stage/"
@@ -118,7 +110,7 @@ needed="$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' '
     echo "swift runtime and Foundation: static (--static-swift-stdlib)"
     echo "sqlite: $(cat "$out/sqlite-linkage")"
     echo "shared libraries needed: $needed"
-    echo "man page: $manpage"
+    echo "man page: man/oms-plan.1 (by $manpage)"
 } > "$stage/BUILDINFO.txt"
 
 echo "== archive"

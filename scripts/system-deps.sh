@@ -4,6 +4,7 @@
 #   - zsh and fish (to syntax-check the generated completion scripts),
 #   - promtool, from Debian's prometheus package (checks and unit-tests the alert rules),
 #   - chromium (headless: loads the status page and takes its screenshot).
+#   - groff (formats the release's man page, which must come out without a warning).
 # Exit 0 when every tool is there afterwards, or when it cannot install at all (no apt-get,
 # not root, the package mirror out of reach): it says so, and the checks that need a missing
 # tool skip on a developer's machine and fail in CI (CI=true). Exit 1, naming each missing
@@ -12,7 +13,7 @@
 # Usage: scripts/system-deps.sh   (scripts/test.sh runs it)
 set -uo pipefail
 # A command, or COMMAND=PACKAGE when the Debian package is named differently.
-wanted=(shellcheck zsh fish promtool=prometheus chromium)
+wanted=(shellcheck zsh fish promtool=prometheus chromium groff=groff-base)
 still_missing() {
     local entry result=()
     for entry in "${wanted[@]}"; do

@@ -13,7 +13,7 @@ from conftest import REPO, optional_tool
 
 SCRIPTS = sorted((REPO / "scripts").glob("*.sh"))
 SHIPPING = ["release.sh", "check-release.sh", "build-release-binary.sh", "stamp-buildinfo.sh",
-            "action-install.sh", "system-deps.sh"]
+            "release-manpage.sh", "action-install.sh", "system-deps.sh"]
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
@@ -35,7 +35,7 @@ def test_shipping_scripts_are_executable_and_tracked_by_git():
         path = REPO / "scripts" / name
         assert path.stat().st_mode & 0o111, f"{name} is not executable"
         # release.sh builds from `git archive HEAD`: what it runs there must be committed.
-        if name in ("build-release-binary.sh", "stamp-buildinfo.sh") and tracked:
+        if name in ("build-release-binary.sh", "stamp-buildinfo.sh", "release-manpage.sh") and tracked:
             assert f"scripts/{name}" in tracked.split()
 
 

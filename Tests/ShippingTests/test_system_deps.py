@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO, missing_tool
 
 SCRIPT = REPO / "scripts/system-deps.sh"
-TOOLS = ["shellcheck", "zsh", "fish", "promtool", "chromium"]
+TOOLS = ["shellcheck", "zsh", "fish", "promtool", "chromium", "groff"]
 
 APT_GET = """#!/bin/bash
 # A stand-in for apt-get: STUB_MODE says how it answers.
@@ -26,6 +26,7 @@ case "$1" in
             case "$package" in
                 -*|install|chromium) ;;
                 prometheus) printf '#!/bin/sh\\n' >"$STUB_BIN/promtool"; chmod +x "$STUB_BIN/promtool" ;;
+                groff-base) printf '#!/bin/sh\\n' >"$STUB_BIN/groff"; chmod +x "$STUB_BIN/groff" ;;
                 *) printf '#!/bin/sh\\n' >"$STUB_BIN/$package"; chmod +x "$STUB_BIN/$package" ;;
             esac
         done
