@@ -31,7 +31,11 @@ let package = Package(
         .executableTarget(
             name: "bench-yaml-parse", dependencies: [.product(name: "Yams", package: "Yams")], path: "Benchmarks/YAMLParse"),
         // Codable models of the OMS v2 API and IAM: Foundation only, shared by every layer.
-        .target(name: "OMSModels"),
+        .target(
+            name: "OMSModels",
+            // The regions OMS supports per cloud (6.6.1's answer), read by validation and the sandbox.
+            resources: [.embedInCode("Regions/oms-regions.json")]
+        ),
         // Signing, transport, retries, pagination: the v2 API as async Swift calls.
         .target(
             name: "OMSClient",
