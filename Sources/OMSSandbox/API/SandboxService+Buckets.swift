@@ -103,26 +103,19 @@ extension SandboxService {
         }
     }
 
-    /// The regions each cloud offers: a fixed catalogue plus every region that has buckets.
+    /// The regions each cloud offers: OMS's table (`RegionCatalog`, the one validation reads)
+    /// in its order and with its descriptions, then every other region that has buckets.
     func listRegions() -> [ShowRegionInfoResp] {
-        CloudType.documented.filter { $0 != .urlSource }.map { cloud in
-            var regions = Set(Self.knownRegions[cloud.rawValue] ?? [])
-            regions.formUnion(buckets.regionNames(cloud: cloud))
+        let catalog = RegionCatalog.shipped
+        return CloudType.documented.filter { $0 != .urlSource }.map { cloud in
+            let listed = catalog.entries(of: cloud)
+            let known = Set(listed.compactMap(\.value))
+            let extra = buckets.regionNames(cloud: cloud).filter { !known.contains($0) }.sorted()
             return ShowRegionInfoResp(
                 serviceName: cloud.rawValue,
-                regionList: regions.sorted().map { RegionInfo(cloudType: cloud.rawValue, value: $0, description: $0) })
+                regionList: listed + extra.map { RegionInfo(cloudType: cloud.rawValue, value: $0, description: $0) })
         }
     }
-
-    static let knownRegions: [String: [String]] = [
-        "AWS": ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1", "ap-northeast-1"],
-        "Aliyun": ["cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen", "cn-hongkong"],
-        "Tencent": ["ap-guangzhou", "ap-shanghai", "ap-beijing", "ap-chengdu"],
-        "HuaweiCloud": ["cn-north-4", "cn-east-3", "cn-south-1", "ap-southeast-1"],
-        "Azure": ["eastasia", "westeurope"], "Google": ["us", "eu", "asia"], "Baidu": ["bj", "gz", "su"],
-        "QingCloud": ["pek3a", "sh1a"], "KingsoftCloud": ["BEIJING", "SHANGHAI"], "Qiniu": ["z0", "z1", "z2"],
-        "UCloud": ["cn-bj2", "cn-sh2"],
-    ]
 
     func apiVersions(baseURL: String) -> ListAPIVersionsResp {
         ListAPIVersionsResp(versions: ["v1", "v2"].map { apiVersion($0, baseURL: baseURL)! })
