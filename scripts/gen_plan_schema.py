@@ -4,10 +4,14 @@ its copy Sources/MigrationPlan/Schema/plan.schema.json, which the package embeds
 (a resource, `.embedInCode`).
 
 Run after changing the plan format:  python3 scripts/gen_plan_schema.py
+Each property's change behaviour, default and example come from scripts/plan_schema_notes.py;
+then run scripts/gen_plan_reference.py (docs/plan-reference.md is written from the schema).
 The Swift test PlanSchemaTests checks that the embedded copy equals the file.
 """
 import json
 import pathlib
+
+from plan_schema_notes import annotate
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -274,6 +278,8 @@ DEFS = {
                       "additionalProperties": {"type": ["string", "number", "boolean"]}},
         "defaults": ref("defaults"),
         "deadline": DEADLINE,
+        "unknownRegions": enum("A region missing from oms-plan's table of regions OMS supports (docs/regions.md): "
+                               "error (the default) or warning, for regions newer than the table.", ["error", "warning"]),
     }, "The stack: one per plan.", required=["region"]),
     "credentialsSpec": obj({
         "accessKey": ref("secret"), "secretKey": ref("secret"), "securityToken": ref("secret"), "jsonAuthFile": ref("secret"),
@@ -319,7 +325,8 @@ SCHEMA = {
 
 
 def main():
-    text = json.dumps(SCHEMA, indent=2, ensure_ascii=False) + "\n"
+    # A copy, so that objects shared between definitions get their own notes.
+    text = json.dumps(annotate(json.loads(json.dumps(SCHEMA))), indent=2, ensure_ascii=False) + "\n"
     (ROOT / "schemas" / "plan.schema.json").write_text(text)
     out = ROOT / "Sources" / "MigrationPlan" / "Schema" / "plan.schema.json"
     out.parent.mkdir(parents=True, exist_ok=True)
