@@ -275,7 +275,7 @@ case("missing-source", "missing required field `source`", False, {"task.yaml": t
 case("missing-destination-bucket", "missing required field `bucket`", False,
      {"task.yaml": task(dest="  «destination:\n    credentials: obs\n")})
 case("missing-destination-credentials", "missing required field `credentials`", False,
-     {"task.yaml": task(dest="  «destination:\n    bucket: b\n")})
+     {"task.yaml": task(dest="  «destination:\n    bucket: corpus-obs\n")})
 case("destination-unknown-field", "did you mean `savePrefix`", True,
      {"task.yaml": task(dest=DEST + "    «savePrefx: photos/\n")})
 case("bucket-not-string", "quote it", True,
@@ -351,9 +351,9 @@ case("cdn-protocol-invalid", "found `ftp`", True,
 case("credentials-undeclared", "did you mean `src`", False,
      {"task.yaml": task(source=src(["cloud: Aliyun", "region: cn-hangzhou", "bucket: photos", "credentials: «srcc", 'prefixes: ["x/"]']))})
 case("destination-credentials-undeclared", "destination credentials `obs2` are not declared", False,
-     {"task.yaml": task(dest="  destination:\n    bucket: b\n    credentials: «obs2\n")})
+     {"task.yaml": task(dest="  destination:\n    bucket: corpus-obs\n    credentials: «obs2\n")})
 case("destination-credentials-json-only", "have no access key", False,
-     {"task.yaml": task(dest="  destination:\n    bucket: b\n    credentials: «gcs\n"),
+     {"task.yaml": task(dest="  destination:\n    bucket: corpus-obs\n    credentials: «gcs\n"),
       "extra.yaml": "apiVersion: oms-plan/v1\nkind: Credentials\nmetadata:\n  name: gcs\nspec:\n  jsonAuthFile: ${env:GCS}\n"})
 case("group-temporary-credentials", "security token", False,
      {"task.yaml": task(kind="MigrationTaskGroup", source=src(["cloud: Aliyun", "region: cn-hangzhou", "bucket: photos", "credentials: «tmp", 'prefixes: ["x/"]'])),
@@ -398,6 +398,77 @@ case("task-set-unknown-field", "did you mean `forEach`", True,
 case("task-set-template-type-rule", "is for `type: object`", True,
      {"set.yaml": SET + "spec:\n  forEach: [{bucket: web}]\n  name: \"logs-${item.bucket}\"\n" +
       TEMPLATE.replace('prefixes: ["2024/"]}', 'prefixes: ["2024/"], «objects: [a]}')})
+
+
+# --- Regions (the table OMS answers data-center with) and bucket naming rules --------------
+def source_at(cloud, region="cn-hangzhou", bucket="photos", extra=()):
+    return src([f"cloud: {cloud}", f"region: {region}", f"bucket: {bucket}", "credentials: src", 'prefixes: ["2024/"]', *extra])
+
+
+def dest_bucket(bucket):
+    return f"  destination:\n    bucket: {bucket}\n    credentials: obs\n"
+
+
+case("region-stack-unknown", "did you mean `cn-north-4`", False,
+     {"stack.yaml": STACK.replace("region: cn-north-4", "region: «cn-nort-4")})
+case("region-stack-other-cloud", "not a region OMS supports for HuaweiCloud", False,
+     {"stack.yaml": STACK.replace("region: cn-north-4", "region: «cn-hangzhou")})
+case("region-source-unknown", "did you mean `cn-hangzhou`", False,
+     {"task.yaml": task(source=source_at("Aliyun", region="«cn-hangzou"))})
+case("region-source-other-cloud", "not a region OMS supports for AWS", False,
+     {"task.yaml": task(source=source_at("AWS", region="«cn-hangzhou"))})
+case("region-source-case", "did you mean `us-east-1`", False,
+     {"task.yaml": task(source=source_at("AWS", region="«US-EAST-1"))})
+case("region-destination-unknown", "did you mean `cn-north-4`", False,
+     {"task.yaml": task(dest=DEST + "    region: «cn-nort-4\n")})
+case("region-group-source-unknown", "did you mean `ap-guangzhou`", False,
+     {"task.yaml": task(kind="MigrationTaskGroup", source=src(["cloud: Tencent", "region: «ap-guangzou", "bucket: media-1254563210",
+                                                               "credentials: src", 'appId: "1254563210"', 'prefixes: ["x/"]']))})
+case("region-sync-source-unknown", "not a region OMS supports for Qiniu", False,
+     {"task.yaml": "apiVersion: oms-plan/v1\nkind: MigrationSyncTask\nmetadata:\n  name: follow\nspec:\n" +
+      src(["cloud: Qiniu", "region: «cn-hangzhou", "bucket: photos", "credentials: src"]) + DEST})
+case("region-task-set-template", "did you mean `us-east-1`", False,
+     {"set.yaml": "apiVersion: oms-plan/v1\nkind: MigrationTaskSet\nmetadata:\n  name: logs\nspec:\n  forEach: [{bucket: web}]\n"
+      "  name: \"logs-${item.bucket}\"\n  template:\n    type: prefix\n    source: {cloud: AWS, region: «us-east-01, bucket: \"${item.bucket}\", "
+      "credentials: src, prefixes: [\"2024/\"]}\n    destination: {bucket: \"${item.bucket}-obs\", credentials: obs}\n"})
+case("region-from-defaults", "did you mean `cn-hangzhou`", False,
+     {"stack.yaml": STACK + "  defaults:\n    source:\n      region: «cn-hangzhoo\n",
+      "task.yaml": task(source=src(["cloud: Aliyun", "bucket: photos", "credentials: src", 'prefixes: ["2024/"]']))})
+case("region-setting-invalid", "must be one of `error`, `warning`", True,
+     {"stack.yaml": STACK + "  unknownRegions: «warn\n"})
+
+case("bucket-too-short", "must be 3 to 63 characters long, not 2", False, {"task.yaml": task(dest=dest_bucket("«ab"))})
+case("bucket-too-long", "must be 3 to 63 characters long, not 64", False, {"task.yaml": task(dest=dest_bucket("«" + "a" * 64))})
+case("bucket-too-short-baidu", "must be 4 to 63 characters long", False, {"task.yaml": task(source=source_at("Baidu", "bj", "«abc"))})
+case("bucket-too-short-qingcloud", "must be 6 to 63 characters long", False,
+     {"task.yaml": task(source=source_at("QingCloud", "pek3a", "«media"))})
+case("bucket-upper-case", "must be lower case (found `S`)", False, {"task.yaml": task(source=source_at("Aliyun", bucket="«ShopAssets"))})
+case("bucket-underscore", "may contain only lower-case letters, digits and `-` (found `_`)", False,
+     {"task.yaml": task(source=source_at("Aliyun", bucket="«shop_assets"))})
+case("bucket-both-rules", "must be lower case (found `S`); may contain only", False,
+     {"task.yaml": task(source=source_at("Aliyun", bucket="«Shop_Assets"))})
+case("bucket-dot-not-allowed", "(found `.`)", False, {"task.yaml": task(source=source_at("Aliyun", bucket="«shop.assets"))})
+case("bucket-non-ascii", "(found U+6876)", False, {"task.yaml": task(source=source_at("Aliyun", bucket="«桶-1"))})
+case("bucket-leading-hyphen", "must start with a letter or digit, not `-`", False, {"task.yaml": task(dest=dest_bucket('«"-shop"'))})
+case("bucket-trailing-hyphen", "must end with a letter or digit, not `-`", False, {"task.yaml": task(dest=dest_bucket("«shop-"))})
+case("bucket-trailing-dot", "must end with a letter or digit, not `.`", False, {"task.yaml": task(dest=dest_bucket("«shop."))})
+case("bucket-double-dot", "must not contain `..`", False, {"task.yaml": task(dest=dest_bucket("«shop..assets"))})
+case("bucket-dot-beside-hyphen", "must not have `.` next to `-`", False, {"task.yaml": task(dest=dest_bucket("«shop.-assets"))})
+case("bucket-ip-address", "must not be an IP address", False, {"task.yaml": task(dest=dest_bucket("«192.168.5.4"))})
+case("bucket-azure-double-hyphen", "must not contain `--`", False,
+     {"task.yaml": task(source=source_at("Azure", "eastasia", "«shop--assets"))})
+case("bucket-aws-prefix", "must not start with `xn--`", False, {"task.yaml": task(source=source_at("AWS", "us-east-1", "«xn--shop"))})
+case("bucket-aws-suffix", "must not end with `-s3alias`", False,
+     {"task.yaml": task(source=source_at("AWS", "us-east-1", "«shop-s3alias"))})
+case("bucket-google-prefix", "must not start with `goog`", False,
+     {"task.yaml": task(source=source_at("Google", "us", "«google-photos"))})
+case("bucket-list-file", "not a valid Huawei Cloud OBS bucket name", False,
+     {"task.yaml": task(type_line="  type: list\n", source=src(ALIYUN + ["listFile: {bucket: «Lists, key: a.txt}"]))})
+case("bucket-sync-destination", "must be lower case (found `P`)", False,
+     {"task.yaml": "apiVersion: oms-plan/v1\nkind: MigrationSyncTask\nmetadata:\n  name: follow\nspec:\n" +
+      src(["cloud: Aliyun", "region: cn-hangzhou", "bucket: photos", "credentials: src"]) + dest_bucket("«Photos-obs")})
+case("bucket-from-variable", "must be lower case (found `C`)", False,
+     {"stack.yaml": STACK.replace("dst: corpus-obs", "dst: Corpus-obs"), "task.yaml": task(dest=dest_bucket("«${var:dst}"))})
 
 
 BASE = {"stack.yaml": STACK, "credentials.yaml": CREDENTIALS, "schedules.yaml": SCHEDULES, "task.yaml": task()}

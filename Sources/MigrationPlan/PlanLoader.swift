@@ -15,14 +15,18 @@ public struct LoadOptions: Sendable {
     /// For the embedded sandbox, which accepts any key: an unset secret reference gets a
     /// generated value instead of a warning or an error (`LoadResult.placeholders` says which).
     public var placeholderForUnsetSecrets: Bool
+    /// A region that is not in oms-plan's table of regions OMS supports is a warning, not an
+    /// error (for regions newer than the table; same as `Stack.spec.unknownRegions: warning`).
+    public var unknownRegionsAsWarnings: Bool
 
     public init(environment: PlanEnvironment = .live, evaluationDate: Date, secretsRequired: Bool = false,
-                regionOverride: String? = nil, placeholderForUnsetSecrets: Bool = false) {
+                regionOverride: String? = nil, placeholderForUnsetSecrets: Bool = false, unknownRegionsAsWarnings: Bool = false) {
         self.environment = environment
         self.evaluationDate = evaluationDate
         self.secretsRequired = secretsRequired
         self.regionOverride = regionOverride
         self.placeholderForUnsetSecrets = placeholderForUnsetSecrets
+        self.unknownRegionsAsWarnings = unknownRegionsAsWarnings
     }
 }
 
@@ -90,6 +94,7 @@ public enum PlanLoader {
         for (loc, message) in readProblems { sink.error(message, at: loc) }
         let ctx = DecodeContext(sink: sink, environment: options.environment, secretsRequired: options.secretsRequired)
         ctx.placeholderForUnsetSecrets = options.placeholderForUnsetSecrets
+        ctx.unknownRegionsAsWarnings = options.unknownRegionsAsWarnings
 
         // Parsing and envelopes, a file per step on several threads.
         let files = table

@@ -52,7 +52,10 @@ public struct BucketNaming: Sendable, Hashable {
         var broken: [String] = []
         let bytes = Array(name.utf8)
         if !length.contains(bytes.count) {
-            broken.append("must be \(length.lowerBound) to \(length.upperBound) characters long, not \(name.unicodeScalars.count)")
+            // Counted in bytes, as OMS counts; the same as characters for every name that is
+            // otherwise valid (ASCII), and said so when it is not.
+            let ascii = bytes.allSatisfy { $0 < 0x80 }
+            broken.append("must be \(length.lowerBound) to \(length.upperBound) characters long, not \(bytes.count)\(ascii ? "" : " bytes")")
         }
         if let upper = name.unicodeScalars.first(where: { ("A"..."Z").contains($0) }) {
             broken.append("must be lower case (found `\(upper)`)")

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The table is `Regions/oms-regions.json`, in exactly the shape of OMS's answer to
 /// `GET /v2/{project_id}/objectstorage/data-center` (reference 6.6.1: an array of
-/// `ShowRegionInfoResp`), embedded in the binary. `scripts/refresh-regions.py` rewrites it from
+/// `ShowRegionInfoResp`), embedded in the binary. `scripts/refresh_regions.py` rewrites it from
 /// a real OMS (docs/regions.md). The plan's validation and the sandbox's `data-center` answer
 /// both read this one table, so the two cannot disagree.
 public struct RegionCatalog: Sendable {

@@ -26,8 +26,8 @@ import Glibc
               name: "t-${item}"
               template:
                 type: prefix
-                source: {cloud: Aliyun, region: cn-hangzhou, bucket: b, credentials: src, prefixes: [\(keys)]}
-                destination: {bucket: d, credentials: obs}
+                source: {cloud: Aliyun, region: cn-hangzhou, bucket: bkt, credentials: src, prefixes: [\(keys)]}
+                destination: {bucket: dst, credentials: obs}
 
             """
     }
@@ -89,7 +89,7 @@ import Glibc
     @Test func aLargeLegitimateSetStillLoads() throws {
         // 2,000 items x a template of 30 values, with item references and stack defaults.
         let set = Self.taskSet(items: 2_000, prefixes: 20)
-            .replacingOccurrences(of: "bucket: b,", with: "bucket: \"b-${item}\",")
+            .replacingOccurrences(of: "bucket: bkt,", with: "bucket: \"b-${item}\",")
         let result = Self.load(SecurityRulesTests.plan(["plan/set.yaml": set], task: TestSupport.task("t")))
         #expect(!result.hasErrors, "\(result.diagnostics.prefix(3).map(\.rendered))")
         let state = try #require(result.desiredState)

@@ -35,8 +35,8 @@ import Testing
                 metadata: {name: a}
                 spec:
                   type: prefix
-                  source: {cloud: Aliyun, region: cn-hangzhou, bucket: b, credentials: src, prefixes: ["x/"]}
-                  destination: {bucket: d, savePrefix: mine/}
+                  source: {cloud: Aliyun, region: cn-hangzhou, bucket: bkt, credentials: src, prefixes: ["x/"]}
+                  destination: {bucket: dst, savePrefix: mine/}
                   description: null
                 ---
                 apiVersion: oms-plan/v1
@@ -44,8 +44,8 @@ import Testing
                 metadata: {name: g}
                 spec:
                   type: prefix
-                  source: {cloud: Aliyun, region: cn-hangzhou, bucket: b, credentials: src, prefixes: [""]}
-                  destination: {bucket: d}
+                  source: {cloud: Aliyun, region: cn-hangzhou, bucket: bkt, credentials: src, prefixes: [""]}
+                  destination: {bucket: dst}
                 """,
         ], stack: stack)
         #expect(!r.hasErrors, "\(r.diagnostics.map(\.rendered))")

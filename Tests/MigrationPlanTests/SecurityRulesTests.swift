@@ -151,13 +151,13 @@ import Testing
                 metadata: {name: t}
                 spec:
                   type: prefix
-                  source: {cloud: Aliyun, region: cn-hangzhou, bucket: b, credentials: src, \(field): \(value)}
-                  destination: {bucket: d, credentials: obs}
+                  source: {cloud: Aliyun, region: cn-hangzhou, bucket: bkt, credentials: src, \(field): \(value)}
+                  destination: {bucket: dst, credentials: obs}
                 """
             let result = Self.load(Self.plan(task: task), env: TestSupport.env)
             #expect(result.diagnostics.contains { $0.severity == .error && $0.message.contains("not paths") && $0.line == 6 }, "\(value)")
         }
-        let save = TestSupport.task("t").replacingOccurrences(of: "{bucket: d, credentials: obs}", with: "{bucket: d, credentials: obs, savePrefix: ../../outside/}")
+        let save = TestSupport.task("t").replacingOccurrences(of: "{bucket: dst, credentials: obs}", with: "{bucket: dst, credentials: obs, savePrefix: ../../outside/}")
         let result = Self.load(Self.plan(task: save), env: TestSupport.env)
         #expect(result.diagnostics.contains { $0.message.contains("save prefix must not contain a `..` segment") })
         #expect(StorageNames.keyProblem("logs/2024/x..y/z") == nil)
@@ -198,9 +198,9 @@ import Testing
     }
 
     @Test func aModestAnchorReusedByManyTasksIsFine() {
-        var text = "x-defaults: &base {type: prefix, destination: {bucket: d, credentials: obs}}\n"
+        var text = "x-defaults: &base {type: prefix, destination: {bucket: dst, credentials: obs}}\n"
         text += (0..<200).map { i in
-            "---\napiVersion: oms-plan/v1\nkind: MigrationTask\nmetadata: {name: t\(i)}\nspec:\n  <<: *base\n  source: {cloud: Aliyun, region: cn-hangzhou, bucket: b, credentials: src, prefixes: [\"p\(i)/\"]}\n"
+            "---\napiVersion: oms-plan/v1\nkind: MigrationTask\nmetadata: {name: t\(i)}\nspec:\n  <<: *base\n  source: {cloud: Aliyun, region: cn-hangzhou, bucket: bkt, credentials: src, prefixes: [\"p\(i)/\"]}\n"
         }.joined()
         // The anchor document itself is not a plan document; only aliases are under test.
         let result = Self.load(Self.plan(["plan/many.yaml": text]), env: TestSupport.env)

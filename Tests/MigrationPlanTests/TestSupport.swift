@@ -53,8 +53,8 @@ enum TestSupport {
         metadata: {name: \(name)}
         spec:
           type: prefix
-          source: {cloud: Aliyun, region: cn-hangzhou, bucket: b, credentials: src, prefixes: ["x/"]}
-          destination: {bucket: d, credentials: obs}
+          source: {cloud: Aliyun, region: cn-hangzhou, bucket: bkt, credentials: src, prefixes: ["x/"]}
+          destination: {bucket: dst, credentials: obs}
         \(extra)
         """
     }

@@ -18,6 +18,9 @@ final class DecodeContext {
     let secretsRequired: Bool
     /// Unset secret references get generated values (for a sandbox that accepts any key).
     var placeholderForUnsetSecrets = false
+    /// `LoadOptions.unknownRegionsAsWarnings` (a command-line flag): regions newer than the
+    /// table warn, whatever the stack says.
+    var unknownRegionsAsWarnings = false
     var variables: [String: String] = [:]
     /// Variables that exist but could not be resolved (already reported): uses stay quiet.
     var brokenVariables: Set<String> = []

@@ -156,7 +156,7 @@ enum SpecFields {
     static let window: Set<String> = ["start", "end", "limit", "days"]
     static let schedule: Set<String> = ["timezone", "windows"]
     static let credentials: Set<String> = ["accessKey", "secretKey", "securityToken", "jsonAuthFile"]
-    static let stack: Set<String> = ["region", "projectId", "prune", "serviceTimezone", "variables", "defaults", "deadline"]
+    static let stack: Set<String> = ["region", "projectId", "prune", "serviceTimezone", "variables", "defaults", "deadline", "unknownRegions"]
     static let taskSet: Set<String> = ["forEach", "name", "template", "deadline"]
 
     /// `MigrationSyncTask`: what a synchronization task can take (it follows a whole bucket,

@@ -5,6 +5,8 @@ struct StackContext {
     var name: String
     var region: String
     var serviceTimezone: ScheduleTimeZone
+    /// `spec.unknownRegions: warning` (or the loader's option): regions newer than the table warn.
+    var unknownRegionsAreWarnings = false
 }
 
 /// Decodes a `MigrationTask` / `MigrationTaskGroup` spec (after defaults are merged and task
@@ -138,8 +140,18 @@ struct TaskSpecDecoder {
         }
         d.source.region = f.string("region")
         d.source.bucket = f.string("bucket")
-        checkName(d.source.region, field: "spec.source.region", problem: StorageNames.regionProblem)
-        checkName(d.source.bucket, field: "spec.source.bucket", problem: StorageNames.bucketProblem)
+        // The shape first (what the sandbox needs), then what the source cloud itself accepts.
+        if let cloud = d.source.cloud.map({ CloudType(rawValue: $0.value) }) {
+            if let r = d.source.region, !checkName(r, field: "spec.source.region", problem: StorageNames.regionProblem) {
+                locationRules.checkRegion(r, cloud: cloud, field: "spec.source.region")
+            }
+            if let b = d.source.bucket, !checkName(b, field: "spec.source.bucket", problem: StorageNames.bucketProblem) {
+                locationRules.checkBucket(b, rules: BucketNaming.of(cloud), field: "spec.source.bucket")
+            }
+        } else {
+            checkName(d.source.region, field: "spec.source.region", problem: StorageNames.regionProblem)
+            checkName(d.source.bucket, field: "spec.source.bucket", problem: StorageNames.bucketProblem)
+        }
         d.source.credentials = f.string("credentials")
         d.source.appId = f.text("appId", expected: "a string")
         d.source.prefixes = f.stringList("prefixes")
@@ -165,7 +177,10 @@ struct TaskSpecDecoder {
         if let lf = f.mapping("listFile", allowed: SpecFields.listFile) {
             let bucket = lf.string("bucket", required: true)
             let key = lf.string("key", required: true)
-            checkName(bucket, field: "spec.source.listFile.bucket", problem: StorageNames.bucketProblem)
+            // List files are in an OBS bucket (beside the destination).
+            if let bucket, !checkName(bucket, field: "spec.source.listFile.bucket", problem: StorageNames.bucketProblem) {
+                locationRules.checkBucket(bucket, rules: .obs, field: "spec.source.listFile.bucket")
+            }
             let count = lf.text("count", expected: "a string of digits")
             if let count, !(count.value.allSatisfy { $0.isASCII && $0.isNumber } && !count.value.isEmpty) {
                 ctx.error("`spec.source.listFile.count` must be a number of list files, found `\(count.value)`", at: count.loc)
@@ -211,14 +226,15 @@ struct TaskSpecDecoder {
         for (key, path) in Self.destinationLocationPaths {
             if let l = f.value(key)?.loc { d.locations[path] = l }
         }
-        if let r = d.destination.region, r.value != stack.region {
+        if let r = d.destination.region, r.value != stack.region,
+           !locationRules.checkRegion(r, cloud: .huaweiCloud, field: "spec.destination.region") {
             ctx.error("`spec.destination.region` is `\(r.value)`, but the stack's OMS region is `\(stack.region)`", at: r.loc,
                       hint: "OMS migrates into the region of its endpoint; leave the field out to use the stack's region")
         }
         if let b = d.destination.bucket, b.value.isEmpty || b.value.utf8.count > 1024 {
             ctx.error("`spec.destination.bucket` must be 1 to 1024 characters", at: b.loc)
-        } else {
-            checkName(d.destination.bucket, field: "spec.destination.bucket", problem: StorageNames.bucketProblem)
+        } else if let b = d.destination.bucket, !checkName(b, field: "spec.destination.bucket", problem: StorageNames.bucketProblem) {
+            locationRules.checkBucket(b, rules: .obs, field: "spec.destination.bucket")
         }
         if let p = d.destination.savePrefix, p.value.utf8.count > 1024 {
             ctx.error("`spec.destination.savePrefix` is \(p.value.utf8.count) bytes long; OMS allows 1024", at: p.loc)
@@ -229,10 +245,15 @@ struct TaskSpecDecoder {
 
     /// Regions and buckets must be single folder names, by the same rules the sandbox keeps
     /// its buckets by (`StorageNames`): nothing that separates, escapes or starts with `.`.
-    private func checkName(_ name: Located<String>?, field: String, problem: (String) -> String?) {
-        guard let name, let problem = problem(name.value) else { return }
+    /// Returns whether it reported a problem.
+    @discardableResult
+    private func checkName(_ name: Located<String>?, field: String, problem: (String) -> String?) -> Bool {
+        guard let name, let problem = problem(name.value) else { return false }
         ctx.error("`\(field)` \(problem)", at: name.loc)
+        return true
     }
+
+    private var locationRules: LocationRules { LocationRules(ctx: ctx, unknownRegionsAreWarnings: stack.unknownRegionsAreWarnings) }
 
     /// Keys, prefixes and save prefixes must be object keys, never paths (`StorageNames`).
     private func checkKey(_ key: Located<String>, what: String, allowEmpty: Bool) {

@@ -226,7 +226,8 @@ enum TaskPhase {
         ctx.placeholderForUnsetSecrets = inputs.placeholderForUnsetSecrets
         let stack = inputs.stack
         let decoder = TaskSpecDecoder(ctx: ctx, stack: StackContext(name: stack.name, region: inputs.haveStack ? stack.region : "",
-                                                                    serviceTimezone: stack.serviceTimezone))
+                                                                    serviceTimezone: stack.serviceTimezone,
+                                                                    unknownRegionsAreWarnings: stack.unknownRegionsAreWarnings))
         let builder = GraphBuilder(ctx: ctx, stack: stack, credentials: inputs.credentials, schedules: inputs.schedules,
                                    broken: inputs.broken, taskSets: inputs.taskSets, known: inputs.known, date: inputs.date)
         var cache: [BandwidthScheduleDefinition: [BandwidthPolicy]?] = [:]

@@ -1,4 +1,5 @@
 import Foundation
+import OMSModels
 /// The decoded Stack document.
 struct StackInfo: Sendable {
     var name: String
@@ -10,6 +11,8 @@ struct StackInfo: Sendable {
     var declLoc: Loc
     /// When the whole stack should be done (`spec.deadline`).
     var deadline: Date? = nil
+    /// `spec.unknownRegions: warning` (or the loader's option): regions newer than the table warn.
+    var unknownRegionsAreWarnings = false
 }
 
 struct CredentialsInfo: Sendable {
@@ -48,9 +51,14 @@ struct ResourceDecoders {
                 ctx.error("`spec.variables` must be a mapping, found \(vars.kindDescription)", at: vars.loc)
             }
         }
+        let severity = f.choice("unknownRegions", LocationRules.severities)
+        let warnOnUnknownRegions = ctx.unknownRegionsAsWarnings || severity?.value == "warning"
         let region = f.string("region", required: true)
         if let r = region, !(1...100).contains(r.value.count) || r.value.contains(" ") {
             ctx.error("`spec.region` must be an OMS region such as `cn-north-4`, found `\(r.value)`", at: r.loc)
+        } else if let r = region {
+            // The stack's region is where OMS runs and where every destination bucket is.
+            LocationRules(ctx: ctx, unknownRegionsAreWarnings: warnOnUnknownRegions).checkRegion(r, cloud: .huaweiCloud, field: "spec.region")
         }
         var projectId: String?
         if let v = f.value("projectId") {
@@ -93,7 +101,8 @@ struct ResourceDecoders {
         guard let region else { return nil }
         let deadline = DeadlineField.decode(f, path: "spec", ctx: ctx)
         return StackInfo(name: doc.address.name, region: region.value, projectId: projectId, prune: prune,
-                         serviceTimezone: zone, defaults: defaults, declLoc: doc.nameLoc, deadline: deadline)
+                         serviceTimezone: zone, defaults: defaults, declLoc: doc.nameLoc, deadline: deadline,
+                         unknownRegionsAreWarnings: warnOnUnknownRegions)
     }
 
     func credentials(_ doc: RawDocument) -> CredentialsInfo? {
