@@ -62,16 +62,15 @@ struct ApplierTests {
             let oms = RecordingOMS()
             var steps: [PlanStep] = []
             // A stop of a created resource needs its create first, as the planner arranges it.
-            if case .stopCreatedTask(let a) = operation { steps.append(PlanStep(id: 1, addresses: [ChangeSubject(a)], operation: .createTask(address: a))) }
-            if case .stopCreatedTaskGroup(let a) = operation {
-                steps.append(PlanStep(id: 1, addresses: [ChangeSubject(a)], operation: .createTaskGroup(address: a)))
+            if operation.verb == .stopCreated, let a = operation.address {
+                steps.append(PlanStep(id: 1, addresses: [ChangeSubject(a)], operation: StepOperation(kind: operation.kind, verb: .create, address: a)))
             }
             steps.append(PlanStep(id: steps.count + 1, addresses: [ChangeSubject(task)], operation: operation, after: steps.map(\.id)))
             let (report, events) = try await apply(plan(steps), on: oms)
             #expect(report.changes.allSatisfy { $0.outcome?.status == .succeeded }, "\(operation.call): \(report.changes.map(\.outcome))")
             // A create first lists its kind once (a copy made meanwhile elsewhere is not made again).
-            let creates = steps.contains { if case .createTask = $0.operation { true } else { false } }
-            let createsGroup = steps.contains { if case .createTaskGroup = $0.operation { true } else { false } }
+            let creates = steps.contains { $0.operation == .createTask(address: task) }
+            let createsGroup = steps.contains { $0.operation == .createTaskGroup(address: group) }
             let relist = creates ? ["GET /v2/proj1/tasks"] : createsGroup ? ["GET /v2/proj1/taskgroups"] : []
             // ... and once the creates are done, lists it again to look for a twin made meanwhile.
             #expect(oms.calls == relist + steps.map { route($0.operation.call) } + relist, "\(operation.call)")

@@ -52,9 +52,9 @@ struct PlannerTests {
 
     @Test func tasksEndingWithTheSameRulesShareOneBatchCall() throws {
         let plan = try everyActionPlan()
-        let batches = plan.steps.filter { if case .batchUpdateTasks = $0.operation { true } else { false } }
+        let batches = plan.steps.filter { $0.operation.taskBatch != nil }
         #expect(batches.count == 1)
-        guard case .batchUpdateTasks(let ids, _, let priority)? = batches.first?.operation else { return }
+        guard let (ids, priority) = batches.first?.operation.taskBatch else { return }
         #expect(ids == [1003, 1004])
         #expect(priority == nil)
         #expect(Set(batches[0].addresses) == ["MigrationTask/logs-web", "MigrationTask/logs-api"])
@@ -76,12 +76,7 @@ struct PlannerTests {
         }
         // Neither hand-made task nor the other stack's is ever a step.
         let touched = Set(plan.steps.flatMap { step -> [Int64] in
-            switch step.operation {
-            case .stopTask(let id), .waitTaskSettled(let id), .deleteTask(let id): [id]
-            case .startTask(let id, _), .retryTask(let id, _, _), .updateTaskBandwidth(let id, _): [id]
-            case .batchUpdateTasks(let ids, _, _): ids
-            default: []
-            }
+            step.operation.kind == .migrationTask ? step.operation.ids.compactMap { Int64($0) } : []
         })
         #expect(touched.isDisjoint(with: [2001, 2002]))
     }
@@ -179,14 +174,14 @@ struct PlannerTests {
     @Test func fortyFiveTasksWithTheSameNewRulesAreThreeCallsOfAtMostTwenty() throws {
         let plan = try sharedSchedule(count: 45)
         let sizes = plan.steps.map { step -> Int in
-            guard case .batchUpdateTasks(let ids, _, _) = step.operation else { return -1 }
+            guard let (ids, _) = step.operation.taskBatch else { return -1 }
             #expect(step.addresses.count == ids.count)
             return ids.count
         }
         #expect(sizes == [20, 20, 5])
         // Every task is in exactly one batch.
         let ids = plan.steps.flatMap { step -> [Int64] in
-            if case .batchUpdateTasks(let ids, _, _) = step.operation { ids } else { [] }
+            step.operation.taskBatch?.ids ?? []
         }
         #expect(Set(ids).count == 45 && ids.count == 45)
     }
@@ -194,7 +189,7 @@ struct PlannerTests {
     @Test func aLoneTaskGetsTheSingleTaskCall() throws {
         let plan = try sharedSchedule(count: 1)
         #expect(plan.steps.count == 1)
-        guard case .updateTaskBandwidth(let id, let rules)? = plan.steps.first?.operation else {
+        guard let (id, rules) = plan.steps.first?.operation.taskBandwidth else {
             Issue.record("expected PUT bandwidth-policy, got \(plan.steps.map(\.operation))")
             return
         }
@@ -205,7 +200,7 @@ struct PlannerTests {
     @Test func aPriorityChangeTravelsInTheBatchEvenForOneTask() throws {
         // Priority can change only while Waiting, Paused or Failed; a paused task also gets a start.
         let plan = try sharedSchedule(count: 1, liveStatus: .paused, livePriority: .low, planPriority: "HIGH")
-        guard case .batchUpdateTasks(let ids, _, let priority)? = plan.steps.first?.operation else {
+        guard let (ids, priority) = plan.steps.first?.operation.taskBatch else {
             Issue.record("expected a batch update carrying the priority, got \(plan.steps.map(\.operation))")
             return
         }

@@ -23,15 +23,8 @@ public enum Fingerprint {
         public static let current = Scheme.v1
     }
 
-    /// Fields of a create body that scheme 1 leaves out: updated in place (bandwidth,
-    /// priority) or secrets (never returned, so rotating them is no change). The description
-    /// counts with the user's text only. Every other field of the body is identity.
-    public static let excludedTaskFields: Set<String> = [
-        "bandwidth_policy", "task_priority", "ak", "sk", "security_token", "json_auth_file", "authentication_key",
-    ]
-    public static let excludedGroupFields: Set<String> = ["bandwidth_policy", "ak", "sk", "json_auth_file", "authentication_key"]
-    /// A synchronization task updates nothing in place: only its keys are left out.
-    public static let excludedSyncTaskFields: Set<String> = ["src_ak", "src_sk", "dst_ak", "dst_sk", "authentication_key"]
+    // Each kind's scheme-1 function and the fields it leaves out live with the kind
+    // (Kinds/MigrationTask.swift, MigrationTaskGroup.swift, MigrationSyncTask.swift).
 
     static func hex8(_ text: String) -> String {
         var text = text
@@ -46,32 +39,6 @@ public enum Fingerprint {
         var w = CanonicalJSON()
         w.write(value)
         return w.text
-    }
-
-    /// Identity of a task: see the type's comment for what is left out.
-    static func task(_ request: CreateTaskReq, userDescription: String?) -> String {
-        var r = request
-        r.description = userDescription
-        r.bandwidthPolicy = nil
-        r.taskPriority = nil
-        return hex8(RequestJSON.task(r))
-    }
-
-    static func group(_ request: CreateTaskGroupReq, userDescription: String?) -> String {
-        var r = request
-        r.description = userDescription
-        r.bandwidthPolicy = nil
-        return hex8(RequestJSON.group(r))
-    }
-
-    /// Identity of a synchronization task: every field but the keys (the request never holds
-    /// them: the graph keeps secrets apart), with the user's description.
-    static func syncTask(_ request: CreateSyncTaskReq, userDescription: String?) -> String {
-        var r = request
-        r.description = userDescription
-        (r.srcAk, r.srcSk, r.dstAk, r.dstSk) = (nil, nil, nil, nil)
-        r.sourceCdn?.authenticationKey = nil
-        return hex8(RequestJSON.syncTask(r))
     }
 
     /// The canonical form of a resource: sorted-keys JSON of its address, its secret-free

@@ -82,7 +82,7 @@ struct GraphBuilder {
         return out
     }
 
-    private func lookupCredentials(_ ref: Located<String>?, role: String) -> CredentialsInfo? {
+    func lookupCredentials(_ ref: Located<String>?, role: String) -> CredentialsInfo? {
         guard let ref else { return nil }
         guard let c = credentials[ref.value] else {
             if broken.contains(ResourceAddress(.credentials, ref.value)) { return nil }
@@ -170,92 +170,30 @@ struct GraphBuilder {
             enableRequesterPays: o.enableRequesterPays
         ).withOMSDefaults
 
-        if d.isGroup {
-            var r = CreateTaskGroupReq(
-                srcNode: TaskGroupSrcNode(cloudType: CloudType(rawValue: cloud), region: d.source.region?.value,
-                                          bucket: d.source.bucket?.value, appId: d.source.appId?.value, objectKey: keys,
-                                          listFile: d.source.listFile),
-                dstNode: TaskGroupDstNode(region: region, bucket: dstBucket, savePrefix: d.destination.savePrefix?.value),
-                taskType: TaskGroupType(rawValue: type.uppercased()), description: user,
-                bandwidthPolicy: policy, smnConfig: o.notifications, sourceCdn: cdn,
-                migrateSince: o.migrateSince == 0 ? nil : o.migrateSince)
-            r.options = options
-            let fp = Fingerprint.group(r, userDescription: user)
-            let marker = OwnershipMarker(stack: stack.name, address: d.address, fingerprint: fp)
-            r.description = marker.description(userDescription: user)
-            return .taskGroup(DesiredTaskGroup(
-                address: d.address, labels: d.labels, request: r, userDescription: user, marker: marker,
-                secrets: secrets, state: state, onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
-                adoptID: d.adoptID?.value, bandwidth: bwSource, sourceCredentials: d.source.credentials?.value,
-                destinationCredentials: dstRef, declaredAt: declared, fieldLocations: locations,
-                bandwidthWindows: windowsAsWritten(d), deadline: d.deadline))
-        }
-        var r = CreateTaskReq(
-            taskType: TaskType(rawValue: type),
-            srcNode: SrcNodeReq(cloudType: CloudType(rawValue: cloud), region: d.source.region?.value, appId: d.source.appId?.value,
-                                bucket: d.source.bucket?.value, objectKey: keys, listFile: d.source.listFile),
-            dstNode: DstNodeReq(region: region, bucket: dstBucket, savePrefix: d.destination.savePrefix?.value),
-            description: user, migrateSince: o.migrateSince == 0 ? nil : o.migrateSince,
-            bandwidthPolicy: policy, sourceCdn: cdn, smnConfig: o.notifications,
-            taskPriority: o.priority.map(TaskPriority.init(rawValue:)) ?? MigrationOptions.defaultTaskPriority)
-        r.options = options
-        let fp = Fingerprint.task(r, userDescription: user)
-        let marker = OwnershipMarker(stack: stack.name, address: d.address, fingerprint: fp)
-        r.description = marker.description(userDescription: user)
-        return .task(DesiredTask(
-            address: d.address, labels: d.labels, request: r, userDescription: user, marker: marker,
-            secrets: secrets, state: state, onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
-            adoptID: d.adoptID?.value, bandwidth: bwSource, sourceCredentials: urlList ? nil : d.source.credentials?.value,
-            destinationCredentials: dstRef, generatedBy: d.generatedBy, declaredAt: declared, fieldLocations: locations,
-            bandwidthWindows: windowsAsWritten(d), deadline: d.deadline))
+        let parts = BuildParts(
+            type: type, cloud: cloud, keys: keys, dstBucket: dstBucket, dstRegion: region, destinationCredentials: dstRef,
+            policy: policy, bandwidth: bwSource, windows: windowsAsWritten(d), cdn: cdn, secrets: secrets, user: user,
+            options: options, state: state, declared: declared, locations: locations)
+        return d.isGroup ? buildGroup(d, parts, dependsOn: deps) : buildTask(d, parts, dependsOn: deps, urlList: urlList)
     }
 
-    /// Builds one synchronization task; nil when a required part is missing (reported).
-    func buildSyncTask(_ d: TaskDraft, dependsOn deps: [ResourceAddress]) -> DesiredResource? {
-        let src = lookupCredentials(d.source.credentials, role: "source")
-        let dst = lookupCredentials(d.destination.credentials, role: "destination")
-        for (c, ref, role) in [(src, d.source.credentials, "source"), (dst, d.destination.credentials, "destination")] {
-            guard let c, let ref else { continue }
-            if !c.hasAccessKey {
-                ctx.error("\(role) credentials `\(ref.value)` have no access key; synchronization tasks need `accessKey` and `secretKey`",
-                          at: ref.loc)
-            }
-            if c.secrets.token != nil {
-                ctx.error("credentials `\(ref.value)` carry a security token, which OMS synchronization tasks cannot take", at: ref.loc,
-                          hint: "use permanent keys for synchronization tasks")
-            }
-        }
-        guard let cloud = d.source.cloud?.value, let region = d.source.region?.value, let bucket = d.source.bucket?.value,
-            let dstBucket = d.destination.bucket?.value, let dstRef = d.destination.credentials?.value, let src, let dst,
-            src.hasAccessKey, dst.hasAccessKey, src.secrets.token == nil, dst.secrets.token == nil
-        else { return nil }
+    /// What a task and a group are built from alike, resolved once by `build`.
+    struct BuildParts {
+        var type: String
+        var cloud: String
+        var keys: [String]?
+        var dstBucket: String
+        var dstRegion: String
+        var destinationCredentials: String
+        var policy: [BandwidthPolicy]
+        var bandwidth: BandwidthSource
+        var windows: BandwidthScheduleDefinition?
         var cdn: SourceCdnReq?
-        if let c = d.source.cdn {
-            cdn = SourceCdnReq(domain: c.domain, protocol: CdnProtocol(rawValue: c.protocol),
-                               authenticationType: CdnAuthenticationType(rawValue: c.authType))
-        }
-        let o = d.options
-        let user = d.description?.value.isEmpty == false ? d.description?.value : nil
-        // OMS's defaults written out, as for tasks, so that leaving a field out and writing its
-        // default are the same resource (one table: MigrationOptions).
-        let defaults = MigrationOptions.omsDefaults
-        var r = CreateSyncTaskReq(
-            srcCloudType: CloudType(rawValue: cloud), srcRegion: region, srcBucket: bucket, srcAk: nil, srcSk: nil, dstAk: nil, dstSk: nil,
-            dstRegion: d.destination.region?.value ?? stack.region, dstBucket: dstBucket, description: user,
-            enableMetadataMigration: o.enableMetadataMigration ?? defaults.enableMetadataMigration, enableRestore: o.enableRestore ?? defaults.enableRestore,
-            dstStoragePolicy: o.dstStoragePolicy.map(StoragePolicy.init(rawValue:)) ?? defaults.dstStoragePolicy,
-            appId: d.source.appId?.value, sourceCdn: cdn,
-            consistencyCheck: o.consistencyCheck.map(ConsistencyCheck.init(rawValue:)) ?? defaults.consistencyCheck)
-        let fp = Fingerprint.syncTask(r, userDescription: user)
-        let marker = OwnershipMarker(stack: stack.name, address: d.address, fingerprint: fp)
-        r.description = marker.description(userDescription: user)
-        // (mapValues keeps the table: no key is hashed again.)
-        let locations = d.locations.mapValues { ctx.sink.files.location($0) }
-        return .syncTask(DesiredSyncTask(
-            address: d.address, labels: d.labels, request: r, userDescription: user, marker: marker,
-            secrets: ResolvedSecrets(source: src.secrets, destination: dst.secrets, cdnAuthenticationKey: d.source.cdn?.authKey),
-            state: d.paused ? .paused : .running, dependsOn: deps, adoptID: d.adoptID?.value,
-            sourceCredentials: d.source.credentials?.value, destinationCredentials: dstRef,
-            declaredAt: ctx.sink.files.location(d.declLoc), fieldLocations: locations))
+        var secrets: ResolvedSecrets
+        var user: String?
+        var options: MigrationOptions
+        var state: DesiredRunState
+        var declared: SourceLocation
+        var locations: [String: SourceLocation]
     }
 }

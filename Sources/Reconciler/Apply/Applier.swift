@@ -133,8 +133,7 @@ public struct Applier: Sendable {
             for step in steps {
                 switch results[step.id] ?? .skipped("not run") {
                 case .succeeded(let liveId):
-                    if let liveId, case .createTask = step.operation { outcome.liveId = liveId }
-                    if let liveId, case .createTaskGroup = step.operation { outcome.liveId = liveId }
+                    if let liveId, step.operation.verb == .create { outcome.liveId = liveId }
                 case .failed(let error):
                     if outcome.status != .failed { outcome = ChangeOutcome(status: .failed, error: error, liveId: outcome.liveId) }
                 case .skipped(let reason):

@@ -60,103 +60,43 @@ final class StepExecutor: Sendable {
         try await limiter.run(body)
     }
 
+    /// The kind's adapter sends it; what a create made is remembered for the steps after it.
     private func perform(_ operation: StepOperation) async throws -> String? {
-        switch operation {
-        case .createTask(let address):
-            let id = try await createTask(address)
+        let id = try await Kinds.adapter(for: operation.kind).perform(operation, on: self)
+        if operation.verb == .create, let address = operation.address, let id {
             created.withLock { $0[address] = id }
-            return id
-        case .createTaskGroup(let address):
-            let id = try await createTaskGroup(address)
-            created.withLock { $0[address] = id }
-            return id
-        case .stopCreatedTask(let address):
-            guard let id = created.withLock({ $0[address] }).flatMap({ Int64($0) }) else {
-                throw ApplyError(description: "\(address) was not created in this run")
-            }
-            try await tolerate([.taskNotInProgress, .taskComplete]) { try await self.call { try await self.client.stopTask(id: id) } }
-            return String(id)
-        case .stopCreatedTaskGroup(let address):
-            guard let id = created.withLock({ $0[address] }) else {
-                throw ApplyError(description: "\(address) was not created in this run")
-            }
-            try await tolerate([.onlyExecutingGroupsPause]) { try await self.call { try await self.client.stopTaskGroup(id: id) } }
-            return id
-        case .stopTask(let id):
-            try await tolerate([.taskNotInProgress, .taskComplete]) { try await self.call { try await self.client.stopTask(id: id) } }
-        case .waitTaskSettled(let id):
-            try await waitTask(id)
-        case .deleteTask(let id):
-            try await tolerate([.noSuchResource]) { try await self.call { try await self.client.deleteTask(id: id) } }
-        case .startTask(let id, let address):
-            let body = try task(address).startRequest(migrateFailedObjects: false)
-            try await tolerate([.taskAlreadyStarted]) { try await self.call { try await self.client.startTask(id: id, body) } }
-        case .retryTask(let id, let address, let failedOnly):
-            let body = try task(address).startRequest(migrateFailedObjects: failedOnly)
-            try ledger.record(address: address, liveId: String(id))
-            try await call { try await self.client.startTask(id: id, body) }
-        case .updateTaskBandwidth(let id, let rules):
-            try await call { try await self.client.updateBandwidthPolicy(taskId: id, rules) }
-        case .batchUpdateTasks(let ids, let rules, let priority):
-            try await call {
-                try await self.client.batchUpdateTasks(BatchUpdateTasksReq(ids: ids, bandwidthPolicy: rules, taskPriority: priority))
-            }
-        case .stopTaskGroup(let id):
-            try await tolerate([.onlyExecutingGroupsPause]) { try await self.call { try await self.client.stopTaskGroup(id: id) } }
-        case .waitTaskGroupSettled(let id):
-            try await waitGroup(id)
-        case .deleteTaskGroup(let id):
-            try await call { try await self.client.deleteTaskGroup(id: id) }
-        case .startTaskGroup(let id, let address):
-            let body = try group(address).startRequest()
-            try await call { try await self.client.startTaskGroup(id: id, body) }
-        case .retryTaskGroup(let id, let address, let failedOnly):
-            let body = try group(address).retryRequest(migrateFailedObjects: failedOnly)
-            try ledger.record(address: address, liveId: id)
-            try await call { try await self.client.retryTaskGroup(id: id, body) }
-        case .updateTaskGroupBandwidth(let id, let rules):
-            try await call { try await self.client.updateTaskGroup(id: id, bandwidthPolicy: rules) }
-        case .createSyncTask(let address):
-            let id = try await createSyncTask(address)
-            created.withLock { $0[address] = id }
-            return id
-        case .stopCreatedSyncTask(let address):
-            guard let id = created.withLock({ $0[address] }) else {
-                throw ApplyError(description: "\(address) was not created in this run")
-            }
-            try await tolerate([.taskNotInProgress]) { try await self.call { try await self.client.stopSyncTask(id: id) } }
-            return id
-        case .stopSyncTask(let id):
-            try await tolerate([.taskNotInProgress]) { try await self.call { try await self.client.stopSyncTask(id: id) } }
-        case .startSyncTask(let id, let address):
-            let body = try syncTask(address).startRequest()
-            try await tolerate([.taskAlreadyStarted]) { try await self.call { try await self.client.startSyncTask(id: id, body) } }
-        case .deleteSyncTask(let id):
-            try await tolerate([.noSuchResource]) { try await self.call { try await self.client.deleteSyncTask(id: id) } }
         }
-        return nil
+        return id
     }
 
-    // MARK: Creates
+    // MARK: What adapters use
 
-    private func createTask(_ address: ResourceAddress) async throws -> String? {
-        let resource = try task(address)
-        return try await create(address, body: resource.requestWithSecrets) { try await self.client.createTask($0).id.map(String.init) }
+    /// The plan address an operation names (create, start, retry, stop after create).
+    func address(of operation: StepOperation) throws -> ResourceAddress {
+        guard let address = operation.address else { throw ApplyError(description: "\(operation.call) names no resource of the plan") }
+        return address
     }
 
-    private func createTaskGroup(_ address: ResourceAddress) async throws -> String? {
-        let resource = try group(address)
-        return try await create(address, body: resource.requestWithSecrets) { try await self.client.createTaskGroup($0).groupId }
+    /// The id this run's create step made for the operation's address.
+    func createdId(_ operation: StepOperation) throws -> String {
+        let address = try address(of: operation)
+        guard let id = created.withLock({ $0[address] }) else {
+            throw ApplyError(description: "\(address) was not created in this run")
+        }
+        return id
     }
 
-    private func createSyncTask(_ address: ResourceAddress) async throws -> String? {
-        let resource = try syncTask(address)
-        return try await create(address, body: resource.requestWithSecrets) { try await self.client.createSyncTask($0).syncTaskId }
+    /// The declared resource at `address`, as the kind's own type.
+    func declared<Resource: DesiredOMSResource>(_ address: ResourceAddress, as noun: String) throws -> Resource {
+        guard let resource = desired[address]?.omsResource as? Resource else {
+            throw ApplyError(description: "\(address) is not a declared \(noun)")
+        }
+        return resource
     }
 
     /// Every create, whatever the kind: not after a quota refusal of that kind, not when a run
     /// elsewhere made it meanwhile, and a lost answer looked for by marker before it is resent.
-    private func create<Body: Sendable>(
+    func create<Body: Sendable>(
         _ address: ResourceAddress, body makeBody: () throws -> Body, send: @escaping @Sendable (Body) async throws -> String?
     ) async throws -> String? {
         try checkQuota(address.kind)
@@ -222,70 +162,28 @@ final class StepExecutor: Sendable {
         var found: [ResourceAddress: String] = [:]
         // Only what appeared since the plan read OMS: what it saw is planned for already (a
         // replaced task still listed while its delete runs is not a copy of its replacement).
-        func add(_ description: String?, _ id: String?) {
-            guard let id, !knownLiveIds.contains(id), let description, let parsed = OwnershipMarker.parse(description: description),
+        for (id, description) in try await Kinds.adapter(for: kind).listForMarkers(self) {
+            guard !knownLiveIds.contains(id), let description, let parsed = OwnershipMarker.parse(description: description),
                 parsed.marker.stack == stack, found[parsed.marker.address] == nil
-            else { return }
+            else { continue }
             found[parsed.marker.address] = id
-        }
-        if kind == .migrationTaskGroup {
-            let groups = try await call { try await self.client.listAllTaskGroups() }
-            for group in groups where group.status != .waitingForDeletion { add(group.description, group.groupId) }
-        } else if kind == .migrationSyncTask {
-            let syncTasks = try await call { try await self.client.listAllSyncTasks() }
-            for sync in syncTasks.sorted(by: { ($0.createTime ?? 0) < ($1.createTime ?? 0) }) { add(sync.description, sync.syncTaskId) }
-        } else {
-            let tasks = try await call { try await self.client.listAllTasks() }
-            for task in tasks.sorted(by: { ($0.id ?? 0) < ($1.id ?? 0) }) { add(task.description, task.id.map(String.init)) }
         }
         return found
     }
 
-    /// The id of the live resource carrying this stack's marker for `address`, if any.
+    /// The id of the oldest live resource carrying this stack's marker for `address`, if any.
     private func findOwned(_ address: ResourceAddress) async throws -> String? {
         let stack = desired.stack.name
-        func owns(_ description: String?) -> Bool {
+        return try await Kinds.adapter(for: address.kind).listForMarkers(self).first { _, description in
             guard let description, let parsed = OwnershipMarker.parse(description: description) else { return false }
             return parsed.marker.stack == stack && parsed.marker.address == address
-        }
-        if address.kind == .migrationTask {
-            let tasks = try await call { try await self.client.listAllTasks() }
-            return tasks.first { owns($0.description) }?.id.map(String.init)
-        }
-        if address.kind == .migrationSyncTask {
-            let syncTasks = try await call { try await self.client.listAllSyncTasks() }
-            return syncTasks.sorted { ($0.createTime ?? 0) < ($1.createTime ?? 0) }.first { owns($0.description) }?.syncTaskId
-        }
-        let groups = try await call { try await self.client.listAllTaskGroups() }
-        return groups.first { owns($0.description) && $0.status != .waitingForDeletion }?.groupId
+        }?.id
     }
 
     // MARK: Waits
 
-    private func waitTask(_ id: Int64) async throws {
-        try await poll("task \(id)") {
-            do {
-                let status = try await self.call { try await self.client.showTask(id: id) }.status ?? .waiting
-                return [.paused, .failed, .succeeded].contains(status) ? nil : status.description
-            } catch let error as OMSClientError where error.isNotFound {
-                return nil
-            }
-        }
-    }
-
-    private func waitGroup(_ id: String) async throws {
-        try await poll("task group \(id)") {
-            do {
-                let status = try await self.call { try await self.client.showTaskGroup(id: id) }.status ?? .waiting
-                return [.paused, .creationFailed, .migrationFailed, .completed].contains(status) ? nil : status.description
-            } catch let error as OMSClientError where error.isNotFound {
-                return nil
-            }
-        }
-    }
-
     /// Re-reads until `check` says settled (nil) or the timeout passes.
-    private func poll(_ what: String, _ check: @Sendable () async throws -> String?) async throws {
+    func poll(_ what: String, _ check: @Sendable () async throws -> String?) async throws {
         let deadline = ContinuousClock.now + options.settleTimeout
         while true {
             guard let state = try await check() else { return }
@@ -298,33 +196,12 @@ final class StepExecutor: Sendable {
 
     // MARK: Helpers
 
-    private func tolerate(_ codes: Set<OMSErrorCode>, _ body: () async throws -> Void) async throws {
+    func tolerate(_ codes: Set<OMSErrorCode>, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let error as OMSClientError where error.code.map(codes.contains) ?? false {
             // Already in the wanted state (stopped, gone): nothing to do.
         }
-    }
-
-    private func task(_ address: ResourceAddress) throws -> DesiredTask {
-        guard case .task(let task)? = desired[address] else {
-            throw ApplyError(description: "\(address) is not a declared task")
-        }
-        return task
-    }
-
-    private func syncTask(_ address: ResourceAddress) throws -> DesiredSyncTask {
-        guard case .syncTask(let sync)? = desired[address] else {
-            throw ApplyError(description: "\(address) is not a declared synchronization task")
-        }
-        return sync
-    }
-
-    private func group(_ address: ResourceAddress) throws -> DesiredTaskGroup {
-        guard case .taskGroup(let group)? = desired[address] else {
-            throw ApplyError(description: "\(address) is not a declared task group")
-        }
-        return group
     }
 }
 

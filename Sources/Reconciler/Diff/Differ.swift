@@ -59,11 +59,7 @@ struct Differ {
                 decisions.append(released(address, resource))
             }
         }
-        // 10,000 boxed resources and the ownership maps took a core ~10 ms to free, while
-        // the rest of the plan waited; by now the other cores are idle.
-        let unmarked = ownership.unmarkedTaskIds
-        BackgroundRelease.drop((consume resources, consume selected, consume ownership))
-        return (decisions, unmarked)
+        return (decisions, ownership.unmarkedTaskIds)
     }
 
     // MARK: Declared resources
@@ -264,57 +260,32 @@ struct Differ {
     }
 
     private func desiredView(_ resource: any DesiredOMSResource) -> SpecView {
-        switch resource {
-        case let task as DesiredTask: SpecView(desired: task.request, userDescription: task.userDescription ?? "")
-        case let group as DesiredTaskGroup: SpecView(desired: group.request, userDescription: group.userDescription ?? "")
-        case let sync as DesiredSyncTask: SpecView(desired: sync.request, userDescription: sync.userDescription ?? "")
-        default: SpecView()
-        }
+        Kinds.adapter(for: resource.address.kind).desiredView(resource) ?? SpecView()
     }
 
     private func views(_ resource: any DesiredOMSResource, _ live: LiveResource) -> (SpecView, SpecView, OwnershipMarker?) {
         let parsed = live.description.flatMap { OwnershipMarker.parse(description: $0) }
         let liveUser = parsed?.userDescription ?? live.description ?? ""
         let marker = parsed.flatMap { $0.marker.stack == desired.stack.name ? $0.marker : nil }
-        switch (resource, live) {
-        case (let task as DesiredTask, .task(let t)):
-            return (SpecView(desired: task.request, userDescription: task.userDescription ?? ""), SpecView(live: t, userDescription: liveUser), marker)
-        case (let group as DesiredTaskGroup, .group(let g)):
-            return (SpecView(desired: group.request, userDescription: group.userDescription ?? ""), SpecView(live: g, userDescription: liveUser), marker)
-        case (let sync as DesiredSyncTask, .syncTask(let s)):
-            return (SpecView(desired: sync.request, userDescription: sync.userDescription ?? ""), SpecView(live: s, userDescription: liveUser), marker)
-        default:
+        let kind = Kinds.adapter(for: resource.address.kind)
+        // An address of one kind never claims a live resource of another (see `Ownership`).
+        guard let desiredView = kind.desiredView(resource), let liveView = kind.liveView(live, userDescription: liveUser) else {
             return (SpecView(), SpecView(), marker)
         }
+        return (desiredView, liveView, marker)
     }
 
     private func movedData(_ live: LiveResource) -> String? {
-        let bytes: Int64
-        switch live {
-        case .task(let t):
-            bytes = max(t.completeSize ?? 0, t.realSize ?? 0)
-            if bytes == 0 && (t.successfulNum ?? 0) == 0 && t.status != .succeeded { return nil }
-        case .group(let g):
-            bytes = g.completeSize ?? 0
-            if bytes == 0 && (g.successNum ?? 0) == 0 && g.status != .completed { return nil }
-        case .syncTask:
-            // What a synchronization task copied stays in OBS, and its replacement copies what
-            // changes from then on: replacing one loses nothing.
-            return nil
-        }
-        return ByteCount.format(bytes)
+        Kinds.adapter(for: live).movedData(live)
     }
 
     private func kindName(_ address: ResourceAddress) -> String {
-        switch address.kind {
-        case .migrationTaskGroup: "task group"
-        case .migrationSyncTask: "synchronization task"
-        default: "task"
-        }
+        Kinds.adapter(for: address.kind).noun
     }
 }
 
-/// A live task's or group's state in the terms the differ asks about.
+/// A live resource's state in the terms the differ and the planner ask about; each kind's
+/// adapter says what its statuses mean.
 struct LiveStatus {
     var name: String
     var isComplete = false
@@ -327,38 +298,14 @@ struct LiveStatus {
     var bandwidth: [BandwidthPolicy]?
     var failureCode: String?
 
+    init(name: String) {
+        self.name = name
+    }
+
     init(_ live: LiveResource) {
-        name = live.statusName
-        switch live {
-        case .task(let t):
-            let s = t.status ?? .waiting
-            isComplete = s == .succeeded
-            isFailed = s == .failed
-            isPaused = s == .paused
-            isPausing = s == .pausing
-            isRunning = s == .waiting || s == .migrating
-            acceptsPriority = [.waiting, .paused, .failed].contains(s)
-            bandwidth = t.bandwidthPolicy
-            failureCode = t.errorReason?.errorCode.flatMap { $0.isEmpty ? nil : $0 }
-        case .group(let g):
-            let s = g.status ?? .waiting
-            isComplete = s == .completed
-            isFailed = s.isFailed
-            isPaused = s == .paused
-            isPausing = s == .pausing
-            isRunning = s == .executing || s == .monitoring
-            acceptsBandwidth = ![.completed, .waitingForDeletion, .deleted].contains(s)
-            bandwidth = g.bandwidthPolicy
-            failureCode = g.errorReason?.errorCode.flatMap { $0.isEmpty ? nil : $0 }
-        case .syncTask(let s):
-            // Never complete and never failed as a whole: it synchronizes or it is stopped.
-            isPaused = s.status == .stopped
-            isRunning = s.status == .synchronizing
-            acceptsBandwidth = false
-        }
+        self = Kinds.adapter(for: live).status(live)
     }
 }
-
 /// Human byte counts (`1.5 GiB`).
 public enum ByteCount {
     public static func format(_ bytes: Int64) -> String {

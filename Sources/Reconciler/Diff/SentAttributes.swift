@@ -13,8 +13,8 @@ enum SentAttributes {
     static func fields(_ resource: any DesiredOMSResource, serviceTimezone: String, desiredView: SpecView, liveView: SpecView? = nil,
                        liveRules: [BandwidthPolicy]? = nil, forcing: Set<String> = []) -> [FieldChange] {
         var values = desiredView.fields
-        // A synchronization task takes no bandwidth rules: no row that says "unlimited".
-        if !(resource is DesiredSyncTask) { values["bandwidth"] = BandwidthRules.json(resource.bandwidthPolicy) }
+        // The kind's own rows: bandwidth (none for a kind without rules), priority, notifications.
+        Kinds.adapter(for: resource.address.kind).sentAttributes(resource, into: &values)
         if let windows = resource.bandwidthWindows {
             values["bandwidth.windows"] = .array(windows.windows.map { .string(windowText($0)) })
             values["bandwidth.timezone"] = .string(windows.timezone?.name ?? "\(serviceTimezone) (service time zone)")
@@ -23,12 +23,6 @@ enum SentAttributes {
         if let credentials = resource.sourceCredentials { values["source.credentials"] = .string(credentials) }
         values["destination.credentials"] = .string(resource.destinationCredentials)
         values["state"] = .string(resource.state.rawValue)
-        if let task = resource as? DesiredTask {
-            values["options.priority"] = .string(task.priority.canonical.rawValue)
-            if let smn = task.request.smnConfig { values["options.notifications"] = notifications(smn) }
-        } else if let group = resource as? DesiredTaskGroup, let smn = group.request.smnConfig {
-            values["options.notifications"] = notifications(smn)
-        }
         // Ranked once per path (a comparator that splits paths showed in apply of 10,000 creates).
         let ranked = values.keys.map { (rank: rank($0), path: $0) }.sorted { ($0.rank, $0.path) < ($1.rank, $1.path) }
         return ranked.map(\.path).map { path in
@@ -64,7 +58,7 @@ enum SentAttributes {
         return runs.joined(separator: ",")
     }
 
-    private static func notifications(_ smn: SmnConfig) -> JSONValue {
+    static func notifications(_ smn: SmnConfig) -> JSONValue {
         var o: [String: JSONValue] = [
             "topicUrn": .string(smn.topicUrn ?? ""),
             "triggerConditions": .array((smn.triggerConditions ?? []).map { .string($0.rawValue) }),

@@ -23,70 +23,11 @@ struct SpecView: Equatable {
         fields[path] = .string(value ?? fallback)
     }
 
-    // MARK: Tasks
-
-    init(desired r: CreateTaskReq, userDescription: String?) {
-        self.init(
-            type: (r.taskType ?? .object).canonical.rawValue, cloud: r.srcNode.cloudType, region: r.srcNode.region,
-            bucket: r.srcNode.bucket, appId: r.srcNode.appId, keys: r.srcNode.objectKey, listFile: r.srcNode.listFile,
-            dstRegion: r.dstNode.region, dstBucket: r.dstNode.bucket, savePrefix: r.dstNode.savePrefix,
-            description: userDescription, migrateSinceSeconds: r.migrateSince,
-            cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-            options: r.options)
-    }
-
-    init(live t: TaskResp, userDescription: String?) {
-        self.init(
-            type: (t.taskType ?? .object).canonical.rawValue, cloud: t.srcNode?.cloudType, region: t.srcNode?.region,
-            bucket: t.srcNode?.bucket, appId: t.srcNode?.appId, keys: t.srcNode?.objectKey, listFile: t.srcNode?.listFile,
-            dstRegion: t.dstNode?.region, dstBucket: t.dstNode?.bucket, savePrefix: t.dstNode?.savePrefix,
-            description: userDescription, migrateSinceSeconds: t.migrateSinceSeconds,
-            cdn: t.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-            options: t.options)
-    }
-
-    // MARK: Groups
-
-    init(desired r: CreateTaskGroupReq, userDescription: String?) {
-        self.init(
-            type: (r.taskType ?? .prefix).canonical.rawValue.lowercased(), cloud: r.srcNode.cloudType, region: r.srcNode.region,
-            bucket: r.srcNode.bucket, appId: r.srcNode.appId, keys: r.srcNode.objectKey, listFile: r.srcNode.listFile,
-            dstRegion: r.dstNode.region, dstBucket: r.dstNode.bucket, savePrefix: r.dstNode.savePrefix,
-            description: userDescription, migrateSinceSeconds: r.migrateSince,
-            cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-            options: r.options)
-    }
-
-    init(live g: TaskGroupResp, userDescription: String?) {
-        self.init(
-            type: (g.taskType ?? .prefix).canonical.rawValue.lowercased(), cloud: g.srcNode?.cloudType, region: g.srcNode?.region,
-            bucket: g.srcNode?.bucket, appId: g.srcNode?.appId, keys: g.srcNode?.objectKey, listFile: g.srcNode?.listFile,
-            dstRegion: g.dstNode?.region, dstBucket: g.dstNode?.bucket, savePrefix: g.dstNode?.savePrefix,
-            description: userDescription, migrateSinceSeconds: g.migrateSinceSeconds,
-            cdn: g.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-            options: g.options)
-    }
-
-    // MARK: Synchronization tasks
-
-    init(desired r: CreateSyncTaskReq, userDescription: String?) {
-        self.init(syncCloud: r.srcCloudType, region: r.srcRegion, bucket: r.srcBucket, appId: r.appId, dstRegion: r.dstRegion,
-                  dstBucket: r.dstBucket, description: userDescription,
-                  cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-                  options: MigrationOptions(consistencyCheck: r.consistencyCheck, dstStoragePolicy: r.dstStoragePolicy,
-                                            enableMetadataMigration: r.enableMetadataMigration, enableRestore: r.enableRestore))
-    }
-
-    init(live s: SyncTaskInfo, userDescription: String?) {
-        self.init(syncCloud: s.srcCloudType, region: s.srcRegion, bucket: s.srcBucket, appId: s.appId, dstRegion: s.dstRegion,
-                  dstBucket: s.dstBucket, description: userDescription,
-                  cdn: s.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-                  options: MigrationOptions(consistencyCheck: s.consistencyCheck, dstStoragePolicy: s.dstStoragePolicy,
-                                            enableMetadataMigration: s.enableMetadataMigration, enableRestore: s.enableRestore))
-    }
+    // The kinds' own initialisers (from the plan's body and from OMS's answer) live with
+    // their adapters in Kinds/; these two build the view from the fields they share.
 
     /// A synchronization task has no type, keys or save prefix, and four of the options.
-    private init(
+    init(
         syncCloud cloud: CloudType?, region: String?, bucket: String?, appId: String?, dstRegion: String?, dstBucket: String?,
         description: String?, cdn: (String?, CdnProtocol?, CdnAuthenticationType?)?, options: MigrationOptions
     ) {
@@ -113,7 +54,8 @@ struct SpecView: Equatable {
         }
     }
 
-    private init(
+    /// A task or group: type, source keys, destination prefix, every option.
+    init(
         type: String, cloud: CloudType?, region: String?, bucket: String?, appId: String?, keys: [String]?,
         listFile: ListFile?, dstRegion: String?, dstBucket: String?, savePrefix: String?, description: String?,
         migrateSinceSeconds: Int64?, cdn: (String?, CdnProtocol?, CdnAuthenticationType?)?, options: MigrationOptions

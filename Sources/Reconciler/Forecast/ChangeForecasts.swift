@@ -147,11 +147,7 @@ public struct ChangeForecasts: Sendable {
     }
 
     static func progress(_ live: LiveResource) -> (done: Int64, total: Int64, speed: Int64) {
-        switch live {
-        case .task(let t): (t.completeSize ?? 0, t.totalSize ?? 0, t.migrateSpeed ?? 0)
-        case .group(let g): (g.completeSize ?? 0, g.totalSize ?? 0, g.migrateSpeed ?? 0)
-        case .syncTask: (0, 0, 0)
-        }
+        Kinds.adapter(for: live).progress(live)
     }
 
     /// `forecast finish 2026-12-02 20:00 +08:00 (was 2026-12-05 10:00 +08:00): why; deadline ...`

@@ -113,6 +113,15 @@ public indirect enum LiveResource: Sendable, Hashable {
     case group(TaskGroupResp)
     case syncTask(SyncTaskInfo)
 
+    /// The plan kind whose addresses may own it.
+    public var kind: ResourceKind {
+        switch self {
+        case .task: .migrationTask
+        case .group: .migrationTaskGroup
+        case .syncTask: .migrationSyncTask
+        }
+    }
+
     public var id: String {
         switch self {
         case .task(let t): String(t.liveId)

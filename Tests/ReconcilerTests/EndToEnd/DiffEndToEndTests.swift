@@ -338,7 +338,7 @@ struct DiffEndToEndTests {
             #expect(busy.action == .blocked)
             #expect(busy.reasons.contains { $0.description.contains("Waiting, Paused or Failed") })
             #expect(plan.steps.count == 1)
-            if case .batchUpdateTasks(let ids, _, let priority)? = plan.steps.first?.operation {
+            if let (ids, priority) = plan.steps.first?.operation.taskBatch {
                 #expect(Set(ids) == Set([try await e2e.ownedTask("a").id, try await e2e.ownedTask("b").id].compactMap { $0 }))
                 #expect(priority == .high)
             } else {

@@ -1,0 +1,144 @@
+import Foundation
+import MigrationPlan
+import OMSClient
+import OMSModels
+
+/// `MigrationTaskGroup`: one OMS task group (`/v2/{project_id}/taskgroups`), which makes its
+/// own tasks. Its ids are text, it has no priority, its failures are retried with
+/// `/retry`, and groups on their way out (`waitingForDeletion`) are not copies of anything.
+struct MigrationTaskGroupKind: KindAdapter {
+    let kind = ResourceKind.migrationTaskGroup
+    let noun = "task group"
+
+    // MARK: Diff
+
+    func desiredView(_ resource: any DesiredOMSResource) -> SpecView? {
+        guard let group = resource as? DesiredTaskGroup else { return nil }
+        return SpecView(desired: group.request, userDescription: group.userDescription ?? "")
+    }
+
+    func liveView(_ live: LiveResource, userDescription: String) -> SpecView? {
+        guard case .group(let g) = live else { return nil }
+        return SpecView(live: g, userDescription: userDescription)
+    }
+
+    func sentAttributes(_ resource: any DesiredOMSResource, into values: inout [String: JSONValue]) {
+        values["bandwidth"] = BandwidthRules.json(resource.bandwidthPolicy)
+        if let group = resource as? DesiredTaskGroup, let smn = group.request.smnConfig {
+            values["options.notifications"] = SentAttributes.notifications(smn)
+        }
+    }
+
+    func status(_ live: LiveResource) -> LiveStatus {
+        var status = LiveStatus(name: live.statusName)
+        guard case .group(let g) = live else { return status }
+        let s = g.status ?? .waiting
+        status.isComplete = s == .completed
+        status.isFailed = s.isFailed
+        status.isPaused = s == .paused
+        status.isPausing = s == .pausing
+        status.isRunning = s == .executing || s == .monitoring
+        status.acceptsBandwidth = ![.completed, .waitingForDeletion, .deleted].contains(s)
+        status.bandwidth = g.bandwidthPolicy
+        status.failureCode = g.errorReason?.errorCode.flatMap { $0.isEmpty ? nil : $0 }
+        return status
+    }
+
+    func movedData(_ live: LiveResource) -> String? {
+        guard case .group(let g) = live else { return nil }
+        let bytes = g.completeSize ?? 0
+        if bytes == 0 && (g.successNum ?? 0) == 0 && g.status != .completed { return nil }
+        return ByteCount.format(bytes)
+    }
+
+    func progress(_ live: LiveResource) -> (done: Int64, total: Int64, speed: Int64) {
+        guard case .group(let g) = live else { return (0, 0, 0) }
+        return (g.completeSize ?? 0, g.totalSize ?? 0, g.migrateSpeed ?? 0)
+    }
+
+    // MARK: Plan and apply
+
+    let stopNeedsWait = true
+
+    func call(_ operation: StepOperation) -> String {
+        let id = operation.id
+        return switch operation.verb {
+        case .create: "POST /v2/{project_id}/taskgroups"
+        case .stopCreated: "PUT /v2/{project_id}/taskgroups/{new id}/stop"
+        case .stop: "PUT /v2/{project_id}/taskgroups/\(id)/stop"
+        case .waitSettled: "GET /v2/{project_id}/taskgroups/\(id) until Paused"
+        case .delete: "DELETE /v2/{project_id}/taskgroups/\(id)"
+        case .start: "PUT /v2/{project_id}/taskgroups/\(id)/start"
+        case .retry(let failedOnly): "PUT /v2/{project_id}/taskgroups/\(id)/retry" + (failedOnly ? " (failed objects only)" : "")
+        case .updateBandwidth: "PUT /v2/{project_id}/taskgroups/\(id)/update"
+        }
+    }
+
+    func perform(_ operation: StepOperation, on executor: StepExecutor) async throws -> String? {
+        let client = executor.client
+        let id = operation.id
+        switch operation.verb {
+        case .create:
+            let address = try executor.address(of: operation)
+            let group: DesiredTaskGroup = try executor.declared(address, as: noun)
+            return try await executor.create(address, body: group.requestWithSecrets) { try await client.createTaskGroup($0).groupId }
+        case .stopCreated:
+            let created = try executor.createdId(operation)
+            try await executor.tolerate([.onlyExecutingGroupsPause]) { try await executor.call { try await client.stopTaskGroup(id: created) } }
+            return created
+        case .stop:
+            try await executor.tolerate([.onlyExecutingGroupsPause]) { try await executor.call { try await client.stopTaskGroup(id: id) } }
+        case .waitSettled:
+            try await executor.poll("task group \(id)") {
+                do {
+                    let status = try await executor.call { try await client.showTaskGroup(id: id) }.status ?? .waiting
+                    return [.paused, .creationFailed, .migrationFailed, .completed].contains(status) ? nil : status.description
+                } catch let error as OMSClientError where error.isNotFound {
+                    return nil
+                }
+            }
+        case .delete:
+            try await executor.call { try await client.deleteTaskGroup(id: id) }
+        case .start:
+            let group: DesiredTaskGroup = try executor.declared(try executor.address(of: operation), as: noun)
+            let body = try group.startRequest()
+            try await executor.call { try await client.startTaskGroup(id: id, body) }
+        case .retry(let failedOnly):
+            let address = try executor.address(of: operation)
+            let group: DesiredTaskGroup = try executor.declared(address, as: noun)
+            let body = try group.retryRequest(migrateFailedObjects: failedOnly)
+            try executor.ledger.record(address: address, liveId: id)
+            try await executor.call { try await client.retryTaskGroup(id: id, body) }
+        case .updateBandwidth(let rules, _):
+            try await executor.call { try await client.updateTaskGroup(id: id, bandwidthPolicy: rules) }
+        }
+        return nil
+    }
+
+    func listForMarkers(_ executor: StepExecutor) async throws -> [(id: String, description: String?)] {
+        let groups = try await executor.call { try await executor.client.listAllTaskGroups() }
+        return groups.filter { $0.status != .waitingForDeletion }.compactMap { group in group.groupId.map { ($0, group.description) } }
+    }
+}
+
+extension SpecView {
+    init(desired r: CreateTaskGroupReq, userDescription: String?) {
+        self.init(
+            type: (r.taskType ?? .prefix).canonical.rawValue.lowercased(), cloud: r.srcNode.cloudType, region: r.srcNode.region,
+            bucket: r.srcNode.bucket, appId: r.srcNode.appId, keys: r.srcNode.objectKey, listFile: r.srcNode.listFile,
+            dstRegion: r.dstNode.region, dstBucket: r.dstNode.bucket, savePrefix: r.dstNode.savePrefix,
+            description: userDescription, migrateSinceSeconds: r.migrateSince,
+            cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+            options: r.options)
+    }
+
+    init(live g: TaskGroupResp, userDescription: String?) {
+        self.init(
+            type: (g.taskType ?? .prefix).canonical.rawValue.lowercased(), cloud: g.srcNode?.cloudType, region: g.srcNode?.region,
+            bucket: g.srcNode?.bucket, appId: g.srcNode?.appId, keys: g.srcNode?.objectKey, listFile: g.srcNode?.listFile,
+            dstRegion: g.dstNode?.region, dstBucket: g.dstNode?.bucket, savePrefix: g.dstNode?.savePrefix,
+            description: userDescription, migrateSinceSeconds: g.migrateSinceSeconds,
+            cdn: g.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+            options: g.options)
+    }
+}

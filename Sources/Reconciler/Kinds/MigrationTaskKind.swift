@@ -1,0 +1,173 @@
+import Foundation
+import MigrationPlan
+import OMSClient
+import OMSModels
+
+/// `MigrationTask`: one OMS migration task (`/v2/{project_id}/tasks`), declared or made by a
+/// task set. Ids are numbers; bandwidth and priority changes of many tasks share
+/// `batch-update` calls; a stop is polled until the task has settled.
+struct MigrationTaskKind: KindAdapter {
+    let kind = ResourceKind.migrationTask
+    let noun = "task"
+
+    // MARK: Diff
+
+    func desiredView(_ resource: any DesiredOMSResource) -> SpecView? {
+        guard let task = resource as? DesiredTask else { return nil }
+        return SpecView(desired: task.request, userDescription: task.userDescription ?? "")
+    }
+
+    func liveView(_ live: LiveResource, userDescription: String) -> SpecView? {
+        guard case .task(let t) = live else { return nil }
+        return SpecView(live: t, userDescription: userDescription)
+    }
+
+    func sentAttributes(_ resource: any DesiredOMSResource, into values: inout [String: JSONValue]) {
+        values["bandwidth"] = BandwidthRules.json(resource.bandwidthPolicy)
+        guard let task = resource as? DesiredTask else { return }
+        values["options.priority"] = .string(task.priority.canonical.rawValue)
+        if let smn = task.request.smnConfig { values["options.notifications"] = SentAttributes.notifications(smn) }
+    }
+
+    func status(_ live: LiveResource) -> LiveStatus {
+        var status = LiveStatus(name: live.statusName)
+        guard case .task(let t) = live else { return status }
+        let s = t.status ?? .waiting
+        status.isComplete = s == .succeeded
+        status.isFailed = s == .failed
+        status.isPaused = s == .paused
+        status.isPausing = s == .pausing
+        status.isRunning = s == .waiting || s == .migrating
+        status.acceptsPriority = [.waiting, .paused, .failed].contains(s)
+        status.bandwidth = t.bandwidthPolicy
+        status.failureCode = t.errorReason?.errorCode.flatMap { $0.isEmpty ? nil : $0 }
+        return status
+    }
+
+    func movedData(_ live: LiveResource) -> String? {
+        guard case .task(let t) = live else { return nil }
+        let bytes = max(t.completeSize ?? 0, t.realSize ?? 0)
+        if bytes == 0 && (t.successfulNum ?? 0) == 0 && t.status != .succeeded { return nil }
+        return ByteCount.format(bytes)
+    }
+
+    func progress(_ live: LiveResource) -> (done: Int64, total: Int64, speed: Int64) {
+        guard case .task(let t) = live else { return (0, 0, 0) }
+        return (t.completeSize ?? 0, t.totalSize ?? 0, t.migrateSpeed ?? 0)
+    }
+
+    // MARK: Plan and apply
+
+    let stopNeedsWait = true
+    let batchesBandwidth = true
+
+    func call(_ operation: StepOperation) -> String {
+        let id = operation.id
+        switch operation.verb {
+        case .create: return "POST /v2/{project_id}/tasks"
+        case .stopCreated: return "POST /v2/{project_id}/tasks/{new id}/stop"
+        case .stop: return "POST /v2/{project_id}/tasks/\(id)/stop"
+        case .waitSettled: return "GET /v2/{project_id}/tasks/\(id) until Paused"
+        case .delete: return "DELETE /v2/{project_id}/tasks/\(id)"
+        case .start: return "POST /v2/{project_id}/tasks/\(id)/start"
+        case .retry(let failedOnly):
+            return "POST /v2/{project_id}/tasks/\(id)/start" + (failedOnly ? " (failed objects only)" : " (all objects)")
+        case .updateBandwidth(_, let priority):
+            if Self.isSingleUpdate(operation.ids, priority) { return "PUT /v2/{project_id}/tasks/\(id)/bandwidth-policy" }
+            let count = operation.ids.count
+            return "POST /v2/{project_id}/tasks/batch-update (\(count) \(count == 1 ? "task" : "tasks"))"
+        }
+    }
+
+    /// One task and no priority: its own bandwidth call; anything else goes through batch-update.
+    static func isSingleUpdate(_ ids: [String], _ priority: TaskPriority?) -> Bool {
+        ids.count == 1 && priority == nil
+    }
+
+    func perform(_ operation: StepOperation, on executor: StepExecutor) async throws -> String? {
+        let client = executor.client
+        switch operation.verb {
+        case .create:
+            let address = try executor.address(of: operation)
+            let resource: DesiredTask = try executor.declared(address, as: noun)
+            return try await executor.create(address, body: resource.requestWithSecrets) {
+                try await client.createTask($0).id.map(String.init)
+            }
+        case .stopCreated:
+            let id = try Self.number(try executor.createdId(operation))
+            try await executor.tolerate([.taskNotInProgress, .taskComplete]) { try await executor.call { try await client.stopTask(id: id) } }
+            return String(id)
+        case .stop:
+            let id = try Self.number(operation.id)
+            try await executor.tolerate([.taskNotInProgress, .taskComplete]) { try await executor.call { try await client.stopTask(id: id) } }
+        case .waitSettled:
+            let id = try Self.number(operation.id)
+            try await executor.poll("task \(id)") {
+                do {
+                    let status = try await executor.call { try await client.showTask(id: id) }.status ?? .waiting
+                    return [.paused, .failed, .succeeded].contains(status) ? nil : status.description
+                } catch let error as OMSClientError where error.isNotFound {
+                    return nil
+                }
+            }
+        case .delete:
+            let id = try Self.number(operation.id)
+            try await executor.tolerate([.noSuchResource]) { try await executor.call { try await client.deleteTask(id: id) } }
+        case .start:
+            let id = try Self.number(operation.id)
+            let task: DesiredTask = try executor.declared(try executor.address(of: operation), as: noun)
+            let body = try task.startRequest(migrateFailedObjects: false)
+            try await executor.tolerate([.taskAlreadyStarted]) { try await executor.call { try await client.startTask(id: id, body) } }
+        case .retry(let failedOnly):
+            let id = try Self.number(operation.id)
+            let address = try executor.address(of: operation)
+            let task: DesiredTask = try executor.declared(address, as: noun)
+            let body = try task.startRequest(migrateFailedObjects: failedOnly)
+            try executor.ledger.record(address: address, liveId: String(id))
+            try await executor.call { try await client.startTask(id: id, body) }
+        case .updateBandwidth(let rules, let priority):
+            let ids = try operation.ids.map(Self.number)
+            if Self.isSingleUpdate(operation.ids, priority) {
+                try await executor.call { try await client.updateBandwidthPolicy(taskId: ids[0], rules) }
+            } else {
+                try await executor.call {
+                    try await client.batchUpdateTasks(BatchUpdateTasksReq(ids: ids, bandwidthPolicy: rules, taskPriority: priority))
+                }
+            }
+        }
+        return nil
+    }
+
+    func listForMarkers(_ executor: StepExecutor) async throws -> [(id: String, description: String?)] {
+        let tasks = try await executor.call { try await executor.client.listAllTasks() }
+        return tasks.sorted { ($0.id ?? 0) < ($1.id ?? 0) }.compactMap { task in task.id.map { (String($0), task.description) } }
+    }
+
+    /// Task ids are numbers in OMS's API; the plan's steps carry them as text like every id.
+    private static func number(_ id: String) throws -> Int64 {
+        guard let value = Int64(id) else { throw ApplyError(description: "task id \(id) is not a number") }
+        return value
+    }
+}
+
+extension SpecView {
+    init(desired r: CreateTaskReq, userDescription: String?) {
+        self.init(
+            type: (r.taskType ?? .object).canonical.rawValue, cloud: r.srcNode.cloudType, region: r.srcNode.region,
+            bucket: r.srcNode.bucket, appId: r.srcNode.appId, keys: r.srcNode.objectKey, listFile: r.srcNode.listFile,
+            dstRegion: r.dstNode.region, dstBucket: r.dstNode.bucket, savePrefix: r.dstNode.savePrefix,
+            description: userDescription, migrateSinceSeconds: r.migrateSince,
+            cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+            options: r.options)
+    }
+
+    init(live t: TaskResp, userDescription: String?) {
+        self.init(
+            type: (t.taskType ?? .object).canonical.rawValue, cloud: t.srcNode?.cloudType, region: t.srcNode?.region,
+            bucket: t.srcNode?.bucket, appId: t.srcNode?.appId, keys: t.srcNode?.objectKey, listFile: t.srcNode?.listFile,
+            dstRegion: t.dstNode?.region, dstBucket: t.dstNode?.bucket, savePrefix: t.dstNode?.savePrefix,
+            description: userDescription, migrateSinceSeconds: t.migrateSinceSeconds,
+            cdn: t.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+            options: t.options)
+    }
+}
