@@ -5,35 +5,31 @@ import OMSModels
 /// The bucket calls are POSTs that only read, so they are retried like GETs.
 extension OMSClient {
     public func listBucketObjects(_ request: ListBucketObjectsReq) async throws(OMSClientError) -> ListBucketObjectsResp {
-        let response = try await perform(
-            Call(operation: "ListBucketObjects", method: "POST", path: projectPath("/objectstorage/buckets/objects")),
-            body: request)
-        return try decode(ListBucketObjectsResp.self, response, operation: "ListBucketObjects")
+        try await ask("ListBucketObjects", "/objectstorage/buckets/objects", request)
     }
 
     public func showCdnInfo(_ request: ShowCdnInfoReq) async throws(OMSClientError) -> ShowCdnInfoResp {
-        let response = try await perform(
-            Call(operation: "ShowCdnInfo", method: "POST", path: projectPath("/objectstorage/buckets/cdn-info")), body: request)
-        return try decode(ShowCdnInfoResp.self, response, operation: "ShowCdnInfo")
+        try await ask("ShowCdnInfo", "/objectstorage/buckets/cdn-info", request)
     }
 
     public func listBuckets(_ request: ListBucketsReq) async throws(OMSClientError) -> [String] {
-        let response = try await perform(
-            Call(operation: "ListBuckets", method: "POST", path: projectPath("/objectstorage/buckets")), body: request)
-        return try decode([String].self, response, operation: "ListBuckets")
+        try await ask("ListBuckets", "/objectstorage/buckets", request)
     }
 
     public func showBucketRegion(_ request: ShowBucketRegionReq) async throws(OMSClientError) -> ShowBucketRegionResp {
-        let response = try await perform(
-            Call(operation: "ShowBucketRegion", method: "POST", path: projectPath("/objectstorage/buckets/regions")),
-            body: request)
-        return try decode(ShowBucketRegionResp.self, response, operation: "ShowBucketRegion")
+        try await ask("ShowBucketRegion", "/objectstorage/buckets/regions", request)
     }
 
     public func checkPrefix(_ request: CheckPrefixReq) async throws(OMSClientError) -> CheckPrefixResp {
-        let response = try await perform(
-            Call(operation: "CheckPrefix", method: "POST", path: projectPath("/objectstorage/buckets/prefix")), body: request)
-        return try decode(CheckPrefixResp.self, response, operation: "CheckPrefix")
+        try await ask("CheckPrefix", "/objectstorage/buckets/prefix", request)
+    }
+
+    /// One bucket question: a POST of `request` under the project, its answer decoded.
+    private func ask<Request: Encodable, Answer: Decodable>(
+        _ operation: String, _ path: String, _ request: Request
+    ) async throws(OMSClientError) -> Answer {
+        let response = try await perform(Call(operation: operation, method: "POST", path: projectPath(path)), body: request)
+        return try decode(Answer.self, response, operation: operation)
     }
 
     public func listCloudTypes(_ end: ConnectionEnd) async throws(OMSClientError) -> [String] {

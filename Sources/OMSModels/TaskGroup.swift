@@ -235,52 +235,10 @@ public struct TaskGroupResp: Codable, Hashable, Sendable {
     }
 }
 
-public struct TaskGroupSrcNodeResp: Codable, Hashable, Sendable {
-    public var bucket: String?
-    public var cloudType: CloudType?
-    public var region: String?
-    public var appId: String?
-    public var objectKey: [String]?
-    public var listFile: ListFile?
-
-    public init(
-        bucket: String? = nil, cloudType: CloudType? = nil, region: String? = nil, appId: String? = nil,
-        objectKey: [String]? = nil, listFile: ListFile? = nil
-    ) {
-        self.bucket = bucket
-        self.cloudType = cloudType
-        self.region = region
-        self.appId = appId
-        self.objectKey = objectKey
-        self.listFile = listFile
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case bucket
-        case cloudType = "cloud_type"
-        case region
-        case appId = "app_id"
-        case objectKey = "object_key"
-        case listFile = "list_file"
-    }
-}
-
-public struct TaskGroupDstNodeResp: Codable, Hashable, Sendable {
-    public var bucket: String?
-    public var region: String?
-    public var savePrefix: String?
-
-    public init(bucket: String? = nil, region: String? = nil, savePrefix: String? = nil) {
-        self.bucket = bucket
-        self.region = region
-        self.savePrefix = savePrefix
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case bucket, region
-        case savePrefix = "save_prefix"
-    }
-}
+/// A group reports its source and destination with exactly the fields (and keys) a task
+/// does: one type each, so a field OMS adds is added once.
+public typealias TaskGroupSrcNodeResp = SrcNodeResp
+public typealias TaskGroupDstNodeResp = DstNodeResp
 
 /// Answer to `GET /v2/{project_id}/taskgroups`.
 public struct ListTaskGroupsResp: Codable, Hashable, Sendable {
@@ -293,38 +251,12 @@ public struct ListTaskGroupsResp: Codable, Hashable, Sendable {
     }
 }
 
-/// Body of `PUT .../taskgroups/{group_id}/start` (resume).
-public struct StartTaskGroupReq: Codable, Hashable, Sendable {
-    public var srcAk: String?
-    public var srcSk: String?
-    public var jsonAuthFile: String?
-    public var dstAk: String?
-    public var dstSk: String?
-    public var sourceCdnAuthenticationKey: String?
+/// Body of `PUT .../taskgroups/{group_id}/start` (resume): the retry body without
+/// `migrate_failed_object`, which a start leaves `nil` (and so out of the JSON).
+public typealias StartTaskGroupReq = RetryTaskGroupReq
 
-    public init(
-        srcAk: String? = nil, srcSk: String? = nil, jsonAuthFile: String? = nil, dstAk: String? = nil,
-        dstSk: String? = nil, sourceCdnAuthenticationKey: String? = nil
-    ) {
-        self.srcAk = srcAk
-        self.srcSk = srcSk
-        self.jsonAuthFile = jsonAuthFile
-        self.dstAk = dstAk
-        self.dstSk = dstSk
-        self.sourceCdnAuthenticationKey = sourceCdnAuthenticationKey
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case srcAk = "src_ak"
-        case srcSk = "src_sk"
-        case jsonAuthFile = "json_auth_file"
-        case dstAk = "dst_ak"
-        case dstSk = "dst_sk"
-        case sourceCdnAuthenticationKey = "source_cdn_authentication_key"
-    }
-}
-
-/// Body of `PUT .../taskgroups/{group_id}/retry`.
+/// Body of `PUT .../taskgroups/{group_id}/retry` (and, as `StartTaskGroupReq`, of `.../start`):
+/// the keys again, since OMS does not keep them.
 public struct RetryTaskGroupReq: Codable, Hashable, Sendable {
     public var srcAk: String?
     public var srcSk: String?

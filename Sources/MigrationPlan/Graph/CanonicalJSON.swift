@@ -177,14 +177,20 @@ enum RequestJSON {
         } }
     }
 
-    static func task(_ r: CreateTaskReq) -> String {
+    static func task(_ r: CreateTaskReq) -> String { createBody(r) }
+
+    static func group(_ r: CreateTaskGroupReq) -> String { createBody(r) }
+
+    /// A task's or a group's body: the keys one has and the other lacks are `nil` there, and
+    /// left out (see `CreateBody`).
+    private static func createBody<Body: CreateBody>(_ r: Body) -> String {
         let s = r.srcNode, d = r.dstNode
         return ObjectWriter.object { w in
             w.raw("bandwidth_policy", policy(r.bandwidthPolicy)); w.str("consistency_check", r.consistencyCheck)
             w.str("description", r.description)
             w.raw("dst_node", ObjectWriter.object {
-                $0.str("ak", d.ak); $0.str("bucket", d.bucket); $0.str("region", d.region); $0.str("save_prefix", d.savePrefix)
-                $0.str("security_token", d.securityToken); $0.str("sk", d.sk)
+                $0.str("ak", d.ak); $0.str("bucket", d.bucket); $0.str("cloud_type", d.cloudType); $0.str("region", d.region)
+                $0.str("save_prefix", d.savePrefix); $0.str("security_token", d.securityToken); $0.str("sk", d.sk)
             })
             w.str("dst_storage_policy", r.dstStoragePolicy); w.flag("enable_failed_object_recording", r.enableFailedObjectRecording)
             w.flag("enable_kms", r.enableKms); w.flag("enable_metadata_migration", r.enableMetadataMigration)
@@ -197,29 +203,6 @@ enum RequestJSON {
                 $0.str("region", s.region); $0.str("security_token", s.securityToken); $0.str("sk", s.sk)
             })
             w.str("task_priority", r.taskPriority); w.str("task_type", r.taskType)
-        }
-    }
-
-    static func group(_ r: CreateTaskGroupReq) -> String {
-        let s = r.srcNode, d = r.dstNode
-        return ObjectWriter.object { w in
-            w.raw("bandwidth_policy", policy(r.bandwidthPolicy)); w.str("consistency_check", r.consistencyCheck)
-            w.str("description", r.description)
-            w.raw("dst_node", ObjectWriter.object {
-                $0.str("ak", d.ak); $0.str("bucket", d.bucket); $0.str("cloud_type", d.cloudType); $0.str("region", d.region)
-                $0.str("save_prefix", d.savePrefix); $0.str("sk", d.sk)
-            })
-            w.str("dst_storage_policy", r.dstStoragePolicy); w.flag("enable_failed_object_recording", r.enableFailedObjectRecording)
-            w.flag("enable_kms", r.enableKms); w.flag("enable_metadata_migration", r.enableMetadataMigration)
-            w.flag("enable_requester_pays", r.enableRequesterPays); w.flag("enable_restore", r.enableRestore)
-            w.num("migrate_since", r.migrateSince); w.str("object_overwrite_mode", r.objectOverwriteMode)
-            w.raw("smn_config", smn(r.smnConfig)); w.raw("source_cdn", cdn(r.sourceCdn))
-            w.raw("src_node", ObjectWriter.object {
-                $0.str("ak", s.ak); $0.str("app_id", s.appId); $0.str("bucket", s.bucket); $0.str("cloud_type", s.cloudType)
-                $0.str("json_auth_file", s.jsonAuthFile); $0.raw("list_file", listFile(s.listFile)); $0.strings("object_key", s.objectKey)
-                $0.str("region", s.region); $0.str("sk", s.sk)
-            })
-            w.str("task_type", r.taskType)
         }
     }
 

@@ -41,7 +41,8 @@ enum SecretsInPlainFields {
             }
             return (resource.address, diagnostics)
         }
-        // The fields each kind sends as text, by plan path (tasks and groups have the same ones).
+        // The fields each kind sends as text, by plan path (tasks and groups have the same ones,
+        // read through `CreateBody`).
         func plainFields(
             description: String?, region: String?, bucket: String?, keys: [String]?, appId: String?, listFile: ListFile?,
             cdn: SourceCdnReq?, dstBucket: String?, savePrefix: String?, smn: SmnConfig?
@@ -54,19 +55,17 @@ enum SecretsInPlainFields {
                 ("options", smn?.topicUrn),
             ]
         }
+        func createBodyFields<Body: CreateBody>(_ description: String?, _ r: Body) -> [(String, String?)] {
+            plainFields(
+                description: description, region: r.srcNode.region, bucket: r.srcNode.bucket, keys: r.srcNode.objectKey,
+                appId: r.srcNode.appId, listFile: r.srcNode.listFile, cdn: r.sourceCdn, dstBucket: r.dstNode.bucket,
+                savePrefix: r.dstNode.savePrefix, smn: r.smnConfig)
+        }
         switch resource {
         case .task(let task):
-            let r = task.request
-            return report(task, plainFields(
-                description: task.userDescription, region: r.srcNode.region, bucket: r.srcNode.bucket, keys: r.srcNode.objectKey,
-                appId: r.srcNode.appId, listFile: r.srcNode.listFile, cdn: r.sourceCdn, dstBucket: r.dstNode.bucket,
-                savePrefix: r.dstNode.savePrefix, smn: r.smnConfig))
+            return report(task, createBodyFields(task.userDescription, task.request))
         case .taskGroup(let group):
-            let r = group.request
-            return report(group, plainFields(
-                description: group.userDescription, region: r.srcNode.region, bucket: r.srcNode.bucket, keys: r.srcNode.objectKey,
-                appId: r.srcNode.appId, listFile: r.srcNode.listFile, cdn: r.sourceCdn, dstBucket: r.dstNode.bucket,
-                savePrefix: r.dstNode.savePrefix, smn: r.smnConfig))
+            return report(group, createBodyFields(group.userDescription, group.request))
         case .syncTask(let sync):
             let r = sync.request
             return report(sync, plainFields(
