@@ -43,8 +43,6 @@ struct DiffCommand: AsyncParsableCommand {
         }
         await session.close()
         Console.out(ReportPrinter.render(report, format: plan.output, color: plan.useColor), format: plan.output)
-        KeptUntilExit.keep(session)
-        KeptUntilExit.keep(report)
         // The last line on stderr: what is blocked and why, where a CI log is read from.
         let blockers = DiffGate.blockers(report)
         if let line = DiffGate.lastLine(blockers) { Console.note(line) }

@@ -24,7 +24,6 @@ struct OMSPlanCommand: AsyncParsableCommand {
     /// Exit codes of the CLI contract: 0, 1, 2, 130, and 64 for a command line the command
     /// cannot take (a flag out of its range, a missing argument), before any work starts.
     static func main() async {
-        limitMallocArenas()
         // Secrets of the CLI's own credential variables are masked in every output from the
         // start, and log lines pass the same redactor.
         let environment = ProcessInfo.processInfo.environment
@@ -32,24 +31,6 @@ struct OMSPlanCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in RedactingLogHandler(label: label) }
         let code = await execute(CommandLine.arguments.dropFirst().map { $0 })
         if code != 0 { Foundation.exit(code) }
-    }
-
-    /// A plan command is one short burst of work on a few threads; glibc gives each thread
-    /// that allocates its own malloc arena (up to 8 per core), and memory freed in one arena
-    /// is not reused by the others, so a 10,000-task `diff` peaked about 15 MB higher than its
-    /// data needs (docs/benchmarks.md). Two arenas keep that down; one made the threads wait
-    /// for each other's allocations (7% of the CPU in the arena's lock). The sandbox server,
-    /// which answers many connections at once, keeps glibc's default.
-    private static func limitMallocArenas() {
-        #if os(Linux)
-        // `mallopt` and `M_ARENA_MAX` (-8 in glibc's malloc.h) are not in Swift's Glibc module.
-        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
-        let arenaMax: Int32 = -8
-        guard CommandLine.arguments.dropFirst().first != "sandbox",
-            let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt")
-        else { return }
-        _ = unsafeBitCast(symbol, to: MallOpt.self)(arenaMax, 2)
-        #endif
     }
 
     /// Parses and runs one command line, printing through `Console`; returns the exit code.

@@ -190,29 +190,37 @@ struct ReconcileCommand: AsyncParsableCommand {
 }
 
 /// SIGTERM/SIGINT: let the pass in progress finish, then leave the loop.
-final class ShutdownSignal: StackReconciler.LoopControl, @unchecked Sendable {
-    private let lock = NSLock()
-    private var _signal: Int32?
-    private var sources: [any DispatchSourceSignal] = []
-    private var sleeper: Task<Void, Never>?
+final class ShutdownSignal: StackReconciler.LoopControl {
+    private struct State {
+        var signal: Int32?
+        var sleeper: Task<Void, Never>?
+        /// Kept so that the handlers stay installed while the loop runs.
+        var sources: [any DispatchSourceSignal]
+    }
+    private let state: Mutex<State>
 
     init() {
-        for number in [SIGTERM, SIGINT] {
+        let numbers = [SIGTERM, SIGINT]
+        state = Mutex(State(sources: numbers.map { number in
             ignoreSignal(number)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.fire(number) }
-            source.resume()
-            sources.append(source)
+            return DispatchSource.makeSignalSource(signal: number, queue: .global())
+        }))
+        // The handlers need `self`, so they are set once `state` holds the sources.
+        state.withLock { state in
+            for (number, source) in zip(numbers, state.sources) {
+                source.setEventHandler { [weak self] in self?.fire(number) }
+                source.resume()
+            }
         }
     }
 
-    var stopRequested: Bool { lock.withLock { _signal != nil } }
-    var signal: Int32? { lock.withLock { _signal } }
+    var stopRequested: Bool { state.withLock { $0.signal != nil } }
+    var signal: Int32? { state.withLock { $0.signal } }
 
     private func fire(_ number: Int32) {
-        let task = lock.withLock { () -> Task<Void, Never>? in
-            _signal = number
-            return sleeper
+        let task = state.withLock { state -> Task<Void, Never>? in
+            state.signal = number
+            return state.sleeper
         }
         task?.cancel()
     }
@@ -220,9 +228,9 @@ final class ShutdownSignal: StackReconciler.LoopControl, @unchecked Sendable {
     /// Sleeps, or returns early when a signal arrives.
     func sleep(seconds: Double) async {
         let task = Task<Void, Never> { _ = try? await Task.sleep(for: .milliseconds(Int(seconds * 1000))) }
-        let alreadyStopped = lock.withLock { () -> Bool in
-            sleeper = task
-            return _signal != nil
+        let alreadyStopped = state.withLock { state -> Bool in
+            state.sleeper = task
+            return state.signal != nil
         }
         if alreadyStopped { task.cancel() }
         await task.value

@@ -1,41 +1,28 @@
 import Foundation
+import Synchronization
 
 /// Runs independent pieces of work on a few threads (the machine's cores, at most 4).
 /// Used for parsing files and for decoding tasks, which are independent of each other.
 enum Parallel {
-    final class Results<T: Sendable>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var next = 0
-        private var slots: [T?]
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
+    /// The next index to take and the results so far, shared by the workers.
+    final class Results<T: Sendable>: Sendable {
+        private struct State {
+            var next = 0
+            var slots: [T?]
+        }
+        private let state: Mutex<State>
+        init(count: Int) { state = Mutex(State(slots: Array(repeating: nil, count: count))) }
         func take() -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard next < slots.count else { return nil }
-            next += 1
-            return next - 1
+            state.withLock { state in
+                guard state.next < state.slots.count else { return nil }
+                state.next += 1
+                return state.next - 1
+            }
         }
         func store(_ value: T, at i: Int) {
-            lock.lock()
-            slots[i] = value
-            lock.unlock()
+            state.withLock { $0.slots[i] = value }
         }
-        var values: [T?] {
-            lock.lock()
-            defer { lock.unlock() }
-            return slots
-        }
-    }
-
-    /// Loading is CPU work that nothing waits on until it is done, while `diff` reads OMS at
-    /// the same time: a page answer that waits for a core delays the next request, and 100
-    /// pages are read in rounds. The loader's threads therefore run at a lower priority (nice
-    /// 5), so the reads go on at once and the loader takes every core they leave idle.
-    static func yieldToLatencySensitiveWork() {
-        #if os(Linux)
-        // On Linux a nice value belongs to a thread; `who` 0 is the calling one.
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)
-        #endif
+        var values: [T?] { state.withLock { $0.slots } }
     }
 
     static var workerCount: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) }
@@ -49,7 +36,6 @@ enum Parallel {
         let done = DispatchSemaphore(value: 0)
         for _ in 0..<workers {
             let thread = Thread {
-                yieldToLatencySensitiveWork()
                 while let i = results.take() { results.store(body(i), at: i) }
                 done.signal()
             }

@@ -25,12 +25,3 @@ enum ConcurrentMap {
     }
 }
 
-/// Frees large structures on a background thread instead of the caller's.
-enum BackgroundRelease {
-    /// `value` is freed when the background closure that holds the last reference ends. Pass
-    /// it with `consume`, so that the caller's reference is gone by then.
-    static func drop<T: Sendable>(_ value: consuming T) {
-        let held = value
-        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
-    }
-}

@@ -14,7 +14,6 @@ public enum ChangePlanner {
         for index in changes.indices {
             changes[index].calls = (stepsByAddress[changes[index].address] ?? []).map { steps[$0].operation.call }
         }
-        BackgroundRelease.drop(consume decisions)  // their changes are copied out; freeing 10,000 took a core ~5 ms
         var report = ChangeReport(stack: desired.stack.name, evaluatedAt: now, evaluatedDay: desired.stack.evaluationDay, changes: changes)
         let adopted = Set(desired.resources.values.compactMap(\.adoptID))
         func unowned(_ description: String?, _ id: @autoclosure () -> String) -> Bool {
