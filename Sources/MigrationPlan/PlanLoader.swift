@@ -18,6 +18,8 @@ public struct LoadOptions: Sendable {
     /// A region that is not in oms-plan's table of regions OMS supports is a warning, not an
     /// error (for regions newer than the table; same as `Stack.spec.unknownRegions: warning`).
     public var unknownRegionsAsWarnings: Bool
+    /// The environment variable that does the same for every command: `warning` (docs/regions.md).
+    public static let unknownRegionsVariable = "OMS_PLAN_UNKNOWN_REGIONS"
 
     public init(environment: PlanEnvironment = .live, evaluationDate: Date, secretsRequired: Bool = false,
                 regionOverride: String? = nil, placeholderForUnsetSecrets: Bool = false, unknownRegionsAsWarnings: Bool = false) {
@@ -94,7 +96,10 @@ public enum PlanLoader {
         for (loc, message) in readProblems { sink.error(message, at: loc) }
         let ctx = DecodeContext(sink: sink, environment: options.environment, secretsRequired: options.secretsRequired)
         ctx.placeholderForUnsetSecrets = options.placeholderForUnsetSecrets
+        // `OMS_PLAN_UNKNOWN_REGIONS=warning`: the same switch for every command (validate, diff,
+        // apply) without editing the plan, e.g. in a CI job while the table catches up.
         ctx.unknownRegionsAsWarnings = options.unknownRegionsAsWarnings
+            || options.environment.variables[LoadOptions.unknownRegionsVariable] == "warning"
 
         // Parsing and envelopes, a file per step on several threads.
         let files = table

@@ -85,6 +85,17 @@ import Testing
         #expect(lenient.diagnostics.warnings.contains { $0.message.contains("cn-north-99") })
     }
 
+    @Test func environmentVariableLowersAnUnknownRegionToAWarning() {
+        let files = ["stack.yaml": TestSupport.stack, "credentials.yaml": TestSupport.credentials, "t.yaml": task(region: "cn-hangzhou-9")]
+        var env = TestSupport.env
+        env["OMS_PLAN_UNKNOWN_REGIONS"] = "warning"
+        let lenient = TestSupport.load(files, env: env)
+        #expect(lenient.diagnostics.errors.isEmpty, "\(lenient.diagnostics.errors.map(\.rendered))")
+        #expect(lenient.diagnostics.warnings.contains { $0.message.contains("cn-hangzhou-9") })
+        env["OMS_PLAN_UNKNOWN_REGIONS"] = "error"
+        #expect(TestSupport.load(files, env: env).diagnostics.errors.count == 1)
+    }
+
     // MARK: Bucket names
 
     @Test func everyCloudAcceptsAnOrdinaryName() {

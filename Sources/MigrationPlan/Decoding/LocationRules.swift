@@ -27,14 +27,14 @@ struct LocationRules {
             hints.append("did you mean `\(near)`?")
         } else {
             let shown = known.prefix(8).map { "`\($0)`" }.joined(separator: ", ")
-            hints.append("\(cloud) regions include \(shown)\(known.count > 8 ? ", …" : "") (docs/regions.md lists them all)")
+            hints.append("\(cloud) regions include \(shown)\(known.count > 8 ? ", …" : "") (docs/regions.md says where the full table is).")
         }
         let message = "`\(field)` is `\(region.value)`, which is not a region OMS supports for \(cloud)"
         if unknownRegionsAreWarnings {
-            ctx.warning(message + " (reported as a warning: `unknownRegions: warning`)", at: region.loc, hint: hints.joined(separator: "; "))
+            ctx.warning(message + " (reported as a warning: `unknownRegions: warning`)", at: region.loc, hint: hints.joined(separator: " "))
         } else {
-            hints.append("if the region is newer than oms-plan's table, set `unknownRegions: warning` in the Stack's spec")
-            ctx.error(message, at: region.loc, hint: hints.joined(separator: "; "))
+            hints.append("If the region is newer than oms-plan's table, set `unknownRegions: warning` in the Stack's spec.")
+            ctx.error(message, at: region.loc, hint: hints.joined(separator: " "))
         }
         return true
     }
