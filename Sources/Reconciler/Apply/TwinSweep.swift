@@ -131,39 +131,28 @@ extension StepExecutor {
     /// their way out. A copy of this run's that the list does not show yet, while it shows
     /// another copy of the address, is read by id so that the two can be compared.
     private func relist(_ made: [ResourceAddress: String]) async throws -> LiveState {
-        let kinds = Set(made.keys.map(\.kind))
-        let wantTasks = kinds.contains { $0 != .migrationTaskGroup && $0 != .migrationSyncTask }
-        var tasks: [TaskResp] = []
-        var groups: [TaskGroupResp] = []
-        var syncTasks: [SyncTaskInfo] = []
-        if wantTasks { tasks = try await call { try await self.client.listAllTasks() } }
-        if kinds.contains(.migrationTaskGroup) { groups = try await call { try await self.client.listAllTaskGroups() } }
-        if kinds.contains(.migrationSyncTask) { syncTasks = try await call { try await self.client.listAllSyncTasks() } }
-        tasks.removeAll { $0.id.map { knownLiveIds.contains(String($0)) } ?? false }
-        groups.removeAll { group in
-            group.groupId.map(knownLiveIds.contains) ?? false || group.status == .waitingForDeletion || group.status == .deleted
+        let client = self.client
+        var listed: [LiveResource] = []
+        for kind in Set(made.keys.map { Kinds.adapter(for: $0.kind).kind }).sorted() {
+            let adapter = Kinds.adapter(for: kind)
+            listed += try await call { try await adapter.listLive(client) }.filter { !knownLiveIds.contains($0.id) }
         }
-        syncTasks.removeAll { $0.syncTaskId.map(knownLiveIds.contains) ?? false }
-        let listed = Set(tasks.compactMap { $0.id.map(String.init) } + groups.compactMap(\.groupId) + syncTasks.compactMap(\.syncTaskId))
+        let listedIds = Set(listed.map(\.id))
         // Addresses some listed resource claims by this stack's marker: only for those is a copy
         // of ours that the list misses worth a read (no other copy listed, no twin to compare).
         let stack = desired.stack.name
-        let descriptions = tasks.map(\.description) + groups.map(\.description) + syncTasks.map(\.description)
-        let claimed = Set(descriptions.compactMap { description -> ResourceAddress? in
-            guard let marker = description.flatMap({ OwnershipMarker.parse(description: $0)?.marker }), marker.stack == stack else { return nil }
+        let claimed = Set(listed.compactMap { live -> ResourceAddress? in
+            guard let marker = live.description.flatMap({ OwnershipMarker.parse(description: $0)?.marker }), marker.stack == stack else { return nil }
             return marker.address
         })
-        for (address, id) in made.sorted(by: { $0.key < $1.key }) where !listed.contains(id) && claimed.contains(address) {
+        for (address, id) in made.sorted(by: { $0.key < $1.key }) where !listedIds.contains(id) && claimed.contains(address) {
             do {
-                switch address.kind {
-                case .migrationTaskGroup: groups.append(try await call { try await self.client.showTaskGroup(id: id) })
-                case .migrationSyncTask: syncTasks.append(try await call { try await self.client.showSyncTask(id: id) })
-                default: tasks.append(try await call { try await self.client.showTask(id: id) })
-                }
+                let adapter = Kinds.adapter(for: address.kind)
+                if let live = try await call({ try await adapter.readLive(id: id, client) }) { listed.append(live) }
             } catch let error as OMSClientError where error.isNotFound {
                 continue  // gone already (removed by hand, or by a run that found it younger)
             }
         }
-        return LiveState(tasks: tasks, groups: groups, syncTasks: syncTasks, readAt: Date())
+        return LiveState(listed, readAt: Date())
     }
 }

@@ -62,7 +62,7 @@ public struct ChangeForecasts: Sendable {
         for index in report.changes.indices {
             let change = report.changes[index]
             guard change.address.duplicateId == nil, let resource = desired[change.address.address]?.omsResource,
-                !(resource is DesiredSyncTask)
+                Kinds.adapter(for: resource.address.kind).finishes
             else { continue }
             var forecast: ChangeForecast?
             if change.action == .create || change.action == .replace {
@@ -107,7 +107,7 @@ public struct ChangeForecasts: Sendable {
         let chosen = report.changes.indices.filter { index in
             let change = report.changes[index]
             return (change.action == .create || change.action == .replace) && change.address.duplicateId == nil
-                && change.address.address.kind != .migrationSyncTask && desired[change.address.address] != nil
+                && Kinds.adapter(for: change.address.address.kind).finishes && desired[change.address.address] != nil
         }.prefix(Self.sizedCreates)
         let sizer = SourceSizer(client: client, calls: Self.callsPerCreate)
         return await withTaskGroup(of: (Int, SizeEstimate?).self) { group in

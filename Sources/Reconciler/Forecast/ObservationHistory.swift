@@ -42,7 +42,7 @@ public struct ObservationHistory: Codable, Sendable, Hashable {
         var present = Set<String>()
         // Only what is moving: a finished or paused resource needs no speeds, and a project of
         // 10,000 tasks has only a few migrating at a time, so the history stays small.
-        for entry in report.entries where entry.kind != ResourceKind.migrationSyncTask.rawValue && !entry.settled {
+        for entry in report.entries where !entry.settled && Kinds.finishes(kindName: entry.kind) {
             present.insert(entry.address)
             var samples = resources[entry.address] ?? []
             if let last = samples.last, now.timeIntervalSince(last.at) < Self.resourceSpacing, samples.count >= 2 { samples.removeLast() }

@@ -43,7 +43,7 @@ extension StatusReport {
         var outlooks: [ResourceAddress: Outlook] = [:]
         let cache = FinishForecaster.SegmentCache()
         for address in desired.order {
-            guard let resource = desired[address]?.omsResource, address.kind != .migrationSyncTask, let i = index[address.description] else { continue }
+            guard let resource = desired[address]?.omsResource, Kinds.adapter(for: address.kind).finishes, let i = index[address.description] else { continue }
             let entry = entries[i]
             let outlook: Outlook = {
                 if entry.phase == .finished { return .finished }

@@ -31,6 +31,9 @@ protocol KindAdapter: Sendable {
     func movedData(_ live: LiveResource) -> String?
     /// Bytes done, bytes in all and the current speed, for forecasts.
     func progress(_ live: LiveResource) -> (done: Int64, total: Int64, speed: Int64)
+    /// Whether a resource of this kind ever finishes (and so has a forecast and a history of
+    /// speeds); a synchronization task never does.
+    var finishes: Bool { get }
 
     // MARK: Plan and apply
 
@@ -46,10 +49,16 @@ protocol KindAdapter: Sendable {
     /// Every live resource of this kind as (id, description), oldest first: apply's checks
     /// for copies made meanwhile read these.
     func listForMarkers(_ executor: StepExecutor) async throws -> [(id: String, description: String?)]
+    /// Every live resource of this kind OMS lists now, without those on their way out (the
+    /// check for twins after the creates reads these).
+    func listLive(_ client: OMSClient) async throws -> [LiveResource]
+    /// One live resource by id (a create the list does not show yet).
+    func readLive(id: String, _ client: OMSClient) async throws -> LiveResource?
 }
 
 extension KindAdapter {
     var batchesBandwidth: Bool { false }
+    var finishes: Bool { true }
     func progress(_ live: LiveResource) -> (done: Int64, total: Int64, speed: Int64) { (0, 0, 0) }
 }
 
@@ -64,6 +73,11 @@ enum Kinds {
     /// the task adapter, as they always did.
     static func adapter(for kind: ResourceKind) -> any KindAdapter {
         byKind[kind] ?? all[0]
+    }
+
+    /// Whether resources of the kind named `MigrationTask`-style ever finish (unknown names do).
+    static func finishes(kindName: String) -> Bool {
+        ResourceKind(rawValue: kindName).map { adapter(for: $0).finishes } ?? true
     }
 
     static func adapter(for live: LiveResource) -> any KindAdapter {

@@ -37,6 +37,8 @@ struct MigrationSyncTaskKind: KindAdapter {
 
     func movedData(_ live: LiveResource) -> String? { nil }
 
+    let finishes = false
+
     // MARK: Plan and apply
 
     let stopNeedsWait = false
@@ -87,6 +89,17 @@ struct MigrationSyncTaskKind: KindAdapter {
         return syncTasks.sorted { ($0.createTime ?? 0) < ($1.createTime ?? 0) }.compactMap { sync in
             sync.syncTaskId.map { ($0, sync.description) }
         }
+    }
+}
+
+extension MigrationSyncTaskKind {
+    func listLive(_ client: OMSClient) async throws -> [LiveResource] {
+        try await client.listAllSyncTasks().filter { !($0.syncTaskId ?? "").isEmpty }.map(LiveResource.syncTask)
+    }
+
+    func readLive(id: String, _ client: OMSClient) async throws -> LiveResource? {
+        let sync = try await client.showSyncTask(id: id)
+        return (sync.syncTaskId ?? "").isEmpty ? nil : .syncTask(sync)
     }
 }
 

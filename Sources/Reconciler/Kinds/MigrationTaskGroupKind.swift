@@ -121,6 +121,20 @@ struct MigrationTaskGroupKind: KindAdapter {
     }
 }
 
+extension MigrationTaskGroupKind {
+    /// Groups being deleted are on their way out: never a twin of anything.
+    func listLive(_ client: OMSClient) async throws -> [LiveResource] {
+        try await client.listAllTaskGroups().filter { group in
+            !(group.groupId ?? "").isEmpty && group.status != .waitingForDeletion && group.status != .deleted
+        }.map(LiveResource.group)
+    }
+
+    func readLive(id: String, _ client: OMSClient) async throws -> LiveResource? {
+        let group = try await client.showTaskGroup(id: id)
+        return (group.groupId ?? "").isEmpty ? nil : .group(group)
+    }
+}
+
 extension SpecView {
     init(desired r: CreateTaskGroupReq, userDescription: String?) {
         self.init(

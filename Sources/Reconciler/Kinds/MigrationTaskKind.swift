@@ -150,6 +150,18 @@ struct MigrationTaskKind: KindAdapter {
     }
 }
 
+extension MigrationTaskKind {
+    func listLive(_ client: OMSClient) async throws -> [LiveResource] {
+        try await client.listAllTasks().filter { $0.id != nil }.map(LiveResource.task)
+    }
+
+    func readLive(id: String, _ client: OMSClient) async throws -> LiveResource? {
+        guard let number = Int64(id) else { return nil }
+        let task = try await client.showTask(id: number)
+        return task.id == nil ? nil : .task(task)
+    }
+}
+
 extension SpecView {
     init(desired r: CreateTaskReq, userDescription: String?) {
         self.init(

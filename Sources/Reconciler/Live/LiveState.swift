@@ -60,6 +60,21 @@ public struct LiveState: Sendable {
         self.malformed = malformed
     }
 
+    /// Live resources of any kind, as the kinds' adapters list them (each with an id).
+    init(_ resources: [LiveResource], readAt: Date) {
+        var tasks: [TaskResp] = []
+        var groups: [TaskGroupResp] = []
+        var syncTasks: [SyncTaskInfo] = []
+        for resource in resources {
+            switch resource {
+            case .task(let t): tasks.append(t)
+            case .group(let g): groups.append(g)
+            case .syncTask(let s): syncTasks.append(s)
+            }
+        }
+        self.init(tasks: tasks, groups: groups, syncTasks: syncTasks, readAt: readAt)
+    }
+
     /// The live task (for a task address) or group with this id, if OMS listed it.
     public func resource(kind: ResourceKind, id: String) -> LiveResource? {
         if kind == .migrationTaskGroup { return groups.first { $0.groupId == id }.map(LiveResource.group) }

@@ -58,6 +58,8 @@ struct SyncTaskReconcileTests {
             #expect(try await Self.owned(e2e).count == 1)
             #expect(live.status == .synchronizing && live.srcBucket == "src" && live.dstBucket == "dst")
             #expect(live.description?.hasPrefix("keep src in OBS oms-plan:e2e:MigrationSyncTask/mirror#") == true)
+            // The create's outcome names the new id, as a task's and a group's do.
+            #expect(try applied.change(Self.address.description).outcome?.liveId == live.syncTaskId)
             // The same plan again: nothing to do.
             #expect(!(try await e2e.diff(desired).report.hasChanges))
 
