@@ -24,12 +24,12 @@ extension OMSClient {
         try await ask("CheckPrefix", "/objectstorage/buckets/prefix", request)
     }
 
-    /// One bucket question: a POST of `request` under the project, its answer decoded.
+    /// One bucket question: a POST of `request` under the project, its answer decoded. They
+    /// only read, so they are retried like GETs.
     private func ask<Request: Encodable, Answer: Decodable>(
         _ operation: String, _ path: String, _ request: Request
     ) async throws(OMSClientError) -> Answer {
-        let response = try await perform(Call(operation: operation, method: "POST", path: projectPath(path)), body: request)
-        return try decode(Answer.self, response, operation: operation)
+        try await perform(Call(operation: operation, method: "POST", path: projectPath(path)), body: request, decoding: Answer.self)
     }
 
     public func listCloudTypes(_ end: ConnectionEnd) async throws(OMSClientError) -> [String] {

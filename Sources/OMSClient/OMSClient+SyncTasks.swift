@@ -27,9 +27,9 @@ extension OMSClient {
 
     /// Never retried blindly: a lost answer ends in `.outcomeUnknown`.
     public func createSyncTask(_ request: CreateSyncTaskReq) async throws(OMSClientError) -> CreateSyncTaskResp {
-        let response = try await perform(
-            Call(operation: "CreateSyncTask", method: "POST", path: projectPath("/sync-tasks"), idempotency: .creates), body: request)
-        return try decode(CreateSyncTaskResp.self, response, operation: "CreateSyncTask")
+        try await perform(
+            Call(operation: "CreateSyncTask", method: "POST", path: projectPath("/sync-tasks"), idempotency: .creates), body: request,
+            decoding: CreateSyncTaskResp.self)
     }
 
     /// The task with this month's counters (`queryTime`, in milliseconds, picks another month).

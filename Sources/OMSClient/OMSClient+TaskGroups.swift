@@ -17,10 +17,9 @@ extension OMSClient {
 
     /// Never retried blindly: a lost answer ends in `.outcomeUnknown`.
     public func createTaskGroup(_ request: CreateTaskGroupReq) async throws(OMSClientError) -> CreateTaskGroupResp {
-        let response = try await perform(
+        try await perform(
             Call(operation: "CreateTaskGroup", method: "POST", path: projectPath("/taskgroups"), idempotency: .creates),
-            body: request)
-        return try decode(CreateTaskGroupResp.self, response, operation: "CreateTaskGroup")
+            body: request, decoding: CreateTaskGroupResp.self)
     }
 
     public func showTaskGroup(id: String) async throws(OMSClientError) -> TaskGroupResp {

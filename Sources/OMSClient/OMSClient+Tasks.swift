@@ -28,9 +28,9 @@ extension OMSClient {
 
     /// Never retried blindly: a lost answer ends in `.outcomeUnknown`.
     public func createTask(_ request: CreateTaskReq) async throws(OMSClientError) -> CreateTaskResp {
-        let response = try await perform(
-            Call(operation: "CreateTask", method: "POST", path: projectPath("/tasks"), idempotency: .creates), body: request)
-        return try decode(CreateTaskResp.self, response, operation: "CreateTask")
+        try await perform(
+            Call(operation: "CreateTask", method: "POST", path: projectPath("/tasks"), idempotency: .creates), body: request,
+            decoding: CreateTaskResp.self)
     }
 
     /// Migrating/Waiting -> Pausing -> Paused.

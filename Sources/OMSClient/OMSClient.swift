@@ -80,6 +80,13 @@ public final class OMSClient: Sendable {
         try decode(Response.self, try await perform(call), operation: call.operation)
     }
 
+    /// A call with a body whose answer is read as `Response` (creates, bucket questions).
+    func perform<Body: Encodable, Response: Decodable>(_ call: Call, body: Body, decoding: Response.Type)
+        async throws(OMSClientError) -> Response
+    {
+        try decode(Response.self, try await perform(call, body: body), operation: call.operation)
+    }
+
     /// The answer of `operation` as `Response`; an answer that does not decode is `.invalidResponse`.
     func decode<Response: Decodable>(_ type: Response.Type, _ response: HTTPResponseData, operation: String) throws(OMSClientError)
         -> Response

@@ -36,9 +36,15 @@ public struct IAMTokenRequest: Codable, Hashable, Sendable {
     public struct Scope: Codable, Hashable, Sendable {
         public var project: Project
     }
+    /// A project by id or name: the scope of a token request, and (as
+    /// `IAMTokenResponse.ProjectRef`) the project a token answer names.
     public struct Project: Codable, Hashable, Sendable {
         public var id: String?
         public var name: String?
+        public init(id: String?, name: String?) {
+            self.id = id
+            self.name = name
+        }
     }
 }
 
@@ -67,14 +73,8 @@ public struct IAMTokenResponse: Codable, Hashable, Sendable {
         }
     }
 
-    public struct ProjectRef: Codable, Hashable, Sendable {
-        public var id: String?
-        public var name: String?
-        public init(id: String?, name: String?) {
-            self.id = id
-            self.name = name
-        }
-    }
+    /// The same `{id, name}` a request scopes to.
+    public typealias ProjectRef = IAMTokenRequest.Project
 }
 
 /// Answer to IAM's `GET /v3/projects`.
