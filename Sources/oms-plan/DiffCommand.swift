@@ -33,9 +33,8 @@ struct DiffCommand: AsyncParsableCommand {
         let session = try await Session.open(plan: plan, connection: connection, secretsRequired: false, prefetchLive: true)
         let report: ChangeReport
         do {
-            let options = StackReconciler.Options(allowReplace: Set(allowReplace), scope: try session.scope(plan), forecast: true)
-            let live = try await session.prefetchedLive?.value
-            report = try await session.reconciler.plan(session.desired, options: options, live: live).report
+            let options = StackReconciler.Options(allowReplace: Set(allowReplace), scope: session.scope(plan), forecast: true)
+            report = try await session.reconciler.plan(session.desired, options: options, pending: session.prefetchedLive).report
         } catch {
             await session.close()
             Console.error("error: \(error)")
@@ -44,10 +43,10 @@ struct DiffCommand: AsyncParsableCommand {
         await session.close()
         Console.out(ReportPrinter.render(report, format: plan.output, color: plan.useColor), format: plan.output)
         // The last line on stderr: what is blocked and why, where a CI log is read from.
-        let blockers = DiffGate.blockers(report)
-        if let line = DiffGate.lastLine(blockers) { Console.note(line) }
+        let verdict = DiffVerdict(report)
+        if let line = DiffGate.lastLine(verdict.blockers) { Console.note(line) }
         if detailedExitcode {
-            let code = DiffGate.detailedExitCode(report)
+            let code = DiffGate.detailedExitCode(verdict)
             if code != 0 { throw ExitCode(code) }
         }
     }

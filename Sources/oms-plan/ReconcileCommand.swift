@@ -71,15 +71,15 @@ struct ReconcileCommand: AsyncParsableCommand {
         let failed = Mutex(false)
         // Every pass of the run, for the line that ends a loop.
         let total = Mutex(RunTally())
-        let run = ApplyRun(session: session, plan: plan, flags: flags)
-        let options = try run.options
+        let options = ApplyRun(session: session, plan: plan, flags: flags).options
+        let reconciler = session.reconciler
+        let stack = session.desired.stack.name
         let progress = ProgressPrinter(enabled: plan.output != .json, color: plan.useColor)
         let (planOptions, writer) = (plan, self)
         // What the passes observe: history for forecasts (kept in the state folder), the latest
         // status for the per-resource metrics and the status page.
-        let board = StatusBoard(history: ObservationHistory.load(from: session.historyFile))
+        let board = StatusBoard(history: reconciler.observationHistory(stack: stack))
         board.setDesired(session.desired)
-        let historyFile = session.historyFile
         var pageServer: Task<Void, any Error>?
         if let serve {
             do {
@@ -93,7 +93,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             }
             StatusPage.announce(stack: session.desired.stack.name, at: serve)
         }
-        await session.reconciler.run(
+        await reconciler.run(
             every: once ? nil : interval?.seconds ?? 60, options: options, control: stop,
             load: { now in
                 let desired = try await session.reloaded(plan: planOptions, now: now).desired
@@ -107,14 +107,20 @@ struct ReconcileCommand: AsyncParsableCommand {
                 return true
             },
             onPass: { outcome in
-                if case .success(let pass) = outcome, let observed = pass.observed, let status = board.observe(observed) {
+                let snapshot = board.snapshot
+                var history = snapshot.history
+                if case .success(let pass) = outcome, let observed = pass.observed, let desired = snapshot.desired,
+                    let status = try? await reconciler.status(of: desired, live: observed, history: &history)
+                {
+                    board.record(status, history: history)
                     board.recordPass(pass.report, at: Date())
                     metrics.record(status: status)
                     for line in DeadlineReport.lines(status) { Console.error(line) }
                     do {
-                        try board.snapshot.history.save(to: historyFile)
+                        try reconciler.saveObservationHistory(history, stack: stack)
                     } catch {
-                        Console.error("warning: could not keep the observation history in \(historyFile.path): \(error.localizedDescription)")
+                        let file = session.stateFolder.history(stack: stack)
+                        Console.error("warning: could not keep the observation history in \(file.path): \(error.localizedDescription)")
                     }
                 } else if case .failure(let error) = outcome {
                     board.recordError("\(error)")
@@ -157,7 +163,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             // a failure nobody retries) is a failed pass; one whose changes only wait is not.
             var tally = RunTally()
             tally.record(pass)
-            return ApplyRun.verdict(pass.report, status: nil, waited: false, tally: tally) != nil
+            return ApplyRun.say(RunVerdict(report: pass.report, status: nil, waited: false, tally: tally)) != nil
         case .failure(let error):
             if !(error is ExitCode) { Console.error("error: \(error)") }
             metrics.recordError(at: Date())

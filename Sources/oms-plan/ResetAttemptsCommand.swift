@@ -26,12 +26,12 @@ struct ResetAttemptsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let result = await PlanLoader.load(paths: paths, options: LoadOptions(evaluationDate: Date()))
+        let result = await StackReconciler.loadPlan(paths: paths, options: LoadOptions(evaluationDate: Date()))
         guard let stack = result.desiredState?.stack.name else {
             for diagnostic in result.diagnostics where diagnostic.severity == .error { Console.error(diagnostic.rendered) }
             throw ExitCode(1)
         }
-        let ledger = try FileAttemptLedger(url: URL(fileURLWithPath: ".oms-plan/state/\(stack).attempts.json"))
+        let ledger = try FileAttemptLedger(url: StateFolder.current.attempts(stack: stack))
         for address in address {
             let dropped = try ledger.reset(address: address)
             Console.out(dropped == 0 ? "\(address): no attempts counted\n" : "\(address): attempt count cleared\n")

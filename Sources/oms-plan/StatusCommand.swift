@@ -34,26 +34,24 @@ struct StatusCommand: AsyncParsableCommand {
             try await StatusPage.serve(session: session, at: serve, refresh: refresh.seconds)
             return
         }
+        let reconciler = session.reconciler
         if watch && plan.output == .text {
-            _ = await StatusFollower(session: session, color: plan.useColor, json: false).follow()
+            let follower = StatusFollower(color: plan.useColor, json: false)
+            StatusFollower.sayWhyStopped(await reconciler.follow(session.desired, onRead: follower.show))
             await session.close()
             return
         }
-        let live: LiveState
+        let report: StatusReport
         do {
-            live = try await LiveState.read(from: session.client)
+            // What reconcile observed before, and this read: the speeds the forecasts go by.
+            var history = reconciler.observationHistory(stack: session.desired.stack.name)
+            report = try await reconciler.status(of: session.desired, history: &history, syncActivity: true)
         } catch {
             await session.close()
             Console.error("error: \(error)")
             throw ExitCode(1)
         }
-        var report = StatusReport(desired: session.desired, live: live)
-        await report.readSyncActivity(from: session.client)
         await session.close()
-        // What reconcile observed before, and this read: the speeds the forecasts go by.
-        var history = ObservationHistory.load(from: session.historyFile)
-        history.record(report)
-        report.addForecasts(desired: session.desired, history: history)
         switch plan.output {
         case .json:
             Console.json(try PrettyJSON.render(report))

@@ -44,8 +44,7 @@ struct ValidateCommand: AsyncParsableCommand {
         }
         var environment = PlanEnvironment.live
         environment.allowFilesOutsideRepository = allowFileOutsideRepo
-        let result = await PlanLoader.load(paths: paths, options: LoadOptions(environment: environment, evaluationDate: date))
-        SecretRedactor.shared.register(result.sensitiveValues)
+        let result = await StackReconciler.loadPlan(paths: paths, options: LoadOptions(environment: environment, evaluationDate: date))
         let failed = result.hasErrors || (strict && !result.diagnostics.warnings.isEmpty)
         let resources = result.desiredState.map { $0.resources.count }
         let summary = (failed ? "invalid: " : "valid: ") + result.diagnostics.summary(files: result.files.count, resources: resources)

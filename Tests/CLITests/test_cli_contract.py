@@ -153,8 +153,9 @@ def test_target_and_selector_limit_the_diff(run):
     assert [c["address"] for c in targeted["changes"]] == ["MigrationTask/photos-2023", "MigrationTask/photos-2024"]
     selected = json.loads(run("diff", "plan", "--output", "json", "--selector", "team=legal").stdout)
     assert [c["address"] for c in selected["changes"]] == ["MigrationTask/docs"]
+    # Not an address: a usage error at parse time (issue 22), before the plan is read.
     bad = run("diff", "plan", "--target", "photos")
-    assert bad.returncode == 1 and "MigrationTask/name" in bad.stderr
+    assert bad.returncode == 64 and "MigrationTask/name" in bad.stderr
 
 
 def test_apply_wait_follows_the_waves_and_exits_0(run, workdir):

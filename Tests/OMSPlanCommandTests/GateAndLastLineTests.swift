@@ -21,28 +21,30 @@ import Testing
         ChangeReport(stack: "s", evaluatedAt: Date(timeIntervalSince1970: 0), evaluatedDay: nil, changes: changes)
     }
 
+    static func gate(_ report: ChangeReport) -> Int32 { DiffGate.detailedExitCode(DiffVerdict(report)) }
+
     static let wrongRegion = ChangeReason.preflight("pre-flight: destination bucket shop-obs is in cn-north-4, the plan says cn-nort-4")
 
     @Test func aBlockedChangeFailsTheGateAndAWaitingOneDoesNot() {
         let blocked = Self.report([Self.change("a", .blocked, [.notInOMSYet, Self.wrongRegion]), Self.change("b", .create, [.notInOMSYet])])
-        #expect(DiffGate.detailedExitCode(blocked) == 1)
-        #expect(DiffGate.blockers(blocked).map(\.address.description) == ["MigrationTask/a"])
+        #expect(Self.gate(blocked) == 1)
+        #expect(DiffVerdict(blocked).blockers.map(\.address.description) == ["MigrationTask/a"])
 
         // Everything blocked, nothing else to change: still 1 (it used to be 0).
         let allBlocked = Self.report([Self.change("a", .blocked, [.notInOMSYet, Self.wrongRegion])])
-        #expect(DiffGate.detailedExitCode(allBlocked) == 1)
+        #expect(Self.gate(allBlocked) == 1)
 
         // A replacement of moved data that is not allowed, and a blocked change with no reason.
         let replacement = ChangeReason.replacementWouldRestart(kind: "task", moved: "1 GB", address: ResourceAddress(.migrationTask, "r"))
-        #expect(DiffGate.detailedExitCode(Self.report([Self.change("r", .blocked, [replacement])])) == 1)
-        #expect(DiffGate.detailedExitCode(Self.report([Self.change("q", .blocked)])) == 1)
+        #expect(Self.gate(Self.report([Self.change("r", .blocked, [replacement])])) == 1)
+        #expect(Self.gate(Self.report([Self.change("q", .blocked)])) == 1)
 
         // Waiting for a dependency is progress: apply makes it once the dependency succeeds.
         let waits = ChangeReason.waitsFor(ResourceAddress(.migrationTask, "a"), liveStatus: "Migrating")
-        #expect(DiffGate.detailedExitCode(Self.report([Self.change("b", .blocked, [waits]), Self.change("a", .noop)])) == 0)
-        #expect(DiffGate.detailedExitCode(Self.report([Self.change("b", .blocked, [waits]), Self.change("c", .create)])) == 2)
-        #expect(DiffGate.detailedExitCode(Self.report([Self.change("a", .noop)])) == 0)
-        #expect(DiffGate.lastLine(DiffGate.blockers(Self.report([Self.change("b", .blocked, [waits])]))) == nil)
+        #expect(Self.gate(Self.report([Self.change("b", .blocked, [waits]), Self.change("a", .noop)])) == 0)
+        #expect(Self.gate(Self.report([Self.change("b", .blocked, [waits]), Self.change("c", .create)])) == 2)
+        #expect(Self.gate(Self.report([Self.change("a", .noop)])) == 0)
+        #expect(DiffGate.lastLine(DiffVerdict(Self.report([Self.change("b", .blocked, [waits])])).blockers) == nil)
     }
 
     @Test func theGateLineNamesEachBlockedAddressAndWhyOnOneCappedLine() throws {
@@ -50,7 +52,7 @@ import Testing
         changes.append(Self.change("u", .blocked, [.preflight("pre-flight: list file l/x.txt:\nOMS.1018: no bucket")]))
         changes.append(Self.change("v", .blocked, [.preflight("pre-flight: other")]))
         changes.append(Self.change("w", .blocked, [.preflight("pre-flight: yet another")]))
-        let line = try #require(DiffGate.lastLine(DiffGate.blockers(Self.report(changes))))
+        let line = try #require(DiffGate.lastLine(DiffVerdict(Self.report(changes)).blockers))
         #expect(!line.unicodeScalars.contains { CharacterSet.newlines.contains($0) }, "one line: \(line)")
         #expect(line.hasPrefix("blocked: 15 changes cannot be made as the plan is written: "))
         #expect(line.contains("MigrationTask/t01, MigrationTask/t02, MigrationTask/t03 and 9 more (pre-flight: destination bucket shop-obs is in cn-north-4, the plan says cn-nort-4)"), "\(line)")
@@ -81,19 +83,22 @@ import Testing
         tally.record(last, applied: false)
         #expect(tally.phrase == "11 created in 2 waves")
         #expect(tally.passes == 3 && tally.waves == 2)
-        let line = ApplyRun.lastLine(last, tally: tally, problems: 0, waiting: 0, settled: true)
+        let line = ApplyRun.lastLine(RunVerdict(report: last, tally: tally, problems: [], waitingForLaterRun: [], settled: true))
         #expect(line == "done: 11 created in 2 waves, all settled; OMS matches the plan and nothing needs a person.")
         #expect(!line.contains("already matched"))
 
         // A run that changed nothing says so; failures and blocked changes are counted.
-        #expect(ApplyRun.lastLine(last, tally: RunTally(), problems: 0, waiting: 0) == "done: OMS already matched the plan; nothing needs a person.")
+        #expect(ApplyRun.lastLine(RunVerdict(report: last, status: nil, waited: false, tally: RunTally()))
+            == "done: OMS already matched the plan; nothing needs a person.")
         var failing = RunTally()
         let broken = Self.report([
             Self.change("a", .create, [], outcome: .succeeded), Self.change("b", .create, [], outcome: .failed),
             Self.change("c", .blocked, [Self.wrongRegion], outcome: .unchanged),
         ])
         failing.record(broken, applied: true)
-        let notDone = ApplyRun.lastLine(broken, tally: failing, problems: 2, waiting: 0)
+        let verdict = RunVerdict(report: broken, status: nil, waited: false, tally: failing)
+        #expect(verdict.problems.count == 2 && !verdict.isDone)
+        let notDone = ApplyRun.lastLine(verdict)
         #expect(notDone.hasPrefix("not done: 1 created, 1 failed in 1 wave, 1 blocked; 2 resources need a person"), "\(notDone)")
     }
 

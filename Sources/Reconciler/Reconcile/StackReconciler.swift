@@ -78,17 +78,32 @@ public struct StackReconciler: Sendable {
         self.now = now
     }
 
+    /// The layout of `stateDirectory` (nil without one).
+    public var stateFolder: StateFolder? { stateDirectory.map(StateFolder.init(root:)) }
+
     /// The attempt ledger of a stack (`state/<stack>.attempts.json`, or the one given).
     public func ledger(stack: String) throws -> any AttemptLedger {
         if let givenLedger { return givenLedger }
-        guard let stateDirectory else { return MemoryAttemptLedger() }
-        return try FileAttemptLedger(url: stateDirectory.appendingPathComponent("state/\(stack).attempts.json"))
+        guard let stateFolder else { return MemoryAttemptLedger() }
+        return try FileAttemptLedger(url: stateFolder.attempts(stack: stack))
     }
 
     /// What earlier applies of a stack adopted (`state/<stack>.adopted.json`, or in memory).
     public func adoptionRecord(stack: String) throws -> AdoptionRecord {
         if let memoryAdoptions { return memoryAdoptions }
-        return try AdoptionRecord(url: stateDirectory?.appendingPathComponent("state/\(stack).adopted.json"))
+        return try AdoptionRecord(url: stateFolder?.adopted(stack: stack))
+    }
+
+    /// What reconcile observed of a stack before (`state/<stack>.history.json`); empty without
+    /// a state folder or when the file cannot be read.
+    public func observationHistory(stack: String) -> ObservationHistory {
+        stateFolder.map { ObservationHistory.load(from: $0.history(stack: stack)) } ?? ObservationHistory()
+    }
+
+    /// Keeps what was observed for the forecasts of later runs (nothing without a state folder).
+    public func saveObservationHistory(_ history: ObservationHistory, stack: String) throws {
+        guard let stateFolder else { return }
+        try history.save(to: stateFolder.history(stack: stack))
     }
 
     /// Observe and compare: what apply would do now. Reads only. `live`: a read already made
@@ -109,8 +124,8 @@ public struct StackReconciler: Sendable {
         var planned = ChangePlanner.plan(desired: desired, live: live, options: diffOptions, now: now())
         if options.preflight { planned = await Preflight(client: client).check(planned, desired: desired) }
         if options.forecast {
-            let history = stateDirectory.map { ObservationHistory.load(from: $0.appendingPathComponent("state/\(desired.stack.name).history.json")) }
-            await ChangeForecasts(client: client, history: history ?? ObservationHistory(), now: live.readAt)
+            let history = observationHistory(stack: desired.stack.name)
+            await ChangeForecasts(client: client, history: history, now: live.readAt)
                 .add(to: &planned.report, desired: desired, live: live)
         }
         return (planned, live)

@@ -29,21 +29,25 @@ public final class StatusBoard: Sendable {
     /// A new read of OMS: recorded in the history, forecast, kept as the latest. Returns the
     /// status with forecasts (nil before a plan was set).
     @discardableResult
-    public func observe(_ live: LiveState, configure: (inout StatusReport) -> Void = { _ in }) -> StatusReport? {
+    public func observe(_ live: LiveState) -> StatusReport? {
         state.withLock { board in
             guard let desired = board.desired else { return nil }
-            var status = StatusReport(desired: desired, live: live)
-            configure(&status)
-            board.history.record(status)
-            status.addForecasts(desired: desired, history: board.history)
+            let status = StatusReport.observed(desired: desired, live: live, history: &board.history)
             board.status = status
             board.lastError = nil
             return status
         }
     }
 
-    /// Keeps a status read elsewhere (with sync activity filled in) as the latest.
-    public func replaceStatus(_ status: StatusReport) { state.withLock { $0.status = status } }
+    /// Keeps a status read elsewhere (`StackReconciler.status`) as the latest, with the
+    /// history it was forecast from.
+    public func record(_ status: StatusReport, history: ObservationHistory) {
+        state.withLock { board in
+            board.status = status
+            board.history = history
+            board.lastError = nil
+        }
+    }
 
     public func recordPass(_ report: ChangeReport, at date: Date) {
         state.withLock {

@@ -1,151 +1,121 @@
 import ArgumentParser
 import Foundation
-import OMSClient
 import Reconciler
 
 /// How apply and reconcile show a pass: the plan before it runs (and, for apply on a
-/// terminal, the question), each step as it ends, then the summary and the failures. The
-/// pass itself is `StackReconciler.apply`.
+/// terminal, the question), each step as it ends, then the summary, the failures and the
+/// verdict. The run itself (passes, waves, verdict) is `StackReconciler.applyRun`.
 struct ApplyRun {
     let session: Session
     let plan: PlanOptions
     let flags: ApplyFlags
 
     var options: StackReconciler.Options {
-        get throws {
-            StackReconciler.Options(
-                allowReplace: Set(flags.allowReplace), scope: try session.scope(plan),
-                apply: ApplyOptions(parallelism: flags.parallelism.value, settleTimeout: flags.settleTimeout.duration),
-                lockTimeout: flags.lockTimeout.duration)
-        }
+        StackReconciler.Options(
+            allowReplace: Set(flags.allowReplace), scope: session.scope(plan),
+            apply: ApplyOptions(parallelism: flags.parallelism.value, settleTimeout: flags.settleTimeout.duration),
+            lockTimeout: flags.lockTimeout.duration)
     }
 
-    /// Returns the exit code to end with (nil for success). With `wait`, follows the plan
-    /// through its waves: once what was changed settles, what waited for it is created, until
-    /// nothing is left to do, something needs a person, or `waitTimeout` seconds pass. The last
-    /// line sums up every pass and wave of the run.
+    /// Returns the exit code to end with (nil for success). With `wait`, the reconciler follows
+    /// the plan through its waves until nothing is left to do, something needs a person, or
+    /// `waitTimeout` seconds pass; this shows each pass and each status read, then the verdict.
     func run(confirm: Bool, wait: Bool, waitTimeout: Double? = nil) async -> ExitCode? {
         let deadline = waitTimeout.map { Date().addingTimeInterval($0) }
-        let report: ChangeReport
-        let settledStatus: StatusReport?
-        let tally: RunTally
+        let (output, color) = (plan.output, plan.useColor)
+        let text = output != .json
+        let progress = ProgressPrinter(enabled: text, color: color)
+        let follower = StatusFollower(color: color, json: output == .json)
+        let outcome: StackReconciler.RunOutcome
         do {
-            // One lock for the whole run, waves included.
-            let outcome = try await session.reconciler.holdingLock(stack: session.desired.stack.name, timeout: flags.lockTimeout.duration) {
-                () async throws -> (ChangeReport, StatusReport?, RunTally, Bool) in
-                var pass = try await execute(confirm: confirm)
-                var tally = RunTally()
-                tally.record(pass)
-                var report = pass.report
-                var settled: StatusReport?
-                while wait && report.unresolved.isEmpty {
-                    let follower = StatusFollower(session: session, color: plan.useColor, json: plan.output == .json)
-                    guard let status = await follower.follow(until: deadline) else { return (report, settled, tally, false) }
-                    settled = status
-                    guard pass.applied || !report.waiting.isEmpty else { break }
-                    // The next wave: what waited for the resources that just settled.
-                    pass = try await execute(confirm: false)
-                    tally.record(pass)
-                    report = pass.report
-                    if !pass.applied { break }
-                }
-                return (report, settled, tally, true)
-            }
-            guard outcome.3 else {
-                // The follower said why (--wait-timeout, or OMS could not be read).
-                Console.note("not done: \(outcome.2.phrase); stopped following before everything settled, see the error above.")
-                return ExitCode(1)
-            }
-            (report, settledStatus, tally) = (outcome.0, outcome.1, outcome.2)
+            outcome = try await session.reconciler.applyRun(
+                session.desired, options: options, wait: wait ? StackReconciler.Wait(deadline: deadline) : nil,
+                review: { planned, firstPass in
+                    if text { Console.out(ReportPrinter.render(planned.report, format: output, color: color), format: output) }
+                    // Only the pass the user asked for is confirmed; the waves after it follow from it.
+                    return try confirm && firstPass ? Self.askForConfirmation() : true
+                },
+                events: progress.print,
+                onPass: { pass in Self.show(pass, text: text, output: output, color: color, progress: progress) },
+                onStatus: follower.show)
         } catch let error as ExitCode {
             return error
         } catch {
             Console.error("error: \(error)")
             return ExitCode(1)
         }
-        if plan.output == .json { Console.json(JSONReportRenderer().render(report)) }
-        return Self.verdict(report, status: settledStatus, waited: wait, tally: tally)
+        switch outcome {
+        case .stoppedFollowing(let end, let tally):
+            // Why (--wait-timeout, or OMS could not be read), then the run's last line.
+            StatusFollower.sayWhyStopped(end)
+            Console.note("not done: \(tally.phrase); stopped following before everything settled, see the error above.")
+            return ExitCode(1)
+        case .finished(let verdict):
+            if plan.output == .json { Console.json(JSONReportRenderer().render(verdict.report)) }
+            return Self.say(verdict)
+        }
     }
 
-    /// Exit 1 when OMS does not match the plan and will not by itself: a step failed, a change
-    /// needs a person, a task ended Failed. Changes that only wait are said, not failed, unless
-    /// the run waited for them and they still wait. `report` is the run's last pass, `tally`
-    /// all of its passes.
-    static func verdict(_ report: ChangeReport, status: StatusReport?, waited: Bool, tally: RunTally) -> ExitCode? {
-        var problems = 0
-        for change in report.unresolved {
-            problems += 1
-            // Failed steps were printed as they failed.
-            if change.outcome?.status == .failed { continue }
-            let attention = change.reasons.filter(\.needsAttention)
-            let why = change.outcome?.error ?? (attention.isEmpty ? change.reasons : attention).map(\.description).joined(separator: "; ")
-            Console.error("\(change.address): error: \(change.action == .blocked ? "blocked: " : "")\(why)")
-        }
-        for entry in status?.entries ?? [] where entry.phase == .failed && !report.unresolved.contains(where: { $0.address.description == entry.address }) {
-            problems += 1
-            Console.error("\(entry.address): error: \(entry.status)\(entry.error.map { " (\($0))" } ?? "")")
-        }
-        let waiting = report.waiting
-        if !waiting.isEmpty {
-            if waited {
-                problems += waiting.count
-                for change in waiting {
-                    Console.error("\(change.address): error: still \(change.reasons.map(\.description).joined(separator: "; "))")
-                }
-            } else {
-                Console.note(
-                    "\(waiting.count) \(waiting.count == 1 ? "change waits for its dependencies" : "changes wait for their dependencies"); apply again once they succeed, or use --wait")
+    /// Prints why the run is not done (failed steps were printed as they failed), what waits
+    /// for a later run, and the last line; exit 1 when something needs a person.
+    static func say(_ verdict: RunVerdict) -> ExitCode? {
+        for problem in verdict.problems {
+            switch problem {
+            case .failedStep: continue
+            case .unresolved(let change, let reasons):
+                let why = change.outcome?.error ?? reasons.map(\.description).joined(separator: "; ")
+                Console.error("\(change.address): error: \(change.action == .blocked ? "blocked: " : "")\(why)")
+            case .endedFailed(let entry):
+                Console.error("\(entry.address): error: \(entry.status)\(entry.error.map { " (\($0))" } ?? "")")
+            case .stillWaiting(let change):
+                Console.error("\(change.address): error: still \(change.reasons.map(\.description).joined(separator: "; "))")
             }
         }
-        Console.note(lastLine(report, tally: tally, problems: problems, waiting: waited ? 0 : waiting.count, settled: waited && status != nil))
-        return problems == 0 ? nil : ExitCode(1)
+        let waiting = verdict.waitingForLaterRun
+        if !waiting.isEmpty {
+            Console.note(
+                "\(waiting.count) \(waiting.count == 1 ? "change waits for its dependencies" : "changes wait for their dependencies"); apply again once they succeed, or use --wait")
+        }
+        Console.note(lastLine(verdict))
+        return verdict.isDone ? nil : ExitCode(1)
     }
 
     /// One sentence that ends every apply and reconcile pass: what the whole run did (every
-    /// pass and wave, from `tally`), and what (if anything) needs a person, from the last
-    /// pass's `report`. CI logs are read from the bottom.
-    static func lastLine(_ report: ChangeReport, tally: RunTally, problems: Int, waiting: Int, settled: Bool = false) -> String {
-        var did = tally.phrase
-        let blocked = report.unresolved.filter { $0.action == .blocked && $0.outcome?.status != .failed && $0.outcome?.status != .skipped }.count
+    /// pass and wave), and what (if anything) needs a person, from the last pass. CI logs are
+    /// read from the bottom.
+    static func lastLine(_ verdict: RunVerdict) -> String {
+        var did = verdict.tally.phrase
+        let blocked = verdict.blockedCount
         if blocked > 0 { did += ", \(blocked) blocked" }
+        let problems = verdict.problems.count
         if problems > 0 {
-            let names = report.unresolved.prefix(3).map(\.address.description)
+            let names = verdict.report.unresolved.prefix(3).map(\.address.description)
             let more = problems > names.count ? " and \(problems - names.count) more" : ""
             let list = names.isEmpty ? "" : " (\(names.joined(separator: ", "))\(more))"
             return "not done: \(did); \(problems) \(problems == 1 ? "resource needs" : "resources need") a person\(list), see the errors above."
         }
+        let waiting = verdict.waitingForLaterRun.count
         if waiting > 0 {
             return "done for now: \(did); \(waiting) \(waiting == 1 ? "change waits" : "changes wait") for dependencies and will be made by a later run."
         }
-        let state = settled ? ", all settled" : ""
-        return tally.changed == 0 && tally.failed + tally.skipped == 0
+        let state = verdict.settled ? ", all settled" : ""
+        return verdict.alreadyMatched
             ? "done: OMS already matched the plan\(state); nothing needs a person."
             : "done: \(did)\(state); OMS matches the plan and nothing needs a person."
     }
 
-    /// One pass of the reconciler, shown; returns the report with outcomes.
-    func execute(confirm: Bool) async throws -> StackReconciler.PassResult {
-        let text = plan.output != .json
-        let output = plan.output
-        let color = plan.useColor
-        let progress = ProgressPrinter(enabled: text, color: color)
-        let result = try await session.reconciler.apply(
-            session.desired, options: try options,
-            review: { planned in
-                if text { Console.out(ReportPrinter.render(planned.report, format: output, color: color), format: output) }
-                return try confirm ? Self.askForConfirmation() : true
-            },
-            events: progress.print)
-        if !result.applied {
+    /// A pass that ended: a plan without changes is shown now (one with changes was shown
+    /// before it ran), then the summary and each failed step.
+    static func show(_ pass: StackReconciler.PassResult, text: Bool, output: OutputFormat, color: Bool, progress: ProgressPrinter) {
+        if !pass.applied {
             // Nothing to change (or declined): the plan is shown all the same.
-            if text && !result.report.hasChanges { Console.out(ReportPrinter.render(result.report, format: output, color: color), format: output) }
-            return result
+            if text && !pass.report.hasChanges { Console.out(ReportPrinter.render(pass.report, format: output, color: color), format: output) }
+            return
         }
-        if text { Console.out(progress.summary(result.report)) }
-        for change in result.report.changes where change.outcome?.status == .failed {
+        if text { Console.out(progress.summary(pass.report)) }
+        for change in pass.report.changes where change.outcome?.status == .failed {
             Console.error("\(change.address): error: \(change.outcome?.error ?? "failed")")
         }
-        return result
     }
 
     /// `yes` on a terminal; anything else cancels (exit 1).

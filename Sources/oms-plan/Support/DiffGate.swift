@@ -2,41 +2,27 @@ import Foundation
 import OMSModels
 import Reconciler
 
-/// What `diff --detailed-exitcode` answers a pull-request check, and the line that says why.
-///
-/// A plan that cannot be carried out as written must never pass the gate: a change that is
-/// blocked until a person acts (a failed pre-flight check, a replacement of moved data that is
-/// not allowed, retries used up, a marker of a newer oms-plan) exits 1, as apply would. A
-/// change that only waits for a dependency to succeed is not blocked in that sense: apply
-/// (`--wait`, or a later run) makes it by itself.
+/// The words and exit code of `diff`'s verdict (`DiffVerdict` decides what is blocked).
 enum DiffGate {
     /// How many groups of addresses (blocked for the same reasons) the last line names, and
     /// how many addresses of each, before it counts the rest: one line, however big the plan.
     static let namedGroups = 3
     static let namedPerGroup = 3
 
-    /// The changes that keep the plan from being carried out as written until someone acts:
-    /// those apply would report as needing a person, and a blocked change that gives no reason
-    /// at all (nothing says it will pass by itself, so it is not taken to).
-    static func blockers(_ report: ChangeReport) -> [ResourceChange] {
-        report.changes.filter { change in
-            if change.action == .blocked { return change.reasons.isEmpty || !change.reasons.allSatisfy(\.isTransient) }
-            return change.reasons.contains(where: \.needsAttention)
-        }
-    }
-
     /// The exit code of `diff --detailed-exitcode`: 1 when a change is blocked, 2 when there
     /// are changes and all of them can be made, 0 when there is nothing to change.
-    static func detailedExitCode(_ report: ChangeReport) -> Int32 {
-        if !blockers(report).isEmpty { return 1 }
-        return report.hasChanges ? 2 : 0
+    static func detailedExitCode(_ verdict: DiffVerdict) -> Int32 {
+        switch verdict.kind {
+        case .blocked: 1
+        case .changesCanBeMade: 2
+        case .nothingToChange: 0
+        }
     }
 
     /// What keeps one change blocked, in the report's own sentences: the reasons that need a
     /// person when there are any, else every reason that does not pass by itself.
     static func why(_ change: ResourceChange) -> String {
-        let attention = change.reasons.filter(\.needsAttention)
-        let shown = attention.isEmpty ? change.reasons.filter { !$0.isTransient } : attention
+        let shown = DiffVerdict.blockingReasons(change)
         let text = shown.isEmpty ? "blocked without a reason given" : shown.map(\.description).joined(separator: "; ")
         // One line: a reason quoting OMS or the plan may hold a line break (read by scalars, not
         // Characters). Masked first: a secret holding U+2028, with it turned into a space,

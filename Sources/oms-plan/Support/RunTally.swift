@@ -1,41 +1,7 @@
 import Reconciler
 
-/// What a whole apply or reconcile run did, pass after pass and wave after wave. The last line
-/// of a run is made from this and never from its last pass alone: after `apply --wait` created
-/// every wave, the last pass has nothing left to do, and on its own it would say that OMS
-/// "already matched" a plan the run just carried out.
-struct RunTally: Sendable, Equatable {
-    /// Changes carried out (every step succeeded), per action, over every pass.
-    private(set) var made: [ChangeAction: Int] = [:]
-    /// Changes that failed, or were skipped because what they depend on failed.
-    private(set) var failed = 0
-    private(set) var skipped = 0
-    /// Passes that sent changes to OMS (a wave: what waited for the one before is created).
-    private(set) var waves = 0
-    /// Every pass, including those that found nothing to do.
-    private(set) var passes = 0
-
-    mutating func record(_ pass: StackReconciler.PassResult) { record(pass.report, applied: pass.applied) }
-
-    /// Adds one pass. Outcomes are counted only for a pass that was applied: a pass that was
-    /// declined or had nothing to do changed nothing, whatever its report says.
-    mutating func record(_ report: ChangeReport, applied: Bool) {
-        passes += 1
-        guard applied else { return }
-        waves += 1
-        for change in report.changes {
-            switch change.outcome?.status {
-            case .succeeded?: made[change.action, default: 0] += 1
-            case .failed?: failed += 1
-            case .skipped?: skipped += 1
-            case .unchanged?, nil: break
-            }
-        }
-    }
-
-    /// Changes carried out over the run.
-    var changed: Int { made.values.reduce(0, +) }
-
+/// The words of a run's tally (`StackReconciler`'s `RunTally` counts; the last line says).
+extension RunTally {
     /// `11 created in 2 waves`, `3 created, 1 updated, 1 failed in 1 wave`, or `nothing was
     /// changed`. Counts in the contract's order of actions.
     var phrase: String {

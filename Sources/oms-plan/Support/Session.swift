@@ -13,19 +13,16 @@ struct Session {
     let desired: DesiredState
     let client: OMSClient
     let sandbox: EmbeddedSandbox?
-    let stateDirectory: URL
+    let stateFolder: StateFolder
     /// A live read started while the plan loaded (diff only; nil when the connection depended
     /// on the plan, or was not asked for).
-    var prefetchedLive: Task<LiveState, any Error>? = nil
-
-    /// Where reconcile keeps what it observed (speeds, throughput) for forecasts and the page.
-    var historyFile: URL { stateDirectory.appendingPathComponent("state/\(desired.stack.name).history.json") }
+    var prefetchedLive: StackReconciler.PendingRead? = nil
 
     /// The observe-compare-act loop for this stack: its ledger in `./.oms-plan`, its lock in the
     /// user's lock folder, keyed by the OMS (the embedded sandbox's data folder, whose port
     /// changes every run), the project and the stack.
     var reconciler: StackReconciler {
-        var reconciler = StackReconciler(client: client, stateDirectory: stateDirectory)
+        var reconciler = StackReconciler(client: client, stateDirectory: stateFolder.root)
         if let sandbox {
             let data = sandbox.configuration.dataDirectory.resolvingSymlinksInPath().standardizedFileURL.path
             reconciler.lockScope = "sandbox:" + data + "|" + sandbox.configuration.projectId
@@ -43,7 +40,7 @@ struct Session {
         plan: PlanOptions, connection: ConnectionOptions, secretsRequired: Bool, prefetchLive: Bool = false, now: Date = Date()
     ) async throws -> Session {
         let environment = ProcessInfo.processInfo.environment
-        let stateDirectory = URL(fileURLWithPath: ".oms-plan", isDirectory: true)
+        let stateFolder = StateFolder.current
         let endpoint = connection.endpoint ?? environment["OMS_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 }
         let credentialsGiven = EnvironmentCredentials.anyConfigured(in: environment)
         let useSandbox = endpoint == "sandbox" || (endpoint == nil && !credentialsGiven)
@@ -54,7 +51,7 @@ struct Session {
         var logger = Logger(label: "oms-plan")
         logger.logLevel = environment["OMS_PLAN_DEBUG"] == nil ? .warning : .debug
 
-        var early: (client: OMSClient, live: Task<LiveState, any Error>)?
+        var early: (client: OMSClient, live: StackReconciler.PendingRead)?
         if prefetchLive, !useSandbox, let endpoint, let givenProject,
             let authentication = EnvironmentCredentials.authentication(from: environment, region: givenRegion),
             givenRegion != nil || Self.regionFree(authentication, environment),
@@ -63,7 +60,7 @@ struct Session {
                     endpoint: endpoint, projectId: givenProject, authentication: authentication, requestTimeout: timeout),
                 logger: logger)
         {
-            early = (client, Task { try await LiveState.read(from: client) })
+            early = (client, StackReconciler.startReading(from: client))
         }
         let desired: DesiredState
         do {
@@ -73,13 +70,13 @@ struct Session {
             throw error
         }
         if let early {
-            return Session(desired: desired, client: early.client, sandbox: nil, stateDirectory: stateDirectory, prefetchedLive: early.live)
+            return Session(desired: desired, client: early.client, sandbox: nil, stateFolder: stateFolder, prefetchedLive: early.live)
         }
         let region = givenRegion ?? desired.stack.region
 
-        try StateDirectory.prepare(stateDirectory)
+        try stateFolder.prepare()
         if useSandbox {
-            let data = stateDirectory.appendingPathComponent("sandbox", isDirectory: true)
+            let data = stateFolder.sandbox
             let seed = plan.paths.first.map { URL(fileURLWithPath: $0).appendingPathComponent("sandbox", isDirectory: true) }
             let scale = try sandboxTimeScale(environment["OMS_PLAN_SANDBOX_TIME_SCALE"])
             var quiet = Logger(label: "oms-plan.sandbox")
@@ -93,7 +90,7 @@ struct Session {
                     authentication: .accessKey(.init(accessKey: configuration.accessKey, secretKey: configuration.secretKey)),
                     requestTimeout: timeout),
                 logger: logger)
-            return Session(desired: desired, client: client, sandbox: sandbox, stateDirectory: stateDirectory)
+            return Session(desired: desired, client: client, sandbox: sandbox, stateFolder: stateFolder)
         }
         guard let authentication = EnvironmentCredentials.authentication(from: environment, region: region) else {
             throw CLIError(
@@ -108,7 +105,7 @@ struct Session {
                 endpoint: endpoint ?? OMSClientConfiguration.defaultEndpoint(region: region), projectId: projectId,
                 authentication: authentication, requestTimeout: timeout),
             logger: logger)
-        return Session(desired: desired, client: client, sandbox: nil, stateDirectory: stateDirectory)
+        return Session(desired: desired, client: client, sandbox: nil, stateFolder: stateFolder)
     }
 
     /// Whether these credentials work without knowing the region (password login finds IAM
@@ -132,10 +129,9 @@ struct Session {
     static func loadPlan(_ plan: PlanOptions, secretsRequired: Bool, sandbox: Bool, now: Date) async throws -> DesiredState {
         var environment = PlanEnvironment.live
         environment.allowFilesOutsideRepository = plan.allowFileOutsideRepo
-        let result = await PlanLoader.load(
+        let result = await StackReconciler.loadPlan(
             paths: plan.paths,
             options: LoadOptions(environment: environment, evaluationDate: now, secretsRequired: secretsRequired, placeholderForUnsetSecrets: sandbox))
-        SecretRedactor.shared.register(result.sensitiveValues)
         for diagnostic in result.diagnostics { Console.error(diagnostic.rendered) }
         // Said once per process: reconcile --interval reloads the plan every pass.
         if !result.placeholders.isEmpty, !result.hasErrors, placeholdersSaid.withLock({ said in defer { said = true }; return !said }) {
@@ -152,31 +148,15 @@ struct Session {
     private static let placeholdersSaid = Mutex(false)
 
     /// The addresses `--target`/`--selector` limit the run to (nil: everything).
-    func scope(_ plan: PlanOptions) throws -> Set<ResourceAddress>? {
-        var scope: Set<ResourceAddress>?
-        if !plan.targets.isEmpty {
-            let addresses = try plan.targets.map { text in
-                guard let address = ResourceAddress(parsing: text) else {
-                    throw CLIError("--target \(text) is not an address like MigrationTask/name")
-                }
-                return address
-            }
-            scope = desired.closure(of: addresses)
-        }
-        if let selector = plan.selector {
-            let parts = selector.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw CLIError("--selector takes key=value") }
-            let selected = Set(desired.select(labels: [parts[0]: parts[1]]))
-            scope = scope.map { $0.intersection(selected) } ?? desired.closure(of: Array(selected))
-        }
-        return scope
+    func scope(_ plan: PlanOptions) -> Set<ResourceAddress>? {
+        RunScope(targets: plan.targets, selector: plan.selector).addresses(in: desired)
     }
 
     /// The same connection with the plan read again (a new day may bring other bandwidth windows).
     func reloaded(plan: PlanOptions, now: Date) async throws -> Session {
         Session(
             desired: try await Self.loadPlan(plan, secretsRequired: true, sandbox: sandbox != nil, now: now), client: client, sandbox: sandbox,
-            stateDirectory: stateDirectory)
+            stateFolder: stateFolder)
     }
 
     func close() async {
@@ -221,19 +201,6 @@ enum Console {
     static func writeFile(_ text: String, to path: String, json: Bool = false) throws {
         let redactor = SecretRedactor.shared
         try Data((json ? redactor.redactJSON(text) : redactor.redact(text)).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
-}
-
-/// `./.oms-plan`: state of runs in a plan repository. Private to its user, and ignored by Git
-/// whole, so that `git add .` never commits the sandbox's database or a ledger.
-enum StateDirectory {
-    static func prepare(_ url: URL) throws {
-        let fileManager = FileManager.default
-        try fileManager.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let ignore = url.appendingPathComponent(".gitignore")
-        if !fileManager.fileExists(atPath: ignore.path) {
-            try Data("# Written by oms-plan: run state, never to be committed.\n*\n".utf8).write(to: ignore)
-        }
     }
 }
 

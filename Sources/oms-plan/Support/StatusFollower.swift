@@ -1,53 +1,53 @@
 import Foundation
 import Reconciler
+import Synchronization
 
-/// Re-reads live state until every managed task and group has settled (`apply --wait`).
-struct StatusFollower {
-    let session: Session
-    let color: Bool
-    let json: Bool
-    var interval: Duration = .seconds(2)
+/// How `status --watch` and `apply --wait` show the reads of `StackReconciler.follow`: on a
+/// terminal the table redrawn in place; outside one (a CI log) the table once, then a line per
+/// change of state. Each following starts a new table.
+final class StatusFollower: Sendable {
+    private let color: Bool
+    private let json: Bool
+    private let terminal: Bool
+    /// Lines of the table last drawn (terminal), and each resource's last state (log).
+    private let shown = Mutex<(lines: Int, status: [String: String])>((0, [:]))
 
-    /// Follows until everything settles (returns the last status) or `deadline` passes, or OMS
-    /// cannot be read (returns nil, having said why).
-    func follow(until deadline: Date? = nil) async -> StatusReport? {
-        let terminal = isatty(STDOUT_FILENO) == 1 && !json
-        var previousLines = 0
-        // Outside a terminal (a CI log): the table once, then a line per change of state.
-        var lastStatus: [String: String] = [:]
-        var history = ObservationHistory.load(from: session.historyFile)
-        while true {
-            guard let live = try? await LiveState.read(from: session.client) else {
-                Console.error("error: could not read OMS; stopped following")
-                return nil
-            }
-            var report = StatusReport(desired: session.desired, live: live)
-            history.record(report)
-            report.addForecasts(desired: session.desired, history: history)
+    init(color: Bool, json: Bool) {
+        self.color = color
+        self.json = json
+        self.terminal = isatty(STDOUT_FILENO) == 1 && !json
+    }
+
+    func show(_ report: StatusReport, firstRead: Bool) {
+        shown.withLock { shown in
+            if firstRead { shown = (0, [:]) }
             let renderer = StatusTextRenderer(color: color, bars: terminal)
             if terminal {
                 let text = renderer.render(report)
-                if previousLines > 0 { Console.out("\u{1B}[\(previousLines)A\u{1B}[J") }
+                if shown.lines > 0 { Console.out("\u{1B}[\(shown.lines)A\u{1B}[J") }
                 Console.out(text)
-                previousLines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+                shown.lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
             } else if !json {
-                if lastStatus.isEmpty {
+                if shown.status.isEmpty {
                     Console.out(renderer.render(report))
                 } else {
-                    for entry in report.entries where lastStatus[entry.address] != entry.status {
-                        Console.out(renderer.changeLine(entry, from: lastStatus[entry.address]) + "\n")
+                    for entry in report.entries where shown.status[entry.address] != entry.status {
+                        Console.out(renderer.changeLine(entry, from: shown.status[entry.address]) + "\n")
                     }
                     if report.settled { Console.out(renderer.totalLine(report) + "\n") }
                 }
-                for entry in report.entries { lastStatus[entry.address] = entry.status }
+                for entry in report.entries { shown.status[entry.address] = entry.status }
             }
-            if report.settled { return report }
-            if let deadline, Date() >= deadline {
-                let moving = report.entries.filter { !$0.settled }.map(\.address)
-                Console.error("error: --wait-timeout passed with \(moving.count) still moving: \(moving.joined(separator: ", "))")
-                return nil
-            }
-            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// Why following stopped before everything settled (nothing when it settled).
+    static func sayWhyStopped(_ end: StackReconciler.FollowEnd) {
+        switch end {
+        case .settled: break
+        case .unreadable: Console.error("error: could not read OMS; stopped following")
+        case .timedOut(let moving):
+            Console.error("error: --wait-timeout passed with \(moving.count) still moving: \(moving.joined(separator: ", "))")
         }
     }
 }

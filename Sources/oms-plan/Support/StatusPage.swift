@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import OMSClient
 import Reconciler
 
 /// `status --serve`: reads OMS every `refresh` seconds and serves the page, its JSON and the
@@ -9,7 +8,8 @@ import Reconciler
 enum StatusPage {
     static func serve(session: Session, at address: ServeAddress, refresh: Double) async throws {
         let metrics = ReconcileMetrics()
-        let board = StatusBoard(history: ObservationHistory.load(from: session.historyFile))
+        let reconciler = session.reconciler
+        let board = StatusBoard(history: reconciler.observationHistory(stack: session.desired.stack.name))
         board.setDesired(session.desired)
         let server: Task<Void, any Error>
         do {
@@ -23,12 +23,10 @@ enum StatusPage {
         let stop = ShutdownSignal()
         while !stop.stopRequested {
             do {
-                let live = try await LiveState.read(from: session.client)
-                if var status = board.observe(live) {
-                    await status.readSyncActivity(from: session.client)
-                    board.replaceStatus(status)
-                    metrics.record(status: status)
-                }
+                var history = board.snapshot.history
+                let status = try await reconciler.status(of: session.desired, history: &history, syncActivity: true)
+                board.record(status, history: history)
+                metrics.record(status: status)
             } catch {
                 board.recordError("\(error)")
             }

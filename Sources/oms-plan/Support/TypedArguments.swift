@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MigrationPlan
+import Reconciler
 
 // Numeric flags as types: a value outside its range (nan, inf, negative, absurdly large) is a
 // usage error naming the flag (exit 64) before any work starts, never a crash later when it
@@ -140,6 +141,12 @@ struct Factor: ExpressibleByArgument, Sendable {
 
 /// `Kind/name`, e.g. `MigrationTask/photos-2024`.
 extension ResourceAddress: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+    public static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// `key=value` for `--selector`: both sides non-empty, split at the first `=`.
+extension LabelSelector: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
     public static var defaultCompletionKind: CompletionKind { .default }
 }
