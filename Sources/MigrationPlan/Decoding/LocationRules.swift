@@ -6,8 +6,9 @@ import OMSModels
 /// bucket keys skips pre-flight, so this is where `cn-nort-4` and `Shop_Assets` are caught.
 struct LocationRules {
     let ctx: DecodeContext
-    /// `Stack.spec.unknownRegions: warning` or `LoadOptions.unknownRegionsAsWarnings`: a
-    /// region newer than the table is reported as a warning instead of an error.
+    /// `Stack.spec.unknownRegions: warning`, `OMS_PLAN_UNKNOWN_REGIONS=warning` or
+    /// `LoadOptions.unknownRegionsAsWarnings`: a region newer than the table is reported as a
+    /// warning instead of an error.
     let unknownRegionsAreWarnings: Bool
     var catalog: RegionCatalog = .shipped
 
@@ -31,9 +32,10 @@ struct LocationRules {
         }
         let message = "`\(field)` is `\(region.value)`, which is not a region OMS supports for \(cloud)"
         if unknownRegionsAreWarnings {
-            ctx.warning(message + " (reported as a warning: `unknownRegions: warning`)", at: region.loc, hint: hints.joined(separator: " "))
+            ctx.warning(message + " (a warning: unknown regions are allowed by `unknownRegions: warning` or OMS_PLAN_UNKNOWN_REGIONS)",
+                        at: region.loc, hint: hints.joined(separator: " "))
         } else {
-            hints.append("If the region is newer than oms-plan's table, set `unknownRegions: warning` in the Stack's spec.")
+            hints.append("If the region is newer than oms-plan's table, set `unknownRegions: warning` in the Stack's spec (or OMS_PLAN_UNKNOWN_REGIONS=warning for one run).")
             ctx.error(message, at: region.loc, hint: hints.joined(separator: " "))
         }
         return true
