@@ -176,21 +176,10 @@ public struct FailedObjectRecord: Codable, Hashable, Sendable {
     }
 }
 
-/// The body OMS (and IAM) send with every 4xx/5xx answer.
-public struct ErrorBody: Codable, Hashable, Sendable {
-    public var errorCode: String?
-    public var errorMsg: String?
-
-    public init(errorCode: String?, errorMsg: String?) {
-        self.errorCode = errorCode
-        self.errorMsg = errorMsg
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case errorCode = "error_code"
-        case errorMsg = "error_msg"
-    }
-}
+/// The body OMS (and IAM) send with every 4xx/5xx answer: the same `{error_code, error_msg}`
+/// as a failure cause. (Readers take a body that is not such an object as no code and no
+/// message, whether it fails to decode or, being a JSON string, decodes empty.)
+public typealias ErrorBody = ErrorReason
 
 /// Milliseconds/seconds for `migrate_since`: requests carry seconds, responses milliseconds.
 public enum MigrateSince {
