@@ -32,7 +32,7 @@ struct Authenticator: Sendable {
         case token(project: String)
     }
 
-    func claim(headers request: Incoming, now: Date = Date()) throws(SandboxError) -> Claim {
+    func claim(headers request: Incoming, now: Date = Date()) async throws(SandboxError) -> Claim {
         if let authorization = request.header("Authorization") {
             guard let parsed = Self.parseAuthorization(authorization), Self.constantTimeEqual(parsed.accessKey, accessKey),
                 let dateText = request.header(RequestSigner.dateHeader), let date = RequestSigner.parseDate(dateText),
@@ -42,7 +42,7 @@ struct Authenticator: Sendable {
             return .signature(accessKey: parsed.accessKey, signedHeaders: parsed.signedHeaders, signature: parsed.signature, date: dateText)
         }
         if let token = request.header("X-Auth-Token") {
-            guard let project = try? store.tokenProject(token, now: now) else { throw .unauthorized }
+            guard let project = try? await store.tokenProject(token, now: now) else { throw .unauthorized }
             return .token(project: project)
         }
         throw .unauthorized

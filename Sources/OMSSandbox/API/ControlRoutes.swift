@@ -34,15 +34,13 @@ struct ControlRoutes {
         let engine = self.engine
         control.get("clock") { _, _ in HTTP.json(Self.describe(clock)) }
         control.post("clock/advance") { request, _ in
-            guard let advance = try? JSONDecoder().decode(Advance.self, from: await HTTP.body(request)) else {
-                return HTTP.error(.notJSON())
-            }
+            guard let advance = try? JSONDecoder().decode(Advance.self, from: await HTTP.body(request)) else { throw SandboxError.notJSON() }
             clock.advance(by: advance.seconds)
             return HTTP.json(Self.describe(clock))
         }
         control.post("faults") { request, _ in
             guard let rule = try? JSONDecoder().decode(FaultInjector.Rule.self, from: await HTTP.body(request)) else {
-                return HTTP.error(.notJSON())
+                throw SandboxError.notJSON()
             }
             faults.add(rule)
             return HTTP.empty()
@@ -52,12 +50,8 @@ struct ControlRoutes {
             return HTTP.empty()
         }
         control.post("buckets") { request, _ in
-            guard let seed = try? JSONDecoder().decode(Seed.self, from: await HTTP.body(request)) else { return HTTP.error(.notJSON()) }
-            do throws(SandboxError) {
-                try Self.check(seed)
-            } catch {
-                return HTTP.error(error)
-            }
+            guard let seed = try? JSONDecoder().decode(Seed.self, from: await HTTP.body(request)) else { throw SandboxError.notJSON() }
+            try Self.check(seed)
             do {
                 try buckets.seed(
                     cloud: CloudType(rawValue: seed.cloudType), region: seed.region, bucket: seed.bucket, prefix: seed.prefix ?? "",
@@ -65,9 +59,9 @@ struct ControlRoutes {
                 return HTTP.empty()
             } catch {
                 if case LocalBuckets.Failure.invalidLocation(let problem)? = error as? LocalBuckets.Failure {
-                    return HTTP.error(.invalidLocation(RequestValidator.Location.parameterCode, "bucket", problem))
+                    throw SandboxError.invalidLocation(RequestValidator.Location.parameterCode, "bucket", problem)
                 }
-                return HTTP.error(SandboxError(500, .internalError, "Seeding failed: \(error)"))
+                throw SandboxError(500, .internalError, "Seeding failed: \(error)")
             }
         }
         control.post("engine/run") { request, _ in
@@ -76,7 +70,7 @@ struct ControlRoutes {
                 try await engine.run(forSandboxSeconds: seconds)
                 return HTTP.json(Self.describe(clock))
             } catch {
-                return HTTP.error(SandboxError(500, .internalError, "The engine failed: \(error)"))
+                throw SandboxError(500, .internalError, "The engine failed: \(error)")
             }
         }
         control.get("stats") { _, _ in HTTP.json(stats.snapshot) }

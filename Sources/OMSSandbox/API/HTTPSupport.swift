@@ -30,16 +30,7 @@ enum HTTP {
     static func empty() -> Response { Response(status: .ok) }
 
     static func error(_ error: SandboxError) -> Response {
-        json(error.body, status: HTTPResponse.Status(code: error.status))
-    }
-
-    /// Runs a handler, turning refusals into OMS error answers.
-    static func answer(_ body: () async throws(SandboxError) -> Response) async -> Response {
-        do {
-            return try await body()
-        } catch {
-            return Self.error(error)
-        }
+        json(error.body, status: error.status)
     }
 
     /// The body of a request the middleware already read (and bounded).

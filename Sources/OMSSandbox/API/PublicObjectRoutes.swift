@@ -20,15 +20,11 @@ struct PublicObjectRoutes {
             let bucket = RequestSigner.percentDecode(parts[3])
             let key = RequestSigner.percentDecode(parts[4])
             // Names are checked as the API checks them before anything is looked up.
-            do throws(SandboxError) {
-                typealias Location = RequestValidator.Location
-                try Location.cloud("cloud_type", cloud)
-                try Location.region("region", region)
-                try Location.bucket("bucket", bucket)
-                try Location.key("key", key)
-            } catch {
-                return HTTP.error(error)
-            }
+            typealias Location = RequestValidator.Location
+            try Location.cloud("cloud_type", cloud)
+            try Location.region("region", region)
+            try Location.bucket("bucket", bucket)
+            try Location.key("key", key)
             guard (try? buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: nil, sk: nil, from: .client)) != nil,
                 let data = try? buckets.read(cloud: cloud, region: region, bucket: bucket, key: key)
             else { return Response(status: .notFound) }

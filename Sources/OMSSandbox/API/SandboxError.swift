@@ -1,14 +1,17 @@
 import Foundation
+import Hummingbird
 import OMSModels
 
-/// A refusal as OMS words it: HTTP status, `error_code`, `error_msg`.
+/// A refusal as OMS words it: HTTP status, `error_code`, `error_msg`. Routes throw it and
+/// Hummingbird answers with it (`HTTPResponseError`); `SandboxMiddleware` gives that answer
+/// its request id like any other.
 struct SandboxError: Error, Sendable {
-    var status: Int
+    var statusCode: Int
     var code: OMSErrorCode
     var message: String
 
     init(_ status: Int, _ code: OMSErrorCode, _ message: String) {
-        self.status = status
+        self.statusCode = status
         self.code = code
         self.message = message
     }
@@ -38,6 +41,14 @@ struct SandboxError: Error, Sendable {
     static let busy = SandboxError(503, .busy, "The service is busy. Try again later.")
 
     var body: ErrorBody { ErrorBody(errorCode: code.rawValue, errorMsg: message) }
+}
+
+extension SandboxError: HTTPResponseError {
+    var status: HTTPResponse.Status { HTTPResponse.Status(code: statusCode) }
+
+    /// `{"error_code":"OMS.xxxx","error_msg":"..."}` as `application/json;charset=UTF-8`, the
+    /// bytes OMS answers with.
+    func response(from request: Request, context: some RequestContext) -> Response { HTTP.error(self) }
 }
 
 extension SandboxError {

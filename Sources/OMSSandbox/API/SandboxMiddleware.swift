@@ -29,7 +29,7 @@ struct SandboxMiddleware<Context: RequestContext>: RouterMiddleware {
         var claim: Authenticator.Claim?
         if !isLogin {
             do {
-                let checked = try authenticator.claim(headers: incoming)
+                let checked = try await authenticator.claim(headers: incoming)
                 // A token is settled now; a signature only once the body is known (a tampered
                 // signed header is a bad signature first, a wrong project second).
                 if case .token = checked { try checkProject(path: path, header: incoming.header("X-Project-Id"), claim: checked) }
@@ -61,7 +61,14 @@ struct SandboxMiddleware<Context: RequestContext>: RouterMiddleware {
             try await Task.sleep(for: .milliseconds(hit.latencyMs ?? 0))
         }
         if hits.contains(where: { $0.kind == .busy }) { return tagged(HTTP.error(.busy), requestId) }
-        let response = tagged(try await next(request, context), requestId)
+        let response: Response
+        do {
+            response = tagged(try await next(request, context), requestId)
+        } catch let error as SandboxError {
+            // A route's refusal. Answered here, not by the router, so that it carries the
+            // request id and meets the drop fault like any other answer.
+            response = tagged(error.response(from: request, context: context), requestId)
+        }
         if hits.contains(where: { $0.kind == .drop }) { return dropped(response) }
         return response
     }

@@ -23,7 +23,7 @@ extension SandboxService {
         return CreateTaskGroupResp(groupId: group.id)
     }
 
-    func listTaskGroups(limit: String?, offset: String?, status: String?) throws(SandboxError) -> ListTaskGroupsResp {
+    func listTaskGroups(limit: String?, offset: String?, status: String?) async throws(SandboxError) -> ListTaskGroupsResp {
         let (limit, offset) = try RequestValidator.pagination(limit: limit, offset: offset)
         var statusValue: Int?
         if let status {
@@ -32,12 +32,12 @@ extension SandboxService {
             statusValue = value
         }
         let filter = statusValue
-        let page = try read { try store.listGroups(limit: limit, offset: offset, status: filter) }
+        let page = try await read { db in try SandboxStore.listGroups(limit: limit, offset: offset, status: filter, db: db) }
         return ListTaskGroupsResp(count: Int64(page.count), taskgroups: page.groups.map { $0.response() })
     }
 
-    func showTaskGroup(_ id: String) throws(SandboxError) -> TaskGroupResp {
-        guard let group = try read({ try store.group(id: id) }) else { throw .noSuchGroup() }
+    func showTaskGroup(_ id: String) async throws(SandboxError) -> TaskGroupResp {
+        guard let group = try await read({ db in try SandboxStore.group(id: id, db: db) }) else { throw .noSuchGroup() }
         return group.response()
     }
 

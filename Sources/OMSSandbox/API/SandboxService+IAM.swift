@@ -7,7 +7,7 @@ extension SandboxService {
     static let tokenLifetime: TimeInterval = 24 * 3600
 
     /// The configured user with its password gets a token for the sandbox's one project.
-    func login(_ body: Data, now: Date = Date()) throws(SandboxError) -> (token: String, response: IAMTokenResponse) {
+    func login(_ body: Data, now: Date = Date()) async throws(SandboxError) -> (token: String, response: IAMTokenResponse) {
         let request = try Self.decode(IAMTokenRequest.self, body)
         guard request.auth.identity.methods.contains("password"), let password = request.auth.identity.password else {
             throw SandboxError(400, .iamUnsupportedMethod, "Only the password method is supported by the sandbox.")
@@ -23,7 +23,7 @@ extension SandboxService {
         let token = "MIIsandbox" + SandboxSecretFiles.randomToken(bytes: 48)
         let expires = now.addingTimeInterval(Self.tokenLifetime)
         do {
-            try store.storeToken(token, project: configuration.projectId, expires: expires)
+            try await store.storeToken(token, project: configuration.projectId, expires: expires)
         } catch {
             throw SandboxError(500, .iamInternalError, "The sandbox could not store the token.")
         }

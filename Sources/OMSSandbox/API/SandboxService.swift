@@ -31,20 +31,21 @@ struct SandboxService: Sendable {
         return id
     }
 
-    /// Runs `body` in one write transaction; refusals pass through untouched.
+    /// Runs `body` in one write transaction, on GRDB's writer queue; refusals pass through untouched.
     func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(SandboxError) -> T {
-        do {
-            return try await store.pool.write(body)
-        } catch let error as SandboxError {
-            throw error
-        } catch {
-            throw SandboxError(500, .internalError, "The sandbox store failed: \(error)")
-        }
+        try await Self.storeFailures { try await store.pool.write(body) }
     }
 
-    func read<T: Sendable>(_ body: @Sendable @escaping () throws -> T) throws(SandboxError) -> T {
+    /// Runs `body` in one read transaction, on a GRDB reader queue: waiting for a reader and
+    /// running the query never hold a thread of the cooperative pool the routes run on.
+    func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(SandboxError) -> T {
+        try await Self.storeFailures { try await store.pool.read(body) }
+    }
+
+    /// Refusals pass through; any other failure is the store's (500).
+    static func storeFailures<T>(_ body: () async throws -> T) async throws(SandboxError) -> T {
         do {
-            return try body()
+            return try await body()
         } catch let error as SandboxError {
             throw error
         } catch {
@@ -75,7 +76,7 @@ struct SandboxService: Sendable {
     }
 
     /// The answer JSON of `GET .../tasks`, assembled from each task's (cached) answer.
-    func listTasks(limit: String?, offset: String?, status: String?, groupId: String?) throws(SandboxError) -> Data {
+    func listTasks(limit: String?, offset: String?, status: String?, groupId: String?) async throws(SandboxError) -> Data {
         let (limit, offset) = try RequestValidator.pagination(limit: limit, offset: offset)
         var statusValue: Int?
         if let status {
@@ -86,9 +87,9 @@ struct SandboxService: Sendable {
         if let groupId, groupId.isEmpty || groupId.count > 100 { throw .outOfRange("group_id", "1 to 100 characters") }
         let now = clock.now
         let filter = statusValue
-        let page = try read { try store.listTaskRows(limit: limit, offset: offset, status: filter, groupId: groupId) }
+        let page = try await read { db in try SandboxStore.listTaskRows(limit: limit, offset: offset, status: filter, groupId: groupId, db: db) }
         let answers = self.answers
-        return try read {
+        return try await Self.storeFailures {
             // ListTasksResp as JSONEncoder writes it: {"tasks":[...],"count":N}.
             var json = Data(#"{"tasks":["#.utf8)
             for (index, row) in page.rows.enumerated() {
@@ -101,12 +102,12 @@ struct SandboxService: Sendable {
     }
 
     /// The answer JSON of `GET .../tasks/{id}`.
-    func showTask(_ idText: String) throws(SandboxError) -> Data {
+    func showTask(_ idText: String) async throws(SandboxError) -> Data {
         let id = try Self.taskId(idText)
-        guard let row = try read({ try store.taskRow(id: id) }) else { throw .noSuchTask() }
+        guard let row = try await read({ db in try SandboxStore.taskRow(id: id, db: db) }) else { throw .noSuchTask() }
         let answers = self.answers
         let now = clock.now
-        return try read { try answers.answer(row: row, now: now) }
+        return try await Self.storeFailures { try answers.answer(row: row, now: now) }
     }
 
     /// Applies `change` to one task inside a write transaction.

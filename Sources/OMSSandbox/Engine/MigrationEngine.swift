@@ -32,7 +32,7 @@ actor MigrationEngine {
         while !Task.isCancelled {
             do {
                 let real = Date()
-                if try store.acquireEngineLease(holder: holder, now: real, until: real.addingTimeInterval(3)) {
+                if try await store.acquireEngineLease(holder: holder, now: real, until: real.addingTimeInterval(3)) {
                     try await step(to: clock.now)
                 }
             } catch is CancellationError {

@@ -7,6 +7,11 @@ import Synchronization
 /// Durable sandbox state in SQLite (WAL), safe for several processes on one data directory:
 /// every change is a read-modify-write inside one write transaction, and SQLite's lock
 /// serialises the processes.
+///
+/// Reads and writes go through GRDB's async `read`/`write` (or take the `Database` of one):
+/// a synchronous access waits for a connection and runs the query on the calling thread,
+/// which from a route handler is one of the few threads of Swift's cooperative pool. Only
+/// `init` is synchronous: it opens and migrates the file once, before anything is served.
 final class SandboxStore: Sendable {
     let pool: DatabasePool
     /// Replaces the keys in every stored request by their seals.
@@ -122,10 +127,6 @@ final class SandboxStore: Sendable {
     /// OMS task ids are 15-digit numbers; start somewhere random so ids from two sandboxes differ.
     private static func firstTaskId() -> Int64 { 200_000_000_000_000 + Int64.random(in: 0..<100_000_000_000) * 1000 }
 
-    func task(id: Int64) throws -> TaskRecord? {
-        try pool.read { db in try Self.task(id: id, db: db) }
-    }
-
     static func task(id: Int64, db: Database) throws -> TaskRecord? {
         guard let data = try Data.fetchOne(db, sql: "SELECT record FROM tasks WHERE id = ?", arguments: [id]) else { return nil }
         return try decode(TaskRecord.self, data)
@@ -143,36 +144,28 @@ final class SandboxStore: Sendable {
         try db.execute(sql: "DELETE FROM tasks WHERE id = ?", arguments: [id])
     }
 
-    /// One page, ordered by id (creation order), with the total matching count.
-    func listTasks(limit: Int, offset: Int, status: Int?, groupId: String?) throws -> (count: Int, tasks: [TaskRecord]) {
-        let page = try listTaskRows(limit: limit, offset: offset, status: status, groupId: groupId)
-        return (page.count, try page.rows.map { try Self.decode(TaskRecord.self, $0) })
-    }
-
     /// One page of stored records as they are (JSON), ordered by id, with the total matching count.
-    func listTaskRows(limit: Int, offset: Int, status: Int?, groupId: String?) throws -> (count: Int, rows: [Data]) {
-        try pool.read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let status {
-                conditions.append("status = ?")
-                arguments += [status]
-            }
-            if let groupId {
-                conditions.append("group_id = ?")
-                arguments += [groupId]
-            }
-            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tasks" + filter, arguments: arguments) ?? 0
-            let rows = try Data.fetchAll(
-                db, sql: "SELECT record FROM tasks\(filter) ORDER BY id LIMIT ? OFFSET ?", arguments: arguments + [limit, offset])
-            return (count, rows)
+    static func listTaskRows(limit: Int, offset: Int, status: Int?, groupId: String?, db: Database) throws -> (count: Int, rows: [Data]) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let status {
+            conditions.append("status = ?")
+            arguments += [status]
         }
+        if let groupId {
+            conditions.append("group_id = ?")
+            arguments += [groupId]
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tasks" + filter, arguments: arguments) ?? 0
+        let rows = try Data.fetchAll(
+            db, sql: "SELECT record FROM tasks\(filter) ORDER BY id LIMIT ? OFFSET ?", arguments: arguments + [limit, offset])
+        return (count, rows)
     }
 
     /// One stored record as it is (JSON).
-    func taskRow(id: Int64) throws -> Data? {
-        try pool.read { db in try Data.fetchOne(db, sql: "SELECT record FROM tasks WHERE id = ?", arguments: [id]) }
+    static func taskRow(id: Int64, db: Database) throws -> Data? {
+        try Data.fetchOne(db, sql: "SELECT record FROM tasks WHERE id = ?", arguments: [id])
     }
 
     static func tasks(where sql: String, arguments: StatementArguments = [], limit: Int? = nil, db: Database) throws -> [TaskRecord] {
@@ -189,10 +182,6 @@ final class SandboxStore: Sendable {
         try db.execute(
             sql: "INSERT INTO groups (id, status, record) VALUES (?, ?, ?)",
             arguments: [record.id, record.status.rawValue, try Self.encode(record)])
-    }
-
-    func group(id: String) throws -> GroupRecord? {
-        try pool.read { db in try Self.group(id: id, db: db) }
     }
 
     static func group(id: String, db: Database) throws -> GroupRecord? {
@@ -212,15 +201,13 @@ final class SandboxStore: Sendable {
         try db.execute(sql: "DELETE FROM groups WHERE id = ?", arguments: [id])
     }
 
-    func listGroups(limit: Int, offset: Int, status: Int?) throws -> (count: Int, groups: [GroupRecord]) {
-        try pool.read { db in
-            let filter = status == nil ? "" : " WHERE status = ?"
-            let arguments: StatementArguments = status.map { [$0] } ?? []
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM groups" + filter, arguments: arguments) ?? 0
-            let rows = try Data.fetchAll(
-                db, sql: "SELECT record FROM groups\(filter) ORDER BY seq LIMIT ? OFFSET ?", arguments: arguments + [limit, offset])
-            return (count, try rows.map { try Self.decode(GroupRecord.self, $0) })
-        }
+    static func listGroups(limit: Int, offset: Int, status: Int?, db: Database) throws -> (count: Int, groups: [GroupRecord]) {
+        let filter = status == nil ? "" : " WHERE status = ?"
+        let arguments: StatementArguments = status.map { [$0] } ?? []
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM groups" + filter, arguments: arguments) ?? 0
+        let rows = try Data.fetchAll(
+            db, sql: "SELECT record FROM groups\(filter) ORDER BY seq LIMIT ? OFFSET ?", arguments: arguments + [limit, offset])
+        return (count, try rows.map { try decode(GroupRecord.self, $0) })
     }
 
     static func groups(where sql: String, db: Database) throws -> [GroupRecord] {
@@ -244,8 +231,8 @@ final class SandboxStore: Sendable {
     }
 
     /// Keeps a digest of an issued token (never the token) with its project and expiry.
-    func storeToken(_ token: String, project: String, expires: Date) throws {
-        try pool.write { db in
+    func storeToken(_ token: String, project: String, expires: Date) async throws {
+        try await pool.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO tokens (digest, project, expires) VALUES (?, ?, ?)",
                 arguments: [Self.tokenDigest(token), project, expires.timeIntervalSince1970])
@@ -253,12 +240,12 @@ final class SandboxStore: Sendable {
     }
 
     /// The project a token was issued for, while it has not expired.
-    func tokenProject(_ token: String, now: Date) throws -> String? {
+    func tokenProject(_ token: String, now: Date) async throws -> String? {
         let digest = Self.tokenDigest(token)
         // A token never changes once issued, so it is read from SQLite once.
         var known = knownTokens.withLock { $0[digest] }
         if known == nil {
-            known = try pool.read { db in
+            known = try await pool.read { db in
                 try Row.fetchOne(db, sql: "SELECT project, expires FROM tokens WHERE digest = ?", arguments: [digest])
                     .map { (expires: $0["expires"] as Double, project: $0["project"] as String) }
             }
@@ -278,8 +265,8 @@ final class SandboxStore: Sendable {
 
     /// Takes or renews the engine lease: only one process at a time drives migrations on a
     /// data directory. Returns whether `holder` has it until `until`.
-    func acquireEngineLease(holder: String, now: Date, until: Date) throws -> Bool {
-        try pool.write { db in
+    func acquireEngineLease(holder: String, now: Date, until: Date) async throws -> Bool {
+        try await pool.write { db in
             let row = try Row.fetchOne(db, sql: "SELECT holder, expires FROM engine_lease WHERE id = 1")
             if let row, (row["holder"] as String) != holder, (row["expires"] as Double) > now.timeIntervalSince1970 {
                 return false

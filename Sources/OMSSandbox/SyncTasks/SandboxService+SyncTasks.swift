@@ -50,7 +50,7 @@ extension SandboxService {
         try RequestValidator.refuseSeals([r.srcAk, r.srcSk, r.dstAk, r.dstSk, r.sourceCdn?.authenticationKey])
     }
 
-    func listSyncTasks(limit: String?, offset: String?, status: String?) throws(SandboxError) -> ListSyncTasksResp {
+    func listSyncTasks(limit: String?, offset: String?, status: String?) async throws(SandboxError) -> ListSyncTasksResp {
         let (limit, offset) = try RequestValidator.pagination(limit: limit, offset: offset)
         var filter: SyncTaskStatus?
         if let status {
@@ -59,36 +59,39 @@ extension SandboxService {
             }
             filter = SyncTaskStatus(rawValue: status)
         }
-        let store = self.store
         let status = filter
-        let page = try read { try store.syncTasks(limit: limit, offset: offset, status: status) }
+        let page = try await read { db in try SandboxStore.syncTasks(limit: limit, offset: offset, status: status, db: db) }
         return ListSyncTasksResp(tasks: page.records.map { $0.info() }, count: Int64(page.count))
     }
 
-    func showSyncTask(_ id: String, queryTime: String?) throws(SandboxError) -> SyncTaskInfo {
+    func showSyncTask(_ id: String, queryTime: String?) async throws(SandboxError) -> SyncTaskInfo {
         var at = clock.now
         if let queryTime {
             guard let ms = Int64(queryTime) else { throw .wrongType("query_time") }
             guard Self.instants.contains(ms) else { throw .outOfRange("query_time", Self.instantsText) }
             at = Date(timeIntervalSince1970: Double(ms) / 1000)
         }
-        let store = self.store
-        guard let record = try read({ try store.pool.read { db in try SandboxStore.syncTask(id: id, db: db) } }) else { throw .noSuchSyncTask() }
-        var info = record.info()
         // The calendar month of `at`, in the service time zone.
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = configuration.serviceTimeZone
         let month = calendar.dateInterval(of: .month, for: at) ?? DateInterval(start: at, duration: 0)
         let from = Int64(month.start.timeIntervalSince1970 * 1000)
         let to = Int64(month.end.timeIntervalSince1970 * 1000) - 1
-        func total(_ type: SyncStatisticType) throws(SandboxError) -> Int64 {
-            try read { try store.counts(type, task: id, from: from, to: to).reduce(0) { $0 + $1.num } }
+        // The record and its counters from one read transaction.
+        let found = try await read { db -> SyncTaskInfo? in
+            guard let record = try SandboxStore.syncTask(id: id, db: db) else { return nil }
+            func total(_ type: SyncStatisticType) throws -> Int64 {
+                try SandboxStore.counts(type, task: id, from: from, to: to, db: db).reduce(0) { $0 + $1.num }
+            }
+            var info = record.info()
+            info.monthlyAcceptanceRequest = try total(.request)
+            info.monthlySuccessObject = try total(.success)
+            info.monthlyFailureObject = try total(.failure)
+            info.monthlySkipObject = try total(.skip)
+            info.monthlySize = try total(.size)
+            return info
         }
-        info.monthlyAcceptanceRequest = try total(.request)
-        info.monthlySuccessObject = try total(.success)
-        info.monthlyFailureObject = try total(.failure)
-        info.monthlySkipObject = try total(.skip)
-        info.monthlySize = try total(.size)
+        guard let info = found else { throw .noSuchSyncTask() }
         return info
     }
 
@@ -182,7 +185,7 @@ extension SandboxService {
         }
     }
 
-    func syncTaskStatistics(_ id: String, dataTypes: String?, start: String?, end: String?) throws(SandboxError) -> SyncTaskStatisticsResp {
+    func syncTaskStatistics(_ id: String, dataTypes: String?, start: String?, end: String?) async throws(SandboxError) -> SyncTaskStatisticsResp {
         guard let dataTypes, !dataTypes.isEmpty else { throw .missing("data_type") }
         guard let start else { throw .missing("start_time") }
         guard let end else { throw .missing("end_time") }
@@ -198,15 +201,19 @@ extension SandboxService {
             guard SyncStatisticType.documented.contains(type) else { throw .outOfRange("data_type", "'\(name)' is not REQUEST, SUCCESS, FAILURE, SKIP or SIZE") }
             if !types.contains(type) { types.append(type) }
         }
-        let store = self.store
-        guard try read({ try store.pool.read { db in try SandboxStore.syncTask(id: id, db: db) } }) != nil else { throw .noSuchSyncTask() }
         // Up to a day: five-minute periods; longer: hours.
         let hourly = to - from > 86_400_000
         let period: Int64 = hourly ? 3_600_000 : SandboxStore.statisticPeriod
         let first = from - ((from % SandboxStore.statisticPeriod) + SandboxStore.statisticPeriod) % SandboxStore.statisticPeriod
+        let wanted = types
+        // The task and its counts from one read transaction; nil: no such task.
+        let found = try await read { db -> [[(period: Int64, num: Int64)]]? in
+            guard try SandboxStore.syncTask(id: id, db: db) != nil else { return nil }
+            return try wanted.map { type in try SandboxStore.counts(type, task: id, from: first, to: to, db: db) }
+        }
+        guard let counted = found else { throw .noSuchSyncTask() }
         var series: [SyncTaskStatisticsResp.Series] = []
-        for type in types {
-            let rows = try read { try store.counts(type, task: id, from: first, to: to) }
+        for (type, rows) in zip(types, counted) {
             var sums: [Int64: Int64] = [:]
             for row in rows { sums[row.period - ((row.period % period) + period) % period, default: 0] += row.num }
             series.append(.init(dataType: type, data: sums.keys.sorted().map { .init(timeStamp: $0, statisticNum: sums[$0]!) }))

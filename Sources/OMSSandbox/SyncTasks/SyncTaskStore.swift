@@ -83,15 +83,13 @@ extension SandboxStore {
     }
 
     /// A page in creation order, and how many match.
-    func syncTasks(limit: Int, offset: Int, status: SyncTaskStatus?) throws -> (records: [SyncTaskRecord], count: Int) {
-        try pool.read { db in
-            let filter = status.map { _ in " WHERE status = ?" } ?? ""
-            let arguments: StatementArguments = status.map { [$0.rawValue] } ?? []
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sync_tasks" + filter, arguments: arguments) ?? 0
-            let rows = try Data.fetchAll(
-                db, sql: "SELECT record FROM sync_tasks\(filter) ORDER BY seq LIMIT ? OFFSET ?", arguments: arguments + [limit, offset])
-            return (try rows.map { try Self.decode(SyncTaskRecord.self, $0) }, count)
-        }
+    static func syncTasks(limit: Int, offset: Int, status: SyncTaskStatus?, db: Database) throws -> (records: [SyncTaskRecord], count: Int) {
+        let filter = status.map { _ in " WHERE status = ?" } ?? ""
+        let arguments: StatementArguments = status.map { [$0.rawValue] } ?? []
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sync_tasks" + filter, arguments: arguments) ?? 0
+        let rows = try Data.fetchAll(
+            db, sql: "SELECT record FROM sync_tasks\(filter) ORDER BY seq LIMIT ? OFFSET ?", arguments: arguments + [limit, offset])
+        return (try rows.map { try decode(SyncTaskRecord.self, $0) }, count)
     }
 
     func deleteSyncTask(id: String, db: Database) throws {
@@ -113,12 +111,10 @@ extension SandboxStore {
     }
 
     /// Counts of `type` per five-minute period with `from <= period start <= to` (ms).
-    func counts(_ type: SyncStatisticType, task: String, from: Int64, to: Int64) throws -> [(period: Int64, num: Int64)] {
-        try pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT period, num FROM sync_stats WHERE task_id = ? AND type = ? AND period >= ? AND period <= ? ORDER BY period",
-                arguments: [task, type.rawValue, from, to]
-            ).map { ($0["period"], $0["num"]) }
-        }
+    static func counts(_ type: SyncStatisticType, task: String, from: Int64, to: Int64, db: Database) throws -> [(period: Int64, num: Int64)] {
+        try Row.fetchAll(
+            db, sql: "SELECT period, num FROM sync_stats WHERE task_id = ? AND type = ? AND period >= ? AND period <= ? ORDER BY period",
+            arguments: [task, type.rawValue, from, to]
+        ).map { ($0["period"], $0["num"]) }
     }
 }

@@ -30,7 +30,10 @@ final class SyncWatcher: Service {
     }
 
     func scan() async {
-        guard let tasks = try? service.store.syncTasks(limit: Int(Int32.max), offset: 0, status: .synchronizing).records else { return }
+        let synchronizing = try? await service.read { db in
+            try SandboxStore.syncTasks(limit: Int(Int32.max), offset: 0, status: .synchronizing, db: db).records
+        }
+        guard let tasks = synchronizing else { return }
         for task in tasks {
             let r = task.request
             let objects = buckets.list(cloud: r.srcCloudType ?? .aliyun, region: r.srcRegion ?? "", bucket: r.srcBucket ?? "")
