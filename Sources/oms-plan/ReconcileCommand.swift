@@ -123,7 +123,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                         Console.error("warning: could not keep the observation history in \(file.path): \(error.localizedDescription)")
                     }
                 } else if case .failure(let error) = outcome {
-                    board.recordError("\(error)")
+                    board.recordError(ErrorText.describe(error))
                 }
                 if case .success(let pass) = outcome { total.withLock { $0.record(pass) } }
                 failed.withLock { $0 = writer.show(outcome, progress: progress, metrics: metrics) }
@@ -165,7 +165,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             tally.record(pass)
             return ApplyRun.say(RunVerdict(report: pass.report, status: nil, waited: false, tally: tally)) != nil
         case .failure(let error):
-            if !(error is ExitCode) { Console.error("error: \(error)") }
+            if !(error is ExitCode) { Console.error("error: \(ErrorText.describe(error))") }
             metrics.recordError(at: Date())
             try? writeMetrics(metrics)
             return true

@@ -37,11 +37,24 @@ public final class StackLock: Sendable {
     private let descriptor: Int32
     public let path: String
 
+    /// Another run held the lock for all of `waited`. Data, not advice: what to do about it
+    /// (and which flag waits longer) is for the caller to say; the CLI says it.
     public struct Busy: Error, CustomStringConvertible {
+        /// The lock file.
         public var path: String
+        /// The process holding it, as the holder wrote in the lock file (nil before it wrote).
+        public var holder: Int32?
+        /// How long this run waited before it gave up.
         public var waited: Duration
+
+        public init(path: String, holder: Int32?, waited: Duration) {
+            self.path = path
+            self.holder = holder
+            self.waited = waited
+        }
+
         public var description: String {
-            "another oms-plan run holds the lock \(path) (waited \(waited)); wait for it to finish, or raise --lock-timeout"
+            "another oms-plan run\(holder.map { " (pid \($0))" } ?? "") holds the lock \(path) (waited \(waited))"
         }
     }
 
@@ -100,8 +113,9 @@ public final class StackLock: Sendable {
         let start = ContinuousClock.now
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             if ContinuousClock.now - start >= timeout {
+                let holder = holderPID(fd)
                 close(fd)
-                throw Busy(path: path, waited: timeout)
+                throw Busy(path: path, holder: holder, waited: timeout)
             }
             do {
                 try await Task.sleep(for: .milliseconds(200))
@@ -114,6 +128,17 @@ public final class StackLock: Sendable {
         _ = ftruncate(fd, 0)
         _ = note.withCString { write(fd, $0, strlen($0)) }
         return StackLock(descriptor: fd, path: path)
+    }
+
+    /// The pid the holder wrote (`pid 123`), read without the lock: a run that has just taken
+    /// it may not have written yet, and then there is none.
+    private static func holderPID(_ fd: Int32) -> Int32? {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return nil }
+        let text = String(decoding: buffer[..<count], as: UTF8.self)
+        guard text.hasPrefix("pid "), let line = text.dropFirst(4).split(separator: "\n").first else { return nil }
+        return Int32(line).flatMap { $0 > 0 ? $0 : nil }
     }
 
     deinit {

@@ -41,7 +41,7 @@ struct ApplyRun {
         } catch let error as ExitCode {
             return error
         } catch {
-            Console.error("error: \(error)")
+            Console.error("error: \(ErrorText.describe(error))")
             return ExitCode(1)
         }
         switch outcome {
