@@ -7,38 +7,62 @@ import OMSClient
 /// than as a task that fails halfway through an apply. Read-only: POSTs that only look.
 public struct Preflight: Sendable {
     let client: OMSClient
+    let strategy: Strategy
     /// Keys of an object task checked at most (the rest are left to OMS).
     static let maximumKeyChecks = 20
 
-    public init(client: OMSClient) { self.client = client }
+    /// How many requests the same answers take.
+    public enum Strategy: Sendable {
+        /// Each question once per distinct subject; keys under one folder through its listing
+        /// (`SharedPreflightAnswers`). What diff and apply use.
+        case shared
+        /// Every change asks for itself, one request per question: the reference the shared
+        /// answers are held to (`PreflightStrategyTests`).
+        case perChange
+    }
+
+    public init(client: OMSClient, strategy: Strategy = .shared) {
+        self.client = client
+        self.strategy = strategy
+    }
 
     /// The plan with failing creates turned into blocked changes (their steps removed).
     public func check(_ plan: ExecutionPlan, desired: DesiredState) async -> ExecutionPlan {
         let creates = plan.report.changes.filter { $0.action == .create || $0.action == .replace }
         guard !creates.isEmpty else { return plan }
+        var subjects: [(ChangeSubject, Subject)] = []
+        for change in creates {
+            guard let resource = desired[change.address.address]?.omsResource else { continue }
+            subjects.append((change.address, Self.subject(of: resource)))
+        }
+        let answers: any PreflightAnswers
+        switch strategy {
+        case .perChange: answers = DirectPreflightAnswers(client: client)
+        case .shared:
+            let questions = subjects.flatMap { _, subject -> [PrefixQuestion] in
+                guard case .source(let source) = subject else { return [] }
+                return Self.keyQuestions(source)
+            }
+            answers = SharedPreflightAnswers(client: client, questions: questions)
+        }
         let catalogue = await Catalogue.load(client)
+        // Shared answers mostly wait on one another's requests, so more of them run at once.
+        let inFlight = strategy == .shared ? 32 : 8
         var verdicts: [ChangeSubject: Verdict] = [:]
         await withTaskGroup(of: (ChangeSubject, Verdict).self) { group in
-            var pending = creates.makeIterator()
+            var pending = subjects.makeIterator()
             func next() {
-                guard let change = pending.next(), let resource = desired[change.address.address]?.omsResource
-                else { return }
-                group.addTask { (change.address, await self.verdict(for: resource, catalogue: catalogue)) }
+                guard let (address, subject) = pending.next() else { return }
+                group.addTask { (address, await self.verdict(for: subject, catalogue: catalogue, answers: answers)) }
             }
-            for _ in 0..<8 { next() }
+            for _ in 0..<inFlight { next() }
             while let (address, verdict) = await group.next() {
                 verdicts[address] = verdict
                 next()
             }
         }
         var result = plan
-        for (address, verdict) in verdicts {
-            switch verdict {
-            case .passed: break
-            case .skipped(let reason): result.note(address, reason)
-            case .failed(let problems): result.block(address, problems.map { "pre-flight: \($0)" })
-            }
-        }
+        result.applyPreflight(verdicts)
         return result
     }
 
@@ -91,45 +115,56 @@ public struct Preflight: Sendable {
         }
     }
 
-    private func verdict(for resource: any DesiredOMSResource, catalogue: Catalogue) async -> Verdict {
-        let source: Source
+    /// What a change's checks are about: its source and destination, or why there is nothing
+    /// to check.
+    enum Subject: Sendable {
+        case source(Source)
+        case skipped(String)
+        case nothing
+    }
+
+    static func subject(of resource: any DesiredOMSResource) -> Subject {
+        let unset = Subject.skipped("pre-flight skipped: the source or destination credentials are not set")
         switch resource {
         case let task as DesiredTask:
-            guard let body = try? task.requestWithSecrets() else {
-                return .skipped("pre-flight skipped: the source or destination credentials are not set")
-            }
-            source = Source(
+            guard let body = try? task.requestWithSecrets() else { return unset }
+            return .source(Source(
                 type: (body.taskType ?? .object).canonical.rawValue, cloud: body.srcNode.cloudType ?? .aliyun,
                 region: body.srcNode.region, bucket: body.srcNode.bucket, ak: body.srcNode.ak, sk: body.srcNode.sk,
                 token: body.srcNode.securityToken, appId: body.srcNode.appId, keys: body.srcNode.objectKey ?? [],
                 listFile: body.srcNode.listFile, dstRegion: body.dstNode.region ?? "", dstBucket: body.dstNode.bucket ?? "",
-                dstAk: body.dstNode.ak, dstSk: body.dstNode.sk)
+                dstAk: body.dstNode.ak, dstSk: body.dstNode.sk))
         case let group as DesiredTaskGroup:
-            guard let body = try? group.requestWithSecrets() else {
-                return .skipped("pre-flight skipped: the source or destination credentials are not set")
-            }
-            source = Source(
+            guard let body = try? group.requestWithSecrets() else { return unset }
+            return .source(Source(
                 type: (body.taskType ?? .prefix).canonical.rawValue.lowercased(), cloud: body.srcNode.cloudType ?? .aliyun,
                 region: body.srcNode.region, bucket: body.srcNode.bucket, ak: body.srcNode.ak, sk: body.srcNode.sk, token: nil,
                 appId: body.srcNode.appId, keys: body.srcNode.objectKey ?? [], listFile: body.srcNode.listFile,
-                dstRegion: body.dstNode.region ?? "", dstBucket: body.dstNode.bucket ?? "", dstAk: body.dstNode.ak, dstSk: body.dstNode.sk)
+                dstRegion: body.dstNode.region ?? "", dstBucket: body.dstNode.bucket ?? "", dstAk: body.dstNode.ak, dstSk: body.dstNode.sk))
         case let sync as DesiredSyncTask:
-            guard let body = try? sync.requestWithSecrets() else {
-                return .skipped("pre-flight skipped: the source or destination credentials are not set")
-            }
+            guard let body = try? sync.requestWithSecrets() else { return unset }
             // The whole bucket: its region and the keys are checked, no prefix (an empty source
             // is fine for a synchronization task: it waits for objects to appear).
-            source = Source(
+            return .source(Source(
                 type: "sync", cloud: body.srcCloudType ?? .aliyun, region: body.srcRegion, bucket: body.srcBucket, ak: body.srcAk,
                 sk: body.srcSk, token: nil, appId: body.appId, keys: [], listFile: nil, dstRegion: body.dstRegion ?? "",
-                dstBucket: body.dstBucket ?? "", dstAk: body.dstAk, dstSk: body.dstSk)
+                dstBucket: body.dstBucket ?? "", dstAk: body.dstAk, dstSk: body.dstSk))
         default:
-            return .passed
+            return .nothing
+        }
+    }
+
+    private func verdict(for subject: Subject, catalogue: Catalogue, answers: any PreflightAnswers) async -> Verdict {
+        let source: Source
+        switch subject {
+        case .source(let s): source = s
+        case .skipped(let reason): return .skipped(reason)
+        case .nothing: return .passed
         }
         var problems = catalogue.problems(cloud: source.cloud, region: source.region)
         do {
-            problems += try await sourceProblems(source)
-            problems += try await destinationProblems(source)
+            problems += try await sourceProblems(source, answers)
+            problems += try await destinationProblems(source, answers)
         } catch let inconclusive as Inconclusive {
             return problems.isEmpty ? .skipped("pre-flight incomplete: \(inconclusive.reason)") : .failed(problems)
         } catch {
@@ -153,34 +188,51 @@ public struct Preflight: Sendable {
         var dstBucket: String
         var dstAk: String?
         var dstSk: String?
+
+        /// The source keys checked when the bucket answers from the plan's region.
+        var checkedKeys: [String] {
+            let keys: [String] = type == "prefix" ? keys.filter { !$0.isEmpty } : type == "object" ? keys : []
+            return Array(keys.prefix(Preflight.maximumKeyChecks))
+        }
     }
 
-    private func sourceProblems(_ s: Source) async throws -> [String] {
+    /// Every source key question `source` may lead to (asked only if its bucket is found in
+    /// the plan's region), so that shared answers can plan their listings.
+    static func keyQuestions(_ s: Source) -> [PrefixQuestion] {
+        guard s.type != "url_list", let bucket = s.bucket, let region = s.region else { return [] }
+        return s.checkedKeys.map {
+            PrefixQuestion(cloud: s.cloud, bucket: bucket, key: $0, region: region, ak: s.ak, sk: s.sk, token: s.token, appId: s.appId)
+        }
+    }
+
+    private func sourceProblems(_ s: Source, _ answers: any PreflightAnswers) async throws -> [String] {
         var problems: [String] = []
         if s.type == "list" || s.type == "url_list", let listFile = s.listFile {
             let key = listFile.listFileKey ?? ""
             let bucket = listFile.obsBucket ?? ""
-            if let missing = try await absent(.huaweiCloud, bucket, key, s.dstRegion, s.dstAk, s.dstSk, nil, nil) {
+            let question = PrefixQuestion(
+                cloud: .huaweiCloud, bucket: bucket, key: key, region: s.dstRegion, ak: s.dstAk, sk: s.dstSk, token: nil, appId: nil)
+            if let missing = try await Self.absent(await answers.prefix(question)) {
                 problems.append("list file \(bucket)/\(key): \(missing)")
             }
         }
         guard s.type != "url_list", let bucket = s.bucket, let region = s.region else { return problems }
-        do {
-            let located = try await client.showBucketRegion(
-                ShowBucketRegionReq(cloudType: s.cloud, bucketName: bucket, ak: s.ak, sk: s.sk, appId: s.appId))
-            if let actual = located.id, !actual.isEmpty, actual != region {
+        let located = RegionQuestion(cloud: s.cloud, region: region, bucket: bucket, ak: s.ak, sk: s.sk, appId: s.appId)
+        switch await answers.region(located) {
+        case .located(let actual):
+            if let actual, !actual.isEmpty, actual != region {
                 problems.append("source bucket \(bucket) is in \(actual), the plan says \(region)")
                 return problems
             }
-        } catch {
-            guard Self.isDefinite(error) else { throw Inconclusive(reason: Self.describe(error)) }
-            problems.append("source bucket \(bucket) cannot be reached: \(Self.describe(error))")
+        case .refused(let reason):
+            problems.append("source bucket \(bucket) cannot be reached: \(reason)")
             return problems
+        case .inconclusive(let reason):
+            throw Inconclusive(reason: reason)
         }
-        let keys: [String] = s.type == "prefix" ? s.keys.filter { !$0.isEmpty } : s.type == "object" ? s.keys : []
-        for key in keys.prefix(Self.maximumKeyChecks) {
-            if let missing = try await absent(s.cloud, bucket, key, region, s.ak, s.sk, s.token, s.appId) {
-                problems.append("\(s.type == "prefix" ? "prefix" : "object") \(key) in \(bucket): \(missing)")
+        for question in Self.keyQuestions(s) {
+            if let missing = try await Self.absent(await answers.prefix(question)) {
+                problems.append("\(s.type == "prefix" ? "prefix" : "object") \(question.key) in \(bucket): \(missing)")
             }
         }
         return problems
@@ -189,35 +241,29 @@ public struct Preflight: Sendable {
     /// The OBS bucket the task writes to: it exists, the destination keys reach it, and it is in
     /// the region the plan (and the OMS endpoint) says. Otherwise OMS takes the task and it
     /// fails later with TRF.0058 or TRF.0057.
-    private func destinationProblems(_ s: Source) async throws -> [String] {
+    private func destinationProblems(_ s: Source, _ answers: any PreflightAnswers) async throws -> [String] {
         guard !s.dstBucket.isEmpty else { return [] }
-        do {
-            let located = try await client.showBucketRegion(
-                ShowBucketRegionReq(cloudType: .huaweiCloud, bucketName: s.dstBucket, ak: s.dstAk, sk: s.dstSk))
-            if let actual = located.id, !actual.isEmpty, !s.dstRegion.isEmpty, actual != s.dstRegion {
+        let question = RegionQuestion(cloud: .huaweiCloud, region: s.dstRegion, bucket: s.dstBucket, ak: s.dstAk, sk: s.dstSk)
+        switch await answers.region(question) {
+        case .located(let actual):
+            if let actual, !actual.isEmpty, !s.dstRegion.isEmpty, actual != s.dstRegion {
                 return ["destination bucket \(s.dstBucket) is in \(actual), the plan says \(s.dstRegion)"]
             }
             return []
-        } catch {
-            guard Self.isDefinite(error) else { throw Inconclusive(reason: Self.describe(error)) }
-            return ["destination bucket \(s.dstBucket) cannot be reached with the destination keys: \(Self.describe(error))"]
+        case .refused(let reason):
+            return ["destination bucket \(s.dstBucket) cannot be reached with the destination keys: \(reason)"]
+        case .inconclusive(let reason):
+            throw Inconclusive(reason: reason)
         }
     }
 
-    /// Nil when objects exist under `key`; otherwise why not.
-    private func absent(
-        _ cloud: CloudType, _ bucket: String, _ key: String, _ region: String, _ ak: String?, _ sk: String?, _ token: String?,
-        _ appId: String?
-    ) async throws -> String? {
-        do {
-            let answer = try await client.checkPrefix(
-                CheckPrefixReq(
-                    cloudType: cloud, bucketName: bucket, fileName: key, dataCenter: region, ak: ak, sk: sk, appId: appId,
-                    securityToken: token))
-            return answer.exist == true ? nil : "no objects found"
-        } catch {
-            guard Self.isDefinite(error) else { throw Inconclusive(reason: Self.describe(error)) }
-            return Self.describe(error)
+    /// Nil when objects exist under the key; otherwise why not.
+    private static func absent(_ answer: PrefixAnswer) throws -> String? {
+        switch answer {
+        case .exists: nil
+        case .absent: "no objects found"
+        case .refused(let reason): reason
+        case .inconclusive(let reason): throw Inconclusive(reason: reason)
         }
     }
 
@@ -228,6 +274,26 @@ public struct Preflight: Sendable {
 }
 
 extension ExecutionPlan {
+    /// Every verdict at once: one pass over the changes and the steps (one `block` per change
+    /// made 10,000 blocked creates a hundred million steps of work).
+    mutating func applyPreflight(_ verdicts: [ChangeSubject: Preflight.Verdict]) {
+        var blocked: Set<ChangeSubject> = []
+        for index in report.changes.indices {
+            switch verdicts[report.changes[index].address] {
+            case .failed(let problems)?:
+                report.changes[index].action = .blocked
+                report.changes[index].reasons += problems.map { .preflight("pre-flight: \($0)") }
+                report.changes[index].calls = []
+                blocked.insert(report.changes[index].address)
+            case .skipped(let reason)?: report.changes[index].reasons.append(.preflight(reason))
+            case .passed?, nil: break
+            }
+        }
+        guard !blocked.isEmpty else { return }
+        steps.removeAll { $0.addresses.count == 1 && blocked.contains($0.addresses[0]) }
+        report.summary = ChangeSummary(report.changes)
+    }
+
     /// Turns the change at `address` into a blocked change and drops its steps.
     mutating func block(_ address: ChangeSubject, _ reasons: [String]) {
         guard let index = report.changes.firstIndex(where: { $0.address == address }) else { return }

@@ -12,8 +12,12 @@ public struct MarkdownReportRenderer: Sendable {
     /// Kept free for the lines that close the comment (unowned count, the left-out list).
     static let reserve = 2_000
 
-    public init(characterBudget: Int = 60_000) {
+    /// Every create in its own section, also past 50 alike ones (`--full`; see `CreateGroups`).
+    public var full: Bool
+
+    public init(characterBudget: Int = 60_000, full: Bool = false) {
         self.characterBudget = characterBudget
+        self.full = full
     }
 
     public func render(_ report: ChangeReport) -> String {
@@ -32,20 +36,33 @@ public struct MarkdownReportRenderer: Sendable {
         }
         // Sections until the comment would outgrow GitHub's limit; the rest as one line each.
         var used = out.reduce(0) { $0 + $1.count + 1 } + Self.reserve
-        var leftOut: [ResourceChange] = []
-        for change in report.changes where change.action != .noop {
-            let lines = section(change)
+        var leftOut: [String] = []
+        var leftOutChanges = 0
+        for entry in CreateGroups.entries(report.changes.filter { $0.action != .noop }, full: full) {
+            let lines: [String]
+            let line: String
+            var members = 1
+            switch entry {
+            case .single(let change):
+                lines = section(change)
+                line = "- \(Self.code(change.action.symbol)) \(Self.code(change.address.description)) \(change.action.rawValue)"
+            case .group(let group):
+                lines = groupSection(group)
+                members = group.count
+                line = "- \(Self.code(ChangeAction.create.symbol)) \(CreateGroups.count(group.count)) \(Self.code(group.first.address.address.kind.rawValue)) like \(Self.code(group.first.address.address.name)) create (\(Self.text(group.differenceWords)))"
+            }
             let size = lines.reduce(0) { $0 + $1.count + 1 }
             if leftOut.isEmpty && used + size <= characterBudget {
                 out += lines
                 used += size
             } else {
-                leftOut.append(change)
+                leftOut.append(line)
+                leftOutChanges += members
             }
         }
         if !leftOut.isEmpty {
-            out += ["<details><summary>\(leftOut.count) more \(leftOut.count == 1 ? "change" : "changes"), one line each (details left out to stay under GitHub's comment limit; <code>oms-plan diff --output json</code> has them all)</summary>", ""]
-            out += cappedList(leftOut.map { "- \(Self.code($0.action.symbol)) \(Self.code($0.address.description)) \($0.action.rawValue)" }, used: &used)
+            out += ["<details><summary>\(leftOutChanges) more \(leftOutChanges == 1 ? "change" : "changes"), one line each (details left out to stay under GitHub's comment limit; <code>oms-plan diff --output json</code> has them all)</summary>", ""]
+            out += cappedList(leftOut, used: &used)
             out += ["", "</details>", ""]
         }
         let unchanged = report.changes.filter { $0.action == .noop }
@@ -77,6 +94,17 @@ public struct MarkdownReportRenderer: Sendable {
             used += line.count + 1
         }
         return out
+    }
+
+    /// Alike creates as one section: the first member's, under a summary with the count, and
+    /// the names the group spans.
+    private func groupSection(_ g: CreateGroups.CreateGroup) -> [String] {
+        var lines = section(g.first)
+        let words = "\(CreateGroups.count(g.count)) <code>\(Self.html(g.first.address.address.kind.rawValue))</code> like <code>\(Self.html(g.first.address.address.name))</code>"
+        lines[0] = "<details><summary><code>+</code> \(words) — create (\(Self.html(g.differenceWords)))</summary>"
+        let span = "\(CreateGroups.count(g.count)) creates alike but for their names and \(g.differing.isEmpty ? "nothing else" : g.differing.map { Self.code($0) }.joined(separator: ", ")), from \(Self.code(g.first.address.description)) to \(Self.code(g.last.address.description)); the values below are \(Self.code(g.first.address.address.name))'s. <code>--full</code> shows each; <code>--output json</code> has every one."
+        lines.insert(contentsOf: [span, ""], at: 2)
+        return lines
     }
 
     /// One `<details>` section. GitHub renders Markdown inside `<details>` only after a blank

@@ -10,14 +10,18 @@ import Foundation
 ///     Plan: 0 to create, 1 to update, ...; 0 blocked; 4 unchanged.
 ///
 /// Unchanged resources are only counted unless `verbose` is set. ANSI escapes appear only
-/// when `color` is true; the caller decides (terminal, `--no-color`, `NO_COLOR`).
+/// when `color` is true; the caller decides (terminal, `--no-color`, `NO_COLOR`). Past 50
+/// creates, creates alike but for names and source keys are one entry (`CreateGroups`) unless
+/// `full` is set.
 public struct TextReportRenderer: Sendable {
     public var color: Bool
     public var verbose: Bool
+    public var full: Bool
 
-    public init(color: Bool = false, verbose: Bool = false) {
+    public init(color: Bool = false, verbose: Bool = false, full: Bool = false) {
         self.color = color
         self.verbose = verbose
+        self.full = full
     }
 
     public func render(_ report: ChangeReport) -> String {
@@ -29,7 +33,12 @@ public struct TextReportRenderer: Sendable {
             lines.append(style.bold("No changes.") + " OMS matches the plan.")
             lines.append(style.dim(countLine(report)))
         } else {
-            for change in shown { lines += block(change, day: report.evaluatedDay, style) + [""] }
+            for entry in CreateGroups.entries(shown, full: full) {
+                switch entry {
+                case .single(let change): lines += block(change, day: report.evaluatedDay, style) + [""]
+                case .group(let group): lines += groupBlock(group, day: report.evaluatedDay, style) + [""]
+                }
+            }
             if !verbose && report.summary.noop > 0 {
                 lines.append(style.dim("\(report.summary.noop) unchanged \(report.summary.noop == 1 ? "resource" : "resources") not shown."))
             }
@@ -44,8 +53,22 @@ public struct TextReportRenderer: Sendable {
 
     // MARK: One change
 
+    /// A group of alike creates: the count, the first member's block (its own values of the
+    /// fields that differ, marked so), and the names the group spans.
+    ///
+    ///       + 2,000 MigrationTask like t-00001 (source.prefixes differ) will be created
+    private func groupBlock(_ g: CreateGroups.CreateGroup, day: String?, _ style: ANSIStyle) -> [String] {
+        var lines = block(g.first, day: day, style, differing: Set(g.differing))
+        let symbol = ChangeAction.create.symbol
+        let padding = String(repeating: " ", count: max(0, 3 - symbol.count))
+        lines[0] = padding + style.action(.create, symbol) + " " + style.bold("\(CreateGroups.count(g.count)) \(g.phrase)") + " will be created"
+        let names = "\(g.first.address.description) ... \(g.last.address.description)"
+        lines.insert("      " + style.dim("# \(CreateGroups.count(g.count)) creates, \(names); --full lists each, --output json has every one"), at: 1)
+        return lines
+    }
+
     /// Header, reasons, fields, calls, outcome; every line indented under the symbol column.
-    private func block(_ c: ResourceChange, day: String?, _ style: ANSIStyle) -> [String] {
+    private func block(_ c: ResourceChange, day: String?, _ style: ANSIStyle, differing: Set<String> = []) -> [String] {
         // Symbols are 1 to 3 columns wide; right-aligning them keeps the addresses in one
         // column, as Terraform does: `  + create`, `-/+ replace`.
         let padding = String(repeating: " ", count: max(0, 3 - c.action.symbol.count))
@@ -59,6 +82,9 @@ public struct TextReportRenderer: Sendable {
             // The rules a create sends are those of one day: say which, beside them.
             if field.path == "bandwidth", field.before == nil, let day, !fieldText.isEmpty {
                 fieldText[0] += style.dim("  # OMS rules for \(day), service time zone")
+            }
+            if differing.contains(field.path), !fieldText.isEmpty {
+                fieldText[0] += style.dim("  # \(c.address.address.name)'s; each create has its own")
             }
             lines += fieldText
         }
