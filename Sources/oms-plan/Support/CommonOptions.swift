@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import MigrationPlan
-import Reconciler
 
 /// Where OMS is and which project: the flags every OMS-facing command takes.
 struct ConnectionOptions: ParsableArguments {
@@ -28,20 +27,27 @@ struct PlanOptions: ParsableArguments {
     @Argument(help: "Plan directories or files.")
     var paths: [String] = ["."]
 
-    @Option(name: .customLong("target"), help: "Limit to this address (Kind/name, e.g. MigrationTask/name) and what it depends on (repeatable).")
-    var targets: [ResourceAddress] = []
+    @Option(name: .customLong("target"), help: "Limit to this address and what it depends on (repeatable).")
+    var targets: [String] = []
 
     @Option(help: "Limit to resources with this label (k=v).")
-    var selector: LabelSelector?
+    var selector: String?
 
     @Option(help: "Output format: text, json or markdown.")
     var output: OutputFormat = .text
+
+    @Flag(help: "Print every create: past 50, text and markdown show creates alike but for names and source keys as one line (json always lists every change).")
+    var full = false
 
     @Flag(help: "No color (also when NO_COLOR is set; color is used on terminals only).")
     var noColor = false
 
     @Flag(help: "Let ${file:} read files outside the plan's repository (the folder with .git, or the plan folder).")
     var allowFileOutsideRepo = false
+
+    /// Records `--full` for `ReportPrinter` as the options are parsed, so that every report a
+    /// command prints honours it.
+    func validate() throws { ReportPrinter.listsEveryCreate.withLock { $0 = full } }
 
     var useColor: Bool {
         !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
