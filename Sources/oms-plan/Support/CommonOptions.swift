@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MigrationPlan
+import Reconciler
 
 /// Where OMS is and which project: the flags every OMS-facing command takes.
 struct ConnectionOptions: ParsableArguments {
@@ -27,11 +28,11 @@ struct PlanOptions: ParsableArguments {
     @Argument(help: "Plan directories or files.")
     var paths: [String] = ["."]
 
-    @Option(name: .customLong("target"), help: "Limit to this address and what it depends on (repeatable).")
-    var targets: [String] = []
+    @Option(name: .customLong("target"), help: "Limit to this address (Kind/name, e.g. MigrationTask/name) and what it depends on (repeatable).")
+    var targets: [ResourceAddress] = []
 
     @Option(help: "Limit to resources with this label (k=v).")
-    var selector: String?
+    var selector: LabelSelector?
 
     @Option(help: "Output format: text, json or markdown.")
     var output: OutputFormat = .text
