@@ -67,3 +67,31 @@ extension StackReconciler {
         }
     }
 }
+
+extension StatusReport {
+    /// A deadline the forecast misses.
+    public struct MissedDeadline: Sendable, Hashable {
+        /// The resource's address; nil for the stack's own deadline.
+        public var address: String?
+        public var deadline: Date
+        /// Seconds the forecast finish lies past the deadline (positive).
+        public var lateBy: Double
+
+        public init(address: String?, deadline: Date, lateBy: Double) {
+            self.address = address
+            self.deadline = deadline
+            self.lateBy = lateBy
+        }
+    }
+
+    /// Every deadline the forecast misses: the resources' in address order, then the stack's
+    /// (what `reconcile` warns about after a pass).
+    public var missedDeadlines: [MissedDeadline] {
+        var missed = entries.compactMap { entry -> MissedDeadline? in
+            guard let deadline = entry.deadline, let slack = entry.deadlineSlack, slack < 0 else { return nil }
+            return MissedDeadline(address: entry.address, deadline: deadline, lateBy: -slack)
+        }
+        if let deadline, let slack = deadlineSlack, slack < 0 { missed.append(MissedDeadline(address: nil, deadline: deadline, lateBy: -slack)) }
+        return missed
+    }
+}

@@ -115,6 +115,24 @@ struct WholeRunTests {
         for bad in ["", "k", "=v", "k=", "=", "=="] { #expect(LabelSelector(parsing: bad) == nil, "\(bad)") }
     }
 
+    @Test func missedDeadlinesAreTheResourcesThenTheStacks() throws {
+        let desired = try StatusForecastTests.plan()
+        guard case .task(let a)? = desired[ResourceAddress(.migrationTask, "a")] else { Issue.record("no task a"); return }
+        var live = try Fixtures.live(a, id: 1, status: .migrating)
+        // 36,000 MiB at 10 MiB/s from 09:00Z: a finishes 10:00, b (18,000 MiB) 10:30.
+        (live.totalSize, live.completeSize, live.migrateSpeed) = (36_000 * StatusForecastTests.mib, 0, 10 * StatusForecastTests.mib)
+        let now = try #require(ISO8601DateFormatter().date(from: "2026-11-24T09:00:00Z"))
+        var report = StatusReport(desired: desired, live: LiveState(tasks: [live], groups: [], readAt: now))
+        report.addForecasts(desired: desired, history: ObservationHistory(),
+                            sizes: [ResourceAddress(.migrationTask, "b"): SizeEstimate(bytes: 18_000 * StatusForecastTests.mib, isLowerBound: false)])
+        // a keeps its 12:00 deadline; the stack misses 10:15 by 15 minutes.
+        #expect(report.missedDeadlines == [
+            StatusReport.MissedDeadline(address: nil, deadline: try #require(desired.stack.deadline), lateBy: 900)
+        ])
+        report.entries[0].deadlineSlack = -60
+        #expect(report.missedDeadlines.map(\.address) == ["MigrationTask/a", nil])
+    }
+
     @Test func theStateFolderIsLaidOutInOnePlace() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("oms-plan-state-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
