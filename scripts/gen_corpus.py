@@ -471,6 +471,41 @@ case("bucket-from-variable", "must be lower case (found `C`)", False,
      {"stack.yaml": STACK.replace("dst: corpus-obs", "dst: Corpus-obs"), "task.yaml": task(dest=dest_bucket("«${var:dst}"))})
 
 
+# Cases added after not-utf8 (below), numbered after it so that the numbers of the cases
+# above never change.
+LATE = []
+
+
+def late_case(name, message, schema, files, drop=()):
+    LATE.append((name, message, schema, files, drop))
+
+
+# YAML syntax errors keep libyaml's location and gain a hint that names the mistake (issue 23).
+late_case("yaml-hint-tab", "line 9 is indented with a tab (column 1); YAML indents with spaces only", False,
+          {"task.yaml": task(source=SOURCE.replace("    region: cn-hangzhou", "«\tregion: cn-hangzhou"))})
+late_case("yaml-hint-slip-deeper", "`region:` is indented 5 spaces and `cloud:` on line 8 is indented 4", False,
+          {"task.yaml": task(source=SOURCE.replace("    region: cn-hangzhou", "     region«: cn-hangzhou"))})
+late_case("yaml-hint-slip-shallower", "`region:` is indented 3 spaces and `cloud:` on line 8 is indented 4", False,
+          {"task.yaml": task(source=SOURCE.replace("    region: cn-hangzhou", "   «region: cn-hangzhou"))})
+late_case("yaml-hint-unclosed-quote", "the `\"` at line 16, column 16 starts a value that is never closed", False,
+          {"task.yaml": task(extra='  description: "unterminated\n«')})
+late_case("yaml-hint-quote-runs-on", "the `\"` at line 10, column 13 is not closed on its line", False,
+          {"task.yaml": task(source=SOURCE.replace("bucket: photos", 'bucket: "photos').replace('["2024/"]', '["«2024/"]'))})
+late_case("yaml-hint-unclosed-bracket", "the `[` at line 12, column 15 is never closed: end the list with `]` at the end of line 12",
+          False, {"task.yaml": task(source=SOURCE.replace('["2024/"]', '["2024/"'), dest=DEST.replace("  destination:", "  «destination:"))})
+late_case("yaml-hint-colon-in-value", "the value of `description:` holds `: `", False,
+          {"task.yaml": task(extra="  description: note«: this\n")})
+# A misspelt kind is one error: what refers to the resource it declares is not reported too.
+late_case("kind-typo-with-dependent", "did you mean `MigrationTask`?", True,
+          {"task.yaml": task(kind="«MigrationTsk"),
+           "task2.yaml": task(name="videos", source=SOURCE.replace("2024/", "2025/"), extra="  dependsOn: [MigrationTask/photos]\n")})
+late_case("kind-typo-credentials", "did you mean `Credentials`?", True,
+          {"credentials.yaml": CREDENTIALS.replace("kind: Credentials\nmetadata:\n  name: src", "kind: «Credential\nmetadata:\n  name: src")})
+late_case("kind-suffix-with-dependent", "did you mean `MigrationTask` or `MigrationSyncTask`?", True,
+          {"task.yaml": task(kind="«Task"),
+           "task2.yaml": task(name="videos", source=SOURCE.replace("2024/", "2025/"), extra="  dependsOn: [MigrationTask/photos]\n")})
+
+
 BASE = {"stack.yaml": STACK, "credentials.yaml": CREDENTIALS, "schedules.yaml": SCHEDULES, "task.yaml": task()}
 
 
@@ -492,7 +527,7 @@ def main():
     OUT.mkdir(parents=True)
     (OUT / ".keep").write_text("")
     names = set()
-    for n, (name, message, schema, files, drop) in enumerate(CASES, 1):
+    for n, (name, message, schema, files, drop) in [*enumerate(CASES, 1), *enumerate(LATE, len(CASES) + 2)]:
         assert name not in names, name
         names.add(name)
         plan = {k: v for k, v in BASE.items() if k not in drop and k not in files}
@@ -515,7 +550,7 @@ def main():
     line = broken[:broken.index(b"\xe9")].count(b"\n") + 1
     (d / "expect.json").write_text(json.dumps({"file": "task.yaml", "line": line, "column": 1, "message": "not UTF-8 text",
                                                "schemaExpressible": False}, indent=2) + "\n")
-    print(f"{n} cases")
+    print(f"{n + len(LATE)} cases")
 
 
 if __name__ == "__main__":

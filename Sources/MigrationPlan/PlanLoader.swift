@@ -108,7 +108,7 @@ public enum PlanLoader {
         let aliasBudget = AliasBudget()
         let outcomes = Parallel.map(sources.count) { i -> FileOutcome in
             guard let text = sources[i].text else { return FileOutcome() }
-            let parsed = YAMLReader(file: sources[i].file, aliasBudget: aliasBudget).parse(text)
+            let parsed = YAMLReader(file: sources[i].file, aliasBudget: aliasBudget).read(text)
             let fileSink = DiagnosticSink(files: files)
             for p in parsed.problems { fileSink.error(p.message, at: p.loc, hint: p.hint) }
             let fileCtx = DecodeContext(sink: fileSink, environment: environment, secretsRequired: false)

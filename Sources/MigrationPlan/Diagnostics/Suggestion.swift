@@ -20,6 +20,27 @@ enum Suggestion {
         closest(to: word, in: candidates).map { "did you mean `\($0)`?" }
     }
 
+    /// The kinds a `kind:` that names none most likely meant: the closest by edit distance
+    /// (`MigrationTsk`), else those the word ends or begins (`TaskGroup`; `Task` ends both
+    /// `MigrationTask` and `MigrationSyncTask`); empty when none fits.
+    static func kinds(for word: String) -> [ResourceKind] {
+        let names = ResourceKind.allCases.map(\.rawValue)
+        if let name = closest(to: word, in: names), let kind = ResourceKind(rawValue: name) { return [kind] }
+        let lowered = word.lowercased()
+        guard lowered.unicodeScalars.count >= 3 else { return [] }
+        return ResourceKind.allCases.filter {
+            let name = $0.rawValue.lowercased()
+            return name.hasSuffix(lowered) || name.hasPrefix(lowered)
+        }
+    }
+
+    /// `did you mean `A`?`, `did you mean `A` or `B`?`, or nil for no kinds.
+    static func hint(forKinds kinds: [ResourceKind]) -> String? {
+        guard let last = kinds.last else { return nil }
+        let names = kinds.dropLast().map { "`\($0.rawValue)`" }
+        return "did you mean \(names.isEmpty ? "" : names.joined(separator: ", ") + " or ")`\(last.rawValue)`?"
+    }
+
     /// Damerau-Levenshtein (optimal string alignment) distance; stops early past `limit`
     /// so that a long stray key costs little.
     static func distance(_ a: String, _ b: String, limit: Int) -> Int {

@@ -31,12 +31,17 @@ enum Envelope {
             }
         } else { ok = false }
         var kind: ResourceKind?
+        // What an unknown kind may have meant: references to that address are not reported
+        // as undeclared (one error for one typo); with no likely kind, any kind of this name.
+        var meant: [ResourceKind] = []
         if let k = f.string("kind", required: true, interpolate: false) {
             kind = ResourceKind(rawValue: k.value)
             if kind == nil {
                 let names = ResourceKind.allCases.map(\.rawValue)
+                let likely = Suggestion.kinds(for: k.value)
+                meant = likely.isEmpty ? ResourceKind.allCases : likely
                 ctx.error("unknown kind `\(k.value)`", at: k.loc,
-                          hint: Suggestion.hint(for: k.value, in: names) ?? "kinds: \(names.joined(separator: ", "))")
+                          hint: Suggestion.hint(forKinds: likely) ?? "kinds: \(names.joined(separator: ", "))")
             }
         }
         guard let meta = f.mapping("metadata", allowed: metadataFields, required: true) else { return nil }
@@ -53,7 +58,9 @@ enum Envelope {
         let spec = f.value("spec")
         if spec == nil { f.missing("spec") }
         guard ok, let kind, let name, let labels else {
-            if let kind, let n = quiet?.value("name")?.stringValue { ctx.brokenDocuments.insert(ResourceAddress(kind, n)) }
+            if let n = quiet?.value("name")?.stringValue {
+                for k in kind.map({ [$0] }) ?? meant { ctx.brokenDocuments.insert(ResourceAddress(k, n)) }
+            }
             return nil
         }
         return RawDocument(address: ResourceAddress(kind, name.value), nameLoc: name.loc, docLoc: doc.loc, labels: labels,

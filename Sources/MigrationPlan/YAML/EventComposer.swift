@@ -396,11 +396,13 @@ final class EventComposer {
             return ReadProblem(loc: Loc(file: file, line: line, column: column), message: "invalid YAML: \(problemText)")
         case YAML_SCANNER_ERROR, YAML_PARSER_ERROR, YAML_COMPOSER_ERROR:
             var message = "invalid YAML: \(clean(problemText))"
+            var contextLoc: Loc?
             if let context = parser.context {
                 message += " (\(clean(String(cString: context))) at line \(parser.context_mark.line + 1))"
+                contextLoc = Loc(file: file, line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
             }
             return ReadProblem(loc: Loc(file: file, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1),
-                               message: message)
+                               message: message, context: contextLoc)
         default:
             return ReadProblem(loc: Loc(file: file, line: 1, column: 1), message: "invalid YAML: memory")
         }

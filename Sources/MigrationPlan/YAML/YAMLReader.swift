@@ -20,6 +20,9 @@ struct ReadProblem: Sendable {
     var loc: Loc
     var message: String
     var hint: String?
+    /// For libyaml's errors, where the construct it was reading began (the quote, bracket or
+    /// mapping of "while scanning a quoted scalar at line 16"): `YAMLSyntaxHints` points there.
+    var context: Loc?
 }
 
 /// The documents of one file, or the problem that stopped reading it.
@@ -88,6 +91,16 @@ struct YAMLReader {
             }
         } catch {
             result.problems.append(error.problem)
+        }
+        return result
+    }
+
+    /// `parse`, with a hint on each of libyaml's syntax errors that says what usually causes it
+    /// (`YAMLSyntaxHints`). Kept apart from `parse`, which reads as Yams did, problems included.
+    func read(_ text: String) -> ParsedFile {
+        var result = parse(text)
+        for i in result.problems.indices {
+            if let hint = YAMLSyntaxHints.hint(for: result.problems[i], in: text) { result.problems[i].hint = hint }
         }
         return result
     }
