@@ -8,18 +8,25 @@ import ServiceLifecycle
 public final class EmbeddedSandbox: Sendable {
     public let endpoint: String
     public let configuration: SandboxConfiguration
+    /// What this start brought in from the plan's `sandbox/` folder (`SeedFolder`).
+    public let seeding: SeedReport
     private let task: Task<Void, any Error>
     private let services: ServiceGroup
 
-    private init(endpoint: String, configuration: SandboxConfiguration, task: Task<Void, any Error>, services: ServiceGroup) {
+    private init(
+        endpoint: String, configuration: SandboxConfiguration, seeding: SeedReport, task: Task<Void, any Error>, services: ServiceGroup
+    ) {
         self.endpoint = endpoint
         self.configuration = configuration
+        self.seeding = seeding
         self.task = task
         self.services = services
     }
 
-    /// Starts a sandbox on `dataDirectory`; on first use its buckets are copied from
-    /// `seedDirectory` (a plan's `sandbox/` folder, holding `buckets/...`) when there is one.
+    /// Starts a sandbox on `dataDirectory`. At every start (not only the first) buckets and
+    /// objects of `seedDirectory` (a plan's `sandbox/` folder, holding `buckets/...`) that the
+    /// sandbox lacks are brought in, and seed files changed since they were brought in replace
+    /// copies nothing in the sandbox changed since; nothing is deleted (`SeedFolder`).
     /// `watchSync`: while the command runs, new and changed objects in the source bucket of a
     /// synchronizing sync task raise sync events by themselves (as the source cloud's event
     /// notifications would for a real OMS), so that the local demo syncs with nothing wired.
@@ -27,14 +34,18 @@ public final class EmbeddedSandbox: Sendable {
         dataDirectory: URL, seedDirectory: URL?, timeScale: Double = 1, watchSync: Bool = true,
         logger: Logger = Logger(label: "oms-plan.sandbox")
     ) async throws -> EmbeddedSandbox {
-        try seedIfNew(dataDirectory: dataDirectory, from: seedDirectory)
+        try SandboxSecretFiles.makePrivateDirectory(dataDirectory)
         // Keys of its own for each start: the published defaults would let any local user who
         // finds the loopback port use this sandbox.
         var configuration = SandboxConfiguration(
             dataDirectory: dataDirectory, accessKey: "EMBEDDED" + SandboxSecretFiles.randomToken(bytes: 9).uppercased(),
             secretKey: SandboxSecretFiles.randomToken(bytes: 30), timeScale: timeScale)
         configuration.watchSync = watchSync
+        configuration.seedFolder = seedDirectory?.relativePath
         let server = try SandboxServer(configuration: configuration)
+        let seeding = seedDirectory.map {
+            SeedFolder(folder: $0, buckets: server.buckets, recordFile: dataDirectory.appendingPathComponent("seed-record.json")).bringIn()
+        } ?? SeedReport(folder: "")
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.application(host: "127.0.0.1", port: 0, logger: logger) { port in
             continuation.yield(port)
@@ -50,7 +61,8 @@ public final class EmbeddedSandbox: Sendable {
             task.cancel()
             throw CocoaError(.featureUnsupported, userInfo: [NSDebugDescriptionErrorKey: "the embedded sandbox did not start"])
         }
-        return EmbeddedSandbox(endpoint: "http://127.0.0.1:\(port)", configuration: configuration, task: task, services: services)
+        return EmbeddedSandbox(
+            endpoint: "http://127.0.0.1:\(port)", configuration: configuration, seeding: seeding, task: task, services: services)
     }
 
     /// Stops gracefully; after 10 seconds, by cancelling what is left.
@@ -63,38 +75,5 @@ public final class EmbeddedSandbox: Sendable {
         }
         _ = await task.result
         watchdog.cancel()
-    }
-
-    /// Copies `seed/buckets` into the data directory once (a marker file records it).
-    static func seedIfNew(dataDirectory: URL, from seed: URL?) throws {
-        let fileManager = FileManager.default
-        let marker = dataDirectory.appendingPathComponent(".seeded")
-        try SandboxSecretFiles.makePrivateDirectory(dataDirectory)
-        guard !fileManager.fileExists(atPath: marker.path) else { return }
-        if let seed {
-            let source = seed.appendingPathComponent("buckets")
-            let target = dataDirectory.appendingPathComponent("buckets")
-            if fileManager.fileExists(atPath: source.path) {
-                try copyTree(from: source, to: target)
-            }
-        }
-        try Data("seeded\n".utf8).write(to: marker)
-    }
-
-    /// Copies real files and folders only: a link in a plan's seed folder could otherwise
-    /// bring any file of the machine into a bucket.
-    private static func copyTree(from source: URL, to target: URL) throws {
-        let fileManager = FileManager.default
-        try fileManager.createDirectory(at: target, withIntermediateDirectories: true)
-        for name in try fileManager.contentsOfDirectory(atPath: source.path) {
-            let from = source.appendingPathComponent(name)
-            let to = target.appendingPathComponent(name)
-            if LocalBuckets.isSymbolicLink(from.path) || LocalBuckets.isSymbolicLink(to.path) { continue }
-            if LocalBuckets.isDirectory(from.path, followLinks: false) {
-                try copyTree(from: from, to: to)
-            } else if LocalBuckets.isRegularFile(from.path), !fileManager.fileExists(atPath: to.path) {
-                try fileManager.copyItem(at: from, to: to)
-            }
-        }
     }
 }

@@ -28,6 +28,9 @@ public struct SandboxConfiguration: Sendable {
     public var watchSync: Bool = false
     /// Header and idle time-outs and the cap on open connections (`ConnectionLimits.sandbox`).
     public var connectionLimits: ConnectionLimits = .sandbox
+    /// The plan's `sandbox/` folder as the user gave it, for the embedded sandbox only: a
+    /// missing bucket's `OMS.1018` message then says where its files go (`missingBucketHint`).
+    public var seedFolder: String? = nil
 
     public struct Quotas: Sendable {
         public var tasksPerDay: Int

@@ -12,7 +12,10 @@ extension SandboxService {
         do {
             try buckets.authorize(cloud: cloud, region: region, bucket: bucket, ak: ak, sk: sk, from: .client)
         } catch {
-            if error == .noSuchBucket { throw .badRequest(.invalidSourceBucket, "Bucket '\(bucket)' does not exist in \(cloud) \(region).") }
+            if error == .noSuchBucket {
+                let hint = configuration.missingBucketHint(cloud: cloud, region: region, bucket: bucket)
+                throw .badRequest(.invalidSourceBucket, "Bucket '\(bucket)' does not exist in \(cloud) \(region)." + hint)
+            }
             throw .badRequest(.sourceBucketUnreadable, "The AK/SK cannot access bucket '\(bucket)'.")
         }
     }
@@ -80,7 +83,10 @@ extension SandboxService {
         try RequestValidator.Location.cloud("cloud_type", request.cloudType)
         try RequestValidator.Location.bucket("bucket_name", request.bucketName)
         guard let region = buckets.region(cloud: request.cloudType, bucket: request.bucketName) else {
-            throw .badRequest(.invalidSourceBucket, "Bucket '\(request.bucketName)' does not exist in \(request.cloudType).")
+            throw .badRequest(
+                .invalidSourceBucket,
+                "Bucket '\(request.bucketName)' does not exist in \(request.cloudType)."
+                    + configuration.missingBucketHint(cloud: request.cloudType, region: nil, bucket: request.bucketName))
         }
         try authorize(request.cloudType, region, request.bucketName, request.ak, request.sk)
         return ShowBucketRegionResp(id: region, name: region, support: true)

@@ -83,6 +83,7 @@ struct Session {
             quiet.logLevel = .critical
             let sandbox = try await EmbeddedSandbox.start(dataDirectory: data, seedDirectory: seed, timeScale: scale, logger: quiet)
             Console.note("using the embedded OMS sandbox (state in \(data.relativePath)); set OMS_ENDPOINT and credentials for a real OMS")
+            if let seeding = sandbox.seeding.summary { Console.note(seeding) }
             let configuration = sandbox.configuration
             let client = try OMSClient(
                 configuration: OMSClientConfiguration(
