@@ -92,7 +92,13 @@ struct Differ {
             let inPlaceDecision = inPlace(resource, live, change)
             var merged = replacement
             merged.change.fields += inPlaceDecision.change.fields
-            merged.change.reasons += inPlaceDecision.change.reasons.filter { if case .adopted = $0 { false } else { true } }
+            // One sentence per situation: the blocked reason already says the resource completed.
+            merged.change.reasons += inPlaceDecision.change.reasons.filter {
+                switch $0 {
+                case .adopted, .completed: false
+                default: true
+                }
+            }
             merged.intents = inPlaceDecision.intents
             return merged
         }
@@ -141,7 +147,8 @@ struct Differ {
         change.reasons = [reason ?? .immutableFieldsChanged(fields.map(\.path))]
         if let moved = movedData(live), !resource.replaceOnChange, !options.allowReplace.contains(address) {
             change.action = .blocked
-            change.reasons.append(.replacementWouldRestart(kind: kindName(address), moved: moved, address: address))
+            let completed = LiveStatus(live).isComplete
+            change.reasons.append(.replacementWouldRestart(kind: kindName(address), moved: moved, address: address, completed: completed))
             return Decision(change: change, intents: [], address: address)
         }
         // The replacement's create is reviewed like any create: every attribute it sends,

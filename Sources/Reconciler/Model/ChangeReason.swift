@@ -15,7 +15,8 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
     case immutableFieldsChanged([String])
     /// The fingerprint differs though every field OMS reports back is the same.
     case fingerprintChanged(from: String, to: String)
-    case replacementWouldRestart(kind: String, moved: String, address: ResourceAddress)
+    /// `completed`: the resource already finished, so the replacement would copy it all again.
+    case replacementWouldRestart(kind: String, moved: String, address: ResourceAddress, completed: Bool = false)
     case completed
     /// New bandwidth rules, evaluated for this day (`YYYY-MM-DD`, or empty).
     case bandwidthChanged(day: String)

@@ -146,7 +146,8 @@ public struct StackReconciler: Sendable {
         let ledger = try ledger(stack: desired.stack.name)
         let adoptions = try adoptionRecord(stack: desired.stack.name)
         let (planned, observed) = try await plan(desired, options: options, ledger: ledger, adoptions: adoptions)
-        guard planned.report.hasChanges else {
+        // A blocked replacement may still carry in-place steps (bandwidth, priority): those run.
+        guard planned.report.hasChanges || !planned.steps.isEmpty else {
             try Self.recordAdoptions(desired, planned.report, in: adoptions, scope: options.scope)
             return PassResult(report: Applier.unchanged(planned), applied: false, observed: observed)
         }

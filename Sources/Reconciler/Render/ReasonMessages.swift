@@ -14,8 +14,10 @@ extension ChangeReason {
             "marked with fingerprint scheme \(scheme), which a newer oms-plan wrote; upgrade oms-plan to manage it"
         case .immutableFieldsChanged(let paths): "\(paths.joined(separator: ", ")) cannot change in place"
         case .fingerprintChanged(let from, let to): "fields OMS does not report back changed (fingerprint \(from) -> \(to))"
-        case .replacementWouldRestart(let kind, let moved, let address):
-            "replacing would start over a \(kind) that already moved \(moved); set replaceOnChange: true or pass --allow-replace \(address)"
+        case .replacementWouldRestart(let kind, let moved, let address, let completed):
+            (completed ? "the \(kind) completed after moving \(moved), and replacing it would copy everything again"
+                : "replacing would start over a \(kind) that already moved \(moved)")
+                + "; set replaceOnChange: true or pass --allow-replace \(address)"
         case .completed: "completed; nothing left to change"
         case .bandwidthChanged(let day): "bandwidth changed" + (day.isEmpty ? "" : " (windows of \(day))")
         case .priorityChanged: "priority changed"
