@@ -29,6 +29,8 @@ protocol KindAdapter: Sendable {
     func status(_ live: LiveResource) -> LiveStatus
     /// The data a replacement would start over (`1.5 GiB`), nil when it loses nothing.
     func movedData(_ live: LiveResource) -> String?
+    /// The resource's line in `status`: progress, counts, speed, error and whether it settled.
+    func statusEntry(_ address: ResourceAddress, _ live: LiveResource) -> StatusReport.Entry
     /// Bytes done, bytes in all and the current speed, for forecasts.
     func progress(_ live: LiveResource) -> (done: Int64, total: Int64, speed: Int64)
     /// Whether a resource of this kind ever finishes (and so has a forecast and a history of

@@ -93,6 +93,13 @@ struct MigrationSyncTaskKind: KindAdapter {
 }
 
 extension MigrationSyncTaskKind {
+    /// Settled whenever it exists: a synchronization task never finishes.
+    func statusEntry(_ address: ResourceAddress, _ live: LiveResource) -> StatusReport.Entry {
+        guard case .syncTask(let s) = live else { return StatusReport.Entry(address: address, status: live.statusName, phase: .other, settled: true) }
+        return StatusReport.Entry(address: address, liveId: s.syncTaskId, status: s.status?.rawValue ?? "Unknown",
+                                  phase: s.status == .stopped ? .stopped : .synchronizing, settled: true)
+    }
+
     func listLive(_ client: OMSClient) async throws -> [LiveResource] {
         try await client.listAllSyncTasks().filter { !($0.syncTaskId ?? "").isEmpty }.map(LiveResource.syncTask)
     }

@@ -122,6 +122,21 @@ struct MigrationTaskGroupKind: KindAdapter {
 }
 
 extension MigrationTaskGroupKind {
+    func statusEntry(_ address: ResourceAddress, _ live: LiveResource) -> StatusReport.Entry {
+        guard case .group(let g) = live else { return StatusReport.Entry(address: address, status: live.statusName, phase: .other, settled: true) }
+        let status = g.status ?? .waiting
+        let total = g.totalSize ?? 0
+        let done = g.completeSize ?? 0
+        let speed = g.migrateSpeed ?? 0
+        return StatusReport.Entry(
+            address: address, liveId: g.groupId, status: status.description, phase: StatusReport.Phase(.group(g)),
+            progress: status == .completed ? 1 : (total > 0 ? Double(done) / Double(total) : 0), bytesDone: done,
+            bytesTotal: total, objectsDone: (g.successNum ?? 0) + (g.skipNum ?? 0), objectsFailed: g.failNum ?? 0,
+            objectsTotal: g.totalNum ?? 0, speed: speed, eta: speed > 0 ? (total - done) / speed : nil,
+            error: g.errorReason?.errorCode.flatMap { $0.isEmpty ? nil : "\($0): \(g.errorReason?.errorMsg ?? "")" },
+            settled: ![.waiting, .executing, .monitoring, .pausing].contains(status))
+    }
+
     /// Groups being deleted are on their way out: never a twin of anything.
     func listLive(_ client: OMSClient) async throws -> [LiveResource] {
         try await client.listAllTaskGroups().filter { group in

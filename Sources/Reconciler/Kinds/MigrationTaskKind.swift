@@ -151,6 +151,19 @@ struct MigrationTaskKind: KindAdapter {
 }
 
 extension MigrationTaskKind {
+    func statusEntry(_ address: ResourceAddress, _ live: LiveResource) -> StatusReport.Entry {
+        guard case .task(let t) = live else { return StatusReport.Entry(address: address, status: live.statusName, phase: .other, settled: true) }
+        let status = t.status ?? .waiting
+        let eta = t.leftTime.map { $0 / 1000 }
+        return StatusReport.Entry(
+            address: address, liveId: t.id.map(String.init), status: status.description, phase: StatusReport.Phase(.task(t)),
+            progress: t.progress ?? 0, bytesDone: t.completeSize ?? 0, bytesTotal: t.totalSize ?? 0,
+            objectsDone: (t.successfulNum ?? 0) + (t.skippedNum ?? 0), objectsFailed: t.failedNum ?? 0,
+            objectsTotal: t.totalNum ?? 0, speed: t.migrateSpeed ?? 0, eta: status == .migrating ? eta : nil,
+            error: t.errorReason?.errorCode.flatMap { $0.isEmpty ? nil : "\($0): \(t.errorReason?.errorMsg ?? "")" },
+            settled: ![.waiting, .migrating, .pausing].contains(status))
+    }
+
     func listLive(_ client: OMSClient) async throws -> [LiveResource] {
         try await client.listAllTasks().filter { $0.id != nil }.map(LiveResource.task)
     }

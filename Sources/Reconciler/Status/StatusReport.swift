@@ -14,11 +14,9 @@ public struct StatusReport: Sendable, Codable {
         /// A state oms-plan has no rule for (being deleted, a new one): neither done nor failed.
         case other
 
+        /// A task's or group's phase from its live status (a synchronization task's adapter
+        /// says `synchronizing` or `stopped` itself).
         init(_ live: LiveResource) {
-            if case .syncTask(let s) = live {
-                self = s.status == .stopped ? .stopped : .synchronizing
-                return
-            }
             let status = LiveStatus(live)
             self = status.isComplete ? .finished : status.isFailed ? .failed : status.isPausing ? .pausing
                 : status.isPaused ? .paused : status.isRunning ? .running : .other
@@ -105,43 +103,13 @@ public struct StatusReport: Sendable, Codable {
         var entries: [Entry] = []
         let addresses = Set(owned.keys).union(desired.omsResources.map(\.address)).sorted()
         for address in addresses {
-            switch owned[address] {
-            case .task(let t)?: entries.append(Self.entry(address, t))
-            case .group(let g)?: entries.append(Self.entry(address, g))
-            case .syncTask(let s)?:
-                entries.append(Entry(address: address, liveId: s.syncTaskId, status: s.status?.rawValue ?? "Unknown",
-                                     phase: Phase(.syncTask(s)), settled: true))
-            case nil:
+            if let live = owned[address] {
+                entries.append(Kinds.adapter(for: live).statusEntry(address, live))
+            } else {
                 entries.append(Entry(address: address, status: "Absent", phase: .absent, settled: true))
             }
         }
         self.entries = entries
-    }
-
-    static func entry(_ address: ResourceAddress, _ t: TaskResp) -> Entry {
-        let status = t.status ?? .waiting
-        let eta = t.leftTime.map { $0 / 1000 }
-        return Entry(
-            address: address, liveId: t.id.map(String.init), status: status.description, phase: Phase(.task(t)),
-            progress: t.progress ?? 0, bytesDone: t.completeSize ?? 0, bytesTotal: t.totalSize ?? 0,
-            objectsDone: (t.successfulNum ?? 0) + (t.skippedNum ?? 0), objectsFailed: t.failedNum ?? 0,
-            objectsTotal: t.totalNum ?? 0, speed: t.migrateSpeed ?? 0, eta: status == .migrating ? eta : nil,
-            error: t.errorReason?.errorCode.flatMap { $0.isEmpty ? nil : "\($0): \(t.errorReason?.errorMsg ?? "")" },
-            settled: ![.waiting, .migrating, .pausing].contains(status))
-    }
-
-    static func entry(_ address: ResourceAddress, _ g: TaskGroupResp) -> Entry {
-        let status = g.status ?? .waiting
-        let total = g.totalSize ?? 0
-        let done = g.completeSize ?? 0
-        let speed = g.migrateSpeed ?? 0
-        return Entry(
-            address: address, liveId: g.groupId, status: status.description, phase: Phase(.group(g)),
-            progress: status == .completed ? 1 : (total > 0 ? Double(done) / Double(total) : 0), bytesDone: done,
-            bytesTotal: total, objectsDone: (g.successNum ?? 0) + (g.skipNum ?? 0), objectsFailed: g.failNum ?? 0,
-            objectsTotal: g.totalNum ?? 0, speed: speed, eta: speed > 0 ? (total - done) / speed : nil,
-            error: g.errorReason?.errorCode.flatMap { $0.isEmpty ? nil : "\($0): \(g.errorReason?.errorMsg ?? "")" },
-            settled: ![.waiting, .executing, .monitoring, .pausing].contains(status))
     }
 }
 
