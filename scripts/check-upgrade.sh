@@ -4,16 +4,21 @@
 # checkout's binary then opens the same sandbox data and diffs the same plan. It must find every
 # resource as its own (no create, no replace), and the old store's plain keys must be sealed.
 # Builds BASE in a worktree under .build-upgrade (a first build takes several minutes).
-# Usage: scripts/check-upgrade.sh [BASE]
+# Usage: scripts/check-upgrade.sh [BASE]   (OLD_BIN=path: use that build of BASE instead of building it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
 base="${1:-19b1df34fff610195afce2a856aad0552704455b}"
-old_tree="$repo/.build-upgrade/tree"
-if [ ! -d "$old_tree" ]; then git worktree add -q --detach "$old_tree" "$base"; fi
-git -C "$old_tree" checkout -q --detach "$base"
-(cd "$old_tree" && swift build --product oms-plan --scratch-path "$repo/.build-upgrade/build" >&2)
-old="$repo/.build-upgrade/build/debug/oms-plan"
+if [ -n "${OLD_BIN:-}" ]; then
+    # A binary of BASE built already (e.g. the release build a benchmark made): no second build.
+    old="$OLD_BIN"
+else
+    old_tree="$repo/.build-upgrade/tree"
+    if [ ! -d "$old_tree" ]; then git worktree add -q --detach "$old_tree" "$base"; fi
+    git -C "$old_tree" checkout -q --detach "$base"
+    (cd "$old_tree" && swift build --product oms-plan --scratch-path "$repo/.build-upgrade/build" >&2)
+    old="$repo/.build-upgrade/build/debug/oms-plan"
+fi
 swift build --product oms-plan >&2
 new="$(swift build --show-bin-path)/oms-plan"
 
