@@ -70,6 +70,18 @@ import Testing
         #expect(!json.contains(" like bulk-"))
     }
 
+    /// Each create's forecast differs (its place in OMS's queue); neither view shows it, so it
+    /// does not split a group (290 alike creates were shown as 29 groups of 10).
+    @Test func forecastsDoNotSplitAGroup() throws {
+        var report = try Self.report(prefixTasks: 120)
+        for index in report.changes.indices where report.changes[index].address.address.name.hasPrefix("bulk-") {
+            let json = #"{"reason":"queue position \#(index)","isLowerBound":false,"bytes":\#(index)}"#
+            report.changes[index].forecast = try JSONDecoder().decode(ChangeForecast.self, from: Data(json.utf8))
+        }
+        let text = TextReportRenderer().render(report)
+        #expect(text.contains("+ 121 MigrationTask like bulk-00000 (source.prefixes differ)"), "\(text.prefix(2000))")
+    }
+
     /// At the threshold every create is still shown by itself.
     @Test func fiftyCreatesAreShownEachOnTheirOwn() throws {
         let base = Fixtures.report(try Fixtures.quickstart(), live: Fixtures.emptyLive())
