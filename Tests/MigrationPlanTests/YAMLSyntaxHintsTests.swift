@@ -50,6 +50,20 @@ import Testing
         #expect(p.hint == "the value of `c:` holds `: `, which YAML reads as another key: put the value in quotes")
     }
 
+    @Test func aFirstKeyOneSpaceOffIsTheLineThatSlipped() throws {
+        // YAML reads ` type:` as spec's first key; it stops at `source:`, which is where it should be.
+        let p = try problem("spec:\n type: prefix\n  source: x\n")
+        #expect(p.loc.line == 3)
+        #expect(p.hint == "`type:` on line 2 is indented 1 space and `source:` 2: the keys of one mapping line up exactly; "
+                + "indent line 2 2 spaces")
+    }
+
+    @Test func moreThanOneSpaceOffIsNotGuessed() throws {
+        let p = try problem("a:\n  b: 1\n    c: 2\n")
+        #expect(p.hint == "`c:` is indented 4 spaces, which lines up with nothing above it (`b:` on line 2 at 2, `a:` on line 1 at 0): "
+                + "the keys of one mapping line up exactly; a deeper key needs its parent key (`name:` on a line of its own) above it")
+    }
+
     @Test func listItemsLineUp() throws {
         let p = try problem("a:\n  b:\n    - x\n   - y\n")
         #expect(p.hint?.hasPrefix("the `- ` item is indented 3 spaces and the `- ` item on line 3 is indented 4") == true,
@@ -69,6 +83,35 @@ import Testing
     @Test func windowsLineEndsKeepTheLines() throws {
         let p = try problem("a: 1\r\nb:\r\n  c: 1\r\n   d: 2\r\n")
         #expect(p.hint?.hasPrefix("`d:` is indented 3 spaces and `c:` on line 3 is indented 2") == true, "\(p.hint ?? "")")
+    }
+
+    /// Damaged plans (as `YAMLReaderAgreementTests` damages them): hints never fail, and they
+    /// point back, at the error's line or before it, never at a line after it.
+    @Test func hintsOnDamagedPlansPointBack() throws {
+        let texts = try YAMLReaderAgreementTests.planTexts().sorted()
+        var rng = SeededGenerator(seed: 0x23_0003)
+        let alphabet = Array(" \n\t-:?[]{},'\"#|>a1".utf8)
+        var hinted = 0
+        for round in 0..<2_000 {
+            var bytes = Array(texts.randomElement(using: &rng)!.utf8)
+            guard !bytes.isEmpty else { continue }
+            for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                let at = Int.random(in: 0..<bytes.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: bytes[at] = alphabet.randomElement(using: &rng)!
+                case 1: if bytes.count > 1 { bytes.remove(at: at) }
+                default: bytes.insert(alphabet.randomElement(using: &rng)!, at: at)
+                }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            for p in YAMLReader(file: 0).read(text).problems where p.message.hasPrefix("invalid YAML:") {
+                guard let hint = p.hint else { continue }
+                hinted += 1
+                let lines = hint.split(separator: "line ").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
+                #expect(lines.allSatisfy { $0 <= Int(p.loc.line) }, "damage \(round): \(p.loc.line): \(p.message)\n  hint: \(hint)")
+            }
+        }
+        #expect(hinted > 100)
     }
 
     @Test func kindSuggestions() {

@@ -128,12 +128,54 @@ struct YAMLSyntaxHints {
             abs(a.indent - own) != abs(b.indent - own) ? abs(a.indent - own) < abs(b.indent - own) : a.indent > b.indent
         }!
         let subject = Self.subject(line) ?? "line \(at.line)"
-        let sibling = self.line(target.line).flatMap { Self.subject($0, at: target.indent) }.map { "\($0) on line \(target.line)" }
-            ?? "line \(target.line)"
-        let rule = subject.hasPrefix("`") ? "the keys of one mapping line up exactly" : "the items of one list line up exactly"
+        func name(_ level: (indent: Int, line: Int)) -> String {
+            self.line(level.line).flatMap { Self.subject($0, at: level.indent) }.map { "\($0) on line \(level.line)" }
+                ?? "line \(level.line)"
+        }
+        let rule = subject.hasPrefix("`") ? "the keys of one mapping line up exactly"
+            : subject.hasPrefix("the `- `") ? "the items of one list line up exactly" : "the lines of one mapping or list line up exactly"
+        guard abs(own - target.indent) == 1 else {
+            // Not a one-space slip: say what is open above and let the reader choose.
+            let open = levels.prefix(3).map { "\(name($0)) at \($0.indent)" }.joined(separator: ", ")
+            let next = own > previous.indent ? "a deeper key needs its parent key (`name:` on a line of its own) above it"
+                : "indent it like the lines it belongs with"
+            return "\(subject) is indented \(Self.spaces(own)), which lines up with nothing above it (\(open)): \(rule); \(next)"
+        }
+        // One space off. The line that slipped is the one not one indentation step under its
+        // parent: usually this line, but a first key one space off lets YAML read it fine and
+        // stop at its correctly indented sibling.
+        let step = indentationStep(besides: target.line)
+        if let parent = parentIndent(of: target), target.indent - parent != step, own - parent == step {
+            return "\(name(target)) is indented \(Self.spaces(target.indent)) and \(subject) \(own): \(rule); "
+                + "indent line \(target.line) \(Self.spaces(own))"
+        }
         let reading = own > previous.indent ? " (deeper, YAML reads the line as part of the value above)" : ""
-        return "\(subject) is indented \(Self.spaces(own)) and \(sibling) is indented \(target.indent)\(reading): \(rule); "
+        return "\(subject) is indented \(Self.spaces(own)) and \(name(target)) is indented \(target.indent)\(reading): \(rule); "
             + "indent \(subject) \(Self.spaces(target.indent))"
+    }
+
+    /// The indentation of the nearest line above `level`'s line that is shallower than it.
+    private func parentIndent(of level: (indent: Int, line: Int)) -> Int? {
+        var n = level.line - 1
+        while n >= 1 {
+            if let l = line(n), !Self.isBlank(l), !Self.isComment(l), Self.indent(l) < level.indent { return Self.indent(l) }
+            n -= 1
+        }
+        return nil
+    }
+
+    /// How far this file indents a block under its `key:`, by majority (2 when it never does),
+    /// not counting the block that starts at line `suspect` (the indentation in question).
+    private func indentationStep(besides suspect: Int) -> Int {
+        var counts: [Int: Int] = [:]
+        var above: [Unicode.Scalar]?
+        for (i, l) in lines.enumerated() where !Self.isBlank(l) && !Self.isComment(l) {
+            if let a = above, i + 1 != suspect, a.last(where: { $0 != " " }) == ":", Self.indent(l) > Self.indent(a) {
+                counts[Self.indent(l) - Self.indent(a), default: 0] += 1
+            }
+            above = l
+        }
+        return counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key ?? 2
     }
 
     /// An unquoted value holding `: `, which YAML reads as a second key on the line.
