@@ -27,22 +27,11 @@ extension SandboxService {
         try RequestValidator.Location.key("file_path", request.filePath, allowEmpty: true)
         try authorize(request.cloudType, request.dataCenter, request.bucketName, request.ak, request.sk)
         // Direct children of the folder: objects, and sub-folders shown with size "--".
-        var entries: [String: Int64?] = [:]
-        for object in buckets.list(cloud: request.cloudType, region: request.dataCenter, bucket: request.bucketName, prefix: request.filePath) {
-            let rest = object.key.dropFirst(request.filePath.count)
-            if let slash = rest.firstIndex(of: "/") {
-                entries[request.filePath + rest[...slash]] = .some(nil)
-            } else {
-                entries[object.key] = object.size
-            }
-        }
-        let names = entries.keys.sorted().filter { request.behindFilename.isEmpty || $0 > request.behindFilename }
-        let page = Array(names.prefix(request.pageSize))
-        let records = page.map { name in
-            BucketRecord(name: name, size: entries[name]!.map(Self.humanSize) ?? "--")
-        }
-        let more = names.count > page.count
-        return ListBucketObjectsResp(nextPage: more, nextMarker: more ? page.last : nil, records: records)
+        let (page, more) = buckets.folderPage(
+            cloud: request.cloudType, region: request.dataCenter, bucket: request.bucketName, folder: request.filePath,
+            after: request.behindFilename, limit: request.pageSize)
+        let records = page.map { BucketRecord(name: $0.name, size: $0.size.map(Self.humanSize) ?? "--") }
+        return ListBucketObjectsResp(nextPage: more, nextMarker: more ? page.last?.name : nil, records: records)
     }
 
     static func humanSize(_ bytes: Int64) -> String {

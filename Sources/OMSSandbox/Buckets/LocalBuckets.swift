@@ -116,7 +116,7 @@ struct LocalBuckets: Sendable {
     }
 
     /// The bucket's folder when it exists as a real folder inside the root.
-    private func bucketFolder(cloud: CloudType, region: String, bucket: String) -> String? {
+    func bucketFolder(cloud: CloudType, region: String, bucket: String) -> String? {
         guard let url = bucketURL(cloud: cloud, region: region, bucket: bucket), Self.isDirectory(url.path, followLinks: false),
             let real = Self.realPath(url.path), Self.path(real, isInside: realRoot)
         else { return nil }
