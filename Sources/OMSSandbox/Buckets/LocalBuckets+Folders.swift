@@ -31,16 +31,16 @@ extension LocalBuckets {
             }
             start = real
         }
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: start) else { return ([], false) }
+        guard let children = Self.children(of: start) else { return ([], false) }
         // Candidates by their key: files as they are, folders with their `/`; links are never followed.
         var candidates: [(name: String, path: String, isFolder: Bool)] = []
-        for name in names {
+        candidates.reserveCapacity(children.count)
+        for (name, type) in children {
             let path = start + "/" + name
-            if Self.isSymbolicLink(path) { continue }
-            if Self.isDirectory(path, followLinks: false) {
-                candidates.append((folder + name + "/", path, true))
-            } else if Self.isRegularFile(path), !Self.isPlaceholder(folder + name) {
-                candidates.append((folder + name, path, false))
+            switch type {
+            case .folder: candidates.append((folder + name + "/", path, true))
+            case .file where !Self.isPlaceholder(folder + name): candidates.append((folder + name, path, false))
+            default: continue
             }
         }
         candidates.sort { $0.name < $1.name }
@@ -73,5 +73,33 @@ extension LocalBuckets {
             if !isPlaceholder(String(path.dropFirst(base.count + 1))) { return true }
         }
         return false
+    }
+
+    enum ChildType { case folder, file, other }
+
+    /// A folder's entries with their types, as the directory itself reports them (`d_type`;
+    /// `lstat` only where the file system does not say): one read of the folder, no call per
+    /// name. Links are `other`: never followed.
+    static func children(of folder: String) -> [(name: String, type: ChildType)]? {
+        guard let dir = opendir(folder) else { return nil }
+        defer { closedir(dir) }
+        var out: [(name: String, type: ChildType)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            let type: ChildType
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_DIR): type = .folder
+            case Int32(DT_REG): type = .file
+            case Int32(DT_UNKNOWN):
+                let path = folder + "/" + name
+                type = isDirectory(path, followLinks: false) ? .folder : isRegularFile(path) ? .file : .other
+            default: type = .other
+            }
+            out.append((name, type))
+        }
+        return out
     }
 }
