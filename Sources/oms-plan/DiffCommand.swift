@@ -41,7 +41,7 @@ struct DiffCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         await session.close()
-        Console.out(ReportPrinter.render(report, format: plan.output, color: plan.useColor), format: plan.output)
+        Console.out(ReportPrinter.render(report, format: plan.output, color: plan.useColor, full: plan.full), format: plan.output)
         // The last line on stderr: what is blocked and why, where a CI log is read from.
         let verdict = DiffVerdict(report)
         if let line = DiffGate.lastLine(verdict.blockers) { Console.note(line) }

@@ -102,7 +102,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             },
             review: { planned in
                 if planOptions.output != .json {
-                    Console.out(ReportPrinter.render(planned.report, format: planOptions.output, color: planOptions.useColor), format: planOptions.output)
+                    Console.out(ReportPrinter.render(planned.report, format: planOptions.output, color: planOptions.useColor, full: planOptions.full), format: planOptions.output)
                 }
                 return true
             },
@@ -146,7 +146,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         case .success(let pass):
             let text = plan.output != .json
             // A plan with changes was shown before it ran; one without is shown now.
-            if text && !pass.report.hasChanges { Console.out(ReportPrinter.render(pass.report, format: plan.output, color: plan.useColor), format: plan.output) }
+            if text && !pass.report.hasChanges { Console.out(ReportPrinter.render(pass.report, format: plan.output, color: plan.useColor, full: plan.full), format: plan.output) }
             if pass.applied && text { Console.out(progress.summary(pass.report)) }
             for change in pass.report.changes where change.outcome?.status == .failed {
                 Console.error("\(change.address): error: \(change.outcome?.error ?? "failed")")

@@ -65,7 +65,18 @@ public struct MarkdownReportRenderer: Sendable {
             out += cappedList(leftOut, used: &used)
             out += ["", "</details>", ""]
         }
-        let unchanged = report.changes.filter { $0.action == .noop }
+        // Kept resources (prune: false) in the open: a reviewer must see what stays in OMS.
+        let kept = report.changes.filter(\.isKept)
+        if !kept.isEmpty {
+            out += ["Kept in OMS though no longer declared (prune: false): \(kept.count)", ""]
+            out += cappedList(kept.map { change in
+                var line = "- \(Self.code(change.address.description))"
+                if let status = change.liveStatus { line += " (\(Self.text(status)))" }
+                return line + ": " + change.reasons.map { Self.text($0.description) }.joined(separator: "; ")
+            }, used: &used)
+            out.append("")
+        }
+        let unchanged = report.changes.filter { $0.action == .noop && !$0.isKept }
         if !unchanged.isEmpty {
             out.append("<details><summary>\(unchanged.count) unchanged</summary>")
             out.append("")

@@ -114,3 +114,19 @@ enum ValueFormat {
         }
     }
 }
+
+extension ResourceChange {
+    /// A live resource the plan no longer declares, left in OMS because `prune` is false:
+    /// unchanged, but never hidden among the unchanged (a reviewer must see it stays).
+    var isKept: Bool { action == .noop && reasons.contains(.undeclaredKept) }
+}
+
+extension ChangeReport {
+    var keptCount: Int { changes.count(where: \.isKept) }
+
+    /// `, 1 of them kept though no longer declared (prune: false)`, or empty.
+    var keptPhrase: String {
+        let kept = keptCount
+        return kept == 0 ? "" : ", \(kept) of them kept though no longer declared (prune: false)"
+    }
+}

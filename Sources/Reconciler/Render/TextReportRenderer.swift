@@ -27,9 +27,12 @@ public struct TextReportRenderer: Sendable {
     public func render(_ report: ChangeReport) -> String {
         let style = ANSIStyle(enabled: color)
         let shown = report.changes.filter { verbose || $0.action != .noop }
+        // Kept resources (prune: false) are one line each whatever the verbosity.
+        let kept = verbose ? [] : report.changes.filter(\.isKept)
         var lines: [String] = []
         if report.changes.allSatisfy({ $0.action == .noop }) {
             if verbose { lines += shown.flatMap { block($0, day: report.evaluatedDay, style) + [""] } }
+            if !kept.isEmpty { lines += kept.map { keptLine($0, style) } + [""] }
             lines.append(style.bold("No changes.") + " OMS matches the plan.")
             lines.append(style.dim(countLine(report)))
         } else {
@@ -39,8 +42,10 @@ public struct TextReportRenderer: Sendable {
                 case .group(let group): lines += groupBlock(group, day: report.evaluatedDay, style) + [""]
                 }
             }
-            if !verbose && report.summary.noop > 0 {
-                lines.append(style.dim("\(report.summary.noop) unchanged \(report.summary.noop == 1 ? "resource" : "resources") not shown."))
+            if !kept.isEmpty { lines += kept.map { keptLine($0, style) } + [""] }
+            let hidden = verbose ? 0 : report.summary.noop - kept.count
+            if hidden > 0 {
+                lines.append(style.dim("\(hidden) unchanged \(hidden == 1 ? "resource" : "resources") not shown."))
             }
             lines.append(summaryLine(report, style))
         }
@@ -52,6 +57,13 @@ public struct TextReportRenderer: Sendable {
     }
 
     // MARK: One change
+
+    /// `  = MigrationTask/old is kept (id 1, Paused): no longer declared; kept because prune is false`
+    private func keptLine(_ c: ResourceChange, _ style: ANSIStyle) -> String {
+        var line = "  = " + style.bold(c.address.description) + " is kept"
+        if let live = ValueFormat.live(c) { line += style.dim(" (\(live))") }
+        return line + ": " + c.reasons.map(\.description).joined(separator: "; ")
+    }
 
     /// A group of alike creates: the count, the first member's block (its own values of the
     /// fields that differ, marked so), and the names the group spans.
@@ -144,12 +156,12 @@ public struct TextReportRenderer: Sendable {
             .map { "\(s[$0]) \($0.summaryPhrase)" }.joined(separator: ", ")
         let released = s.release > 0 ? ", \(s.release) \(ChangeAction.release.summaryPhrase)" : ""
         let blocked = "\(s.blocked) blocked"
-        return style.bold("Plan:") + " \(pending)\(released); \(s.blocked > 0 ? style.red(blocked) : blocked); \(s.noop) unchanged."
+        return style.bold("Plan:") + " \(pending)\(released); \(s.blocked > 0 ? style.red(blocked) : blocked); \(s.noop) unchanged\(report.keptPhrase)."
     }
 
     private func countLine(_ report: ChangeReport) -> String {
         let n = report.summary.noop
-        return "\(n) \(n == 1 ? "resource" : "resources") checked, all unchanged."
+        return "\(n) \(n == 1 ? "resource" : "resources") checked, all unchanged\(report.keptPhrase)."
     }
 }
 

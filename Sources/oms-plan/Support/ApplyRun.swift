@@ -22,7 +22,7 @@ struct ApplyRun {
     /// `waitTimeout` seconds pass; this shows each pass and each status read, then the verdict.
     func run(confirm: Bool, wait: Bool, waitTimeout: Double? = nil) async -> ExitCode? {
         let deadline = waitTimeout.map { Date().addingTimeInterval($0) }
-        let (output, color) = (plan.output, plan.useColor)
+        let (output, color, full) = (plan.output, plan.useColor, plan.full)
         let text = output != .json
         let progress = ProgressPrinter(enabled: text, color: color)
         let follower = StatusFollower(color: color, json: output == .json)
@@ -31,12 +31,12 @@ struct ApplyRun {
             outcome = try await session.reconciler.applyRun(
                 session.desired, options: options, wait: wait ? StackReconciler.Wait(deadline: deadline) : nil,
                 review: { planned, firstPass in
-                    if text { Console.out(ReportPrinter.render(planned.report, format: output, color: color), format: output) }
+                    if text { Console.out(ReportPrinter.render(planned.report, format: output, color: color, full: full), format: output) }
                     // Only the pass the user asked for is confirmed; the waves after it follow from it.
                     return try confirm && firstPass ? Self.askForConfirmation() : true
                 },
                 events: progress.print,
-                onPass: { pass in Self.show(pass, text: text, output: output, color: color, progress: progress) },
+                onPass: { pass in Self.show(pass, text: text, output: output, color: color, full: full, progress: progress) },
                 onStatus: follower.show)
         } catch let error as ExitCode {
             return error
@@ -106,10 +106,10 @@ struct ApplyRun {
 
     /// A pass that ended: a plan without changes is shown now (one with changes was shown
     /// before it ran), then the summary and each failed step.
-    static func show(_ pass: StackReconciler.PassResult, text: Bool, output: OutputFormat, color: Bool, progress: ProgressPrinter) {
+    static func show(_ pass: StackReconciler.PassResult, text: Bool, output: OutputFormat, color: Bool, full: Bool, progress: ProgressPrinter) {
         if !pass.applied {
             // Nothing to change (or declined): the plan is shown all the same.
-            if text && !pass.report.hasChanges { Console.out(ReportPrinter.render(pass.report, format: output, color: color), format: output) }
+            if text && !pass.report.hasChanges { Console.out(ReportPrinter.render(pass.report, format: output, color: color, full: full), format: output) }
             return
         }
         if text { Console.out(progress.summary(pass.report)) }

@@ -46,10 +46,6 @@ struct PlanOptions: ParsableArguments {
     @Flag(help: "Let ${file:} read files outside the plan's repository (the folder with .git, or the plan folder).")
     var allowFileOutsideRepo = false
 
-    /// Records `--full` for `ReportPrinter` as the options are parsed, so that every report a
-    /// command prints honours it.
-    func validate() throws { ReportPrinter.listsEveryCreate.withLock { $0 = full } }
-
     var useColor: Bool {
         !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
     }
