@@ -177,7 +177,8 @@ public struct ChangeReport: Sendable, Codable {
             syncTasks = try c.decodeIfPresent(Int.self, forKey: .syncTasks) ?? 0
         }
 
-        /// `3 tasks and 1 task group`, or nil when there are none.
+        /// `3 tasks and 1 task group … belong to no stack`, with the command that brings them in,
+        /// or nil when there are none.
         public var phrase: String? {
             var parts: [String] = []
             if tasks > 0 { parts.append("\(tasks) \(tasks == 1 ? "task" : "tasks")") }
@@ -185,7 +186,8 @@ public struct ChangeReport: Sendable, Codable {
             if syncTasks > 0 { parts.append("\(syncTasks) synchronization \(syncTasks == 1 ? "task" : "tasks")") }
             let one = tasks + taskGroups + syncTasks == 1
             return parts.isEmpty ? nil : parts.joined(separator: " and ")
-                + " in this project \(one ? "belongs" : "belong") to no stack; oms-plan leaves \(one ? "it" : "them") alone."
+                + " in this project \(one ? "belongs" : "belong") to no stack; oms-plan leaves \(one ? "it" : "them") alone"
+                + " (`oms-plan import PATH` lists \(one ? "it" : "them") and writes plan YAML that adopts \(one ? "it" : "them"))."
         }
     }
 
