@@ -9,11 +9,11 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "List OMS tasks, task groups and synchronization tasks no stack owns; write plan YAML that adopts them.",
         discussion: """
             Without --write, lists each unowned resource (id, kind, name, type, source, destination, status, bytes). \
-            With --write FILE and --id ID (repeatable) or --all, writes a MigrationTask with spec.adopt for each task, \
+            With --write FILE and --id ID (repeatable) or --all, writes a MigrationTask or MigrationTaskGroup with spec.adopt for each, \
             and a Credentials document with ${env:IMPORTED_<CLOUD>_AK}/_SK references for a cloud the plan has no \
             credentials for (OMS never returns keys). The next diff shows each one adopted: no create, no replace. \
-            FILE must not exist (nothing is ever overwritten); put it inside the plan folder. Task groups and \
-            synchronization tasks are listed but not written yet.
+            FILE must not exist (nothing is ever overwritten); put it inside the plan folder. Synchronization tasks \
+            are listed but not written yet (adopt one by hand with spec.adopt: {id: ...}).
             """)
 
     @OptionGroup var plan: PlanOptions

@@ -1,6 +1,6 @@
-"""`oms-plan import` round trip: a task made by hand with the official SDK against `sandbox serve`
+"""`oms-plan import` round trip: a task and a task group made by hand with the official SDK against `sandbox serve`
 (no oms-plan marker) is listed, written as plan YAML with `spec.adopt`, accepted by `validate`,
-and the next `diff` shows it adopted with no create and no replace; no key reaches the file."""
+and the next `diff` shows each adopted with no create and no replace; no key reaches the file."""
 import json
 import shutil
 import sys
@@ -12,7 +12,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "Tests" / "ConformanceTests"))
 
-from huaweicloudsdkoms.v2 import CreateTaskRequest, ShowTaskRequest, StopTaskRequest  # noqa: E402
+from huaweicloudsdkoms.v2 import CreateTaskGroupRequest, CreateTaskRequest, ShowTaskRequest, StopTaskRequest  # noqa: E402
 from oms_helpers import AK, PROJECT_ID, SK, Sandbox, make_client  # noqa: E402
 
 SRC_SK = "hand-made-tencent-secret-0001"
@@ -54,6 +54,14 @@ def test_import_lists_writes_and_adopts_a_hand_made_task(run, workdir, served):
             break
         time.sleep(0.1)
 
+    group_id = client.create_task_group(CreateTaskGroupRequest(body={
+        "task_type": "PREFIX",
+        "src_node": {"cloud_type": "Aliyun", "region": "cn-hangzhou", "bucket": "archive", "ak": "ALIYUNAK0001",
+                     "sk": SRC_SK, "object_key": ["2019/"]},
+        "dst_node": {"region": "cn-north-4", "bucket": "quickstart-obs", "ak": "OBSAK0001", "sk": DST_SK},
+        "enable_kms": False, "dst_storage_policy": "IA",
+    })).group_id
+
     listed = run("import", "plan", env=env)
     assert listed.returncode == 0, listed.stderr
     [row] = [line for line in listed.stdout.splitlines() if line.startswith(task_id)]
@@ -61,11 +69,13 @@ def test_import_lists_writes_and_adopts_a_hand_made_task(run, workdir, served):
     as_json = run("import", "plan", "--output", "json", env=env)
     [entry] = [e for e in json.loads(as_json.stdout) if e["id"] == task_id]
     assert entry["type"] == "prefix" and entry["prefixes"] == ["videos/"] and entry["savePrefix"] == "by-hand/"
+    [group_entry] = [e for e in json.loads(as_json.stdout) if e["id"] == group_id]
+    assert group_entry["kind"] == "MigrationTaskGroup" and group_entry["sourceBucket"] == "archive"
 
     written = run("import", "plan", "--all", "--write", "plan/imported.yaml", env=env)
     assert written.returncode == 0, written.stderr
     text = (workdir / "plan" / "imported.yaml").read_text()
-    assert f'adopt:\n    id: "{task_id}"' in text, text
+    assert f'adopt:\n    id: "{task_id}"' in text and f'adopt:\n    id: "{group_id}"' in text, text
     assert 'state: "paused"' in text, text
     for secret in [SRC_SK, DST_SK, "test-sk", "test-ak"]:
         assert secret not in text
@@ -80,18 +90,14 @@ def test_import_lists_writes_and_adopts_a_hand_made_task(run, workdir, served):
     diff = run("diff", "plan", "--output", "json", env=env)
     assert diff.returncode == 0, diff.stderr
     report = json.loads(diff.stdout)
-    [adopted] = [c for c in report["changes"] if c.get("liveId") == task_id or c["address"].endswith(adopted_name(text))]
-    assert adopted["action"] not in ("create", "replace"), adopted
-    assert adopted["action"] == "noop" and adopted["liveStatus"] == "Paused", adopted
-    assert [r["code"] for r in adopted["reasons"]] == ["adopted"] and adopted["fields"] == [], adopted
+    for live_id in [task_id, group_id]:
+        [adopted] = [c for c in report["changes"] if c.get("liveId") == live_id]
+        assert adopted["action"] not in ("create", "replace"), adopted
+        assert adopted["action"] == "noop" and adopted["fields"] == [], adopted
+        assert [r["code"] for r in adopted["reasons"]][:1] == ["adopted"], adopted
+    [task_change] = [c for c in report["changes"] if c.get("liveId") == task_id]
+    assert task_change["liveStatus"] == "Paused" and len(task_change["reasons"]) == 1, task_change
     # It belongs to this stack now: no longer counted as unowned, no longer listed.
-    assert report.get("unowned", {}).get("tasks", 0) == 0, report.get("unowned")
+    assert report["unowned"] == {"tasks": 0, "taskGroups": 0, "syncTasks": 0}, report["unowned"]
     relisted = run("import", "plan", env=env)
-    assert task_id not in relisted.stdout
-
-
-def adopted_name(text):
-    for line in text.splitlines():
-        if line.strip().startswith("name:"):
-            return "/" + json.loads(line.split(":", 1)[1].strip())
-    return None
+    assert task_id not in relisted.stdout and group_id not in relisted.stdout

@@ -2,7 +2,7 @@ import Foundation
 import MigrationPlan
 import OMSModels
 
-/// Plan YAML for live tasks no stack owns: each with `spec.adopt: {id}` and every field the
+/// Plan YAML for live tasks and task groups no stack owns: each with `spec.adopt: {id}` and every field the
 /// differ compares (type, source, destination, description, every option, migrateSince,
 /// CDN), spelled out so that stack defaults cannot change them; the next diff shows each one
 /// adopted, with no create and no replace.
@@ -16,7 +16,7 @@ public enum ImportDocuments {
         public var skipped: [(id: String, reason: String)]
     }
 
-    /// Builds the documents for the live tasks with `ids`; groups and synchronization tasks
+    /// Builds the documents for the live tasks and groups with `ids`; synchronization tasks
     /// are reported as skipped (listed by `import`, not yet written).
     public static func build(ids: [String], live: LiveState, desired: DesiredState) -> Output {
         var names = Set(desired.resources.keys.map(\.name))
@@ -32,12 +32,16 @@ public enum ImportDocuments {
                 skipped.append((id, "OMS lists no task, task group or synchronization task with this id"))
                 continue
             }
-            guard case .task(let task) = resource else {
-                skipped.append((id, "writing a \(resource.kind.rawValue) is not supported yet; add it by hand with spec.adopt: {id: \"\(id)\"}"))
+            let spec: LiveFields
+            let ownName: String
+            switch resource {
+            case .task(let task): (spec, ownName) = (fields(task), task.name ?? "")
+            case .group(let group): (spec, ownName) = (fields(group), "group-" + (group.srcNode?.bucket ?? ""))
+            case .syncTask:
+                skipped.append((id, "writing a MigrationSyncTask is not supported yet; add it by hand with spec.adopt: {id: \"\(id)\"}"))
                 continue
             }
-            let name = uniqueName(task.name ?? "", id: id, taken: &names)
-            let cloud = (task.srcNode?.cloudType ?? .aliyun).canonical.rawValue
+            let name = uniqueName(ownName, id: id, taken: &names)
             func credentialsName(for cloud: String) -> String {
                 if let known = credentials[cloud] { return known }
                 let made = uniqueName("imported-" + cloud, id: "", taken: &names)
@@ -45,10 +49,10 @@ public enum ImportDocuments {
                 newCredentials.append(made)
                 return made
             }
-            let source = cloud == CloudType.urlSource.rawValue ? nil : credentialsName(for: cloud)
+            let source = spec.cloud == CloudType.urlSource.rawValue ? nil : credentialsName(for: spec.cloud)
             let destination = credentialsName(for: CloudType.huaweiCloud.rawValue)
-            documents.append(taskDocument(task, name: name, sourceCredentials: source, destinationCredentials: destination))
-            addresses.append(ResourceAddress(.migrationTask, name))
+            documents.append(document(spec, name: name, sourceCredentials: source, destinationCredentials: destination))
+            addresses.append(ResourceAddress(spec.kind, name))
         }
         for made in newCredentials {
             let variable = "IMPORTED_" + String(String.UnicodeScalarView(made.dropFirst("imported-".count).uppercased().unicodeScalars.map {
@@ -72,41 +76,82 @@ public enum ImportDocuments {
     /// Credentials the plan already uses, by the cloud they read (`HuaweiCloud` for OBS).
     static func existingCredentials(_ desired: DesiredState) -> [String: String] {
         var byCloud: [String: String] = [:]
-        for task in desired.tasks {
-            if let source = task.sourceCredentials {
-                byCloud[(task.request.srcNode.cloudType ?? .aliyun).canonical.rawValue] = byCloud[(task.request.srcNode.cloudType ?? .aliyun).canonical.rawValue] ?? source
-            }
-            byCloud[CloudType.huaweiCloud.rawValue] = byCloud[CloudType.huaweiCloud.rawValue] ?? task.destinationCredentials
+        let used = desired.tasks.map { ($0.request.srcNode.cloudType, $0.sourceCredentials, $0.destinationCredentials) }
+            + desired.taskGroups.map { ($0.request.srcNode.cloudType, $0.sourceCredentials, $0.destinationCredentials) }
+        for (cloud, source, destination) in used {
+            if let source { byCloud[(cloud ?? .aliyun).canonical.rawValue] = byCloud[(cloud ?? .aliyun).canonical.rawValue] ?? source }
+            byCloud[CloudType.huaweiCloud.rawValue] = byCloud[CloudType.huaweiCloud.rawValue] ?? destination
         }
         return byCloud
     }
 
-    static func taskDocument(_ t: TaskResp, name: String, sourceCredentials: String?, destinationCredentials: String) -> [PlanYAMLEntry] {
-        let type = (t.taskType ?? .object).canonical.rawValue
-        var source: [PlanYAMLEntry] = [PlanYAMLEntry("cloud", .string((t.srcNode?.cloudType ?? .aliyun).canonical.rawValue))]
-        if let region = t.srcNode?.region, !region.isEmpty { source.append(PlanYAMLEntry("region", .string(region))) }
-        if let bucket = t.srcNode?.bucket, !bucket.isEmpty { source.append(PlanYAMLEntry("bucket", .string(bucket))) }
-        if let appId = t.srcNode?.appId, !appId.isEmpty { source.append(PlanYAMLEntry("appId", .string(appId))) }
+    /// What the plan needs of a live task or group: the fields the differ compares.
+    struct LiveFields {
+        var kind: ResourceKind
+        var id: String
+        var type: String
+        var cloud: String
+        var region, bucket, appId: String?
+        var keys: [String]
+        var listFile: ListFile?
+        var cdn: SourceCdnResp?
+        var dstRegion, dstBucket, savePrefix: String?
+        var description: String?
+        var options: MigrationOptions
+        var migrateSince: Int64?
+        var paused: Bool
+        var bandwidth: [BandwidthPolicy]?
+        var priority: TaskPriority?
+    }
+
+    static func fields(_ t: TaskResp) -> LiveFields {
+        LiveFields(
+            kind: .migrationTask, id: String(t.liveId), type: (t.taskType ?? .object).canonical.rawValue,
+            cloud: (t.srcNode?.cloudType ?? .aliyun).canonical.rawValue, region: t.srcNode?.region, bucket: t.srcNode?.bucket,
+            appId: t.srcNode?.appId, keys: t.srcNode?.objectKey ?? [], listFile: t.srcNode?.listFile, cdn: t.sourceCdn,
+            dstRegion: t.dstNode?.region, dstBucket: t.dstNode?.bucket, savePrefix: t.dstNode?.savePrefix, description: t.description,
+            options: t.options, migrateSince: t.migrateSinceSeconds, paused: t.status == .paused, bandwidth: t.bandwidthPolicy,
+            priority: t.taskPriority ?? MigrationOptions.defaultTaskPriority)
+    }
+
+    /// Groups answer `PREFIX`/`ALIYUN`; the plan (and the differ's view) use `prefix`/`Aliyun`.
+    static func fields(_ g: TaskGroupResp) -> LiveFields {
+        LiveFields(
+            kind: .migrationTaskGroup, id: g.liveId, type: (g.taskType ?? .prefix).canonical.rawValue.lowercased(),
+            cloud: (g.srcNode?.cloudType ?? .aliyun).canonical.rawValue, region: g.srcNode?.region, bucket: g.srcNode?.bucket,
+            appId: g.srcNode?.appId, keys: g.srcNode?.objectKey ?? [], listFile: g.srcNode?.listFile, cdn: g.sourceCdn,
+            dstRegion: g.dstNode?.region, dstBucket: g.dstNode?.bucket, savePrefix: g.dstNode?.savePrefix, description: g.description,
+            options: g.options, migrateSince: g.migrateSinceSeconds, paused: g.status == .paused, bandwidth: g.bandwidthPolicy,
+            priority: nil)
+    }
+
+    static func document(_ t: LiveFields, name: String, sourceCredentials: String?, destinationCredentials: String) -> [PlanYAMLEntry] {
+        var source: [PlanYAMLEntry] = [PlanYAMLEntry("cloud", .string(t.cloud))]
+        if let region = t.region, !region.isEmpty { source.append(PlanYAMLEntry("region", .string(region))) }
+        if let bucket = t.bucket, !bucket.isEmpty { source.append(PlanYAMLEntry("bucket", .string(bucket))) }
+        if let appId = t.appId, !appId.isEmpty { source.append(PlanYAMLEntry("appId", .string(appId))) }
         if let sourceCredentials { source.append(PlanYAMLEntry("credentials", .string(sourceCredentials))) }
-        let keys = (t.srcNode?.objectKey ?? []).map(PlanYAMLValue.string)
-        switch type {
+        let keys = t.keys.map(PlanYAMLValue.string)
+        switch t.type {
         case "prefix": source.append(PlanYAMLEntry("prefixes", .list(keys.isEmpty ? [.string("")] : keys)))
         case "object": source.append(PlanYAMLEntry("objects", .list(keys)))
         default:
-            var list = [PlanYAMLEntry("bucket", .string(t.srcNode?.listFile?.obsBucket ?? "")),
-                        PlanYAMLEntry("key", .string(t.srcNode?.listFile?.listFileKey ?? ""))]
-            if let count = t.srcNode?.listFile?.listFileNum, !count.isEmpty { list.append(PlanYAMLEntry("count", .string(count))) }
+            var list = [PlanYAMLEntry("bucket", .string(t.listFile?.obsBucket ?? "")),
+                        PlanYAMLEntry("key", .string(t.listFile?.listFileKey ?? ""))]
+            if let count = t.listFile?.listFileNum, !count.isEmpty { list.append(PlanYAMLEntry("count", .string(count))) }
             source.append(PlanYAMLEntry("listFile", .map(list)))
         }
-        if let cdn = t.sourceCdn {
+        if let cdn = t.cdn {
             source.append(PlanYAMLEntry("cdn", .map([
                 PlanYAMLEntry("domain", .string(cdn.domain ?? "")), PlanYAMLEntry("protocol", .string((cdn.protocol?.rawValue ?? "").lowercased())),
                 PlanYAMLEntry("authType", .string((cdn.authenticationType ?? .none).canonical.rawValue)),
             ])))
         }
-        var destination = [PlanYAMLEntry("region", .string(t.dstNode?.region ?? "")), PlanYAMLEntry("bucket", .string(t.dstNode?.bucket ?? "")),
-                           PlanYAMLEntry("credentials", .string(destinationCredentials))]
-        destination.append(PlanYAMLEntry("savePrefix", .string(t.dstNode?.savePrefix ?? "")))
+        let destination = [
+            PlanYAMLEntry("region", .string(t.dstRegion ?? "")), PlanYAMLEntry("bucket", .string(t.dstBucket ?? "")),
+            PlanYAMLEntry("credentials", .string(destinationCredentials)), PlanYAMLEntry("savePrefix", .string(t.savePrefix ?? "")),
+        ]
+        // Every option, OMS's defaults filled in: a stack default must not change any of them.
         var options: [PlanYAMLEntry] = []
         for (path, value) in t.options.withOMSDefaults.planFields {
             let key = String(path.dropFirst("options.".count))
@@ -115,23 +160,23 @@ public enum ImportDocuments {
             case .name(let name): if let name { options.append(PlanYAMLEntry(key, .string(name))) }
             }
         }
-        if let since = t.migrateSinceSeconds, since > 0 { options.append(PlanYAMLEntry("migrateSince", .int(since))) }
-        options.append(PlanYAMLEntry("priority", .string((t.taskPriority ?? MigrationOptions.defaultTaskPriority).canonical.rawValue)))
+        if let since = t.migrateSince, since > 0 { options.append(PlanYAMLEntry("migrateSince", .int(since))) }
+        if let priority = t.priority { options.append(PlanYAMLEntry("priority", .string(priority.canonical.rawValue))) }
         var spec: [PlanYAMLEntry] = [
-            PlanYAMLEntry("adopt", .map([PlanYAMLEntry("id", .string(String(t.liveId)))])),
-            PlanYAMLEntry("type", .string(type)), PlanYAMLEntry("source", .map(source)),
+            PlanYAMLEntry("adopt", .map([PlanYAMLEntry("id", .string(t.id))])),
+            PlanYAMLEntry("type", .string(t.type)), PlanYAMLEntry("source", .map(source)),
             PlanYAMLEntry("destination", .map(destination)),
         ]
         if let description = t.description, !description.isEmpty { spec.append(PlanYAMLEntry("description", .string(description))) }
-        if t.status == .paused { spec.append(PlanYAMLEntry("state", .string("paused"))) }
+        if t.paused { spec.append(PlanYAMLEntry("state", .string("paused"))) }
         // Always written, `[]` when OMS has none: a stack's default schedule would otherwise change it.
-        spec.append(PlanYAMLEntry("bandwidth", .list(BandwidthRules.normalized(t.bandwidthPolicy).map { rule in
+        spec.append(PlanYAMLEntry("bandwidth", .list(BandwidthRules.normalized(t.bandwidth).map { rule in
             .map([PlanYAMLEntry("start", .string(rule.start ?? "")), PlanYAMLEntry("end", .string(rule.end ?? "")),
                   PlanYAMLEntry("limit", .int(rule.maxBandwidth ?? 0))])
         })))
         spec.append(PlanYAMLEntry("options", .map(options)))
         return [
-            PlanYAMLEntry("apiVersion", .string("oms-plan/v1")), PlanYAMLEntry("kind", .string(ResourceKind.migrationTask.rawValue)),
+            PlanYAMLEntry("apiVersion", .string("oms-plan/v1")), PlanYAMLEntry("kind", .string(t.kind.rawValue)),
             PlanYAMLEntry("metadata", .map([PlanYAMLEntry("name", .string(name))])), PlanYAMLEntry("spec", .map(spec)),
         ]
     }
