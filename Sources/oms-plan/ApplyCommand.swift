@@ -8,14 +8,14 @@ struct ApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Show the diff, ask for confirmation, then make OMS match the plan.",
         discussion: """
-            Steps run in dependency order with at most --parallelism requests in flight. A failed step does not stop
-            independent steps; what depends on it is skipped. A run killed at any moment can be run again: creates are
+            Steps run in dependency order with at most --parallelism requests in flight. A failed step does not stop \
+            independent steps; what depends on it is skipped. A run killed at any moment can be run again: creates are \
             found by their ownership marker before they are sent twice.
 
-            Exit codes: 0 when everything declared is as declared, or waits only for a dependency to succeed (run
-            again, or use --wait); 1 when a change failed or was skipped, a change is blocked until a person acts
-            (replacing a resource that moved data, onFailure gave up, a failed pre-flight check), or, with --wait, a
-            task or group ended Failed or --wait-timeout passed; 64 for a flag it cannot take. The last line says
+            Exit codes: 0 when everything declared is as declared, or waits only for a dependency to succeed (run \
+            again, or use --wait); 1 when a change failed or was skipped, a change is blocked until a person acts \
+            (replacing a resource that moved data, onFailure gave up, a failed pre-flight check), or, with --wait, a \
+            task or group ended Failed or --wait-timeout passed; 64 for a flag it cannot take. The last line says \
             what happened and what needs a person.
             """)
 

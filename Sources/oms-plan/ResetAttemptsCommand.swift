@@ -10,8 +10,8 @@ struct ResetAttemptsCommand: AsyncParsableCommand {
         commandName: "reset-attempts",
         abstract: "Forget how often onFailure retried a task or group, so that it is retried again.",
         discussion: """
-            apply and reconcile count the restarts and retries of failed tasks and groups in
-            "./.oms-plan/state/<stack>.attempts.json" and stop at onFailure.maxAttempts ("gave up" in the diff).
+            apply and reconcile count the restarts and retries of failed tasks and groups in \
+            "./.oms-plan/state/<stack>.attempts.json" and stop at onFailure.maxAttempts ("gave up" in the diff). \
             Once the cause is fixed, clear the count here; nothing is sent to OMS.
             """)
 

@@ -16,7 +16,7 @@ struct SandboxServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the OMS v2 API (and IAM token login) over HTTP from local buckets.",
         discussion: """
-            Buckets are directories: DATA/buckets/<cloud_type>/<region>/<bucket>/<object key>. A bucket accepts any
+            Buckets are directories: DATA/buckets/<cloud_type>/<region>/<bucket>/<object key>. A bucket accepts any \
             AK/SK unless DATA/buckets/<cloud_type>/<region>/<bucket>.keys lists the accepted AK:SK pairs. See docs/sandbox.md.
             """)
 

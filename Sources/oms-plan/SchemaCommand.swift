@@ -8,7 +8,7 @@ struct SchemaCommand: AsyncParsableCommand {
         commandName: "schema",
         abstract: "Print the JSON Schema (draft 2020-12) of plan documents.",
         discussion: """
-            The same file as schemas/plan.schema.json. Point editors at it with a modeline as the first line
+            The same file as schemas/plan.schema.json. Point editors at it with a modeline as the first line \
             of each plan file:  # yaml-language-server: $schema=PATH/plan.schema.json
             """)
 

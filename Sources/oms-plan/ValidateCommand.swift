@@ -11,9 +11,9 @@ struct ValidateCommand: AsyncParsableCommand {
         commandName: "validate",
         abstract: "Check a plan without talking to OMS.",
         discussion: """
-            Reads the plan directories (recursively, *.yaml and *.yml, skipping names starting with . or _),
-            resolves ${env:}, ${file:} and ${var:} references and checks every rule of the plan format.
-            Problems are printed to stderr as `file:line:column: error: message`; the exit status is 0 when
+            Reads the plan directories (recursively, *.yaml and *.yml, skipping names starting with . or _), \
+            resolves ${env:}, ${file:} and ${var:} references and checks every rule of the plan format. \
+            Problems are printed to stderr as `file:line:column: error: message`; the exit status is 0 when \
             the plan is valid and 1 otherwise. Unset secret references are warnings here (apply needs them).
             """)
 
