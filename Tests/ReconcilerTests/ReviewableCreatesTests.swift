@@ -67,7 +67,12 @@ struct ReviewableCreatesTests {
             changes.append(copy)
         }
         let report = ChangeReport(stack: "big", evaluatedAt: Fixtures.evaluatedAt, evaluatedDay: "2026-11-24", changes: changes)
-        let markdown = MarkdownReportRenderer().render(report)
+        // By default 1,000 creates alike but for their names are one entry; with --full every
+        // one is listed, and the comment must still fit GitHub's limit.
+        let folded = MarkdownReportRenderer().render(report)
+        #expect(folded.components(separatedBy: "<details><summary><code>+</code>").count - 1 == 1, "one group")
+        #expect(folded.count < 65_536)
+        let markdown = MarkdownReportRenderer(full: true).render(report)
         #expect(markdown.count < 65_536, "\(markdown.count) characters")
         #expect(markdown.hasPrefix("### oms-plan diff: big\n\n| action | count |"))
         #expect(markdown.contains("| `+` create | 1000 |"))
