@@ -134,17 +134,7 @@ import Testing
         var rng = SeededGenerator(seed: 0x59A3_1002)
         let alphabet = Array(" \n\t-:?[]{},&*!|>'\"#%@`<a1".utf8)
         for round in 0..<3_000 {
-            var bytes = Array(texts.randomElement(using: &rng)!.utf8)
-            guard !bytes.isEmpty else { continue }
-            for _ in 0..<Int.random(in: 1...3, using: &rng) {
-                let at = Int.random(in: 0..<bytes.count, using: &rng)
-                switch Int.random(in: 0..<3, using: &rng) {
-                case 0: bytes[at] = alphabet.randomElement(using: &rng)!
-                case 1: if bytes.count > 1 { bytes.remove(at: at) }
-                default: bytes.insert(alphabet.randomElement(using: &rng)!, at: at)
-                }
-            }
-            let text = String(decoding: bytes, as: UTF8.self)
+            guard let text = YAMLDamage.damaged(texts.randomElement(using: &rng)!, alphabet: alphabet, using: &rng) else { continue }
             let difference = Self.disagreement(text)
             #expect(difference == nil, "\(rng), damage \(round): \(difference ?? "")\n--- text:\n\(text)")
         }

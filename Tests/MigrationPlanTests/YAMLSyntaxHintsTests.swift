@@ -93,17 +93,7 @@ import Testing
         let alphabet = Array(" \n\t-:?[]{},'\"#|>a1".utf8)
         var hinted = 0
         for round in 0..<2_000 {
-            var bytes = Array(texts.randomElement(using: &rng)!.utf8)
-            guard !bytes.isEmpty else { continue }
-            for _ in 0..<Int.random(in: 1...3, using: &rng) {
-                let at = Int.random(in: 0..<bytes.count, using: &rng)
-                switch Int.random(in: 0..<3, using: &rng) {
-                case 0: bytes[at] = alphabet.randomElement(using: &rng)!
-                case 1: if bytes.count > 1 { bytes.remove(at: at) }
-                default: bytes.insert(alphabet.randomElement(using: &rng)!, at: at)
-                }
-            }
-            let text = String(decoding: bytes, as: UTF8.self)
+            guard let text = YAMLDamage.damaged(texts.randomElement(using: &rng)!, alphabet: alphabet, using: &rng) else { continue }
             for p in YAMLReader(file: 0).read(text).problems where p.message.hasPrefix("invalid YAML:") {
                 guard let hint = p.hint else { continue }
                 hinted += 1

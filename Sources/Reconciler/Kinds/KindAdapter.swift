@@ -66,16 +66,23 @@ extension KindAdapter {
 
 /// The registry of kinds the loop handles.
 enum Kinds {
-    static let all: [any KindAdapter] = [MigrationTaskKind(), MigrationTaskGroupKind(), MigrationSyncTaskKind()]
+    static let all: [any KindAdapter] = [task, taskGroup, syncTask]
 
-    private static let byKind = Dictionary(uniqueKeysWithValues: all.map { ($0.kind, $0) })
-
-    /// The adapter of an OMS kind. Plan-only kinds (credentials, schedules, task sets) never
+    /// The adapter of an OMS kind; a `switch`, not a table: the differ and the planner ask it
+    /// several times per resource. Plan-only kinds (credentials, schedules, task sets) never
     /// reach the loop as resources of their own (a task set's addresses are tasks'); they get
     /// the task adapter, as they always did.
     static func adapter(for kind: ResourceKind) -> any KindAdapter {
-        byKind[kind] ?? all[0]
+        switch kind {
+        case .migrationTaskGroup: taskGroup
+        case .migrationSyncTask: syncTask
+        default: task
+        }
     }
+
+    private static let task = MigrationTaskKind()
+    private static let taskGroup = MigrationTaskGroupKind()
+    private static let syncTask = MigrationSyncTaskKind()
 
     /// Whether resources of the kind named `MigrationTask`-style ever finish (unknown names do).
     static func finishes(kindName: String) -> Bool {
