@@ -74,27 +74,9 @@ public struct CreateSyncTaskResp: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey { case syncTaskId = "sync_task_id" }
 }
 
-/// `POST .../sync-tasks/{id}/start`: the keys again (OMS does not keep them).
-public struct StartSyncTaskReq: Codable, Hashable, Sendable {
-    public var srcAk: String?
-    public var srcSk: String?
-    public var dstAk: String?
-    public var dstSk: String?
-    public var sourceCdnAuthenticationKey: String?
-
-    public init(srcAk: String?, srcSk: String?, dstAk: String?, dstSk: String?, sourceCdnAuthenticationKey: String? = nil) {
-        self.srcAk = srcAk
-        self.srcSk = srcSk
-        self.dstAk = dstAk
-        self.dstSk = dstSk
-        self.sourceCdnAuthenticationKey = sourceCdnAuthenticationKey
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case srcAk = "src_ak", srcSk = "src_sk", dstAk = "dst_ak", dstSk = "dst_sk"
-        case sourceCdnAuthenticationKey = "source_cdn_authentication_key"
-    }
-}
+/// `POST .../sync-tasks/{id}/start`: the keys again, in the task's start body (a sync task
+/// takes the access keys and the CDN key only).
+public typealias StartSyncTaskReq = StartTaskReq
 
 /// `POST .../sync-tasks/{id}/events`: at most 10 URL-encoded object keys.
 public struct SyncObjectReq: Codable, Hashable, Sendable {

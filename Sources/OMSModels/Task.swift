@@ -311,6 +311,9 @@ public struct ListTasksResp: Codable, Hashable, Sendable {
 }
 
 /// Body of `POST .../tasks/{task_id}/start`: credentials again, since OMS does not keep them.
+/// The same body starts a group (`StartTaskGroupReq`, `RetryTaskGroupReq`) and a sync task
+/// (`StartSyncTaskReq`): each kind's builder sets the keys its call takes, and the keys left
+/// `nil` are not sent.
 public struct StartTaskReq: Codable, Hashable, Sendable {
     public var srcAk: String?
     public var srcSk: String?

@@ -251,41 +251,8 @@ public struct ListTaskGroupsResp: Codable, Hashable, Sendable {
     }
 }
 
-/// Body of `PUT .../taskgroups/{group_id}/start` (resume): the retry body without
-/// `migrate_failed_object`, which a start leaves `nil` (and so out of the JSON).
-public typealias StartTaskGroupReq = RetryTaskGroupReq
-
-/// Body of `PUT .../taskgroups/{group_id}/retry` (and, as `StartTaskGroupReq`, of `.../start`):
-/// the keys again, since OMS does not keep them.
-public struct RetryTaskGroupReq: Codable, Hashable, Sendable {
-    public var srcAk: String?
-    public var srcSk: String?
-    public var jsonAuthFile: String?
-    public var dstAk: String?
-    public var dstSk: String?
-    public var sourceCdnAuthenticationKey: String?
-    public var migrateFailedObject: Bool?
-
-    public init(
-        srcAk: String? = nil, srcSk: String? = nil, jsonAuthFile: String? = nil, dstAk: String? = nil,
-        dstSk: String? = nil, sourceCdnAuthenticationKey: String? = nil, migrateFailedObject: Bool? = nil
-    ) {
-        self.srcAk = srcAk
-        self.srcSk = srcSk
-        self.jsonAuthFile = jsonAuthFile
-        self.dstAk = dstAk
-        self.dstSk = dstSk
-        self.sourceCdnAuthenticationKey = sourceCdnAuthenticationKey
-        self.migrateFailedObject = migrateFailedObject
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case srcAk = "src_ak"
-        case srcSk = "src_sk"
-        case jsonAuthFile = "json_auth_file"
-        case dstAk = "dst_ak"
-        case dstSk = "dst_sk"
-        case sourceCdnAuthenticationKey = "source_cdn_authentication_key"
-        case migrateFailedObject = "migrate_failed_object"
-    }
-}
+/// Bodies of `PUT .../taskgroups/{group_id}/start` (resume) and `.../retry`: the keys again,
+/// in the task's start body (a group takes no security tokens; a start leaves
+/// `migrate_failed_object` out).
+public typealias StartTaskGroupReq = StartTaskReq
+public typealias RetryTaskGroupReq = StartTaskReq
