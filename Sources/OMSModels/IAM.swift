@@ -36,16 +36,9 @@ public struct IAMTokenRequest: Codable, Hashable, Sendable {
     public struct Scope: Codable, Hashable, Sendable {
         public var project: Project
     }
-    /// A project by id or name: the scope of a token request, and (as
-    /// `IAMTokenResponse.ProjectRef`) the project a token answer names.
-    public struct Project: Codable, Hashable, Sendable {
-        public var id: String?
-        public var name: String?
-        public init(id: String?, name: String?) {
-            self.id = id
-            self.name = name
-        }
-    }
+    /// A project by id or name: the scope of a token request. IAM writes a project as one
+    /// object everywhere, each body with the fields it has (`IAMProject`).
+    public typealias Project = IAMProject
 }
 
 /// The parts of IAM's token answer oms-plan reads (the token itself is a response header).
@@ -83,6 +76,8 @@ public struct IAMProjectsResponse: Codable, Hashable, Sendable {
     public init(projects: [IAMProject]?) { self.projects = projects }
 }
 
+/// A project as IAM writes it: in full in the listing, by id or name in a token request's
+/// scope, with its id and name in a token answer.
 public struct IAMProject: Codable, Hashable, Sendable {
     public var id: String?
     public var name: String?
@@ -90,7 +85,7 @@ public struct IAMProject: Codable, Hashable, Sendable {
     public var enabled: Bool?
     public var description: String?
 
-    public init(id: String?, name: String?, domainId: String?, enabled: Bool?, description: String?) {
+    public init(id: String?, name: String?, domainId: String? = nil, enabled: Bool? = nil, description: String? = nil) {
         self.id = id
         self.name = name
         self.domainId = domainId
