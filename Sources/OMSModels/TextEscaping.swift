@@ -32,48 +32,47 @@ public enum TextEscaping {
         ]
     }
 
-    /// The body of a JSON string holding `text` (no quotes around it).
-    public static func json(_ text: String, style: JSONStyle = JSONStyle()) -> String {
+    /// `text` with each scalar for which `replacement` answers written as that answer: the one
+    /// loop of every escaping below but percent-encoding (which works on UTF-8 bytes).
+    static func replacingScalars(_ text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
         var out = String.UnicodeScalarView()
-        func hex(_ unit: UInt16) {
-            let digits = String(unit, radix: 16, uppercase: style.uppercaseHex)
-            out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - digits.count) + digits).unicodeScalars)
-        }
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out.append(contentsOf: "\\\"".unicodeScalars)
-            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
-            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
-            case "\r": out.append(contentsOf: "\\r".unicodeScalars)
-            case "\t": out.append(contentsOf: "\\t".unicodeScalars)
-            case "\u{08}": out.append(contentsOf: "\\b".unicodeScalars)
-            case "\u{0C}": out.append(contentsOf: "\\f".unicodeScalars)
-            case "/" where style.escapesSlash: out.append(contentsOf: "\\/".unicodeScalars)
-            case _ where scalar.value < 0x20:
-                hex(UInt16(scalar.value))
-            case _ where (scalar.value == 0x2028 || scalar.value == 0x2029) && (style.escapesLineSeparators || style.asciiOnly):
-                hex(UInt16(scalar.value))
-            case _ where style.asciiOnly && !scalar.isASCII:
-                for unit in String(scalar).utf16 { hex(unit) }
-            default: out.append(scalar)
-            }
+            if let replaced = replacement(scalar) { out.append(contentsOf: replaced.unicodeScalars) } else { out.append(scalar) }
         }
         return String(out)
+    }
+
+    /// The body of a JSON string holding `text` (no quotes around it).
+    public static func json(_ text: String, style: JSONStyle = JSONStyle()) -> String {
+        func hex(_ unit: UInt16) -> String {
+            let digits = String(unit, radix: 16, uppercase: style.uppercaseHex)
+            return "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+        }
+        return replacingScalars(text) { scalar -> String? in
+            switch scalar {
+            case "\"": "\\\""
+            case "\\": "\\\\"
+            case "\n": "\\n"
+            case "\r": "\\r"
+            case "\t": "\\t"
+            case "\u{08}": "\\b"
+            case "\u{0C}": "\\f"
+            case "/" where style.escapesSlash: "\\/"
+            case _ where scalar.value < 0x20: hex(UInt16(scalar.value))
+            case _ where (scalar.value == 0x2028 || scalar.value == 0x2029) && (style.escapesLineSeparators || style.asciiOnly):
+                hex(UInt16(scalar.value))
+            case _ where style.asciiOnly && !scalar.isASCII: String(scalar).utf16.map(hex).joined()
+            default: nil
+            }
+        }
     }
 
     /// Markdown prose: a backslash before what GitHub would read as emphasis, links, code,
     /// HTML or table cells, and newlines as spaces.
     public static func markdownProse(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if scalar == "\n" {
-                out.append(" ")
-                continue
-            }
-            if markdownSpecials.contains(scalar) { out.append("\\") }
-            out.append(scalar)
+        replacingScalars(text) { scalar in
+            scalar == "\n" ? " " : markdownSpecials.contains(scalar) ? "\\" + String(scalar) : nil
         }
-        return String(out)
     }
 
     static let markdownSpecials: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "[", "]", "<", ">", "|", "~"]
@@ -81,32 +80,24 @@ public enum TextEscaping {
     /// The text of a Markdown code span: newlines as spaces, and inside table cells `\|`
     /// (GitHub splits cells on `|` before it reads code spans).
     public static func markdownCode(_ text: String, inTable: Bool) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": out.append(" ")
-            case "|" where inTable: out.append(contentsOf: "\\|".unicodeScalars)
-            default: out.append(scalar)
-            }
+        replacingScalars(text) { scalar in
+            scalar == "\n" ? " " : scalar == "|" && inTable ? "\\|" : nil
         }
-        return String(out)
     }
 
     /// HTML text and attribute values. `apostrophe`: also `'` (as `&#39;`), for attributes
     /// quoted with it.
     public static func html(_ text: String, apostrophe: Bool = true) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
+        replacingScalars(text) { scalar -> String? in
             switch scalar {
-            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
-            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
-            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
-            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
-            case "'" where apostrophe: out.append(contentsOf: "&#39;".unicodeScalars)
-            default: out.append(scalar)
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "\"": "&quot;"
+            case "'" where apostrophe: "&#39;"
+            default: nil
             }
         }
-        return String(out)
     }
 
     /// Percent-encoding of everything but RFC 3986's unreserved bytes, as URLs and query
