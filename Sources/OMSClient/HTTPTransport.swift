@@ -1,18 +1,12 @@
 import Foundation
 
-/// A request as it goes on the wire, already signed.
+/// A request as it goes on the wire, already signed. Only the client builds one (with the
+/// memberwise initialiser); a transport reads it.
 public struct HTTPRequestData: Sendable {
     public var method: String
     public var url: String
     public var headers: [(name: String, value: String)]
     public var body: Data?
-
-    public init(method: String, url: String, headers: [(name: String, value: String)], body: Data?) {
-        self.method = method
-        self.url = url
-        self.headers = headers
-        self.body = body
-    }
 }
 
 /// An answer as it came off the wire.

@@ -1,6 +1,7 @@
 import OMSModels
 
-/// OMS answered with an error status and (usually) an error body.
+/// OMS answered with an error status and (usually) an error body. Only the client builds one,
+/// from the answer (with the memberwise initialiser).
 public struct OMSAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What the client was doing, e.g. `CreateTask`.
     public var operation: String
@@ -13,14 +14,6 @@ public struct OMSAPIError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// `errorCode`, typed.
     public var code: OMSErrorCode? { errorCode.map(OMSErrorCode.init(rawValue:)) }
-
-    public init(operation: String, httpStatus: Int, errorCode: String?, errorMessage: String?, requestId: String?) {
-        self.operation = operation
-        self.httpStatus = httpStatus
-        self.errorCode = errorCode
-        self.errorMessage = errorMessage
-        self.requestId = requestId
-    }
 
     public var description: String {
         var text = "\(operation): HTTP \(httpStatus)"
