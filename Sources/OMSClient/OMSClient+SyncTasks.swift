@@ -41,25 +41,23 @@ extension OMSClient {
     }
 
     public func deleteSyncTask(id: String) async throws(OMSClientError) {
-        _ = try await perform(Call(operation: "DeleteSyncTask", method: "DELETE", path: projectPath("/sync-tasks/\(id)")))
+        try await send("DeleteSyncTask", "DELETE", "/sync-tasks/\(id)")
     }
 
     /// STOPPED -> SYNCHRONIZING; the keys again, as OMS does not keep them.
     public func startSyncTask(id: String, _ request: StartSyncTaskReq) async throws(OMSClientError) {
-        _ = try await perform(Call(operation: "StartSyncTask", method: "POST", path: projectPath("/sync-tasks/\(id)/start")), body: request)
+        try await send("StartSyncTask", "POST", "/sync-tasks/\(id)/start", body: request)
     }
 
     /// SYNCHRONIZING -> STOPPED.
     public func stopSyncTask(id: String) async throws(OMSClientError) {
-        _ = try await perform(Call(operation: "StopSyncTask", method: "POST", path: projectPath("/sync-tasks/\(id)/stop")))
+        try await send("StopSyncTask", "POST", "/sync-tasks/\(id)/stop")
     }
 
     /// Up to 10 object keys to copy now; sent URL-encoded, as OMS expects.
     public func createSyncEvents(id: String, objectKeys: [String]) async throws(OMSClientError) {
         let encoded = objectKeys.map { $0.addingPercentEncoding(withAllowedCharacters: Self.eventKeyCharacters) ?? $0 }
-        _ = try await perform(
-            Call(operation: "CreateSyncEvents", method: "POST", path: projectPath("/sync-tasks/\(id)/events")),
-            body: SyncObjectReq(objectKeys: encoded))
+        try await send("CreateSyncEvents", "POST", "/sync-tasks/\(id)/events", body: SyncObjectReq(objectKeys: encoded))
     }
 
     /// Counts per period between two instants (milliseconds).

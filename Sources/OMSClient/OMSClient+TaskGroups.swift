@@ -28,30 +28,27 @@ extension OMSClient {
     }
 
     public func deleteTaskGroup(id: String) async throws(OMSClientError) {
-        _ = try await perform(Call(operation: "DeleteTaskGroup", method: "DELETE", path: projectPath("/taskgroups/\(id)")))
+        try await send("DeleteTaskGroup", "DELETE", "/taskgroups/\(id)")
     }
 
     /// Executing/Monitoring -> Pausing -> Paused.
     public func stopTaskGroup(id: String) async throws(OMSClientError) {
-        _ = try await perform(Call(operation: "StopTaskGroup", method: "PUT", path: projectPath("/taskgroups/\(id)/stop")))
+        try await send("StopTaskGroup", "PUT", "/taskgroups/\(id)/stop")
     }
 
     /// Resumes a Paused group.
     public func startTaskGroup(id: String, _ request: StartTaskGroupReq) async throws(OMSClientError) {
-        _ = try await perform(
-            Call(operation: "StartTaskGroup", method: "PUT", path: projectPath("/taskgroups/\(id)/start")), body: request)
+        try await send("StartTaskGroup", "PUT", "/taskgroups/\(id)/start", body: request)
     }
 
     /// Restarts a group whose creation or migration failed.
     public func retryTaskGroup(id: String, _ request: RetryTaskGroupReq) async throws(OMSClientError) {
-        _ = try await perform(
-            Call(operation: "RetryTaskGroup", method: "PUT", path: projectPath("/taskgroups/\(id)/retry")), body: request)
+        try await send("RetryTaskGroup", "PUT", "/taskgroups/\(id)/retry", body: request)
     }
 
     /// Replaces the group's bandwidth rules.
     public func updateTaskGroup(id: String, bandwidthPolicy: [BandwidthPolicy]) async throws(OMSClientError) {
-        _ = try await perform(
-            Call(operation: "UpdateTaskGroup", method: "PUT", path: projectPath("/taskgroups/\(id)/update")),
-            body: UpdateBandwidthPolicyReq(bandwidthPolicy: bandwidthPolicy))
+        try await send(
+            "UpdateTaskGroup", "PUT", "/taskgroups/\(id)/update", body: UpdateBandwidthPolicyReq(bandwidthPolicy: bandwidthPolicy))
     }
 }

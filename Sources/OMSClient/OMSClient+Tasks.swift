@@ -35,27 +35,25 @@ extension OMSClient {
 
     /// Migrating/Waiting -> Pausing -> Paused.
     public func stopTask(id: Int64) async throws(OMSClientError) {
-        _ = try await perform(Call(operation: "StopTask", method: "POST", path: projectPath("/tasks/\(id)/stop")))
+        try await send("StopTask", "POST", "/tasks/\(id)/stop")
     }
 
     /// Paused/Failed -> Waiting/Migrating; OMS needs the credentials again.
     public func startTask(id: Int64, _ request: StartTaskReq) async throws(OMSClientError) {
-        _ = try await perform(Call(operation: "StartTask", method: "POST", path: projectPath("/tasks/\(id)/start")), body: request)
+        try await send("StartTask", "POST", "/tasks/\(id)/start", body: request)
     }
 
     public func deleteTask(id: Int64) async throws(OMSClientError) {
-        _ = try await perform(Call(operation: "DeleteTask", method: "DELETE", path: projectPath("/tasks/\(id)")))
+        try await send("DeleteTask", "DELETE", "/tasks/\(id)")
     }
 
     public func updateBandwidthPolicy(taskId: Int64, _ rules: [BandwidthPolicy]) async throws(OMSClientError) {
-        _ = try await perform(
-            Call(operation: "UpdateBandwidthPolicy", method: "PUT", path: projectPath("/tasks/\(taskId)/bandwidth-policy")),
-            body: UpdateBandwidthPolicyReq(bandwidthPolicy: rules))
+        try await send(
+            "UpdateBandwidthPolicy", "PUT", "/tasks/\(taskId)/bandwidth-policy", body: UpdateBandwidthPolicyReq(bandwidthPolicy: rules))
     }
 
     /// Sets the same rules (and priority) on up to 20 tasks, or on every task of a group.
     public func batchUpdateTasks(_ request: BatchUpdateTasksReq) async throws(OMSClientError) {
-        _ = try await perform(
-            Call(operation: "BatchUpdateTasks", method: "POST", path: projectPath("/tasks/batch-update")), body: request)
+        try await send("BatchUpdateTasks", "POST", "/tasks/batch-update", body: request)
     }
 }

@@ -80,6 +80,17 @@ public final class OMSClient: Sendable {
         try decode(Response.self, try await perform(call), operation: call.operation)
     }
 
+    /// A call whose answer carries nothing to read (stops, starts, deletes, updates), on
+    /// `path` under the project.
+    func send(_ operation: String, _ method: String, _ path: String) async throws(OMSClientError) {
+        _ = try await perform(Call(operation: operation, method: method, path: projectPath(path)))
+    }
+
+    /// The same with `body` as its JSON body.
+    func send(_ operation: String, _ method: String, _ path: String, body: some Encodable) async throws(OMSClientError) {
+        _ = try await perform(Call(operation: operation, method: method, path: projectPath(path)), body: body)
+    }
+
     /// A call with a body whose answer is read as `Response` (creates, bucket questions).
     func perform<Body: Encodable, Response: Decodable>(_ call: Call, body: Body, decoding: Response.Type)
         async throws(OMSClientError) -> Response
