@@ -10,126 +10,60 @@ struct SandboxRoutes {
     let service: SandboxService
     let baseURL: @Sendable () -> String
 
-    func register(on router: Router<BasicRequestContext>) {
-        let s = service
+    func register(on router: some RouterMethods<BasicRequestContext>) {
         let v2 = router.group("v2/:project_id")
-
-        v2.get("tasks") { request, _ in
-            let q = HTTP.query(request)
-            return HTTP.json(encoded: try await s.listTasks(limit: q["limit"], offset: q["offset"], status: q["status"], groupId: q["group_id"]))
-        }
-        v2.post("tasks") { request, _ in
-            let body = await HTTP.body(request)
-            return HTTP.json(try await s.createTask(body))
-        }
-        v2.post("tasks/batch-update") { request, _ in
-            let body = await HTTP.body(request)
-            try await s.batchUpdateTasks(body)
-            return HTTP.empty()
-        }
-        v2.get("tasks/:task_id") { _, context in
-            let id = context.parameters.get("task_id") ?? ""
-            return HTTP.json(encoded: try await s.showTask(id))
-        }
-        v2.delete("tasks/:task_id") { _, context in
-            let id = context.parameters.get("task_id") ?? ""
-            try await s.deleteTask(id)
-            return HTTP.empty()
-        }
-        v2.post("tasks/:task_id/stop") { _, context in
-            let id = context.parameters.get("task_id") ?? ""
-            try await s.stopTask(id)
-            return HTTP.empty()
-        }
-        v2.post("tasks/:task_id/start") { request, context in
-            let id = context.parameters.get("task_id") ?? ""
-            let body = await HTTP.body(request)
-            try await s.startTask(id, body)
-            return HTTP.empty()
-        }
-        v2.put("tasks/:task_id/bandwidth-policy") { request, context in
-            let id = context.parameters.get("task_id") ?? ""
-            let body = await HTTP.body(request)
-            try await s.updateBandwidthPolicy(id, body)
-            return HTTP.empty()
-        }
+        registerTasks(v2)
         registerGroups(v2)
         registerSyncTasks(v2)
         registerBuckets(v2)
         registerVersionsAndIAM(router)
     }
 
-    private func registerGroups(_ v2: RouterGroup<BasicRequestContext>) {
+    private func registerTasks(_ v2: RouterGroup<BasicRequestContext>) {
         let s = service
-        v2.get("taskgroups") { request, _ in
-            let q = HTTP.query(request)
-            return HTTP.json(try await s.listTaskGroups(limit: q["limit"], offset: q["offset"], status: q["status"]))
-        }
-        v2.post("taskgroups") { request, _ in
-            let body = await HTTP.body(request)
-            return HTTP.json(try await s.createTaskGroup(body))
-        }
-        v2.get("taskgroups/:group_id") { _, context in
-            let id = context.parameters.get("group_id") ?? ""
-            return HTTP.json(try await s.showTaskGroup(id))
-        }
-        v2.delete("taskgroups/:group_id") { _, context in
-            let id = context.parameters.get("group_id") ?? ""
-            try await s.deleteTaskGroup(id)
+        let tasks = ResourceRoutes(v2, "tasks", id: "task_id")
+        // Tasks are listed and shown from the JSON the store keeps, encoded once.
+        tasks.list { q in HTTP.json(encoded: try await s.listTasks(limit: q["limit"], offset: q["offset"], status: q["status"], groupId: q["group_id"])) }
+        tasks.post { body in HTTP.json(try await s.createTask(body)) }
+        tasks.post("batch-update") { body in
+            try await s.batchUpdateTasks(body)
             return HTTP.empty()
         }
-        v2.put("taskgroups/:group_id/stop") { _, context in
-            let id = context.parameters.get("group_id") ?? ""
-            try await s.stopTaskGroup(id)
-            return HTTP.empty()
-        }
-        v2.put("taskgroups/:group_id/start") { request, context in
-            let id = context.parameters.get("group_id") ?? ""
-            let body = await HTTP.body(request)
-            try await s.startTaskGroup(id, body)
-            return HTTP.empty()
-        }
-        v2.put("taskgroups/:group_id/retry") { request, context in
-            let id = context.parameters.get("group_id") ?? ""
-            let body = await HTTP.body(request)
-            try await s.retryTaskGroup(id, body.isEmpty ? Data("{}".utf8) : body)
-            return HTTP.empty()
-        }
-        v2.put("taskgroups/:group_id/update") { request, context in
-            let id = context.parameters.get("group_id") ?? ""
-            let body = await HTTP.body(request)
-            try await s.updateTaskGroup(id, body)
-            return HTTP.empty()
-        }
+        tasks.show { id, _ in HTTP.json(encoded: try await s.showTask(id)) }
+        tasks.delete(s.deleteTask)
+        tasks.act(.post, "stop", s.stopTask)
+        tasks.act(.post, "start", s.startTask)
+        tasks.act(.put, "bandwidth-policy", s.updateBandwidthPolicy)
     }
 
+    private func registerGroups(_ v2: RouterGroup<BasicRequestContext>) {
+        let s = service
+        let groups = ResourceRoutes(v2, "taskgroups", id: "group_id")
+        groups.list { q in HTTP.json(try await s.listTaskGroups(limit: q["limit"], offset: q["offset"], status: q["status"])) }
+        groups.post { body in HTTP.json(try await s.createTaskGroup(body)) }
+        groups.show { id, _ in HTTP.json(try await s.showTaskGroup(id)) }
+        groups.delete(s.deleteTaskGroup)
+        groups.act(.put, "stop", s.stopTaskGroup)
+        groups.act(.put, "start", s.startTaskGroup)
+        // A retry may come with no body at all; it means the same as `{}`.
+        groups.act(.put, "retry") { id, body in try await s.retryTaskGroup(id, body.isEmpty ? Data("{}".utf8) : body) }
+        groups.act(.put, "update", s.updateTaskGroup)
+    }
+
+    /// The bucket lookups take their question as a POST body.
     private func registerBuckets(_ v2: RouterGroup<BasicRequestContext>) {
         let s = service
-        v2.post("objectstorage/buckets/objects") { request, _ in
-            let body = await HTTP.body(request)
-            return HTTP.json(try s.listBucketObjects(body))
-        }
-        v2.post("objectstorage/buckets/cdn-info") { request, _ in
-            let body = await HTTP.body(request)
-            return HTTP.json(try s.showCdnInfo(body))
-        }
-        v2.post("objectstorage/buckets") { request, _ in
-            let body = await HTTP.body(request)
-            return HTTP.json(try s.listBuckets(body))
-        }
-        v2.post("objectstorage/buckets/regions") { request, _ in
-            let body = await HTTP.body(request)
-            return HTTP.json(try s.showBucketRegion(body))
-        }
-        v2.post("objectstorage/buckets/prefix") { request, _ in
-            let body = await HTTP.body(request)
-            return HTTP.json(try s.checkPrefix(body))
-        }
+        let buckets = v2.group("objectstorage/buckets")
+        buckets.post("", body: { body in HTTP.json(try s.listBuckets(body)) })
+        buckets.post("objects", body: { body in HTTP.json(try s.listBucketObjects(body)) })
+        buckets.post("cdn-info", body: { body in HTTP.json(try s.showCdnInfo(body)) })
+        buckets.post("regions", body: { body in HTTP.json(try s.showBucketRegion(body)) })
+        buckets.post("prefix", body: { body in HTTP.json(try s.checkPrefix(body)) })
         v2.get("objectstorage/cloud-type") { request, _ in HTTP.json(try s.listCloudTypes(HTTP.query(request)["type"])) }
         v2.get("objectstorage/data-center") { _, _ in HTTP.json(s.listRegions()) }
     }
 
-    private func registerVersionsAndIAM(_ router: Router<BasicRequestContext>) {
+    private func registerVersionsAndIAM(_ router: some RouterMethods<BasicRequestContext>) {
         let s = service
         let base = baseURL
         router.get("/") { _, _ in HTTP.json(s.apiVersions(baseURL: base())) }
