@@ -54,16 +54,8 @@ final class SandboxStore: Sendable {
         let done = try pool.read { db in try self.meta("credentials_sealed", db: db) } == "1"
         guard !done else { return }
         try pool.write { db in
-            for row in try Row.fetchAll(db, sql: "SELECT id, record FROM tasks") {
-                var record = try Self.decode(TaskRecord.self, row["record"])
-                record.request = sealer.sealed(record.request)
-                try db.execute(sql: "UPDATE tasks SET record = ? WHERE id = ?", arguments: [try Self.encode(record), row["id"] as Int64])
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT id, record FROM groups") {
-                var record = try Self.decode(GroupRecord.self, row["record"])
-                record.request = sealer.sealed(record.request)
-                try db.execute(sql: "UPDATE groups SET record = ? WHERE id = ?", arguments: [try Self.encode(record), row["id"] as String])
-            }
+            for task in try Self.records(TaskRecord.self, db: db) { try save(task, db: db) }
+            for group in try Self.records(GroupRecord.self, db: db) { try save(group, db: db) }
             try setMeta("credentials_sealed", "1", db: db)
         }
         try pool.writeWithoutTransaction { db in
@@ -106,19 +98,15 @@ final class SandboxStore: Sendable {
 
     // MARK: Tasks
 
-    /// Inserts tasks with fresh ids (assigned here), returning them.
+    /// Inserts tasks with fresh ids (assigned here), returning them as stored.
     func insertTasks(_ records: [TaskRecord], db: Database) throws -> [TaskRecord] {
         var next = try Int64(meta("next_task_id", db: db) ?? "") ?? Self.firstTaskId()
         var stored: [TaskRecord] = []
         for var record in records {
-            record.request = sealer.sealed(record.request)
             record.id = next
             next += 1
             if record.name.isEmpty { record.name = "task_\(record.id)" }
-            try db.execute(
-                sql: "INSERT INTO tasks (id, group_id, status, record) VALUES (?, ?, ?, ?)",
-                arguments: [record.id, record.groupId, record.status.rawValue, try Self.encode(record)])
-            stored.append(record)
+            stored.append(try insert(record, db: db))
         }
         try setMeta("next_task_id", String(next), db: db)
         return stored
@@ -127,92 +115,36 @@ final class SandboxStore: Sendable {
     /// OMS task ids are 15-digit numbers; start somewhere random so ids from two sandboxes differ.
     private static func firstTaskId() -> Int64 { 200_000_000_000_000 + Int64.random(in: 0..<100_000_000_000) * 1000 }
 
-    static func task(id: Int64, db: Database) throws -> TaskRecord? {
-        guard let data = try Data.fetchOne(db, sql: "SELECT record FROM tasks WHERE id = ?", arguments: [id]) else { return nil }
-        return try decode(TaskRecord.self, data)
-    }
+    static func task(id: Int64, db: Database) throws -> TaskRecord? { try record(TaskRecord.self, id: id, db: db) }
 
-    func save(_ record: TaskRecord, db: Database) throws {
-        var record = record
-        record.request = sealer.sealed(record.request)
-        try db.execute(
-            sql: "UPDATE tasks SET group_id = ?, status = ?, record = ? WHERE id = ?",
-            arguments: [record.groupId, record.status.rawValue, try Self.encode(record), record.id])
-    }
+    /// One stored record as it is (JSON).
+    static func taskRow(id: Int64, db: Database) throws -> Data? { try storedRow(TaskRecord.self, id: id, db: db) }
 
-    func deleteTask(id: Int64, db: Database) throws {
-        try db.execute(sql: "DELETE FROM tasks WHERE id = ?", arguments: [id])
-    }
+    func deleteTask(id: Int64, db: Database) throws { try delete(TaskRecord.self, id: id, db: db) }
 
     /// One page of stored records as they are (JSON), ordered by id, with the total matching count.
     static func listTaskRows(limit: Int, offset: Int, status: Int?, groupId: String?, db: Database) throws -> (count: Int, rows: [Data]) {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let status {
-            conditions.append("status = ?")
-            arguments += [status]
-        }
-        if let groupId {
-            conditions.append("group_id = ?")
-            arguments += [groupId]
-        }
-        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tasks" + filter, arguments: arguments) ?? 0
-        let rows = try Data.fetchAll(
-            db, sql: "SELECT record FROM tasks\(filter) ORDER BY id LIMIT ? OFFSET ?", arguments: arguments + [limit, offset])
-        return (count, rows)
-    }
-
-    /// One stored record as it is (JSON).
-    static func taskRow(id: Int64, db: Database) throws -> Data? {
-        try Data.fetchOne(db, sql: "SELECT record FROM tasks WHERE id = ?", arguments: [id])
+        try page(TaskRecord.self, limit: limit, offset: offset, filters: [StoredColumn("status", status), StoredColumn("group_id", groupId)], db: db)
     }
 
     static func tasks(where sql: String, arguments: StatementArguments = [], limit: Int? = nil, db: Database) throws -> [TaskRecord] {
-        let limitClause = limit.map { " LIMIT \($0)" } ?? ""
-        return try Data.fetchAll(db, sql: "SELECT record FROM tasks WHERE \(sql) ORDER BY id\(limitClause)", arguments: arguments)
-            .map { try decode(TaskRecord.self, $0) }
+        try records(TaskRecord.self, where: sql, arguments: arguments, limit: limit, db: db)
     }
 
     // MARK: Groups
 
-    func insertGroup(_ record: GroupRecord, db: Database) throws {
-        var record = record
-        record.request = sealer.sealed(record.request)
-        try db.execute(
-            sql: "INSERT INTO groups (id, status, record) VALUES (?, ?, ?)",
-            arguments: [record.id, record.status.rawValue, try Self.encode(record)])
-    }
+    func insertGroup(_ record: GroupRecord, db: Database) throws { try insert(record, db: db) }
 
-    static func group(id: String, db: Database) throws -> GroupRecord? {
-        guard let data = try Data.fetchOne(db, sql: "SELECT record FROM groups WHERE id = ?", arguments: [id]) else { return nil }
-        return try decode(GroupRecord.self, data)
-    }
+    static func group(id: String, db: Database) throws -> GroupRecord? { try record(GroupRecord.self, id: id, db: db) }
 
-    func save(_ record: GroupRecord, db: Database) throws {
-        var record = record
-        record.request = sealer.sealed(record.request)
-        try db.execute(
-            sql: "UPDATE groups SET status = ?, record = ? WHERE id = ?",
-            arguments: [record.status.rawValue, try Self.encode(record), record.id])
-    }
-
-    func deleteGroup(id: String, db: Database) throws {
-        try db.execute(sql: "DELETE FROM groups WHERE id = ?", arguments: [id])
-    }
+    func deleteGroup(id: String, db: Database) throws { try delete(GroupRecord.self, id: id, db: db) }
 
     static func listGroups(limit: Int, offset: Int, status: Int?, db: Database) throws -> (count: Int, groups: [GroupRecord]) {
-        let filter = status == nil ? "" : " WHERE status = ?"
-        let arguments: StatementArguments = status.map { [$0] } ?? []
-        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM groups" + filter, arguments: arguments) ?? 0
-        let rows = try Data.fetchAll(
-            db, sql: "SELECT record FROM groups\(filter) ORDER BY seq LIMIT ? OFFSET ?", arguments: arguments + [limit, offset])
-        return (count, try rows.map { try decode(GroupRecord.self, $0) })
+        let found = try page(GroupRecord.self, limit: limit, offset: offset, filters: [StoredColumn("status", status)], db: db)
+        return (found.count, try found.rows.map { try decode(GroupRecord.self, $0) })
     }
 
-    static func groups(where sql: String, db: Database) throws -> [GroupRecord] {
-        try Data.fetchAll(db, sql: "SELECT record FROM groups WHERE \(sql) ORDER BY seq").map { try decode(GroupRecord.self, $0) }
-    }
+    static func groups(where sql: String, db: Database) throws -> [GroupRecord] { try records(GroupRecord.self, where: sql, db: db) }
 
     // MARK: Quotas, tokens, meta
 

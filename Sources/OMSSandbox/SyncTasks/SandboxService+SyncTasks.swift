@@ -12,7 +12,7 @@ extension SandboxService {
         let record = SyncTaskRecord(
             id: UUID().uuidString.lowercased(), request: request, status: .synchronizing, createdAt: now, lastStartedAt: now)
         let store = self.store
-        try await write { db in try store.insertSyncTask(record, db: db) }
+        try await write { db in try store.insert(record, db: db) }
         return CreateSyncTaskResp(syncTaskId: record.id)
     }
 
@@ -138,7 +138,7 @@ extension SandboxService {
         try await write { db in
             guard var record = try SandboxStore.syncTask(id: id, db: db) else { throw SandboxError.noSuchSyncTask() }
             try change(&record)
-            try store.saveSyncTask(record, db: db)
+            try store.save(record, db: db)
         }
     }
 

@@ -62,38 +62,17 @@ extension SandboxStore {
     /// Five minutes, in milliseconds: the period statistics are kept by.
     static let statisticPeriod: Int64 = 300_000
 
-    func insertSyncTask(_ record: SyncTaskRecord, db: Database) throws {
-        var record = record
-        record.request = sealer.sealed(record.request)
-        try db.execute(
-            sql: "INSERT INTO sync_tasks (id, status, record) VALUES (?, ?, ?)",
-            arguments: [record.id, record.status.rawValue, try Self.encode(record)])
-    }
-
-    func saveSyncTask(_ record: SyncTaskRecord, db: Database) throws {
-        var record = record
-        record.request = sealer.sealed(record.request)
-        try db.execute(
-            sql: "UPDATE sync_tasks SET status = ?, record = ? WHERE id = ?", arguments: [record.status.rawValue, try Self.encode(record), record.id])
-    }
-
-    static func syncTask(id: String, db: Database) throws -> SyncTaskRecord? {
-        guard let data = try Data.fetchOne(db, sql: "SELECT record FROM sync_tasks WHERE id = ?", arguments: [id]) else { return nil }
-        return try decode(SyncTaskRecord.self, data)
-    }
+    static func syncTask(id: String, db: Database) throws -> SyncTaskRecord? { try record(SyncTaskRecord.self, id: id, db: db) }
 
     /// A page in creation order, and how many match.
     static func syncTasks(limit: Int, offset: Int, status: SyncTaskStatus?, db: Database) throws -> (records: [SyncTaskRecord], count: Int) {
-        let filter = status.map { _ in " WHERE status = ?" } ?? ""
-        let arguments: StatementArguments = status.map { [$0.rawValue] } ?? []
-        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sync_tasks" + filter, arguments: arguments) ?? 0
-        let rows = try Data.fetchAll(
-            db, sql: "SELECT record FROM sync_tasks\(filter) ORDER BY seq LIMIT ? OFFSET ?", arguments: arguments + [limit, offset])
-        return (try rows.map { try decode(SyncTaskRecord.self, $0) }, count)
+        let found = try page(SyncTaskRecord.self, limit: limit, offset: offset, filters: [StoredColumn("status", status?.rawValue)], db: db)
+        return (try found.rows.map { try decode(SyncTaskRecord.self, $0) }, found.count)
     }
 
+    /// The task and its counters.
     func deleteSyncTask(id: String, db: Database) throws {
-        try db.execute(sql: "DELETE FROM sync_tasks WHERE id = ?", arguments: [id])
+        try delete(SyncTaskRecord.self, id: id, db: db)
         try db.execute(sql: "DELETE FROM sync_stats WHERE task_id = ?", arguments: [id])
     }
 
