@@ -6,16 +6,7 @@ enum RequestValidator {
     static func validate(_ request: CreateTaskReq) throws(SandboxError) {
         let type = request.taskType ?? .object
         guard type.isDocumented else { throw .outOfRange("task_type", "'\(type)' is not one of list, url_list, object, prefix") }
-        try validateSource(
-            type: type, cloudType: request.srcNode.cloudType, region: request.srcNode.region, bucket: request.srcNode.bucket,
-            ak: request.srcNode.ak, sk: request.srcNode.sk, jsonAuthFile: request.srcNode.jsonAuthFile,
-            appId: request.srcNode.appId, objectKey: request.srcNode.objectKey, listFile: request.srcNode.listFile)
-        try validateDestination(region: request.dstNode.region, bucket: request.dstNode.bucket, ak: request.dstNode.ak, sk: request.dstNode.sk, savePrefix: request.dstNode.savePrefix)
-        try validateCommon(
-            description: request.description, bandwidth: request.bandwidthPolicy, migrateSince: request.migrateSince,
-            overwrite: request.objectOverwriteMode, storage: request.dstStoragePolicy, consistency: request.consistencyCheck,
-            cdn: request.sourceCdn, smn: request.smnConfig)
-        try refuseSeals(CredentialSealer.taskSecrets.map { request[keyPath: $0] } + [request.sourceCdn?.authenticationKey])
+        try validateCreate(request, type: type, secrets: CredentialSealer.taskSecrets.map { request[keyPath: $0] })
         if let priority = request.taskPriority, !priority.isDocumented {
             throw .outOfRange("task_priority", "'\(priority)' is not HIGH, MEDIUM or LOW")
         }
@@ -25,16 +16,19 @@ enum RequestValidator {
         let groupType = request.taskType ?? .prefix
         guard groupType.isDocumented else { throw .outOfRange("task_type", "'\(groupType)' is not LIST, URL_LIST or PREFIX") }
         let type: TaskType = groupType == .list ? .list : groupType == .urlList ? .urlList : .prefix
-        try validateSource(
-            type: type, cloudType: request.srcNode.cloudType, region: request.srcNode.region, bucket: request.srcNode.bucket,
-            ak: request.srcNode.ak, sk: request.srcNode.sk, jsonAuthFile: request.srcNode.jsonAuthFile,
-            appId: request.srcNode.appId, objectKey: request.srcNode.objectKey, listFile: request.srcNode.listFile)
-        try validateDestination(region: request.dstNode.region, bucket: request.dstNode.bucket, ak: request.dstNode.ak, sk: request.dstNode.sk, savePrefix: request.dstNode.savePrefix)
+        try validateCreate(request, type: type, secrets: CredentialSealer.groupSecrets.map { request[keyPath: $0] })
+    }
+
+    /// What a task's and a group's create bodies share: source, destination, the common
+    /// options, and no key in the sealed form (`secrets` are the body's key fields).
+    static func validateCreate(_ request: some CreateBody, type: TaskType, secrets: [String?]) throws(SandboxError) {
+        try validateSource(request.srcNode, type: type)
+        try validateDestination(request.dstNode)
         try validateCommon(
             description: request.description, bandwidth: request.bandwidthPolicy, migrateSince: request.migrateSince,
             overwrite: request.objectOverwriteMode, storage: request.dstStoragePolicy, consistency: request.consistencyCheck,
             cdn: request.sourceCdn, smn: request.smnConfig)
-        try refuseSeals(CredentialSealer.groupSecrets.map { request[keyPath: $0] } + [request.sourceCdn?.authenticationKey])
+        try refuseSeals(secrets + [request.sourceCdn?.authenticationKey])
     }
 
     /// A key in the sealed form the sandbox stores keys in is refused: the sandbox keeps
@@ -46,17 +40,16 @@ enum RequestValidator {
         }
     }
 
-    static func validateSource(
-        type: TaskType, cloudType: CloudType?, region: String?, bucket: String?, ak: String?, sk: String?,
-        jsonAuthFile: String?, appId: String?, objectKey: [String]?, listFile: ListFile?
-    ) throws(SandboxError) {
-        let cloud = cloudType ?? .aliyun
+    static func validateSource(_ node: some SourceNode, type: TaskType) throws(SandboxError) {
+        let objectKey = node.objectKey
+        let listFile = node.listFile
+        let cloud = node.cloudType ?? .aliyun
         guard cloud.isDocumented else { throw .outOfRange("src_node.cloud_type", "'\(cloud)' is not a supported cloud") }
-        try length("src_node.region", region, 100)
-        try length("src_node.bucket", bucket, 1024)
-        try length("src_node.ak", ak, 100)
-        try length("src_node.sk", sk, 100)
-        try length("src_node.app_id", appId, 255)
+        try length("src_node.region", node.region, 100)
+        try length("src_node.bucket", node.bucket, 1024)
+        try length("src_node.ak", node.ak, 100)
+        try length("src_node.sk", node.sk, 100)
+        try length("src_node.app_id", node.appId, 255)
         if type == .urlList {
             guard cloud == .urlSource else { throw .badRequest(.invalidSourceParameters, "A url_list task needs cloud_type URLSource.") }
             guard listFile != nil else { throw .missing("src_node.list_file") }
@@ -65,18 +58,18 @@ enum RequestValidator {
             return
         }
         if cloud == .urlSource { throw .badRequest(.invalidSourceParameters, "cloud_type URLSource is only for url_list tasks.") }
-        guard let region, !region.isEmpty else { throw .missing("src_node.region") }
-        guard let bucket, !bucket.isEmpty else { throw .missing("src_node.bucket") }
+        guard let region = node.region, !region.isEmpty else { throw .missing("src_node.region") }
+        guard let bucket = node.bucket, !bucket.isEmpty else { throw .missing("src_node.bucket") }
         try Location.region("src_node.region", region, code: Location.sourceCode)
         try Location.bucket("src_node.bucket", bucket, code: Location.sourceCode)
         for key in objectKey ?? [] {
             try Location.key("src_node.object_key", key, allowEmpty: type == .prefix, code: Location.sourceCode)
         }
-        if jsonAuthFile == nil {
-            guard ak != nil else { throw .missing("src_node.ak") }
-            guard sk != nil else { throw .missing("src_node.sk") }
+        if node.jsonAuthFile == nil {
+            guard node.ak != nil else { throw .missing("src_node.ak") }
+            guard node.sk != nil else { throw .missing("src_node.sk") }
         }
-        if cloud == .tencent, (appId ?? "").isEmpty { throw .missing("src_node.app_id") }
+        if cloud == .tencent, (node.appId ?? "").isEmpty { throw .missing("src_node.app_id") }
         if let objectKey {
             guard objectKey.count <= 500 else { throw .outOfRange("src_node.object_key", "at most 500 keys") }
             for key in objectKey where key.utf8.count > 1024 { throw .outOfRange("src_node.object_key", "keys are at most 1,024 characters") }
@@ -104,18 +97,18 @@ enum RequestValidator {
         try Location.bucket("src_node.list_file.obs_bucket", obsBucket, code: Location.sourceCode)
     }
 
-    static func validateDestination(region: String?, bucket: String?, ak: String?, sk: String?, savePrefix: String?) throws(SandboxError) {
-        guard let region, !region.isEmpty else { throw .missing("dst_node.region") }
-        guard let bucket, !bucket.isEmpty else { throw .missing("dst_node.bucket") }
-        guard ak != nil else { throw .missing("dst_node.ak") }
-        guard sk != nil else { throw .missing("dst_node.sk") }
-        guard region.utf8.count <= 100, bucket.utf8.count <= 1024, (ak ?? "").utf8.count <= 100, (sk ?? "").utf8.count <= 100 else {
+    static func validateDestination(_ node: some DestinationNode) throws(SandboxError) {
+        guard let region = node.region, !region.isEmpty else { throw .missing("dst_node.region") }
+        guard let bucket = node.bucket, !bucket.isEmpty else { throw .missing("dst_node.bucket") }
+        guard let ak = node.ak else { throw .missing("dst_node.ak") }
+        guard let sk = node.sk else { throw .missing("dst_node.sk") }
+        guard region.utf8.count <= 100, bucket.utf8.count <= 1024, ak.utf8.count <= 100, sk.utf8.count <= 100 else {
             throw .badRequest(.invalidDestinationParameters, "Destination parameters are too long.")
         }
-        if let savePrefix, savePrefix.utf8.count > 1024 { throw .badRequest(.invalidDestinationParameters, "save_prefix is longer than 1,024 characters.") }
+        if let savePrefix = node.savePrefix, savePrefix.utf8.count > 1024 { throw .badRequest(.invalidDestinationParameters, "save_prefix is longer than 1,024 characters.") }
         try Location.region("dst_node.region", region, code: Location.destinationCode)
         try Location.bucket("dst_node.bucket", bucket, code: Location.destinationCode)
-        if let savePrefix { try Location.key("dst_node.save_prefix", savePrefix, allowEmpty: true, code: Location.destinationCode) }
+        if let savePrefix = node.savePrefix { try Location.key("dst_node.save_prefix", savePrefix, allowEmpty: true, code: Location.destinationCode) }
     }
 
     static func validateCommon(
@@ -221,3 +214,47 @@ enum RequestValidator {
         return (limitValue, offsetValue)
     }
 }
+
+/// The fields a task's and a task group's create bodies share, under the same names: the
+/// sandbox checks them once for both (`RequestValidator.validateCreate`).
+protocol CreateBody {
+    associatedtype Source: SourceNode
+    associatedtype Destination: DestinationNode
+    var srcNode: Source { get }
+    var dstNode: Destination { get }
+    var description: String? { get }
+    var bandwidthPolicy: [BandwidthPolicy]? { get }
+    var migrateSince: Int64? { get }
+    var objectOverwriteMode: ObjectOverwriteMode? { get }
+    var dstStoragePolicy: StoragePolicy? { get }
+    var consistencyCheck: ConsistencyCheck? { get }
+    var sourceCdn: SourceCdnReq? { get }
+    var smnConfig: SmnConfig? { get }
+}
+
+protocol SourceNode {
+    var cloudType: CloudType? { get }
+    var region: String? { get }
+    var bucket: String? { get }
+    var ak: String? { get }
+    var sk: String? { get }
+    var jsonAuthFile: String? { get }
+    var appId: String? { get }
+    var objectKey: [String]? { get }
+    var listFile: ListFile? { get }
+}
+
+protocol DestinationNode {
+    var region: String? { get }
+    var bucket: String? { get }
+    var ak: String? { get }
+    var sk: String? { get }
+    var savePrefix: String? { get }
+}
+
+extension CreateTaskReq: CreateBody {}
+extension CreateTaskGroupReq: CreateBody {}
+extension SrcNodeReq: SourceNode {}
+extension TaskGroupSrcNode: SourceNode {}
+extension DstNodeReq: DestinationNode {}
+extension TaskGroupDstNode: DestinationNode {}
