@@ -7,6 +7,9 @@ import ServiceLifecycle
 /// no endpoint and no credentials still goes through the real HTTP client, signing and JSON.
 public final class EmbeddedSandbox: Sendable {
     public let endpoint: String
+    /// The OBS object API over the sandbox's `HuaweiCloud` buckets (`http://127.0.0.1:<port>`),
+    /// signed with `configuration`'s keys or a bucket's `.keys` pair.
+    public let obsEndpoint: String
     public let configuration: SandboxConfiguration
     /// What this start brought in from the plan's `sandbox/` folder (`SeedFolder`).
     public let seeding: SeedReport
@@ -14,9 +17,11 @@ public final class EmbeddedSandbox: Sendable {
     private let services: ServiceGroup
 
     private init(
-        endpoint: String, configuration: SandboxConfiguration, seeding: SeedReport, task: Task<Void, any Error>, services: ServiceGroup
+        endpoint: String, obsEndpoint: String, configuration: SandboxConfiguration, seeding: SeedReport, task: Task<Void, any Error>,
+        services: ServiceGroup
     ) {
         self.endpoint = endpoint
+        self.obsEndpoint = obsEndpoint
         self.configuration = configuration
         self.seeding = seeding
         self.task = task
@@ -49,20 +54,31 @@ public final class EmbeddedSandbox: Sendable {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.application(host: "127.0.0.1", port: 0, logger: logger) { port in
             continuation.yield(port)
-            continuation.finish()
+        }
+        let (obsPorts, obsContinuation) = AsyncStream.makeStream(of: Int.self)
+        let obs = server.obsApplication(host: "127.0.0.1", port: 0, logger: logger) { port in
+            obsContinuation.yield(port)
         }
         // Its own service group, without signal handlers (the command owns SIGINT/SIGTERM), so
         // that `shutdown` can stop it gracefully: the engine first, then the server, after the
         // requests in flight (the engine fetches URL lists from the sandbox itself) have ended.
-        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        let services = ServiceGroup(configuration: .init(services: [app, obs], gracefulShutdownSignals: [], logger: logger))
         let task = Task { try await services.run() }
+        // A start that fails (no port to bind) ends the group: both streams then end too.
+        Task {
+            _ = await task.result
+            continuation.finish()
+            obsContinuation.finish()
+        }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
+        var obsIterator = obsPorts.makeAsyncIterator()
+        guard let port = await iterator.next(), let obsPort = await obsIterator.next() else {
             task.cancel()
             throw CocoaError(.featureUnsupported, userInfo: [NSDebugDescriptionErrorKey: "the embedded sandbox did not start"])
         }
         return EmbeddedSandbox(
-            endpoint: "http://127.0.0.1:\(port)", configuration: configuration, seeding: seeding, task: task, services: services)
+            endpoint: "http://127.0.0.1:\(port)", obsEndpoint: "http://127.0.0.1:\(obsPort)", configuration: configuration, seeding: seeding,
+            task: task, services: services)
     }
 
     /// Stops gracefully; after 10 seconds, by cancelling what is left.

@@ -31,6 +31,9 @@ public struct SandboxConfiguration: Sendable {
     /// The plan's `sandbox/` folder as the user gave it, for the embedded sandbox only: a
     /// missing bucket's `OMS.1018` message then says where its files go (`missingBucketHint`).
     public var seedFolder: String? = nil
+    /// Host names whose sub-domains name buckets on the OBS object API (`<bucket>.localhost`);
+    /// the listening host is added. Any other Host header means path-style (`/<bucket>/<key>`).
+    public var obsDomains: [String] = ["localhost"]
 
     public struct Quotas: Sendable {
         public var tasksPerDay: Int

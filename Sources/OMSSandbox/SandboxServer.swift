@@ -77,6 +77,45 @@ public struct SandboxServer: Sendable {
     }
 }
 
+extension SandboxServer {
+    /// The OBS object API over the `HuaweiCloud` buckets, on a listener of its own (`host:port`,
+    /// 0 picks a free port, reported to `onRunning`), within the same connection limits.
+    /// Requests are signed with the API's own keys (every bucket) or a pair of a bucket's
+    /// `.keys` list (that bucket); see `OBSAuthenticator`.
+    public func obsApplication(
+        host: String, port: Int, logger: Logger = Logger(label: "oms-plan.sandbox.obs"),
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let limits = configuration.connectionLimits
+        return Application(
+            responder: obsResponder(listeningOn: host),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [HeaderDeadlineHandler(timeout: TimeAmount(limits.headerTimeout)), ExpectContinueHandler()],
+                    idleTimeout: TimeAmount(limits.idleTimeout))),
+            configuration: limits.configuration(address: .hostname(host, port: port), serverName: "oms-plan-sandbox-obs"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// Runs the API and the object API until SIGTERM or SIGINT, then stops both gracefully
+    /// (`sandbox serve --obs-port`).
+    public static func runTogether(
+        _ api: some ApplicationProtocol, _ obs: some ApplicationProtocol, logger: Logger = Logger(label: "oms-plan.sandbox")
+    ) async throws {
+        try await ServiceGroup(configuration: .init(services: [api, obs], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
+    }
+
+    /// The object API's responder; `host` (the listening name) and the configuration's
+    /// `obsDomains` are the names whose sub-domains are buckets (virtual-host style).
+    func obsResponder(listeningOn host: String) -> OBSResponder {
+        OBSResponder(
+            service: OBSService(buckets: buckets),
+            authenticator: OBSAuthenticator(accessKey: configuration.accessKey, secretKey: configuration.secretKey, buckets: buckets),
+            serviceHosts: (configuration.obsDomains + [host]).map { $0.lowercased() })
+    }
+}
+
 /// Runs the engine for as long as the application runs; stops it on graceful shutdown.
 struct EngineService: Service {
     let engine: MigrationEngine

@@ -23,6 +23,8 @@ struct SandboxServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on; anything but loopback lets other machines use this sandbox.")
     var host = ListenAddress("127.0.0.1")
     @Option(help: "Port to listen on (0 picks a free one).") var port = PortOrZero(8088)
+    @Option(help: "Also serve the HuaweiCloud buckets over OBS's object API (S3 dialect, AWS Signature V4 or OBS's signature) on this port (0 picks a free one).")
+    var obsPort: PortOrZero?
     @Option(help: "Data directory: buckets and the SQLite state.") var data = "./.oms-plan/sandbox"
     @Option(help: "Access key the API accepts.") var accessKey = SandboxConfiguration.defaultAccessKey
     @Option(help: "Secret key of that access key.") var secretKey = SandboxConfiguration.defaultSecretKey
@@ -90,6 +92,16 @@ struct SandboxServeCommand: AsyncParsableCommand {
 
                 """)
         }
-        try await app.runService()
+        guard let obsPort else {
+            try await app.runService()
+            return
+        }
+        let obs = server.obsApplication(host: host, port: obsPort.value) { bound in
+            Console.out("""
+                oms-plan sandbox OBS object API on http://\(host):\(bound) (HuaweiCloud buckets; path-style, or virtual-host as <bucket>.localhost:\(bound))
+
+                """)
+        }
+        try await SandboxServer.runTogether(app, obs)
     }
 }

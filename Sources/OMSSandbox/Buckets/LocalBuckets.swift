@@ -182,7 +182,7 @@ struct LocalBuckets: Sendable {
 
     /// The file of an existing object: a regular file (not a link) whose folder resolves
     /// inside the bucket.
-    private func objectPath(cloud: CloudType, region: String, bucket: String, key: String) -> String? {
+    func objectPath(cloud: CloudType, region: String, bucket: String, key: String) -> String? {
         guard let base = bucketFolder(cloud: cloud, region: region, bucket: bucket), StorageNames.keyProblem(key) == nil,
             !StorageNames.namesFolder(key)
         else { return nil }
