@@ -12,8 +12,8 @@ struct DiffCommand: AsyncParsableCommand {
             Reads every task and group of the project with list calls, matches them to the plan by ownership marker \
             or adopt, and prints each declared and owned resource with its action: create, update, replace, delete, \
             start, pause, retry, blocked or noop. When a change is blocked until a person acts (a failed pre-flight \
-            check, a replacement of moved data that is not allowed, retries used up), the last line on stderr names \
-            each blocked address and the reason to fix.
+            check, a replacement of moved data that is not allowed, retries used up, a resource that failed in OMS \
+            with onFailure none), the last line on stderr names each blocked address and the reason to fix.
 
             Exit codes: 0 success, 1 error. With --detailed-exitcode (for CI gates): 0 when there is nothing to \
             change, 2 when there are changes and all of them can be made, 1 on error or when any change is blocked. \

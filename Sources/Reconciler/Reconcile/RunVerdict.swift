@@ -18,12 +18,22 @@ public struct RunVerdict: Sendable {
         case endedFailed(StatusReport.Entry)
         /// The run waited and the change still waits for its dependencies.
         case stillWaiting(ResourceChange)
+
+        /// The resource the problem is about (`Kind/name`, `#<live id>` for a duplicate).
+        public var address: String {
+            switch self {
+            case .failedStep(let change), .unresolved(let change, _), .stillWaiting(let change): change.address.description
+            case .endedFailed(let entry): entry.address
+            }
+        }
     }
 
     /// The run's last pass.
     public let report: ChangeReport
     /// Every pass and wave of the run.
     public let tally: RunTally
+    /// Every pass's report, for the report of the whole run (empty when not kept).
+    public let run: RunReport
     public let problems: [Problem]
     /// Changes that wait for their dependencies and a later run will make (the run did not wait).
     public let waitingForLaterRun: [ResourceChange]
@@ -32,7 +42,7 @@ public struct RunVerdict: Sendable {
 
     /// `report` is the run's last pass, `status` what was last read when the run waited
     /// (`waited`) for everything to settle, `tally` all of its passes.
-    public init(report: ChangeReport, status: StatusReport?, waited: Bool, tally: RunTally) {
+    public init(report: ChangeReport, status: StatusReport?, waited: Bool, tally: RunTally, run: RunReport = RunReport()) {
         var problems: [Problem] = []
         let unresolved = report.unresolved
         for change in unresolved {
@@ -51,19 +61,28 @@ public struct RunVerdict: Sendable {
         if waited { problems += waiting.map(Problem.stillWaiting) }
         self.report = report
         self.tally = tally
+        self.run = run
         self.problems = problems
         self.waitingForLaterRun = waited ? [] : waiting
         self.settled = waited && status != nil
     }
 
     /// A verdict as given (for views and their tests).
-    public init(report: ChangeReport, tally: RunTally, problems: [Problem], waitingForLaterRun: [ResourceChange], settled: Bool) {
+    public init(
+        report: ChangeReport, tally: RunTally, problems: [Problem], waitingForLaterRun: [ResourceChange], settled: Bool,
+        run: RunReport = RunReport()
+    ) {
         self.report = report
         self.tally = tally
+        self.run = run
         self.problems = problems
         self.waitingForLaterRun = waitingForLaterRun
         self.settled = settled
     }
+
+    /// The report of the whole run (every pass and wave), or the last pass's when the passes
+    /// were not kept.
+    public var wholeReport: ChangeReport { run.whole ?? report }
 
     /// Nothing needs a person: OMS matches the plan, or will once what waits is made.
     public var isDone: Bool { problems.isEmpty }

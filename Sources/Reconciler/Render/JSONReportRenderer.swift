@@ -29,9 +29,7 @@ public struct JSONReportRenderer: Sendable {
             "formatVersion": .number(Double(report.formatVersion)),
             "stack": .string(report.stack),
             "evaluatedAt": .string(ValueFormat.rfc3339(report.evaluatedAt)),
-            "summary": .object(Dictionary(uniqueKeysWithValues: ChangeAction.allCases.map {
-                ($0.rawValue, JSONValue.number(Double(report.summary[$0])))
-            })),
+            "summary": summary(report.summary),
             "changes": .array(report.changes.map(change)),
         ]
         if let day = report.evaluatedDay { root["evaluatedDay"] = .string(day) }
@@ -44,7 +42,13 @@ public struct JSONReportRenderer: Sendable {
         return .object(root)
     }
 
-    private func change(_ c: ResourceChange) -> JSONValue {
+    /// A summary object: every action with its count.
+    func summary(_ summary: ChangeSummary) -> JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: ChangeAction.allCases.map { ($0.rawValue, JSONValue.number(Double(summary[$0]))) }))
+    }
+
+    /// One entry of `changes` (also of each pass of a run's document).
+    func change(_ c: ResourceChange) -> JSONValue {
         var o: [String: JSONValue] = [
             "address": .string(c.address.description),
             "action": .string(c.action.rawValue),

@@ -22,7 +22,9 @@ extension ChangeReason {
         case .bandwidthChanged(let day): "bandwidth changed" + (day.isEmpty ? "" : " (windows of \(day))")
         case .priorityChanged: "priority changed"
         case .priorityWaitsForState(let status): "priority changes once the task is Waiting, Paused or Failed (it is \(status))"
-        case .failedWithoutPolicy(let cause): "failed\(Self.cause(cause)); onFailure is none"
+        case .failedWithoutPolicy(let cause):
+            "failed\(Self.cause(cause)); onFailure is none, so nothing retries it: fix the cause, then set onFailure"
+                + " (e.g. `{action: retryFailedObjects}`) and apply again"
         case .failedGaveUp(let cause, let attempts, let of, let address):
             "failed\(Self.cause(cause)); gave up after \(attempts) of \(of) attempts (`oms-plan reset-attempts PLAN --address \(address)` clears the count)"
         case .failedRetrying(let cause, let action, let attempt, let of): "failed\(Self.cause(cause)); \(action) attempt \(attempt) of \(of)"

@@ -45,13 +45,16 @@ struct ApplyRun {
             return ExitCode(1)
         }
         switch outcome {
-        case .stoppedFollowing(let end, let tally):
+        case .stoppedFollowing(let end, let tally, let run):
+            if plan.output == .json { Console.json(JSONRunRenderer().render(stoppedFollowing: end, tally: tally, run: run)) }
             // Why (--wait-timeout, or OMS could not be read), then the run's last line.
             StatusFollower.sayWhyStopped(end)
             Console.note("not done: \(tally.phrase); stopped following before everything settled, see the error above.")
             return ExitCode(1)
         case .finished(let verdict):
-            if plan.output == .json { Console.json(JSONReportRenderer().render(verdict.report)) }
+            // The whole run (every pass and wave), not its last pass, which after --wait has
+            // nothing left to do.
+            if plan.output == .json { Console.json(JSONRunRenderer().render(verdict)) }
             return Self.say(verdict)
         }
     }
@@ -59,17 +62,10 @@ struct ApplyRun {
     /// Prints why the run is not done (failed steps were printed as they failed), what waits
     /// for a later run, and the last line; exit 1 when something needs a person.
     static func say(_ verdict: RunVerdict) -> ExitCode? {
+        // Failed steps were printed as they failed.
         for problem in verdict.problems {
-            switch problem {
-            case .failedStep: continue
-            case .unresolved(let change, let reasons):
-                let why = change.outcome?.error ?? reasons.map(\.description).joined(separator: "; ")
-                Console.error("\(change.address): error: \(change.action == .blocked ? "blocked: " : "")\(why)")
-            case .endedFailed(let entry):
-                Console.error("\(entry.address): error: \(entry.status)\(entry.error.map { " (\($0))" } ?? "")")
-            case .stillWaiting(let change):
-                Console.error("\(change.address): error: still \(change.reasons.map(\.description).joined(separator: "; "))")
-            }
+            if case .failedStep = problem { continue }
+            Console.error("\(problem.address): error: \(why(problem))")
         }
         let waiting = verdict.waitingForLaterRun
         if !waiting.isEmpty {
@@ -81,18 +77,18 @@ struct ApplyRun {
     }
 
     /// One sentence that ends every apply and reconcile pass: what the whole run did (every
-    /// pass and wave), and what (if anything) needs a person, from the last pass. CI logs are
-    /// read from the bottom.
+    /// pass and wave), and what (if anything) needs a person: each address with why and what
+    /// to do, grouped like diff's gate line. CI logs are read from the bottom.
     static func lastLine(_ verdict: RunVerdict) -> String {
         var did = verdict.tally.phrase
         let blocked = verdict.blockedCount
         if blocked > 0 { did += ", \(blocked) blocked" }
         let problems = verdict.problems.count
         if problems > 0 {
-            let names = verdict.report.unresolved.prefix(3).map(\.address.description)
-            let more = problems > names.count ? " and \(problems - names.count) more" : ""
-            let list = names.isEmpty ? "" : " (\(names.joined(separator: ", "))\(more))"
-            return "not done: \(did); \(problems) \(problems == 1 ? "resource needs" : "resources need") a person\(list), see the errors above."
+            let (named, unnamed) = DiffGate.grouped(verdict.problems.map { ($0.address, DiffGate.oneLine(why($0))) })
+            let more = unnamed > 0 ? "; and \(unnamed) more (see the errors above)" : ""
+            return "not done: \(did); \(problems) \(problems == 1 ? "resource needs" : "resources need") a person: \(named)\(more)."
+                + " Fix what each names, then run again."
         }
         let waiting = verdict.waitingForLaterRun.count
         if waiting > 0 {
@@ -102,6 +98,17 @@ struct ApplyRun {
         return verdict.alreadyMatched
             ? "done: OMS already matched the plan\(state); nothing needs a person."
             : "done: \(did)\(state); OMS matches the plan and nothing needs a person."
+    }
+
+    /// Why one resource needs a person, in the words of its error line above.
+    static func why(_ problem: RunVerdict.Problem) -> String {
+        switch problem {
+        case .failedStep(let change): change.outcome?.error ?? "failed"
+        case .unresolved(let change, let reasons):
+            (change.action == .blocked ? "blocked: " : "") + (change.outcome?.error ?? reasons.map(\.description).joined(separator: "; "))
+        case .endedFailed(let entry): "ended \(entry.status)" + (entry.error.map { " (\($0))" } ?? "")
+        case .stillWaiting(let change): "still " + change.reasons.map(\.description).joined(separator: "; ")
+        }
     }
 
     /// A pass that ended: a plan without changes is shown now (one with changes was shown

@@ -54,12 +54,49 @@ struct WholeRunTests {
             let reconciler = e2e.reconciler(ledger: MemoryAttemptLedger())
             let outcome = try await reconciler.applyRun(
                 desired, options: StackReconciler.Options(preflight: false), wait: StackReconciler.Wait(deadline: Date(timeIntervalSinceNow: -1)))
-            guard case .stoppedFollowing(.timedOut(let moving), let tally) = outcome else {
+            guard case .stoppedFollowing(.timedOut(let moving), let tally, let run) = outcome else {
                 Issue.record("not stopped by the deadline: \(outcome)")
                 return
             }
             #expect(moving == ["MigrationTask/a"])
             #expect(tally.made[.create] == 1 && tally.passes == 1)
+            #expect(run.passes.count == 1 && run.whole?.summary.create == 1)
+        }
+    }
+
+    /// A task that ends Failed while the run follows it gets a pass of its own: its onFailure
+    /// retries it within the run, and once the attempts are used up that pass names it as
+    /// needing a person (it used to be only a status line the last line could not name).
+    @Test func aTaskThatFailsWhileFollowedIsRetriedThenNamedByThePlan() async throws {
+        try await withEndToEnd { e2e in
+            try e2e.seedSource(prefix: "f/", objects: 1)
+            try e2e.writePlan([
+                PlanText.task("f", type: "object", objects: ["f/object-00000.bin"], extra: ["  onFailure: {action: restart, maxAttempts: 1}"])
+            ])
+            let desired = try e2e.load()
+            let reconciler = e2e.reconciler(ledger: MemoryAttemptLedger())
+            _ = try await reconciler.apply(desired, options: StackReconciler.Options(preflight: false))
+            // The key goes missing after the create: the task fails once the engine runs.
+            try e2e.removeSource("f/object-00000.bin")
+            let outcome = try await e2e.withEngineRunning {
+                try await reconciler.applyRun(
+                    desired, options: StackReconciler.Options(preflight: false), wait: StackReconciler.Wait(interval: .milliseconds(20)))
+            }
+            guard case .finished(let verdict) = outcome else {
+                Issue.record("stopped following: \(outcome)")
+                return
+            }
+            #expect(!verdict.isDone)
+            #expect(verdict.tally.made[.retry] == 1, "retried within the run: \(verdict.tally)")
+            #expect(verdict.problems.map(\.address) == ["MigrationTask/f"])
+            guard case .unresolved(let change, let reasons)? = verdict.problems.first else {
+                Issue.record("not named by the plan: \(verdict.problems)")
+                return
+            }
+            #expect(change.action == .blocked && reasons.map(\.code) == ["failed_gave_up"], "\(reasons)")
+            // The report of the whole run keeps the retry the last pass no longer shows.
+            #expect(verdict.run.passes.map(\.applied) == [false, true, false], "\(verdict.run.passes.map(\.applied))")
+            #expect(verdict.wholeReport.changes.map(\.action) == [.blocked])
         }
     }
 
