@@ -18,18 +18,42 @@ public struct LoadOptions: Sendable {
     /// A region that is not in oms-plan's table of regions OMS supports is a warning, not an
     /// error (for regions newer than the table; same as `Stack.spec.unknownRegions: warning`).
     public var unknownRegionsAsWarnings: Bool
-    /// The environment variable that does the same for every command: `warning` (docs/regions.md).
+    /// `--unknown-regions`: what a region missing from the table is, whatever the environment
+    /// (`OMS_PLAN_UNKNOWN_REGIONS`) and the stack (`spec.unknownRegions`) say; nil leaves it to
+    /// them. Precedence: this, then the environment, then `unknownRegionsAsWarnings`, then the stack.
+    public var unknownRegions: UnknownRegionSeverity?
+    /// The environment variable that does the same for every command: `error` or `warning`
+    /// (docs/regions.md); it wins over the stack's setting.
     public static let unknownRegionsVariable = "OMS_PLAN_UNKNOWN_REGIONS"
 
     public init(environment: PlanEnvironment = .live, evaluationDate: Date, secretsRequired: Bool = false,
-                regionOverride: String? = nil, placeholderForUnsetSecrets: Bool = false, unknownRegionsAsWarnings: Bool = false) {
+                regionOverride: String? = nil, placeholderForUnsetSecrets: Bool = false, unknownRegionsAsWarnings: Bool = false,
+                unknownRegions: UnknownRegionSeverity? = nil) {
         self.environment = environment
         self.evaluationDate = evaluationDate
         self.secretsRequired = secretsRequired
         self.regionOverride = regionOverride
         self.placeholderForUnsetSecrets = placeholderForUnsetSecrets
         self.unknownRegionsAsWarnings = unknownRegionsAsWarnings
+        self.unknownRegions = unknownRegions
     }
+
+    /// Whether a region missing from the table warns (true), fails (false) or is left to the
+    /// stack's `spec.unknownRegions` (nil): the option, else the environment, else
+    /// `unknownRegionsAsWarnings`.
+    var unknownRegionsOverride: Bool? {
+        if let unknownRegions { return unknownRegions == .warning }
+        if let value = environment.variables[Self.unknownRegionsVariable], let given = UnknownRegionSeverity(rawValue: value) {
+            return given == .warning
+        }
+        return unknownRegionsAsWarnings ? true : nil
+    }
+}
+
+/// What a region missing from oms-plan's table of regions OMS supports is (`--unknown-regions`,
+/// `OMS_PLAN_UNKNOWN_REGIONS`, `Stack.spec.unknownRegions`).
+public enum UnknownRegionSeverity: String, Sendable, CaseIterable {
+    case error, warning
 }
 
 public struct LoadResult: Sendable {
@@ -96,10 +120,10 @@ public enum PlanLoader {
         for (loc, message) in readProblems { sink.error(message, at: loc) }
         let ctx = DecodeContext(sink: sink, environment: options.environment, secretsRequired: options.secretsRequired)
         ctx.placeholderForUnsetSecrets = options.placeholderForUnsetSecrets
-        // `OMS_PLAN_UNKNOWN_REGIONS=warning`: the same switch for every command (validate, diff,
-        // apply) without editing the plan, e.g. in a CI job while the table catches up.
-        ctx.unknownRegionsAsWarnings = options.unknownRegionsAsWarnings
-            || options.environment.variables[LoadOptions.unknownRegionsVariable] == "warning"
+        // `--unknown-regions` or `OMS_PLAN_UNKNOWN_REGIONS=warning`: the same switch for every
+        // command (validate, diff, apply) without editing the plan, e.g. in a CI job while the
+        // table catches up; either wins over the stack's setting.
+        ctx.unknownRegionsAsWarnings = options.unknownRegionsOverride
 
         // Parsing and envelopes, a file per step on several threads.
         let files = table

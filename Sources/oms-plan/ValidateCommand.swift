@@ -32,6 +32,9 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Let ${file:} read files outside the plan's repository (the folder with .git, or the plan folder).")
     var allowFileOutsideRepo = false
 
+    @Option(help: UnknownRegionSeverity.help)
+    var unknownRegions: UnknownRegionSeverity?
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one plan directory or file.") }
     }
@@ -44,7 +47,7 @@ struct ValidateCommand: AsyncParsableCommand {
         }
         var environment = PlanEnvironment.live
         environment.allowFilesOutsideRepository = allowFileOutsideRepo
-        let result = await StackReconciler.loadPlan(paths: paths, options: LoadOptions(environment: environment, evaluationDate: date))
+        let result = await StackReconciler.loadPlan(paths: paths, options: LoadOptions(environment: environment, evaluationDate: date, unknownRegions: unknownRegions))
         let failed = result.hasErrors || (strict && !result.diagnostics.warnings.isEmpty)
         let resources = result.desiredState.map { $0.resources.count }
         let summary = (failed ? "invalid: " : "valid: ") + result.diagnostics.summary(files: result.files.count, resources: resources)

@@ -18,9 +18,10 @@ final class DecodeContext {
     let secretsRequired: Bool
     /// Unset secret references get generated values (for a sandbox that accepts any key).
     var placeholderForUnsetSecrets = false
-    /// `LoadOptions.unknownRegionsAsWarnings` (a command-line flag): regions newer than the
-    /// table warn, whatever the stack says.
-    var unknownRegionsAsWarnings = false
+    /// `--unknown-regions`, `OMS_PLAN_UNKNOWN_REGIONS` or `LoadOptions.unknownRegionsAsWarnings`
+    /// (`LoadOptions.unknownRegionsOverride`): whether regions newer than the table warn (true)
+    /// or fail (false), whatever the stack says; nil leaves it to `spec.unknownRegions`.
+    var unknownRegionsAsWarnings: Bool?
     var variables: [String: String] = [:]
     /// Variables that exist but could not be resolved (already reported): uses stay quiet.
     var brokenVariables: Set<String> = []

@@ -6,9 +6,9 @@ import OMSModels
 /// bucket keys skips pre-flight, so this is where `cn-nort-4` and `Shop_Assets` are caught.
 struct LocationRules {
     let ctx: DecodeContext
-    /// `Stack.spec.unknownRegions: warning`, `OMS_PLAN_UNKNOWN_REGIONS=warning` or
-    /// `LoadOptions.unknownRegionsAsWarnings`: a region newer than the table is reported as a
-    /// warning instead of an error.
+    /// `--unknown-regions warning`, `OMS_PLAN_UNKNOWN_REGIONS=warning` or
+    /// `Stack.spec.unknownRegions: warning`, in that precedence (`LoadOptions.unknownRegionsOverride`):
+    /// a region newer than the table is reported as a warning instead of an error.
     let unknownRegionsAreWarnings: Bool
     var catalog: RegionCatalog = .shipped
 
@@ -32,10 +32,10 @@ struct LocationRules {
         }
         let message = "`\(field)` is `\(region.value)`, which is not a region OMS supports for \(cloud)"
         if unknownRegionsAreWarnings {
-            ctx.warning(message + " (a warning: unknown regions are allowed by `unknownRegions: warning` or OMS_PLAN_UNKNOWN_REGIONS)",
+            ctx.warning(message + " (a warning: unknown regions are allowed by --unknown-regions, OMS_PLAN_UNKNOWN_REGIONS or `unknownRegions: warning`)",
                         at: region.loc, hint: hints.joined(separator: " "))
         } else {
-            hints.append("If the region is newer than oms-plan's table, set `unknownRegions: warning` in the Stack's spec (or OMS_PLAN_UNKNOWN_REGIONS=warning for one run).")
+            hints.append("If the region is newer than oms-plan's table, set `unknownRegions: warning` in the Stack's spec (or pass --unknown-regions warning, or set OMS_PLAN_UNKNOWN_REGIONS=warning, for one run).")
             ctx.error(message, at: region.loc, hint: hints.joined(separator: " "))
         }
         return true

@@ -52,7 +52,7 @@ struct ResourceDecoders {
             }
         }
         let severity = f.choice("unknownRegions", LocationRules.severities)
-        let warnOnUnknownRegions = ctx.unknownRegionsAsWarnings || severity?.value == "warning"
+        let warnOnUnknownRegions = ctx.unknownRegionsAsWarnings ?? (severity?.value == "warning")
         let region = f.string("region", required: true)
         if let r = region, !(1...100).contains(r.value.count) || r.value.contains(" ") {
             ctx.error("`spec.region` must be an OMS region such as `cn-north-4`, found `\(r.value)`", at: r.loc)

@@ -46,6 +46,9 @@ struct PlanOptions: ParsableArguments {
     @Flag(help: "Let ${file:} read files outside the plan's repository (the folder with .git, or the plan folder).")
     var allowFileOutsideRepo = false
 
+    @Option(help: UnknownRegionSeverity.help)
+    var unknownRegions: UnknownRegionSeverity?
+
     var useColor: Bool {
         !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
     }
@@ -53,6 +56,15 @@ struct PlanOptions: ParsableArguments {
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, markdown
+}
+
+/// `--unknown-regions error|warning`: what a region missing from oms-plan's table of regions
+/// OMS supports is (docs/regions.md). Wins over `OMS_PLAN_UNKNOWN_REGIONS`, which wins over
+/// the stack's `spec.unknownRegions`.
+extension UnknownRegionSeverity: ExpressibleByArgument {
+    static let help = ArgumentHelp(
+        "A region missing from oms-plan's table of regions OMS supports is an error or only a warning (for regions newer than the table). Wins over OMS_PLAN_UNKNOWN_REGIONS, which wins over the Stack's spec.unknownRegions (default error).",
+        valueName: "error|warning")
 }
 
 /// Flags of the commands that change OMS.

@@ -132,7 +132,9 @@ struct Session {
         environment.allowFilesOutsideRepository = plan.allowFileOutsideRepo
         let result = await StackReconciler.loadPlan(
             paths: plan.paths,
-            options: LoadOptions(environment: environment, evaluationDate: now, secretsRequired: secretsRequired, placeholderForUnsetSecrets: sandbox))
+            options: LoadOptions(
+                environment: environment, evaluationDate: now, secretsRequired: secretsRequired, placeholderForUnsetSecrets: sandbox,
+                unknownRegions: plan.unknownRegions))
         for diagnostic in result.diagnostics { Console.error(diagnostic.rendered) }
         // Said once per process: reconcile --interval reloads the plan every pass.
         if !result.placeholders.isEmpty, !result.hasErrors, placeholdersSaid.withLock({ said in defer { said = true }; return !said }) {
