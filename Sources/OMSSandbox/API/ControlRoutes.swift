@@ -19,6 +19,8 @@ struct ControlRoutes {
         var objects: Int?
         var objectSize: Int?
         var keys: [String]?
+        /// The bucket's archive-class keys (`<bucket>.archive`): keys, or prefixes ending in `*`.
+        var archived: [String]?
     }
     struct Clock: Codable {
         var now: String
@@ -56,6 +58,9 @@ struct ControlRoutes {
                 try buckets.seed(
                     cloud: CloudType(rawValue: seed.cloudType), region: seed.region, bucket: seed.bucket, prefix: seed.prefix ?? "",
                     objects: seed.objects ?? 0, objectSize: seed.objectSize ?? 1024, keys: seed.keys)
+                if let archived = seed.archived {
+                    try buckets.writeArchiveClass(cloud: CloudType(rawValue: seed.cloudType), region: seed.region, bucket: seed.bucket, lines: archived)
+                }
                 return HTTP.empty()
             } catch {
                 if case LocalBuckets.Failure.invalidLocation(let problem)? = error as? LocalBuckets.Failure {
@@ -73,6 +78,7 @@ struct ControlRoutes {
                 throw SandboxError(500, .internalError, "The engine failed: \(error)")
             }
         }
+        ObjectFailureRoutes(store: engine.store).register(on: control)
         control.get("stats") { _, _ in HTTP.json(stats.snapshot) }
         control.delete("stats") { _, _ in
             stats.reset()

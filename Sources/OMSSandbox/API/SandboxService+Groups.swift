@@ -81,6 +81,8 @@ extension SandboxService {
     func retryTaskGroup(_ id: String, _ body: Data) async throws(SandboxError) {
         let retry = try Self.decode(RetryTaskGroupReq.self, body)
         let store = self.store
+        let service = self
+        let failedOnly = retry.migrateFailedObject ?? false
         try await updateGroup(id) { group, db in
             guard group.isRetryable else {
                 throw SandboxError.badRequest(.onlyFailedGroupsRetry, "Only a task group whose creation or migration failed can be retried (this one is \(group.status)).")
@@ -92,7 +94,8 @@ extension SandboxService {
             } else {
                 for var task in try SandboxStore.tasks(where: "group_id = ?", arguments: [group.id], db: db) where task.status == .failed {
                     Self.applyKeys(&task, from: group)
-                    Self.restart(&task, failedOnly: retry.migrateFailedObject ?? false)
+                    // Each task retries exactly what its own failed list names.
+                    Self.restart(&task, failedOnly: failedOnly, listed: failedOnly ? service.failedListKeys(task) : nil)
                     try store.save(task, db: db)
                 }
                 group.status = .monitoring

@@ -134,6 +134,14 @@ struct SandboxService: Sendable {
         let start = try Self.decode(StartTaskReq.self, body)
         guard start.dstAk?.isEmpty == false else { throw .missing("dst_ak") }
         guard start.dstSk?.isEmpty == false else { throw .missing("dst_sk") }
+        let failedOnly = start.migrateFailedObject ?? false
+        // The failed list is read from the destination before the write transaction.
+        var listed: [String]?
+        let taskId = try Self.taskId(id)
+        if failedOnly, let task = try await read({ db in try SandboxStore.task(id: taskId, db: db) }) {
+            listed = failedListKeys(task)
+        }
+        let keys = listed
         try await updateTask(id) { task in
             switch task.status {
             case .paused, .failed: break
@@ -154,25 +162,48 @@ struct SandboxService: Sendable {
             task.request.dstNode.sk = start.dstSk
             task.request.dstNode.securityToken = start.dstSecurityToken ?? task.request.dstNode.securityToken
             if let key = start.sourceCdnAuthenticationKey { task.request.sourceCdn?.authenticationKey = key }
-            Self.restart(&task, failedOnly: start.migrateFailedObject ?? false)
+            Self.restart(&task, failedOnly: failedOnly, listed: keys)
         }
     }
 
+    /// The keys of the task's failed list as it stands in its destination bucket (nil: none).
+    func failedListKeys(_ task: TaskRecord) -> [String]? {
+        ObjectRecorder(buckets: buckets, timeZone: configuration.serviceTimeZone).failedListKeys(task)
+    }
+
     /// Back to Waiting: everything again (objects already at the destination are skipped by
-    /// the overwrite comparison), or only the objects that failed.
-    static func restart(_ task: inout TaskRecord, failedOnly: Bool) {
+    /// the overwrite comparison), or, `failedOnly`, exactly the objects the failed list names
+    /// (`listed`, its keys as read from the destination; without a list, the objects the task
+    /// holds as failed). The next success and skip lists name only the objects moved again.
+    static func restart(_ task: inout TaskRecord, failedOnly: Bool, listed: [String]? = nil) {
         if failedOnly, var objects = task.objects {
-            for index in objects.indices where objects[index].state == .failed {
+            let names = listed.map { Set($0) }
+            var again: [Int] = []
+            for index in objects.indices where names?.contains(objects[index].source) ?? (objects[index].state == .failed) {
                 objects[index].state = .pending
                 objects[index].copied = 0
+                objects[index].failure = nil
+                objects[index].skipReason = nil
+                objects[index].transferOf = nil
+                again.append(index)
+            }
+            // After a failed run the new run is these objects; a paused retry run grows by them;
+            // a whole run cut short by a pause stays whole.
+            if task.status == .failed {
+                task.retrying = again
+            } else if let running = task.retrying {
+                task.retrying = Array(Set(running + again)).sorted()
             }
             task.objects = objects
         } else if task.status == .failed || task.objects?.contains(where: { $0.state == .failed }) == true {
             task.objects = nil
+            task.retrying = nil
         }
         task.status = .waiting
         task.errorReason = nil
         task.failedObjectRecord = nil
+        task.successRecordError = nil
+        task.skipRecordError = nil
         task.finishedAt = nil
     }
 

@@ -89,6 +89,9 @@ actor MigrationEngine {
             return running + waiting
         }
         var migrating = active.count { $0.status == .migrating }
+        // On-demand object failures, read once per pass (nothing to read unless a test added some).
+        var rules = active.contains { $0.status == .migrating }
+            ? try await store.pool.read { db in try ObjectFailureRules.load(self.store, db: db) } : ObjectFailureRules()
         for var task in active {
             switch task.status {
             case .pausing:
@@ -110,9 +113,11 @@ actor MigrationEngine {
                     stored.byteCredit = 0
                 }
             default:
-                await executor.advance(&task, to: now)
+                await executor.advance(&task, to: now, rules: &rules)
                 let progressed = task
-                try await update(task.id) { stored in
+                let spent = rules.spent
+                rules.spent.removeAll()
+                try await update(task.id, spent: spent) { stored in
                     let requestedPause = stored.status == .pausing
                     guard stored.status == .migrating || requestedPause else { return }
                     stored.objects = progressed.objects
@@ -120,6 +125,8 @@ actor MigrationEngine {
                     stored.lastStepAt = progressed.lastStepAt
                     stored.speed = progressed.speed
                     stored.failedObjectRecord = progressed.failedObjectRecord
+                    stored.successRecordError = progressed.successRecordError
+                    stored.skipRecordError = progressed.skipRecordError
                     if progressed.status != .migrating {
                         // Settled: the outcome wins over a pause that arrived meanwhile.
                         stored.status = progressed.status
@@ -135,8 +142,13 @@ actor MigrationEngine {
 
     /// Applies `change` to the stored task in one write transaction (re-read first, so the
     /// API's concurrent stop/start/delete is never overwritten).
-    private func update(_ id: Int64, _ change: @Sendable @escaping (inout TaskRecord) -> Void) async throws {
+    /// `spent` on-demand failures are counted in the same transaction, so a `times` rule is
+    /// used up exactly as often as objects were saved as failed by it.
+    private func update(
+        _ id: Int64, spent: [ObjectFailureRules.Spent] = [], _ change: @Sendable @escaping (inout TaskRecord) -> Void
+    ) async throws {
         try await store.pool.write { db in
+            try ObjectFailureRules.record(spent, self.store, db: db)
             guard var stored = try SandboxStore.task(id: id, db: db) else { return }
             change(&stored)
             try store.save(stored, db: db)
@@ -199,9 +211,20 @@ actor MigrationEngine {
             } else if stored.status == .monitoring, !tasks.contains(where: { [.waiting, .migrating, .pausing].contains($0.status) }) {
                 stored.status = tasks.contains { $0.status == .failed } ? .migrationFailed : .completed
                 if stored.status == .migrationFailed { stored.errorReason = MigrationFailure.someObjectsFailed.reason }
+                stored.failedObjectRecord = Self.failedObjectRecord(of: stored, tasks)
             }
             stored.rollup = GroupSplitter.rollup(tasks, now: now)
             try store.save(stored, db: db)
         }
+    }
+
+    /// A group's record of failed objects: the folder of its tasks' failed lists when they were
+    /// written (as OMS answers it), the code when one could not be; nil without failed lists.
+    static func failedObjectRecord(of group: GroupRecord, _ tasks: [TaskRecord]) -> FailedObjectRecord? {
+        let records = tasks.compactMap(\.failedObjectRecord).filter { $0.result != nil }
+        if let refused = records.first(where: { $0.result == false }) {
+            return FailedObjectRecord(result: false, listFileKey: "", errorCode: refused.errorCode)
+        }
+        return records.isEmpty ? nil : FailedObjectRecord(result: true, listFileKey: ObjectLists.groupFailedFolder(group.id), errorCode: "")
     }
 }

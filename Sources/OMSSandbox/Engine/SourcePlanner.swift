@@ -91,7 +91,10 @@ struct SourcePlanner: Sendable {
         var planned = found.map { object in
             var item = PlannedObject(source: object.key, destination: savePrefix + object.key, size: object.size)
             // Objects last modified before migrate_since are not moved.
-            if let since, object.modified < since, object.modified != .distantPast { item.state = .skipped }
+            if let since, object.modified < since, object.modified != .distantPast {
+                item.state = .skipped
+                item.skipReason = .olderThanMigrateSince
+            }
             return item
         }
         planned += urlEntries.map { PlannedObject(source: $0.url, destination: savePrefix + $0.key, size: 0) }

@@ -1,19 +1,22 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
 import OMSModels
 
 /// Moves one task forward in sandbox time: lists its source on first run, then copies bytes
-/// no faster than the bandwidth rule in effect allows, and settles it as Succeeded or Failed.
+/// no faster than the bandwidth rule in effect allows, and settles it as Succeeded or Failed
+/// (recording its objects in the destination, as OMS does).
 struct TaskExecutor: Sendable {
     let buckets: LocalBuckets
     let timeZone: TimeZone
     /// This sandbox's own base URL: URL lists may name the host `oms-sandbox` to mean it.
     var selfBaseURL: @Sendable () -> String? = { nil }
-    static let selfHost = "oms-sandbox"
+    static let selfHost = ObjectCopier.selfHost
 
-    /// Advances `task` (status Migrating) to `now`.
-    func advance(_ task: inout TaskRecord, to now: Date) async {
+    var copier: ObjectCopier { ObjectCopier(buckets: buckets, selfBaseURL: selfBaseURL) }
+    var recorder: ObjectRecorder { ObjectRecorder(buckets: buckets, timeZone: timeZone) }
+
+    /// Advances `task` (status Migrating) to `now`; `rules` are the on-demand object failures
+    /// (a `times` rule's spent failures are collected in it).
+    func advance(_ task: inout TaskRecord, to now: Date, rules: inout ObjectFailureRules) async {
         let from = task.lastStepAt ?? now
         // A pass that waited behind another may carry an older instant: time never runs back.
         // Stored instants round-trip through floating milliseconds, so anything under a
@@ -32,10 +35,24 @@ struct TaskExecutor: Sendable {
         var credit = task.byteCredit + schedule.allowance(from: from, to: now)
         var moved: Int64 = 0
         guard var objects = task.objects else { return }
+        let copier = self.copier
+        var archive: LocalBuckets.ArchiveClass?
         for index in objects.indices where objects[index].state == .pending {
-            if objects[index].copied == 0, let skip = shouldSkip(objects[index], task.request), skip {
-                objects[index].state = .skipped
-                continue
+            if objects[index].copied == 0 {
+                if let skip = shouldSkip(objects[index], task.request), skip {
+                    objects[index].state = .skipped
+                    objects[index].skipReason = .alreadyAtDestination
+                    continue
+                }
+                let source = task.request.srcNode
+                if archive == nil {
+                    archive = buckets.archiveClass(cloud: source.cloudType ?? .aliyun, region: source.region ?? "", bucket: source.bucket ?? "")
+                }
+                if let failure = copier.begin(&objects[index], task.request, archive: archive ?? .init(), rules: &rules, at: now) {
+                    objects[index].state = .failed
+                    objects[index].failure = failure
+                    continue
+                }
             }
             let needed = Double(objects[index].size - objects[index].copied)
             if needed > credit {
@@ -48,16 +65,19 @@ struct TaskExecutor: Sendable {
             credit -= needed
             moved += Int64(needed)
             objects[index].copied = objects[index].size
-            if let bytes = await copy(objects[index], task.request) {
+            switch await copier.finish(objects[index], task.request, at: now) {
+            case .success(let bytes):
                 objects[index].state = .succeeded
                 // URL-list sizes are known only once fetched.
                 if objects[index].size == 0 {
                     objects[index].size = bytes
                     objects[index].copied = bytes
                 }
-            } else {
+            case .failure(let failure):
                 objects[index].state = .failed
+                objects[index].failure = failure
             }
+            objects[index].transferOf = nil
         }
         task.objects = objects
         let elapsed = now.timeIntervalSince(from)
@@ -75,15 +95,14 @@ struct TaskExecutor: Sendable {
     }
 
     private func finish(_ task: inout TaskRecord, at now: Date) {
-        let failed = task.objects?.filter { $0.state == .failed } ?? []
-        if failed.isEmpty {
-            task.status = .succeeded
-            task.errorReason = nil
-        } else {
+        if task.objects?.contains(where: { $0.state == .failed }) == true {
             task.status = .failed
             task.errorReason = MigrationFailure.someObjectsFailed.reason
-            if task.request.options.withOMSDefaults.enableFailedObjectRecording == true { recordFailures(&task, failed, at: now) }
+        } else {
+            task.status = .succeeded
+            task.errorReason = nil
         }
+        recorder.record(&task, at: now)
         task.speed = 0
         stopClock(&task, at: now)
     }
@@ -95,20 +114,6 @@ struct TaskExecutor: Sendable {
         task.byteCredit = 0
     }
 
-    /// Writes the failed keys into the destination bucket, as OMS does.
-    private func recordFailures(_ task: inout TaskRecord, _ failed: [PlannedObject], at now: Date) {
-        let key = "oms/failed_object_lists/\(task.name)/\(Int64(now.timeIntervalSince1970 * 1000))_failed.txt"
-        let text = failed.map(\.source).joined(separator: "\n") + "\n"
-        do {
-            try buckets.write(
-                cloud: .huaweiCloud, region: task.request.dstNode.region ?? "", bucket: task.request.dstNode.bucket ?? "",
-                key: key, data: Data(text.utf8), modified: now)
-            task.failedObjectRecord = FailedObjectRecord(result: true, listFileKey: key, errorCode: "")
-        } catch {
-            task.failedObjectRecord = FailedObjectRecord(result: false, listFileKey: "", errorCode: OMSErrorCode.failedObjectRecordNotSaved.rawValue)
-        }
-    }
-
     /// Whether the destination already has this object, per the overwrite mode.
     private func shouldSkip(_ object: PlannedObject, _ request: CreateTaskReq) -> Bool? {
         guard (request.taskType ?? .object) != .urlList else { return false }
@@ -117,47 +122,5 @@ struct TaskExecutor: Sendable {
             from: (source.cloudType ?? .aliyun, source.region ?? "", source.bucket ?? "", object.source),
             to: (.huaweiCloud, request.dstNode.region ?? "", request.dstNode.bucket ?? "", object.destination),
             mode: request.options.withOMSDefaults.objectOverwriteMode ?? .sizeLastModifiedComparisonOverwrite)
-    }
-
-    /// Copies one object and returns its size; nil when the source cannot be read (it then
-    /// counts as failed).
-    private func copy(_ object: PlannedObject, _ request: CreateTaskReq) async -> Int64? {
-        let destination = (CloudType.huaweiCloud, request.dstNode.region ?? "", request.dstNode.bucket ?? "", object.destination)
-        if (request.taskType ?? .object) == .urlList {
-            guard let data = await fetch(object.source),
-                (try? buckets.write(cloud: destination.0, region: destination.1, bucket: destination.2, key: destination.3, data: data, modified: nil)) != nil
-            else { return nil }
-            return Int64(data.count)
-        }
-        let source = request.srcNode
-        let cloud = source.cloudType ?? .aliyun
-        guard let original = buckets.object(cloud: cloud, region: source.region ?? "", bucket: source.bucket ?? "", key: object.source) else {
-            return nil
-        }
-        do {
-            try buckets.copy(from: (cloud, source.region ?? "", source.bucket ?? "", object.source), to: destination, time: original.time)
-            return original.size
-        } catch {
-            return nil
-        }
-    }
-
-    /// Fetches a URL-list entry; only loopback hosts, so the sandbox never reaches the network.
-    private func fetch(_ url: String) async -> Data? {
-        var url = url
-        if let parsed = URL(string: url), parsed.host == Self.selfHost, let base = selfBaseURL() {
-            url = base + parsed.path
-        }
-        guard let parsed = URL(string: url), let host = parsed.host, ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) else {
-            return nil
-        }
-        do {
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
-            guard response.status.code == 200 else { return nil }
-            let body = try await response.body.collect(upTo: 256 * 1024 * 1024)
-            return Data(body.readableBytesView)
-        } catch {
-            return nil
-        }
     }
 }

@@ -12,6 +12,8 @@ struct GroupRecord: Codable, Sendable {
     var errorReason: ErrorReason?
     /// What the group's tasks add up to (filled by the engine).
     var rollup = Rollup()
+    /// Where the group's tasks' failed lists are (filled by the engine when the group settles).
+    var failedObjectRecord: FailedObjectRecord?
 
     struct Rollup: Codable, Sendable {
         var totalTaskNum: Int64 = 0
@@ -69,7 +71,7 @@ struct GroupRecord: Codable, Sendable {
         r.totalSize = rollup.totalSize
         r.createCompleteSize = rollup.totalSize
         r.completeSize = rollup.completeSize
-        r.failedObjectRecord = FailedObjectRecord()
+        r.failedObjectRecord = failedObjectRecord ?? FailedObjectRecord()
         return r
     }
 }

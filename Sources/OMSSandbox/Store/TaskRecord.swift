@@ -12,6 +12,48 @@ struct PlannedObject: Codable, Hashable, Sendable {
     var state: State = .pending
     /// Bytes already moved of this object (counts toward the bandwidth budget).
     var copied: Int64 = 0
+    /// Why it failed and when (the failed list's line); nil unless `state` is failed.
+    var failure: ObjectFailure?
+    /// Why it was skipped (the skip list's line); nil unless `state` is skipped.
+    var skipReason: SkipReason?
+    /// The source as it was when the object's first bytes moved: the consistency check
+    /// compares it with the source once the last bytes have moved. Nil when not in flight.
+    var transferOf: SourceVersion?
+}
+
+/// One object's failure as the failed list records it.
+struct ObjectFailure: Codable, Hashable, Sendable {
+    /// The source SDK's error code (`NoSuchKey`, `InvalidObjectState`, ...) or the sandbox's.
+    var code: String
+    var reason: String
+    var at: Date
+}
+
+enum SkipReason: String, Codable, Sendable {
+    /// Last modified before `migrate_since`.
+    case olderThanMigrateSince = "since"
+    /// The destination already holds it (the overwrite mode's comparison).
+    case alreadyAtDestination = "exists"
+
+    var sentence: String {
+        switch self {
+        case .olderThanMigrateSince: "The source object was last modified before migrate_since."
+        case .alreadyAtDestination: "The destination already holds this object (object_overwrite_mode)."
+        }
+    }
+}
+
+/// A source object's size and exact mtime.
+struct SourceVersion: Codable, Hashable, Sendable {
+    var size: Int64
+    var seconds: Int64
+    var nanoseconds: Int64
+
+    init(_ object: LocalBuckets.Object) {
+        size = object.size
+        seconds = object.time.seconds
+        nanoseconds = object.time.nanoseconds
+    }
 }
 
 /// A task as the sandbox stores it: the create request (with the credentials it needs to run,
@@ -40,6 +82,12 @@ struct TaskRecord: Codable, Sendable {
     /// Bytes per second over the last step.
     var speed: Int64 = 0
     var smnInfo: SmnInfo?
+    /// Indices of the objects a failed-objects retry moves again (nil: the whole task); the
+    /// success and skip lists of a run name only these.
+    var retrying: [Int]?
+    /// `success_record_error_reason` and `skip_record_error_reason`: why a list was not written.
+    var successRecordError: String?
+    var skipRecordError: String?
 
     var totalNum: Int64 { Int64(objects?.count ?? 0) }
     var totalSize: Int64 { objects?.reduce(0) { $0 + $1.size } ?? 0 }
@@ -96,8 +144,8 @@ struct TaskRecord: Codable, Sendable {
         let running = status == .migrating
         r.migrateSpeed = running ? speed : 0
         r.leftTime = running && speed > 0 ? Int64(Double(total - copied) / Double(speed) * 1000) : 0
-        r.successRecordErrorReason = ""
-        r.skipRecordErrorReason = ""
+        r.successRecordErrorReason = successRecordError ?? ""
+        r.skipRecordErrorReason = skipRecordError ?? ""
         return r
     }
 
