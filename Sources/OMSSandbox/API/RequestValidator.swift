@@ -232,23 +232,23 @@ protocol CreateBody {
     var smnConfig: SmnConfig? { get }
 }
 
-protocol SourceNode {
-    var cloudType: CloudType? { get }
+/// What both ends of a migration name: a bucket in a region, and the keys that open it.
+protocol BucketNode {
     var region: String? { get }
     var bucket: String? { get }
     var ak: String? { get }
     var sk: String? { get }
+}
+
+protocol SourceNode: BucketNode {
+    var cloudType: CloudType? { get }
     var jsonAuthFile: String? { get }
     var appId: String? { get }
     var objectKey: [String]? { get }
     var listFile: ListFile? { get }
 }
 
-protocol DestinationNode {
-    var region: String? { get }
-    var bucket: String? { get }
-    var ak: String? { get }
-    var sk: String? { get }
+protocol DestinationNode: BucketNode {
     var savePrefix: String? { get }
 }
 
