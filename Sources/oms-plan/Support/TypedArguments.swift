@@ -68,39 +68,43 @@ struct Period: ExpressibleByArgument, Sendable {
     }
 }
 
-/// A TCP port to listen on, 1...65535.
-struct Port: ExpressibleByArgument, Sendable {
-    let value: Int
-    init(_ value: Int) { self.value = value }
+/// A whole-number flag whose type names its range: a value outside it is a usage error at
+/// parse time. `init(_:)` is for defaults in code, which are in range by construction.
+protocol WholeNumberArgument: ExpressibleByArgument, Sendable {
+    static var range: ClosedRange<Int> { get }
+    var value: Int { get }
+    init(_ value: Int)
+}
+
+extension WholeNumberArgument {
     init?(argument: String) {
-        guard let value = Int(argument), (1...65_535).contains(value) else { return nil }
-        self.value = value
+        guard let value = Int(argument), Self.range.contains(value) else { return nil }
+        self.init(value)
     }
     var defaultValueDescription: String { String(value) }
+}
+
+/// A TCP port to listen on, 1...65535.
+struct Port: WholeNumberArgument {
+    static let range = 1...65_535
+    let value: Int
+    init(_ value: Int) { self.value = value }
 }
 
 /// A TCP port to listen on where 0 means "pick a free one".
-struct PortOrZero: ExpressibleByArgument, Sendable {
+struct PortOrZero: WholeNumberArgument {
+    static let range = 0...65_535
     let value: Int
     init(_ value: Int) { self.value = value }
-    init?(argument: String) {
-        guard let value = Int(argument), (0...65_535).contains(value) else { return nil }
-        self.value = value
-    }
-    var defaultValueDescription: String { String(value) }
 }
 
 /// A whole number in a closed range, given by the flag that uses it.
-struct Count: ExpressibleByArgument, Sendable {
+struct Count: WholeNumberArgument {
     /// Largest count any flag takes; flags check their own tighter range in `validate()`.
     static let maximum = 1_000_000
+    static let range = 0...maximum
     let value: Int
     init(_ value: Int) { self.value = value }
-    init?(argument: String) {
-        guard let value = Int(argument), (0...Self.maximum).contains(value) else { return nil }
-        self.value = value
-    }
-    var defaultValueDescription: String { String(value) }
 }
 
 /// An IP address to listen on (IPv4 or IPv6 literal, or `localhost`).
