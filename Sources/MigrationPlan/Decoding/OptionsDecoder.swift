@@ -1,31 +1,26 @@
 import OMSModels
 
-/// `spec.options`: OMS knobs with the API reference's names, defaults and enums.
+/// `spec.options`: OMS knobs with the API reference's names, defaults and enums. The switches
+/// of `MigrationOptions` are read from one table, straight into the typed value the bodies take.
 struct OptionsDecoder {
     let ctx: DecodeContext
 
-    func decode(_ spec: Fields, kind: ResourceKind, locations: inout [String: Loc]) -> OptionsDraft {
+    /// `MigrationOptions`' flags by plan key (the plan spells them as the model does).
+    private static let flags: [(String, any WritableKeyPath<MigrationOptions, Bool?> & Sendable)] = [
+        ("enableKms", \.enableKms), ("enableMetadataMigration", \.enableMetadataMigration), ("enableRestore", \.enableRestore),
+        ("enableFailedObjectRecording", \.enableFailedObjectRecording), ("enableRequesterPays", \.enableRequesterPays),
+    ]
+
+    func decode(_ spec: Fields, _ rules: any PlanKind, locations: inout [String: Loc]) -> OptionsDraft {
         var o = OptionsDraft()
-        let isGroup = kind == .migrationTaskGroup, isSync = kind == .migrationSyncTask
-        let allowed = isSync ? SpecFields.syncOptions : isGroup ? SpecFields.options.subtracting(["priority"]) : SpecFields.options
-        guard let f = spec.mapping("options", allowed: allowed, explain: { key in
-            if isSync, SpecFields.options.contains(key) {
-                return "MigrationSyncTask has no `options.\(key)`: synchronization tasks take \(SpecFields.syncOptions.sorted().map { "`\($0)`" }.joined(separator: ", "))"
-            }
-            return isGroup && key == "priority" ? "MigrationTaskGroup has no `options.priority`: OMS task groups have no priority" : nil
-        }) else { return o }
+        guard let f = spec.mapping("options", allowed: rules.optionFields, explain: { rules.refusal($0, in: .options) }) else { return o }
         for key in f.keys { if let l = f.value(key)?.loc { locations["options.\(key)"] = l } }
-        o.enableKms = f.bool("enableKms")?.value
-        o.enableMetadataMigration = f.bool("enableMetadataMigration")?.value
-        o.enableRestore = f.bool("enableRestore")?.value
-        o.enableFailedObjectRecording = f.bool("enableFailedObjectRecording")?.value
-        o.enableRequesterPays = f.bool("enableRequesterPays")?.value
-        o.objectOverwriteMode = f.choice("objectOverwriteMode", ObjectOverwriteMode.documented.map(\.rawValue))?.value
-        o.consistencyCheck = f.choice("consistencyCheck", ConsistencyCheck.documented.map(\.rawValue))?.value
-        o.dstStoragePolicy = f.choice("dstStoragePolicy", StoragePolicy.documented.map(\.rawValue))?.value
-        if !isGroup && !isSync { o.priority = f.choice("priority", TaskPriority.documented.map(\.rawValue))?.value }
-        if let v = f.value("migrateSince") {
-            if case .scalar(let s) = v.value, s.type == .int, let n = Int64(s.text), n >= 0 {
+        for (key, path) in Self.flags { o.migration[keyPath: path] = f.bool(key)?.value }
+        o.migration.objectOverwriteMode = choice(f, "objectOverwriteMode")
+        o.migration.consistencyCheck = choice(f, "consistencyCheck")
+        o.migration.dstStoragePolicy = choice(f, "dstStoragePolicy")
+        if rules.optionFields.contains("priority") { o.priority = choice(f, "priority") }
+        if let v = f.value("migrateSince") {            if case .scalar(let s) = v.value, s.type == .int, let n = Int64(s.text), n >= 0 {
                 o.migrateSince = n
             } else if let s = f.string("migrateSince") {
                 if let seconds = RFC3339.seconds(s.value), seconds >= 0 {
@@ -63,6 +58,11 @@ struct OptionsDecoder {
             }
         }
         return o
+    }
+
+    /// One of an open enum's documented values (reported otherwise).
+    private func choice<E: OpenStringEnum>(_ f: Fields, _ key: String) -> E? {
+        f.choice(key, E.documented.map(\.rawValue)).map { E(rawValue: $0.value) }
     }
 }
 

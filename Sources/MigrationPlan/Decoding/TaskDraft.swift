@@ -27,9 +27,8 @@ struct TaskDraft {
     var labels: [String: String]
     var declLoc: Loc
     var generatedBy: ResourceAddress?
-    var isGroup: Bool { address.kind == .migrationTaskGroup }
-    /// A `MigrationSyncTask`: a whole bucket, no type, no bandwidth, no failure policy.
-    var isSync: Bool { address.kind == .migrationSyncTask }
+    /// What its kind takes, refuses and checks.
+    var rules: any PlanKind { PlanKinds.of(address.kind) }
 
     var type: Located<String>?
     var source = SourceDraft()
@@ -46,6 +45,9 @@ struct TaskDraft {
     var options = OptionsDraft()
     /// `source.bucket` -> where it was written (room for a task's fields from the start).
     var locations = [String: Loc](minimumCapacity: 12)
+
+    /// The description OMS gets beside the marker: nil when the plan leaves it out or empty.
+    var userDescription: String? { description?.value.isEmpty == false ? description?.value : nil }
 }
 
 /// `deadline:` values: an RFC 3339 date and time with an offset (`2026-12-31T18:00:00+08:00`).
@@ -79,6 +81,11 @@ struct CdnDraft {
     var `protocol`: String
     var authType: String
     var authKey: SecretValue?
+
+    /// `source_cdn` of a create body, without the key (secrets are filled in when sent).
+    var request: SourceCdnReq {
+        SourceCdnReq(domain: domain, protocol: CdnProtocol(rawValue: `protocol`), authenticationType: CdnAuthenticationType(rawValue: authType))
+    }
 }
 
 struct DestinationDraft {
@@ -102,17 +109,12 @@ struct InlineSchedule: Sendable {
     var loc: Loc
 }
 
+/// `spec.options`, typed: the switches as the create bodies take them (OMS's defaults are
+/// filled in when a body is built), and the options that are not switches.
 struct OptionsDraft {
-    var enableKms: Bool?
+    var migration = MigrationOptions()
     var migrateSince: Int64?
-    var objectOverwriteMode: String?
-    var consistencyCheck: String?
-    var dstStoragePolicy: String?
-    var enableMetadataMigration: Bool?
-    var enableRestore: Bool?
-    var enableFailedObjectRecording: Bool?
-    var enableRequesterPays: Bool?
-    var priority: String?
+    var priority: TaskPriority?
     var notifications: SmnConfig?
 }
 
@@ -134,7 +136,7 @@ public struct FailurePolicy: Hashable, Sendable, Codable {
     }
 }
 
-/// Field names of the plan format, shared by the decoders and the schema test.
+/// Field names of the plan format that kinds share, for the decoders and the schema test.
 enum SpecFields {
     static let task: Set<String> = [
         "type", "source", "destination", "bandwidth", "description", "state", "onFailure", "dependsOn",
@@ -159,16 +161,6 @@ enum SpecFields {
     static let stack: Set<String> = ["region", "projectId", "prune", "serviceTimezone", "variables", "defaults", "deadline", "unknownRegions"]
     static let taskSet: Set<String> = ["forEach", "name", "template", "deadline"]
 
-    /// `MigrationSyncTask`: what a synchronization task can take (it follows a whole bucket,
-    /// has no bandwidth rules, and never finishes, so it has no failure policy either).
-    static let syncTask: Set<String> = ["source", "destination", "description", "state", "dependsOn", "adopt", "options"]
-    static let syncSource: Set<String> = ["cloud", "region", "bucket", "credentials", "appId", "cdn"]
-    static let syncDestination: Set<String> = ["region", "bucket", "credentials"]
-    static let syncOptions: Set<String> = ["enableMetadataMigration", "enableRestore", "dstStoragePolicy", "consistencyCheck"]
-    /// Clouds a synchronization task can follow (the SDK's `src_cloud_type`).
-    static let syncClouds = ["AWS", "Azure", "Aliyun", "Tencent", "HuaweiCloud", "QingCloud", "KingsoftCloud", "Baidu", "Qiniu", "UCloud"]
-
-    static let taskTypes = ["object", "prefix", "list", "url_list"]
-    static let groupTypes = ["prefix", "list", "url_list"]
+    // Each kind's own sets (a sync task's, the task types) are with the kind, in Kinds/.
     static let clouds = CloudType.documented.map(\.rawValue)
 }

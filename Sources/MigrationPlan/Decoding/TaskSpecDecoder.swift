@@ -9,8 +9,9 @@ struct StackContext {
     var unknownRegionsAreWarnings = false
 }
 
-/// Decodes a `MigrationTask` / `MigrationTaskGroup` spec (after defaults are merged and task
-/// sets expanded) into a `TaskDraft`, checking field types and the OMS task-type rules.
+/// Decodes the spec of a task, group or sync task (after defaults are merged and task sets
+/// expanded) into a `TaskDraft`: the fields the kinds share, read alike; what a kind takes,
+/// refuses and checks beyond them, its `PlanKind` says.
 struct TaskSpecDecoder {
     let ctx: DecodeContext
     let stack: StackContext
@@ -18,27 +19,27 @@ struct TaskSpecDecoder {
     func decode(_ spec: PNode, owner: Loc, address: ResourceAddress, labels: [String: String], declLoc: Loc,
                 generatedBy: ResourceAddress?) -> TaskDraft {
         var d = TaskDraft(address: address, labels: labels, declLoc: declLoc, generatedBy: generatedBy)
+        let rules = d.rules
         let kindName = address.kind.rawValue
         // A generated task's fields were written under the task set's `spec.template`.
         let path = generatedBy == nil ? "spec" : "spec.template"
-        guard let f = Fields(spec, path: path, owner: owner, allowed: d.isSync ? SpecFields.syncTask : SpecFields.task, ctx: ctx,
-                             explain: d.isSync ? Self.notForSyncTasks : { _ in nil })
+        guard let f = Fields(spec, path: path, owner: owner, allowed: rules.specFields, ctx: ctx,
+                             explain: { rules.refusal($0, in: .spec) })
         else { return d }
         func note(_ key: String, _ loc: Loc?) { if let loc { d.locations[key] = loc } }
 
-        let types = d.isGroup ? SpecFields.groupTypes : SpecFields.taskTypes
-        if !d.isSync, let t = f.string("type", required: true) {
+        if let types = rules.types, let t = f.string("type", required: true) {
             if types.contains(t.value) {
                 d.type = t
             } else {
-                let extra = d.isGroup && t.value == "object" ? "OMS task groups have no `object` type" : nil
+                let extra = rules.refusal(t.value, in: .typeValue)
                 ctx.error("`spec.type` of a \(kindName) must be one of \(types.map { "`\($0)`" }.joined(separator: ", ")), found `\(t.value)`",
                           at: t.loc, hint: extra ?? Suggestion.hint(for: t.value, in: types))
             }
         }
         note("type", d.type?.loc)
-        decodeSource(f, into: &d)
-        decodeDestination(f, into: &d)
+        decodeSource(f, into: &d, rules)
+        decodeDestination(f, into: &d, rules)
         for key in ["source", "destination"] { note(key, f.keyLoc(key)) }
 
         if let v = f.value("bandwidth") {
@@ -80,36 +81,19 @@ struct TaskSpecDecoder {
         if let r = f.bool("replaceOnChange") { d.replaceOnChange = r.value }
         if let adopt = f.mapping("adopt", allowed: SpecFields.adopt) {
             if let id = adopt.text("id", expected: "a string") {
-                let valid = d.isGroup || d.isSync ? (1...100).contains(id.value.count) && !id.value.contains(" ")
-                    : (1...16).contains(id.value.count) && id.value.allSatisfy { $0.isASCII && $0.isNumber }
-                if valid { d.adoptID = id } else {
-                    ctx.error(d.isGroup || d.isSync ? "`spec.adopt.id` must be an OMS \(d.isSync ? "synchronization task" : "task group") id (1 to 100 characters, no spaces)" : "`spec.adopt.id` must be a numeric OMS task id, found `\(id.value)`",
-                              at: id.loc)
-                }
+                if let problem = rules.adoptProblem(id.value) { ctx.error(problem, at: id.loc) } else { d.adoptID = id }
             } else if !adopt.has("id") {
                 adopt.missing("id")
             }
             note("adopt", adopt.owner)
         }
-        if !d.isSync {
+        if rules.finishes {
             d.deadline = DeadlineField.decode(f, path: path, ctx: ctx)
             note("deadline", f.value("deadline")?.loc)
         }
-        d.options = OptionsDecoder(ctx: ctx).decode(f, kind: address.kind, locations: &d.locations)
-        if d.isSync { checkSyncSource(&d, f) } else { checkTypeRules(&d, f) }
+        d.options = OptionsDecoder(ctx: ctx).decode(f, rules, locations: &d.locations)
+        rules.check(&d, f, self)
         return d
-    }
-
-    /// Why a field of tasks is not one of a `MigrationSyncTask`.
-    static func notForSyncTasks(_ key: String) -> String? {
-        switch key {
-        case "type": "MigrationSyncTask has no `type`: a synchronization task follows the whole source bucket"
-        case "bandwidth": "MigrationSyncTask has no `bandwidth`: OMS synchronization tasks take no bandwidth rules"
-        case "onFailure": "MigrationSyncTask has no `onFailure`: a synchronization task does not fail as a whole; failed objects are counted in its statistics"
-        case "replaceOnChange": "MigrationSyncTask has no `replaceOnChange`: replacing a synchronization task loses no data, so it is never blocked"
-        case "deadline": "MigrationSyncTask has no `deadline`: a synchronization task never finishes"
-        default: nil
-        }
     }
 
     // MARK: Source and destination
@@ -120,19 +104,12 @@ struct TaskSpecDecoder {
         .map { ($0, "source.\($0)") }
     static let destinationLocationPaths = ["region", "bucket", "credentials", "savePrefix"].map { ($0, "destination.\($0)") }
 
-    private func decodeSource(_ spec: Fields, into d: inout TaskDraft) {
-        let isGroup = d.isGroup, isSync = d.isSync
-        let allowed = isSync ? SpecFields.syncSource : isGroup ? SpecFields.source.subtracting(["objects"]) : SpecFields.source
-        guard let f = spec.mapping("source", allowed: allowed, required: true, explain: { key in
-            if isSync, ["prefixes", "objects", "listFile"].contains(key) {
-                return "MigrationSyncTask has no `source.\(key)`: a synchronization task follows the whole source bucket"
-            }
-            return isGroup && key == "objects" ? "MigrationTaskGroup has no `source.objects`: OMS task groups migrate prefixes or lists" : nil
-        }) else { return }
+    private func decodeSource(_ spec: Fields, into d: inout TaskDraft, _ rules: any PlanKind) {
+        guard let f = spec.mapping("source", allowed: rules.sourceFields, required: true, explain: { rules.refusal($0, in: .source) })
+        else { return }
         if let c = f.string("cloud", required: true) {
-            if isSync, SpecFields.clouds.contains(c.value), !SpecFields.syncClouds.contains(c.value) {
-                ctx.error("a MigrationSyncTask cannot follow `cloud: \(c.value)`", at: c.loc,
-                          hint: "OMS synchronization tasks follow \(SpecFields.syncClouds.joined(separator: ", "))")
+            if SpecFields.clouds.contains(c.value), let problem = rules.cloudProblem(c.value) {
+                ctx.error(problem.message, at: c.loc, hint: problem.hint)
             } else if SpecFields.clouds.contains(c.value) { d.source.cloud = c } else {
                 ctx.error("unknown cloud `\(c.value)` in `spec.source.cloud`", at: c.loc,
                           hint: Suggestion.hint(for: c.value, in: SpecFields.clouds) ?? "clouds: \(SpecFields.clouds.joined(separator: ", "))")
@@ -155,7 +132,7 @@ struct TaskSpecDecoder {
         d.source.credentials = f.string("credentials")
         d.source.appId = f.text("appId", expected: "a string")
         d.source.prefixes = f.stringList("prefixes")
-        if !isGroup { d.source.objects = f.stringList("objects") }
+        if rules.readsObjectKeys { d.source.objects = f.stringList("objects") }
         for (key, path) in Self.sourceLocationPaths {
             if let l = f.value(key)?.loc { d.locations[path] = l }
         }
@@ -163,7 +140,7 @@ struct TaskSpecDecoder {
             guard let list else { continue }
             if list.value.count > 500 {
                 ctx.error("OMS takes at most 500 keys per task, this list has \(list.value.count)", at: list.loc,
-                          hint: isGroup ? nil : "split the keys over several tasks, or use a list task (`type: list`)")
+                          hint: rules.keyListHint)
             }
             if list.value.isEmpty { ctx.error("the list of keys is empty", at: list.loc, hint: "use [\"\"] for the whole bucket") }
             for key in list.value {
@@ -213,12 +190,10 @@ struct TaskSpecDecoder {
         }
     }
 
-    private func decodeDestination(_ spec: Fields, into d: inout TaskDraft) {
-        let isSync = d.isSync
-        guard let f = spec.mapping("destination", allowed: isSync ? SpecFields.syncDestination : SpecFields.destination, required: true,
-                                   explain: { key in
-            isSync && key == "savePrefix" ? "MigrationSyncTask has no `destination.savePrefix`: a synchronization task writes each object under its own key" : nil
-        }) else { return }
+    private func decodeDestination(_ spec: Fields, into d: inout TaskDraft, _ rules: any PlanKind) {
+        guard let f = spec.mapping("destination", allowed: rules.destinationFields, required: true,
+                                   explain: { rules.refusal($0, in: .destination) })
+        else { return }
         d.destination.region = f.string("region")
         d.destination.bucket = f.string("bucket", required: true)
         d.destination.credentials = f.string("credentials", required: true)

@@ -1,16 +1,16 @@
 /// The API reference's task-type rules (OMS.0057 "source fields inconsistent with task
 /// type"), checked at validate time with the offending field's position.
 extension TaskSpecDecoder {
-    func checkTypeRules(_ d: inout TaskDraft, _ spec: Fields) {
+    func checkTypeRules(_ d: inout TaskDraft, _ spec: Fields, _ rules: some PlanKind) {
         guard let type = d.type?.value else { return }
-        let kind = d.isGroup ? "task group" : "task"
+        let kind = rules.noun
         let source = spec.value("source")
         let sourceOwner = spec.keyLoc("source") ?? spec.owner
         // The key is the offender when a field does not belong; its value when the value is wrong.
         func loc(_ key: String) -> Loc { source?.pair(key)?.keyLoc ?? sourceOwner }
         func has(_ key: String) -> Bool { source?[key] != nil }
         func forbid(_ key: String, _ why: String) {
-            if d.isGroup && key == "objects" { return }  // already reported: groups have no objects
+            if !rules.sourceFields.contains(key) { return }  // refused already (a group's `objects`)
             if has(key) { ctx.error("`source.\(key)` \(why)", at: loc(key)) }
         }
         func require(_ key: String, _ why: String, hint: String? = nil) {
@@ -51,27 +51,6 @@ extension TaskSpecDecoder {
             } else if has("appId") {
                 ctx.error("`source.appId` is only for `cloud: Tencent`", at: loc("appId"))
             }
-        }
-    }
-}
-
-extension TaskSpecDecoder {
-    /// A synchronization task reads one whole bucket with keys: region, bucket and
-    /// credentials are required, `appId` belongs to Tencent only.
-    func checkSyncSource(_ d: inout TaskDraft, _ spec: Fields) {
-        guard let source = spec.value("source"), source.pairs != nil else { return }
-        let owner = spec.keyLoc("source") ?? spec.owner
-        func has(_ key: String) -> Bool { source[key] != nil }
-        func require(_ key: String, _ why: String, hint: String? = nil) {
-            if !has(key) { ctx.error("missing `source.\(key)`: \(why)", at: owner, hint: hint) }
-        }
-        require("region", "the source bucket's region")
-        require("bucket", "the bucket this synchronization task follows")
-        require("credentials", "the name of the Credentials that read the source bucket")
-        if d.source.cloud?.value == "Tencent" {
-            require("appId", "Tencent Cloud buckets need the account's APPID", hint: "e.g. appId: \"1250000000\"")
-        } else if has("appId") {
-            ctx.error("`source.appId` is only for `cloud: Tencent`", at: source.pair("appId")?.keyLoc ?? owner)
         }
     }
 }

@@ -20,29 +20,27 @@ protocol CreateBody: MigrationOptionFields {
     var taskPriority: TaskPriority? { get }
 }
 
-/// `src_node` of either body.
-protocol SourceNode {
+/// What `src_node` and `dst_node` of either body have alike: a bucket and the keys to it.
+protocol StorageNode {
     var cloudType: CloudType? { get }
     var region: String? { get }
     var bucket: String? { get }
-    var objectKey: [String]? { get }
-    var listFile: ListFile? { get }
-    var appId: String? { get }
     var ak: String? { get }
     var sk: String? { get }
-    var jsonAuthFile: String? { get }
     var securityToken: String? { get }
 }
 
+/// `src_node` of either body.
+protocol SourceNode: StorageNode {
+    var objectKey: [String]? { get }
+    var listFile: ListFile? { get }
+    var appId: String? { get }
+    var jsonAuthFile: String? { get }
+}
+
 /// `dst_node` of either body.
-protocol DestinationNode {
-    var cloudType: CloudType? { get }
-    var region: String? { get }
-    var bucket: String? { get }
+protocol DestinationNode: StorageNode {
     var savePrefix: String? { get }
-    var ak: String? { get }
-    var sk: String? { get }
-    var securityToken: String? { get }
 }
 
 extension CreateTaskReq: CreateBody {}

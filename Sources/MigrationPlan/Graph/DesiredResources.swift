@@ -17,8 +17,65 @@ public enum DesiredRunState: String, Hashable, Sendable, Codable {
     case paused
 }
 
-/// What every task and group of the graph has, whatever its OMS body.
+/// What every task, group and synchronization task of the graph has beside its OMS body:
+/// where it is declared, its marker and secrets, and how oms-plan manages it. One struct the
+/// kinds hold (`common`), so a management field is added once; a synchronization task holds
+/// the values it cannot change (see `DesiredSyncTask`).
+public struct DesiredCommon: Hashable, Sendable {
+    public var address: ResourceAddress
+    public var labels: [String: String]
+    /// The description as the plan writes it, without the ownership marker.
+    public var userDescription: String?
+    public var marker: OwnershipMarker
+    public var secrets: ResolvedSecrets
+    public var state: DesiredRunState
+    public var onFailure: FailurePolicy
+    public var dependsOn: [ResourceAddress]
+    public var replaceOnChange: Bool
+    public var adoptID: String?
+    public var bandwidth: BandwidthSource
+    /// The bandwidth windows as written (schedule or inline), for review; nil without
+    /// `bandwidth`. Not part of identity: the compiled rules in the body are.
+    public var bandwidthWindows: BandwidthScheduleDefinition?
+    public var sourceCredentials: String?
+    public var destinationCredentials: String
+    /// The task set that made it (tasks only).
+    public var generatedBy: ResourceAddress?
+    public var declaredAt: SourceLocation
+    /// Field path (`source.bucket`, `options.priority`, `bandwidth`) -> where it was written.
+    public var fieldLocations: [String: SourceLocation]
+    /// When the plan wants it finished (`spec.deadline`; a task set's for its tasks). Not sent
+    /// to OMS and not identity.
+    public var deadline: Date?
+
+    /// The canonical form of a resource with this secret-free `body`: what scheme 1's
+    /// management part reads (`Fingerprint.canonical`).
+    func canonicalJSON(body: String) -> String {
+        Fingerprint.canonical(address: address, body: body, state: state, onFailure: onFailure, dependsOn: dependsOn,
+                              replaceOnChange: replaceOnChange, adoptID: adoptID, bandwidth: bandwidth)
+    }
+}
+
+/// A create body: its `description` is the marker and the user's text when sent, the user's
+/// text alone in identity.
+protocol DescribedBody {
+    var description: String? { get set }
+}
+
+extension DescribedBody {
+    /// This body with `text` as its description.
+    func describing(_ text: String?) -> Self {
+        var body = self
+        body.description = text
+        return body
+    }
+}
+
+/// What every task, group and sync task of the graph has, whatever its OMS body. The shared
+/// fields are requirements (so that code holding `any DesiredOMSResource` reads one field,
+/// not a copy of `common`), answered once below from `common`.
 public protocol DesiredOMSResource: Sendable {
+    var common: DesiredCommon { get }
     var address: ResourceAddress { get }
     var labels: [String: String] { get }
     var userDescription: String? { get }
@@ -38,16 +95,32 @@ public protocol DesiredOMSResource: Sendable {
     var destinationCredentials: String { get }
     var generatedBy: ResourceAddress? { get }
     var declaredAt: SourceLocation { get }
-    /// Field path (`source.bucket`, `options.priority`, `bandwidth`) -> where it was written.
     var fieldLocations: [String: SourceLocation] { get }
-    /// When the plan wants it finished (`spec.deadline`; a task set's for its tasks). Not sent
-    /// to OMS and not identity.
     var deadline: Date? { get }
     /// A task's priority; nil for groups and sync tasks, which have none.
     var taskPriority: TaskPriority? { get }
 }
 
 extension DesiredOMSResource {
+    @inlinable public var address: ResourceAddress { common.address }
+    @inlinable public var labels: [String: String] { common.labels }
+    @inlinable public var userDescription: String? { common.userDescription }
+    @inlinable public var marker: OwnershipMarker { common.marker }
+    @inlinable public var fingerprint: String { common.marker.fingerprint }
+    @inlinable public var secrets: ResolvedSecrets { common.secrets }
+    @inlinable public var state: DesiredRunState { common.state }
+    @inlinable public var onFailure: FailurePolicy { common.onFailure }
+    @inlinable public var dependsOn: [ResourceAddress] { common.dependsOn }
+    @inlinable public var replaceOnChange: Bool { common.replaceOnChange }
+    @inlinable public var adoptID: String? { common.adoptID }
+    @inlinable public var bandwidth: BandwidthSource { common.bandwidth }
+    @inlinable public var bandwidthWindows: BandwidthScheduleDefinition? { common.bandwidthWindows }
+    @inlinable public var sourceCredentials: String? { common.sourceCredentials }
+    @inlinable public var destinationCredentials: String { common.destinationCredentials }
+    @inlinable public var generatedBy: ResourceAddress? { common.generatedBy }
+    @inlinable public var declaredAt: SourceLocation { common.declaredAt }
+    @inlinable public var fieldLocations: [String: SourceLocation] { common.fieldLocations }
+    @inlinable public var deadline: Date? { common.deadline }
     public var taskPriority: TaskPriority? { nil }
 
     /// This resource's fingerprint as `scheme` computes it, to compare with a live marker of

@@ -20,18 +20,6 @@ struct GraphBuilder {
     let known: Set<ResourceAddress>
     let date: Date
 
-    init(ctx: DecodeContext, stack: StackInfo, credentials: [String: CredentialsInfo], schedules: [String: CompiledSchedule],
-         broken: Set<ResourceAddress>, taskSets: [ResourceAddress: [ResourceAddress]], known: Set<ResourceAddress>, date: Date) {
-        self.broken = broken
-        self.ctx = ctx
-        self.stack = stack
-        self.credentials = credentials
-        self.schedules = schedules
-        self.taskSets = taskSets
-        self.known = known
-        self.date = date
-    }
-
     /// Compiles a schedule and reports its problems at the windows' positions.
     static func compile(_ s: InlineSchedule, zone: ScheduleTimeZone, date: Date, ctx: DecodeContext) -> [BandwidthPolicy]? {
         let problems = BandwidthCompiler.checkWeek(s.definition, serviceTimezone: zone, startingAt: date)
@@ -57,7 +45,7 @@ struct GraphBuilder {
         var out: [(ResourceAddress, Loc)] = []
         var seen = Set<ResourceAddress>()
         for dep in d.dependsOn {
-            guard let a = ResourceAddress(parsing: dep.value), [.migrationTask, .migrationTaskGroup, .migrationTaskSet, .migrationSyncTask].contains(a.kind)
+            guard let a = ResourceAddress(parsing: dep.value), a.kind == .migrationTaskSet || PlanKinds.isOMSKind(a.kind)
             else {
                 let bare = known.filter { $0.name == dep.value }.sorted().first
                 ctx.error("`dependsOn` entries are addresses `Kind/name` of tasks, groups or task sets, found `\(dep.value)`",
@@ -72,7 +60,8 @@ struct GraphBuilder {
                           hint: Suggestion.hint(for: a.description, in: candidates))
                 continue
             }
-            if a.kind == .migrationSyncTask || targets.contains(where: { $0.kind == .migrationSyncTask }) {
+            // (A task set's targets are its tasks; any other address is its own target.)
+            if targets.contains(where: { !PlanKinds.of($0.kind).finishes }) {
                 ctx.error("`dependsOn` names `\(a)`, a synchronization task, which never finishes: what depends on it would wait forever",
                           at: dep.loc, hint: "depend on the MigrationTask or MigrationTaskGroup that does the bulk copy instead")
                 continue
@@ -123,10 +112,19 @@ struct GraphBuilder {
         }
     }
 
-    /// Builds one task or group; nil when a required part is missing (already reported).
+    /// Builds one task, group or sync task (as its kind says); nil when a required part is
+    /// missing (already reported).
     func build(_ d: TaskDraft, dependsOn deps: [ResourceAddress],
                cache: inout [BandwidthScheduleDefinition: [BandwidthPolicy]?]) -> DesiredResource? {
-        if d.isSync { return buildSyncTask(d, dependsOn: deps) }
+        d.rules.build(d, self, dependsOn: deps, cache: &cache)
+    }
+
+    /// A task's or a group's node: what they are built from alike is resolved here, once, and
+    /// `body` makes the kind's create body and node from it (given the fingerprint, `common`
+    /// makes the rest).
+    func buildTaskOrGroup(_ d: TaskDraft, _ rules: some PlanKind, dependsOn deps: [ResourceAddress],
+                          cache: inout [BandwidthScheduleDefinition: [BandwidthPolicy]?],
+                          body: (BuildParts, _ common: (String) -> DesiredCommon) -> DesiredResource) -> DesiredResource? {
         let urlList = d.type?.value == "url_list"
         let src = urlList ? nil : lookupCredentials(d.source.credentials, role: "source")
         if urlList, let c = d.source.credentials { _ = lookupCredentials(c, role: "source") }
@@ -134,11 +132,10 @@ struct GraphBuilder {
         if let dst, !dst.hasAccessKey, let ref = d.destination.credentials {
             ctx.error("destination credentials `\(ref.value)` have no access key; OBS needs `accessKey` and `secretKey`", at: ref.loc)
         }
-        if d.isGroup {
+        if let hint = rules.securityTokenHint {
             for (c, ref) in [(src, d.source.credentials), (dst, d.destination.credentials)] {
                 if let c, c.secrets.token != nil, let ref {
-                    ctx.error("credentials `\(ref.value)` carry a security token, which OMS task groups cannot take", at: ref.loc,
-                              hint: "use permanent keys for task groups, or a MigrationTask per prefix")
+                    ctx.error("credentials `\(ref.value)` carry a security token, which OMS \(rules.noun)s cannot take", at: ref.loc, hint: hint)
                 }
             }
         }
@@ -147,53 +144,47 @@ struct GraphBuilder {
             let dstRef = d.destination.credentials?.value, let dst, let (policy, bwSource) = bw,
             urlList || src != nil
         else { return nil }
-        var cdn: SourceCdnReq?
-        if let c = d.source.cdn {
-            cdn = SourceCdnReq(domain: c.domain, protocol: CdnProtocol(rawValue: c.protocol),
-                               authenticationType: CdnAuthenticationType(rawValue: c.authType))
-        }
         let secrets = ResolvedSecrets(source: src?.secrets, destination: dst.secrets, cdnAuthenticationKey: d.source.cdn?.authKey)
         let keys = (d.source.prefixes ?? d.source.objects)?.value.map(\.value)
         let region = d.destination.region?.value ?? stack.region
-        let o = d.options
-        let user = d.description?.value.isEmpty == false ? d.description?.value : nil
-        // (mapValues keeps the table: no key is hashed again.)
-        let locations = d.locations.mapValues { ctx.sink.files.location($0) }
-        let declared = ctx.sink.files.location(d.declLoc)
-        let state: DesiredRunState = d.paused ? .paused : .running
+        let user = d.userDescription
         // What the plan says, and OMS's default for what it leaves out (one table for both).
-        let options = MigrationOptions(
-            enableKms: o.enableKms, objectOverwriteMode: o.objectOverwriteMode.map(ObjectOverwriteMode.init(rawValue:)),
-            consistencyCheck: o.consistencyCheck.map(ConsistencyCheck.init(rawValue:)),
-            dstStoragePolicy: o.dstStoragePolicy.map(StoragePolicy.init(rawValue:)), enableMetadataMigration: o.enableMetadataMigration,
-            enableRestore: o.enableRestore, enableFailedObjectRecording: o.enableFailedObjectRecording,
-            enableRequesterPays: o.enableRequesterPays
-        ).withOMSDefaults
-
         let parts = BuildParts(
-            type: type, cloud: cloud, keys: keys, dstBucket: dstBucket, dstRegion: region, destinationCredentials: dstRef,
-            policy: policy, bandwidth: bwSource, windows: windowsAsWritten(d), cdn: cdn, secrets: secrets, user: user,
-            options: options, state: state, declared: declared, locations: locations)
-        return d.isGroup ? buildGroup(d, parts, dependsOn: deps) : buildTask(d, parts, dependsOn: deps, urlList: urlList)
+            type: type, cloud: cloud, keys: keys, dstBucket: dstBucket, dstRegion: region, policy: policy, cdn: d.source.cdn?.request, user: user,
+            options: d.options.migration.withOMSDefaults)
+        let common = { (fingerprint: String) in
+            self.common(d, fingerprint: fingerprint, user: user, secrets: secrets, dependsOn: deps,
+                        sourceCredentials: urlList ? nil : d.source.credentials?.value, destinationCredentials: dstRef,
+                        bandwidth: bwSource, windows: windowsAsWritten(d))
+        }
+        return body(parts, common)
     }
 
-    /// What a task and a group are built from alike, resolved once by `build`.
+    /// What every kind holds beside its body, from its draft and its fingerprint; the marker
+    /// is made here, once for all kinds.
+    func common(_ d: TaskDraft, fingerprint: String, user: String?, secrets: ResolvedSecrets, dependsOn deps: [ResourceAddress],
+                sourceCredentials: String?, destinationCredentials: String, bandwidth: BandwidthSource = .none,
+                windows: BandwidthScheduleDefinition? = nil) -> DesiredCommon {
+        DesiredCommon(
+            address: d.address, labels: d.labels, userDescription: user,
+            marker: OwnershipMarker(stack: stack.name, address: d.address, fingerprint: fingerprint), secrets: secrets,
+            state: d.paused ? .paused : .running, onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
+            adoptID: d.adoptID?.value, bandwidth: bandwidth, bandwidthWindows: windows, sourceCredentials: sourceCredentials,
+            destinationCredentials: destinationCredentials, generatedBy: d.generatedBy, declaredAt: ctx.sink.files.location(d.declLoc),
+            // (mapValues keeps the table: no key is hashed again.)
+            fieldLocations: d.locations.mapValues { ctx.sink.files.location($0) }, deadline: d.deadline)
+    }
+
+    /// What a task and a group are built from alike, resolved once by `buildTaskOrGroup`.
     struct BuildParts {
         var type: String
         var cloud: String
         var keys: [String]?
         var dstBucket: String
         var dstRegion: String
-        var destinationCredentials: String
         var policy: [BandwidthPolicy]
-        var bandwidth: BandwidthSource
-        var windows: BandwidthScheduleDefinition?
         var cdn: SourceCdnReq?
-        var secrets: ResolvedSecrets
         var user: String?
         var options: MigrationOptions
-        var state: DesiredRunState
-        var declared: SourceLocation
-        var locations: [String: SourceLocation]
     }
 }

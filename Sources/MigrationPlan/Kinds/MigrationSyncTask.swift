@@ -1,47 +1,112 @@
 import Foundation
 import OMSModels
 
+// `MigrationSyncTask`: the plan's side of one OMS synchronization task: what its spec takes
+// and refuses, its resolved form, its identity and its build. The loop's side is
+// Reconciler/Kinds/MigrationSyncTaskKind.swift.
+
+extension SpecFields {
+    /// `MigrationSyncTask`: what a synchronization task can take (it follows a whole bucket,
+    /// has no bandwidth rules, and never finishes, so it has no failure policy either).
+    static let syncTask: Set<String> = ["source", "destination", "description", "state", "dependsOn", "adopt", "options"]
+    static let syncSource: Set<String> = ["cloud", "region", "bucket", "credentials", "appId", "cdn"]
+    static let syncDestination: Set<String> = ["region", "bucket", "credentials"]
+    static let syncOptions: Set<String> = ["enableMetadataMigration", "enableRestore", "dstStoragePolicy", "consistencyCheck"]
+    /// Clouds a synchronization task can follow (the SDK's `src_cloud_type`).
+    static let syncClouds = ["AWS", "Azure", "Aliyun", "Tencent", "HuaweiCloud", "QingCloud", "KingsoftCloud", "Baidu", "Qiniu", "UCloud"]
+}
+
+/// The loader's rules of a `MigrationSyncTask`: a whole bucket, no type, no bandwidth, no
+/// failure policy, no deadline.
+struct MigrationSyncTaskPlan: PlanKind {
+    let kind = ResourceKind.migrationSyncTask
+    let noun = "synchronization task"
+    let specFields = SpecFields.syncTask
+    let sourceFields = SpecFields.syncSource
+    let destinationFields = SpecFields.syncDestination
+    let optionFields = SpecFields.syncOptions
+    let types: [String]? = nil
+    let finishes = false
+    let securityTokenHint: String? = "use permanent keys for synchronization tasks"
+    /// Stack defaults it does not take (it takes the rest: credentials, clouds, regions, its options).
+    let skippedDefaults: Set<String> = {
+        var skips: Set<String> = ["type", "bandwidth", "onFailure", "replaceOnChange", "destination.savePrefix"]
+        for key in SpecFields.source.subtracting(SpecFields.syncSource) { skips.insert("source." + key) }
+        for key in SpecFields.options.subtracting(SpecFields.syncOptions) { skips.insert("options." + key) }
+        return skips
+    }()
+
+    func refusal(_ key: String, in section: SpecSection) -> String? {
+        switch section {
+        case .spec:
+            switch key {
+            case "type": "MigrationSyncTask has no `type`: a synchronization task follows the whole source bucket"
+            case "bandwidth": "MigrationSyncTask has no `bandwidth`: OMS synchronization tasks take no bandwidth rules"
+            case "onFailure": "MigrationSyncTask has no `onFailure`: a synchronization task does not fail as a whole; failed objects are counted in its statistics"
+            case "replaceOnChange": "MigrationSyncTask has no `replaceOnChange`: replacing a synchronization task loses no data, so it is never blocked"
+            case "deadline": "MigrationSyncTask has no `deadline`: a synchronization task never finishes"
+            default: nil
+            }
+        case .source where ["prefixes", "objects", "listFile"].contains(key):
+            "MigrationSyncTask has no `source.\(key)`: a synchronization task follows the whole source bucket"
+        case .destination where key == "savePrefix":
+            "MigrationSyncTask has no `destination.savePrefix`: a synchronization task writes each object under its own key"
+        case .options where SpecFields.options.contains(key):
+            "MigrationSyncTask has no `options.\(key)`: synchronization tasks take \(SpecFields.syncOptions.sorted().map { "`\($0)`" }.joined(separator: ", "))"
+        default: nil
+        }
+    }
+
+    func cloudProblem(_ cloud: String) -> (message: String, hint: String)? {
+        SpecFields.syncClouds.contains(cloud) ? nil
+            : ("a MigrationSyncTask cannot follow `cloud: \(cloud)`", "OMS synchronization tasks follow \(SpecFields.syncClouds.joined(separator: ", "))")
+    }
+
+    func adoptProblem(_ id: String) -> String? { textIDProblem(id) }
+
+    /// A synchronization task reads one whole bucket with keys: region, bucket and
+    /// credentials are required, `appId` belongs to Tencent only.
+    func check(_ d: inout TaskDraft, _ spec: Fields, _ decoder: TaskSpecDecoder) {
+        guard let source = spec.value("source"), source.pairs != nil else { return }
+        let ctx = decoder.ctx
+        let owner = spec.keyLoc("source") ?? spec.owner
+        func has(_ key: String) -> Bool { source[key] != nil }
+        func require(_ key: String, _ why: String, hint: String? = nil) {
+            if !has(key) { ctx.error("missing `source.\(key)`: \(why)", at: owner, hint: hint) }
+        }
+        require("region", "the source bucket's region")
+        require("bucket", "the bucket this synchronization task follows")
+        require("credentials", "the name of the Credentials that read the source bucket")
+        if d.source.cloud?.value == "Tencent" {
+            require("appId", "Tencent Cloud buckets need the account's APPID", hint: "e.g. appId: \"1250000000\"")
+        } else if has("appId") {
+            ctx.error("`source.appId` is only for `cloud: Tencent`", at: source.pair("appId")?.keyLoc ?? owner)
+        }
+    }
+
+    func build(_ d: TaskDraft, _ builder: GraphBuilder, dependsOn deps: [ResourceAddress],
+               cache: inout [BandwidthScheduleDefinition: [BandwidthPolicy]?]) -> DesiredResource? {
+        builder.buildSyncTask(d, dependsOn: deps)
+    }
+}
+
 /// A `MigrationSyncTask`, fully resolved: an OMS synchronization task that copies the objects
 /// of a whole source bucket to OBS as sync events name them.
 ///
 /// Nothing in a synchronization task can be updated: every field is identity except the run
 /// state (start/stop). Replacing one loses nothing (objects already copied stay, and the new
 /// task copies what changes from then on), so a replacement is never held back for moved data.
+///
+/// Its `common` holds what a synchronization task cannot choose: no failure policy (it never
+/// fails as a whole; failed objects are counted), always replaced on change (see above), no
+/// bandwidth, no task set, no deadline (it never finishes). `buildSyncTask` sets them.
 public struct DesiredSyncTask: DesiredOMSResource, Hashable {
-    public var address: ResourceAddress
-    public var labels: [String: String]
     /// The create body without keys; `description` carries the ownership marker.
     public var request: CreateSyncTaskReq
-    public var userDescription: String?
-    public var marker: OwnershipMarker
-    public var fingerprint: String { marker.fingerprint }
-    public var secrets: ResolvedSecrets
-    public var state: DesiredRunState
-    public var dependsOn: [ResourceAddress]
-    public var adoptID: String?
-    public var sourceCredentials: String?
-    public var destinationCredentials: String
-    public var declaredAt: SourceLocation
-    public var fieldLocations: [String: SourceLocation]
-
-    /// A synchronization task never fails as a whole (failed objects are counted), so there is
-    /// nothing to restart or retry.
-    public var onFailure: FailurePolicy { FailurePolicy() }
-    /// Always true: see the type's comment.
-    public var replaceOnChange: Bool { true }
-    public var bandwidth: BandwidthSource { .none }
+    public var common: DesiredCommon
     public var bandwidthPolicy: [BandwidthPolicy] { [] }
-    public var bandwidthWindows: BandwidthScheduleDefinition? { nil }
-    public var generatedBy: ResourceAddress? { nil }
-    /// A synchronization task never finishes.
-    public var deadline: Date? { nil }
 
-    public var canonicalJSON: String {
-        var r = request
-        r.description = userDescription
-        return Fingerprint.canonical(address: address, body: RequestJSON.syncTask(r), state: state, onFailure: onFailure,
-                                     dependsOn: dependsOn, replaceOnChange: replaceOnChange, adoptID: adoptID, bandwidth: bandwidth)
-    }
+    public var canonicalJSON: String { common.canonicalJSON(body: RequestJSON.syncTask(request.describing(userDescription))) }
 
     /// The create body with the keys and the CDN key filled in, for POST /sync-tasks.
     public func requestWithSecrets() throws(MissingSecretsError) -> CreateSyncTaskReq {
@@ -98,13 +163,8 @@ extension GraphBuilder {
             let dstBucket = d.destination.bucket?.value, let dstRef = d.destination.credentials?.value, let src, let dst,
             src.hasAccessKey, dst.hasAccessKey, src.secrets.token == nil, dst.secrets.token == nil
         else { return nil }
-        var cdn: SourceCdnReq?
-        if let c = d.source.cdn {
-            cdn = SourceCdnReq(domain: c.domain, protocol: CdnProtocol(rawValue: c.protocol),
-                               authenticationType: CdnAuthenticationType(rawValue: c.authType))
-        }
-        let o = d.options
-        let user = d.description?.value.isEmpty == false ? d.description?.value : nil
+        let o = d.options.migration
+        let user = d.userDescription
         // OMS's defaults written out, as for tasks, so that leaving a field out and writing its
         // default are the same resource (one table: MigrationOptions).
         let defaults = MigrationOptions.omsDefaults
@@ -112,19 +172,16 @@ extension GraphBuilder {
             srcCloudType: CloudType(rawValue: cloud), srcRegion: region, srcBucket: bucket, srcAk: nil, srcSk: nil, dstAk: nil, dstSk: nil,
             dstRegion: d.destination.region?.value ?? stack.region, dstBucket: dstBucket, description: user,
             enableMetadataMigration: o.enableMetadataMigration ?? defaults.enableMetadataMigration, enableRestore: o.enableRestore ?? defaults.enableRestore,
-            dstStoragePolicy: o.dstStoragePolicy.map(StoragePolicy.init(rawValue:)) ?? defaults.dstStoragePolicy,
-            appId: d.source.appId?.value, sourceCdn: cdn,
-            consistencyCheck: o.consistencyCheck.map(ConsistencyCheck.init(rawValue:)) ?? defaults.consistencyCheck)
-        let fp = Fingerprint.syncTask(r, userDescription: user)
-        let marker = OwnershipMarker(stack: stack.name, address: d.address, fingerprint: fp)
-        r.description = marker.description(userDescription: user)
-        // (mapValues keeps the table: no key is hashed again.)
-        let locations = d.locations.mapValues { ctx.sink.files.location($0) }
-        return .syncTask(DesiredSyncTask(
-            address: d.address, labels: d.labels, request: r, userDescription: user, marker: marker,
-            secrets: ResolvedSecrets(source: src.secrets, destination: dst.secrets, cdnAuthenticationKey: d.source.cdn?.authKey),
-            state: d.paused ? .paused : .running, dependsOn: deps, adoptID: d.adoptID?.value,
-            sourceCredentials: d.source.credentials?.value, destinationCredentials: dstRef,
-            declaredAt: ctx.sink.files.location(d.declLoc), fieldLocations: locations))
+            dstStoragePolicy: o.dstStoragePolicy ?? defaults.dstStoragePolicy,
+            appId: d.source.appId?.value, sourceCdn: d.source.cdn?.request,
+            consistencyCheck: o.consistencyCheck ?? defaults.consistencyCheck)
+        var c = common(d, fingerprint: Fingerprint.syncTask(r, userDescription: user), user: user,
+                       secrets: ResolvedSecrets(source: src.secrets, destination: dst.secrets, cdnAuthenticationKey: d.source.cdn?.authKey),
+                       dependsOn: deps, sourceCredentials: d.source.credentials?.value, destinationCredentials: dstRef)
+        c.replaceOnChange = true
+        r.description = c.marker.description(userDescription: user)
+        return .syncTask(DesiredSyncTask(request: r, common: c))
     }
 }
+
+extension CreateSyncTaskReq: DescribedBody {}

@@ -1,43 +1,62 @@
 import Foundation
 import OMSModels
 
-// `MigrationTaskGroup`: the plan's side of one OMS task group (its resolved form, its identity).
-// The loop's side is Reconciler/Kinds/MigrationTaskGroupKind.swift.
+// `MigrationTaskGroup`: the plan's side of one OMS task group: what its spec takes and refuses,
+// its resolved form, its identity and its build. The loop's side is
+// Reconciler/Kinds/MigrationTaskGroupKind.swift.
+
+/// The loader's rules of a `MigrationTaskGroup`: a task's fields but object lists and priority.
+struct MigrationTaskGroupPlan: TaskOrGroupPlan {
+    let kind = ResourceKind.migrationTaskGroup
+    let noun = "task group"
+    let specFields = SpecFields.task
+    let sourceFields = SpecFields.source.subtracting(["objects"])
+    let destinationFields = SpecFields.destination
+    let optionFields = SpecFields.options.subtracting(["priority"])
+    let types: [String]? = ["prefix", "list", "url_list"]
+    let skippedDefaults: Set<String> = ["options.priority", "source.objects"]
+    let readsObjectKeys = false
+    let keyListHint: String? = nil
+    let securityTokenHint: String? = "use permanent keys for task groups, or a MigrationTask per prefix"
+
+    func refusal(_ key: String, in section: SpecSection) -> String? {
+        switch (section, key) {
+        case (.typeValue, "object"): "OMS task groups have no `object` type"
+        case (.source, "objects"): "MigrationTaskGroup has no `source.objects`: OMS task groups migrate prefixes or lists"
+        case (.options, "priority"): "MigrationTaskGroup has no `options.priority`: OMS task groups have no priority"
+        default: nil
+        }
+    }
+
+    func adoptProblem(_ id: String) -> String? { textIDProblem(id) }
+
+    /// The group's create body, identity and resolved form from the parts `buildTaskOrGroup` resolved.
+    func node(_ d: TaskDraft, _ p: GraphBuilder.BuildParts, common: (String) -> DesiredCommon) -> DesiredResource {
+        let o = d.options
+        var r = CreateTaskGroupReq(
+            srcNode: TaskGroupSrcNode(cloudType: CloudType(rawValue: p.cloud), region: d.source.region?.value,
+                                      bucket: d.source.bucket?.value, appId: d.source.appId?.value, objectKey: p.keys,
+                                      listFile: d.source.listFile),
+            dstNode: TaskGroupDstNode(region: p.dstRegion, bucket: p.dstBucket, savePrefix: d.destination.savePrefix?.value),
+            taskType: TaskGroupType(rawValue: p.type.uppercased()), description: p.user,
+            bandwidthPolicy: p.policy, smnConfig: o.notifications, sourceCdn: p.cdn,
+            migrateSince: o.migrateSince == 0 ? nil : o.migrateSince)
+        r.options = p.options
+        let c = common(Fingerprint.group(r, userDescription: p.user))
+        r.description = c.marker.description(userDescription: p.user)
+        return .taskGroup(DesiredTaskGroup(request: r, common: c))
+    }
+}
 
 /// A `MigrationTaskGroup`, fully resolved.
 public struct DesiredTaskGroup: DesiredOMSResource, Hashable {
-    public var address: ResourceAddress
-    public var labels: [String: String]
     /// The create body without secrets, marker in `description`, today's bandwidth rules.
     public var request: CreateTaskGroupReq
-    public var userDescription: String?
-    public var marker: OwnershipMarker
-    public var fingerprint: String { marker.fingerprint }
-    public var secrets: ResolvedSecrets
-    public var state: DesiredRunState
-    public var onFailure: FailurePolicy
-    public var dependsOn: [ResourceAddress]
-    public var replaceOnChange: Bool
-    public var adoptID: String?
-    public var bandwidth: BandwidthSource
+    public var common: DesiredCommon
     public var bandwidthPolicy: [BandwidthPolicy] { request.bandwidthPolicy ?? [] }
 
     /// As for tasks: the canonical form, computed on demand.
-    public var canonicalJSON: String {
-        var r = request
-        r.description = userDescription
-        return Fingerprint.canonical(address: address, body: RequestJSON.group(r), state: state, onFailure: onFailure, dependsOn: dependsOn,
-                                     replaceOnChange: replaceOnChange, adoptID: adoptID, bandwidth: bandwidth)
-    }
-    public var sourceCredentials: String?
-    public var destinationCredentials: String
-    public var generatedBy: ResourceAddress? { nil }
-    public var declaredAt: SourceLocation
-    public var fieldLocations: [String: SourceLocation]
-    /// The bandwidth windows as written (schedule or inline), for review; nil without
-    /// `bandwidth`. Not part of identity: the compiled rules in `request` are.
-    public var bandwidthWindows: BandwidthScheduleDefinition? = nil
-    public var deadline: Date? = nil
+    public var canonicalJSON: String { common.canonicalJSON(body: RequestJSON.group(request.describing(userDescription))) }
 
     /// The create body with credentials and the CDN key, for POST /taskgroups.
     public func requestWithSecrets() throws(MissingSecretsError) -> CreateTaskGroupReq {
@@ -83,27 +102,4 @@ extension Fingerprint {
     }
 }
 
-extension GraphBuilder {
-    /// The group's create body, identity and resolved form from the parts `build` resolved.
-    func buildGroup(_ d: TaskDraft, _ p: BuildParts, dependsOn deps: [ResourceAddress]) -> DesiredResource {
-        let o = d.options
-        var r = CreateTaskGroupReq(
-            srcNode: TaskGroupSrcNode(cloudType: CloudType(rawValue: p.cloud), region: d.source.region?.value,
-                                      bucket: d.source.bucket?.value, appId: d.source.appId?.value, objectKey: p.keys,
-                                      listFile: d.source.listFile),
-            dstNode: TaskGroupDstNode(region: p.dstRegion, bucket: p.dstBucket, savePrefix: d.destination.savePrefix?.value),
-            taskType: TaskGroupType(rawValue: p.type.uppercased()), description: p.user,
-            bandwidthPolicy: p.policy, smnConfig: o.notifications, sourceCdn: p.cdn,
-            migrateSince: o.migrateSince == 0 ? nil : o.migrateSince)
-        r.options = p.options
-        let fp = Fingerprint.group(r, userDescription: p.user)
-        let marker = OwnershipMarker(stack: stack.name, address: d.address, fingerprint: fp)
-        r.description = marker.description(userDescription: p.user)
-        return .taskGroup(DesiredTaskGroup(
-            address: d.address, labels: d.labels, request: r, userDescription: p.user, marker: marker,
-            secrets: p.secrets, state: p.state, onFailure: d.onFailure, dependsOn: deps, replaceOnChange: d.replaceOnChange,
-            adoptID: d.adoptID?.value, bandwidth: p.bandwidth, sourceCredentials: d.source.credentials?.value,
-            destinationCredentials: p.destinationCredentials, declaredAt: p.declared, fieldLocations: p.locations,
-            bandwidthWindows: p.windows, deadline: d.deadline))
-    }
-}
+extension CreateTaskGroupReq: DescribedBody {}

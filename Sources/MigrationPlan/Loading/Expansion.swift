@@ -82,26 +82,11 @@ struct Expansion {
     }
 
     /// `defaults` deep-merged under `spec`: mappings merge key by key, anything else in the
-    /// resource replaces the default, and `null` in the resource removes a default. Groups do
-    /// not inherit `options.priority` or `source.objects`, which they do not have.
+    /// resource replaces the default, and `null` in the resource removes a default. A kind does
+    /// not inherit the fields it does not have (`PlanKind.skippedDefaults`).
     static func merge(defaults: PNode, under spec: PNode, kind: ResourceKind) -> PNode {
-        let skip: Set<String> = switch kind {
-        case .migrationTaskGroup: groupSkips
-        case .migrationSyncTask: syncTaskSkips
-        default: []
-        }
-        return merge(defaults, under: spec, skip: skip, path: "")
+        merge(defaults, under: spec, skip: PlanKinds.of(kind).skippedDefaults, path: "")
     }
-
-    private static let groupSkips: Set<String> = ["options.priority", "source.objects"]
-    /// Stack defaults a synchronization task does not take (it takes the rest: credentials,
-    /// clouds, regions, its options).
-    private static let syncTaskSkips: Set<String> = {
-        var skips: Set<String> = ["type", "bandwidth", "onFailure", "replaceOnChange", "destination.savePrefix"]
-        for key in SpecFields.source.subtracting(SpecFields.syncSource) { skips.insert("source." + key) }
-        for key in SpecFields.options.subtracting(SpecFields.syncOptions) { skips.insert("options." + key) }
-        return skips
-    }()
 
     private static func merge(_ defaults: PNode, under spec: PNode, skip: Set<String>, path: String) -> PNode {
         guard var specPairs = spec.pairs, let defaultPairs = defaults.pairs else { return spec }

@@ -12,7 +12,7 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
 }
 
 /// `Kind/name`, e.g. `MigrationTask/photos-2024`: how diagnostics, diffs and logs name a resource.
-public struct ResourceAddress: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct ResourceAddress: Hashable, Comparable, Sendable, TextCodable {
     public var kind: ResourceKind
     public var name: String
 
@@ -37,18 +37,26 @@ public struct ResourceAddress: Hashable, Comparable, Sendable, Codable, CustomSt
     public static func < (a: ResourceAddress, b: ResourceAddress) -> Bool {
         a.kind != b.kind ? a.kind < b.kind : a.name < b.name
     }
+}
 
+/// A value JSON carries as its text (`MigrationTask/photos`), read back with `init?(parsing:)`:
+/// addresses, and the Reconciler's change subjects (`MigrationTask/photos#<id>`).
+public protocol TextCodable: Codable, CustomStringConvertible {
+    init?(parsing text: String)
+}
+
+extension TextCodable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let address = ResourceAddress(parsing: text) else {
+        guard let parsed = Self(parsing: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an address: \(text)"))
         }
-        self = address
+        self = parsed
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 }
 
