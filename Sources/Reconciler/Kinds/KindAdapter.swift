@@ -1,6 +1,7 @@
 import Foundation
 import MigrationPlan
 import OMSClient
+import OMSModels
 
 /// One OMS resource kind as the reconcile loop sees it. Everything diff, plan and apply do
 /// differently for a kind is answered here: what the plan's resource and OMS's answer look
@@ -11,20 +12,27 @@ import OMSClient
 /// A new kind is one adapter file in this folder, registered in `Kinds.all` (plus its plan
 /// decoding in MigrationPlan, its schema, corpus cases and docs).
 protocol KindAdapter: Sendable {
+    /// The plan's resolved resource of this kind (`DesiredTask`, ...).
+    associatedtype Desired: DesiredOMSResource
+    /// OMS's answer for one of this kind (`TaskResp`, ...).
+    associatedtype Live
     var kind: ResourceKind { get }
     /// How messages name one: `task`, `task group`, `synchronization task`.
     var noun: String { get }
+    /// OMS's REST paths of the kind (`tasks`, its action method, its settled status).
+    var collection: OMSCollection { get }
 
     // MARK: Diff
 
-    /// The fields OMS cannot change in place, from the plan (nil when `resource` is not of
-    /// this kind).
-    func desiredView(_ resource: any DesiredOMSResource) -> SpecView?
-    /// The same fields from OMS's answer (nil when `live` is not of this kind).
-    func liveView(_ live: LiveResource, userDescription: String) -> SpecView?
+    /// This kind's answer in `live`; nil when `live` is another kind's.
+    func answer(_ live: LiveResource) -> Live?
+    /// The fields OMS cannot change in place, from the plan.
+    func view(_ desired: Desired) -> SpecView
+    /// The same fields from OMS's answer.
+    func view(_ live: Live, userDescription: String?) -> SpecView
     /// What a create sends beyond the common attributes, as plan paths (priority,
     /// notifications, the bandwidth row).
-    func sentAttributes(_ resource: any DesiredOMSResource, into values: inout [String: JSONValue])
+    func sentAttributes(_ resource: Desired, into values: inout [String: JSONValue])
     /// The live status in the terms the differ and the planner ask about.
     func status(_ live: LiveResource) -> LiveStatus
     /// The data a replacement would start over (`1.5 GiB`), nil when it loses nothing.
@@ -44,8 +52,10 @@ protocol KindAdapter: Sendable {
     var stopNeedsWait: Bool { get }
     /// Whether bandwidth changes of resources that end with the same rules share one call.
     var batchesBandwidth: Bool { get }
-    /// The OMS call of one operation, as a reviewer reads it.
-    func call(_ operation: StepOperation) -> String
+    /// The OMS call of a retry and of a bandwidth change, as a reviewer reads them (the other
+    /// verbs' calls follow the collection's shape: `call(_:)`).
+    func retryCall(id: String, failedObjectsOnly: Bool) -> String
+    func bandwidthCall(_ operation: StepOperation, priority: TaskPriority?) -> String
     /// Sends one operation; returns the id a create made (or the step's subject id).
     func perform(_ operation: StepOperation, on executor: StepExecutor) async throws -> String?
     /// Every live resource of this kind as (id, description), oldest first: apply's checks
@@ -59,9 +69,45 @@ protocol KindAdapter: Sendable {
 }
 
 extension KindAdapter {
+    /// The plan's fields beside OMS's (nil when either is not of this kind).
+    func desiredView(_ resource: any DesiredOMSResource) -> SpecView? {
+        (resource as? Desired).map { view($0) }
+    }
+
+    func liveView(_ live: LiveResource, userDescription: String) -> SpecView? {
+        answer(live).map { view($0, userDescription: userDescription) }
+    }
+
+    func sentAttributes(_ resource: any DesiredOMSResource, into values: inout [String: JSONValue]) {
+        if let resource = resource as? Desired { sentAttributes(resource, into: &values) }
+    }
+
+    /// The OMS call of one operation, as a reviewer reads it.
+    func call(_ operation: StepOperation) -> String {
+        let base = "/v2/{project_id}/\(collection.path)", method = collection.actionMethod, id = operation.id
+        return switch operation.verb {
+        case .create: "POST \(base)"
+        case .stopCreated: "\(method) \(base)/{new id}/stop"
+        case .stop: "\(method) \(base)/\(id)/stop"
+        case .waitSettled: "GET \(base)/\(id) until \(collection.settled)"
+        case .delete: "DELETE \(base)/\(id)"
+        case .start: "\(method) \(base)/\(id)/start"
+        case .retry(let failedOnly): retryCall(id: id, failedObjectsOnly: failedOnly)
+        case .updateBandwidth(_, let priority): bandwidthCall(operation, priority: priority)
+        }
+    }
+
     var batchesBandwidth: Bool { false }
     var finishes: Bool { true }
     func progress(_ live: LiveResource) -> (done: Int64, total: Int64, speed: Int64) { (0, 0, 0) }
+}
+
+/// The REST shape the OMS collections share: create is `POST /v2/{project_id}/<path>`, the
+/// actions are `<actionMethod> .../{id}/<action>`, and a stop is waited out until `settled`.
+struct OMSCollection: Sendable {
+    var path: String
+    var actionMethod: String
+    var settled: String
 }
 
 /// The registry of kinds the loop handles.

@@ -10,25 +10,37 @@ import OMSModels
 struct MigrationSyncTaskKind: KindAdapter {
     let kind = ResourceKind.migrationSyncTask
     let noun = "synchronization task"
+    let collection = OMSCollection(path: "sync-tasks", actionMethod: "POST", settled: "Stopped")
 
     // MARK: Diff
 
-    func desiredView(_ resource: any DesiredOMSResource) -> SpecView? {
-        guard let sync = resource as? DesiredSyncTask else { return nil }
-        return SpecView(desired: sync.request, userDescription: sync.userDescription ?? "")
+    func answer(_ live: LiveResource) -> SyncTaskInfo? {
+        if case .syncTask(let s) = live { s } else { nil }
     }
 
-    func liveView(_ live: LiveResource, userDescription: String) -> SpecView? {
-        guard case .syncTask(let s) = live else { return nil }
-        return SpecView(live: s, userDescription: userDescription)
+    func view(_ sync: DesiredSyncTask) -> SpecView {
+        let r = sync.request
+        return SpecView(syncCloud: r.srcCloudType, region: r.srcRegion, bucket: r.srcBucket, appId: r.appId, dstRegion: r.dstRegion,
+                        dstBucket: r.dstBucket, description: sync.userDescription ?? "",
+                        cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+                        options: MigrationOptions(consistencyCheck: r.consistencyCheck, dstStoragePolicy: r.dstStoragePolicy,
+                                                  enableMetadataMigration: r.enableMetadataMigration, enableRestore: r.enableRestore))
+    }
+
+    func view(_ s: SyncTaskInfo, userDescription: String?) -> SpecView {
+        SpecView(syncCloud: s.srcCloudType, region: s.srcRegion, bucket: s.srcBucket, appId: s.appId, dstRegion: s.dstRegion,
+                 dstBucket: s.dstBucket, description: userDescription,
+                 cdn: s.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+                 options: MigrationOptions(consistencyCheck: s.consistencyCheck, dstStoragePolicy: s.dstStoragePolicy,
+                                           enableMetadataMigration: s.enableMetadataMigration, enableRestore: s.enableRestore))
     }
 
     /// No bandwidth row: one that said "unlimited" would be a promise OMS does not make.
-    func sentAttributes(_ resource: any DesiredOMSResource, into values: inout [String: JSONValue]) {}
+    func sentAttributes(_ sync: DesiredSyncTask, into values: inout [String: JSONValue]) {}
 
     func status(_ live: LiveResource) -> LiveStatus {
         var status = LiveStatus(name: live.statusName)
-        guard case .syncTask(let s) = live else { return status }
+        guard let s = answer(live) else { return status }
         status.isPaused = s.status == .stopped
         status.isRunning = s.status == .synchronizing
         status.acceptsBandwidth = false
@@ -43,19 +55,14 @@ struct MigrationSyncTaskKind: KindAdapter {
 
     let stopNeedsWait = false
 
-    func call(_ operation: StepOperation) -> String {
-        let id = operation.id
-        return switch operation.verb {
-        case .create: "POST /v2/{project_id}/sync-tasks"
-        case .stopCreated: "POST /v2/{project_id}/sync-tasks/{new id}/stop"
-        case .stop: "POST /v2/{project_id}/sync-tasks/\(id)/stop"
-        case .delete: "DELETE /v2/{project_id}/sync-tasks/\(id)"
-        case .start: "POST /v2/{project_id}/sync-tasks/\(id)/start"
-        // Never planned for this kind (see `stopNeedsWait` and the differ); named for completeness.
-        case .waitSettled: "GET /v2/{project_id}/sync-tasks/\(id) until Stopped"
-        case .retry: "POST /v2/{project_id}/sync-tasks/\(id)/start"
-        case .updateBandwidth: "(a synchronization task takes no bandwidth rules)"
-        }
+    /// Never planned for this kind (a synchronization task never fails as a whole); it would
+    /// be a start.
+    func retryCall(id: String, failedObjectsOnly: Bool) -> String {
+        "POST /v2/{project_id}/sync-tasks/\(id)/start"
+    }
+
+    func bandwidthCall(_ operation: StepOperation, priority: TaskPriority?) -> String {
+        "(a synchronization task takes no bandwidth rules)"
     }
 
     func perform(_ operation: StepOperation, on executor: StepExecutor) async throws -> String? {
@@ -107,23 +114,5 @@ extension MigrationSyncTaskKind {
     func readLive(id: String, _ client: OMSClient) async throws -> LiveResource? {
         let sync = try await client.showSyncTask(id: id)
         return (sync.syncTaskId ?? "").isEmpty ? nil : .syncTask(sync)
-    }
-}
-
-extension SpecView {
-    init(desired r: CreateSyncTaskReq, userDescription: String?) {
-        self.init(syncCloud: r.srcCloudType, region: r.srcRegion, bucket: r.srcBucket, appId: r.appId, dstRegion: r.dstRegion,
-                  dstBucket: r.dstBucket, description: userDescription,
-                  cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-                  options: MigrationOptions(consistencyCheck: r.consistencyCheck, dstStoragePolicy: r.dstStoragePolicy,
-                                            enableMetadataMigration: r.enableMetadataMigration, enableRestore: r.enableRestore))
-    }
-
-    init(live s: SyncTaskInfo, userDescription: String?) {
-        self.init(syncCloud: s.srcCloudType, region: s.srcRegion, bucket: s.srcBucket, appId: s.appId, dstRegion: s.dstRegion,
-                  dstBucket: s.dstBucket, description: userDescription,
-                  cdn: s.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-                  options: MigrationOptions(consistencyCheck: s.consistencyCheck, dstStoragePolicy: s.dstStoragePolicy,
-                                            enableMetadataMigration: s.enableMetadataMigration, enableRestore: s.enableRestore))
     }
 }

@@ -9,29 +9,43 @@ import OMSModels
 struct MigrationTaskGroupKind: KindAdapter {
     let kind = ResourceKind.migrationTaskGroup
     let noun = "task group"
+    let collection = OMSCollection(path: "taskgroups", actionMethod: "PUT", settled: "Paused")
 
     // MARK: Diff
 
-    func desiredView(_ resource: any DesiredOMSResource) -> SpecView? {
-        guard let group = resource as? DesiredTaskGroup else { return nil }
-        return SpecView(desired: group.request, userDescription: group.userDescription ?? "")
+    func answer(_ live: LiveResource) -> TaskGroupResp? {
+        if case .group(let g) = live { g } else { nil }
     }
 
-    func liveView(_ live: LiveResource, userDescription: String) -> SpecView? {
-        guard case .group(let g) = live else { return nil }
-        return SpecView(live: g, userDescription: userDescription)
+    func view(_ group: DesiredTaskGroup) -> SpecView {
+        let r = group.request
+        return SpecView(
+            type: (r.taskType ?? .prefix).canonical.rawValue.lowercased(), cloud: r.srcNode.cloudType, region: r.srcNode.region,
+            bucket: r.srcNode.bucket, appId: r.srcNode.appId, keys: r.srcNode.objectKey, listFile: r.srcNode.listFile,
+            dstRegion: r.dstNode.region, dstBucket: r.dstNode.bucket, savePrefix: r.dstNode.savePrefix,
+            description: group.userDescription ?? "", migrateSinceSeconds: r.migrateSince,
+            cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+            options: r.options)
     }
 
-    func sentAttributes(_ resource: any DesiredOMSResource, into values: inout [String: JSONValue]) {
-        values["bandwidth"] = BandwidthRules.json(resource.bandwidthPolicy)
-        if let group = resource as? DesiredTaskGroup, let smn = group.request.smnConfig {
-            values["options.notifications"] = SentAttributes.notifications(smn)
-        }
+    func view(_ g: TaskGroupResp, userDescription: String?) -> SpecView {
+        SpecView(
+            type: (g.taskType ?? .prefix).canonical.rawValue.lowercased(), cloud: g.srcNode?.cloudType, region: g.srcNode?.region,
+            bucket: g.srcNode?.bucket, appId: g.srcNode?.appId, keys: g.srcNode?.objectKey, listFile: g.srcNode?.listFile,
+            dstRegion: g.dstNode?.region, dstBucket: g.dstNode?.bucket, savePrefix: g.dstNode?.savePrefix,
+            description: userDescription, migrateSinceSeconds: g.migrateSinceSeconds,
+            cdn: g.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+            options: g.options)
+    }
+
+    func sentAttributes(_ group: DesiredTaskGroup, into values: inout [String: JSONValue]) {
+        values["bandwidth"] = BandwidthRules.json(group.bandwidthPolicy)
+        if let smn = group.request.smnConfig { values["options.notifications"] = SentAttributes.notifications(smn) }
     }
 
     func status(_ live: LiveResource) -> LiveStatus {
         var status = LiveStatus(name: live.statusName)
-        guard case .group(let g) = live else { return status }
+        guard let g = answer(live) else { return status }
         let s = g.status ?? .waiting
         status.isComplete = s == .completed
         status.isFailed = s.isFailed
@@ -60,18 +74,12 @@ struct MigrationTaskGroupKind: KindAdapter {
 
     let stopNeedsWait = true
 
-    func call(_ operation: StepOperation) -> String {
-        let id = operation.id
-        return switch operation.verb {
-        case .create: "POST /v2/{project_id}/taskgroups"
-        case .stopCreated: "PUT /v2/{project_id}/taskgroups/{new id}/stop"
-        case .stop: "PUT /v2/{project_id}/taskgroups/\(id)/stop"
-        case .waitSettled: "GET /v2/{project_id}/taskgroups/\(id) until Paused"
-        case .delete: "DELETE /v2/{project_id}/taskgroups/\(id)"
-        case .start: "PUT /v2/{project_id}/taskgroups/\(id)/start"
-        case .retry(let failedOnly): "PUT /v2/{project_id}/taskgroups/\(id)/retry" + (failedOnly ? " (failed objects only)" : "")
-        case .updateBandwidth: "PUT /v2/{project_id}/taskgroups/\(id)/update"
-        }
+    func retryCall(id: String, failedObjectsOnly: Bool) -> String {
+        "PUT /v2/{project_id}/taskgroups/\(id)/retry" + (failedObjectsOnly ? " (failed objects only)" : "")
+    }
+
+    func bandwidthCall(_ operation: StepOperation, priority: TaskPriority?) -> String {
+        "PUT /v2/{project_id}/taskgroups/\(operation.id)/update"
     }
 
     func perform(_ operation: StepOperation, on executor: StepExecutor) async throws -> String? {
@@ -147,27 +155,5 @@ extension MigrationTaskGroupKind {
     func readLive(id: String, _ client: OMSClient) async throws -> LiveResource? {
         let group = try await client.showTaskGroup(id: id)
         return (group.groupId ?? "").isEmpty ? nil : .group(group)
-    }
-}
-
-extension SpecView {
-    init(desired r: CreateTaskGroupReq, userDescription: String?) {
-        self.init(
-            type: (r.taskType ?? .prefix).canonical.rawValue.lowercased(), cloud: r.srcNode.cloudType, region: r.srcNode.region,
-            bucket: r.srcNode.bucket, appId: r.srcNode.appId, keys: r.srcNode.objectKey, listFile: r.srcNode.listFile,
-            dstRegion: r.dstNode.region, dstBucket: r.dstNode.bucket, savePrefix: r.dstNode.savePrefix,
-            description: userDescription, migrateSinceSeconds: r.migrateSince,
-            cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-            options: r.options)
-    }
-
-    init(live g: TaskGroupResp, userDescription: String?) {
-        self.init(
-            type: (g.taskType ?? .prefix).canonical.rawValue.lowercased(), cloud: g.srcNode?.cloudType, region: g.srcNode?.region,
-            bucket: g.srcNode?.bucket, appId: g.srcNode?.appId, keys: g.srcNode?.objectKey, listFile: g.srcNode?.listFile,
-            dstRegion: g.dstNode?.region, dstBucket: g.dstNode?.bucket, savePrefix: g.dstNode?.savePrefix,
-            description: userDescription, migrateSinceSeconds: g.migrateSinceSeconds,
-            cdn: g.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-            options: g.options)
     }
 }

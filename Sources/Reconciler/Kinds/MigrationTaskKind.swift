@@ -9,29 +9,44 @@ import OMSModels
 struct MigrationTaskKind: KindAdapter {
     let kind = ResourceKind.migrationTask
     let noun = "task"
+    let collection = OMSCollection(path: "tasks", actionMethod: "POST", settled: "Paused")
 
     // MARK: Diff
 
-    func desiredView(_ resource: any DesiredOMSResource) -> SpecView? {
-        guard let task = resource as? DesiredTask else { return nil }
-        return SpecView(desired: task.request, userDescription: task.userDescription ?? "")
+    func answer(_ live: LiveResource) -> TaskResp? {
+        if case .task(let t) = live { t } else { nil }
     }
 
-    func liveView(_ live: LiveResource, userDescription: String) -> SpecView? {
-        guard case .task(let t) = live else { return nil }
-        return SpecView(live: t, userDescription: userDescription)
+    func view(_ task: DesiredTask) -> SpecView {
+        let r = task.request
+        return SpecView(
+            type: (r.taskType ?? .object).canonical.rawValue, cloud: r.srcNode.cloudType, region: r.srcNode.region,
+            bucket: r.srcNode.bucket, appId: r.srcNode.appId, keys: r.srcNode.objectKey, listFile: r.srcNode.listFile,
+            dstRegion: r.dstNode.region, dstBucket: r.dstNode.bucket, savePrefix: r.dstNode.savePrefix,
+            description: task.userDescription ?? "", migrateSinceSeconds: r.migrateSince,
+            cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+            options: r.options)
     }
 
-    func sentAttributes(_ resource: any DesiredOMSResource, into values: inout [String: JSONValue]) {
-        values["bandwidth"] = BandwidthRules.json(resource.bandwidthPolicy)
-        guard let task = resource as? DesiredTask else { return }
+    func view(_ t: TaskResp, userDescription: String?) -> SpecView {
+        SpecView(
+            type: (t.taskType ?? .object).canonical.rawValue, cloud: t.srcNode?.cloudType, region: t.srcNode?.region,
+            bucket: t.srcNode?.bucket, appId: t.srcNode?.appId, keys: t.srcNode?.objectKey, listFile: t.srcNode?.listFile,
+            dstRegion: t.dstNode?.region, dstBucket: t.dstNode?.bucket, savePrefix: t.dstNode?.savePrefix,
+            description: userDescription, migrateSinceSeconds: t.migrateSinceSeconds,
+            cdn: t.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
+            options: t.options)
+    }
+
+    func sentAttributes(_ task: DesiredTask, into values: inout [String: JSONValue]) {
+        values["bandwidth"] = BandwidthRules.json(task.bandwidthPolicy)
         values["options.priority"] = .string(task.priority.canonical.rawValue)
         if let smn = task.request.smnConfig { values["options.notifications"] = SentAttributes.notifications(smn) }
     }
 
     func status(_ live: LiveResource) -> LiveStatus {
         var status = LiveStatus(name: live.statusName)
-        guard case .task(let t) = live else { return status }
+        guard let t = answer(live) else { return status }
         let s = t.status ?? .waiting
         status.isComplete = s == .succeeded
         status.isFailed = s == .failed
@@ -61,22 +76,14 @@ struct MigrationTaskKind: KindAdapter {
     let stopNeedsWait = true
     let batchesBandwidth = true
 
-    func call(_ operation: StepOperation) -> String {
-        let id = operation.id
-        switch operation.verb {
-        case .create: return "POST /v2/{project_id}/tasks"
-        case .stopCreated: return "POST /v2/{project_id}/tasks/{new id}/stop"
-        case .stop: return "POST /v2/{project_id}/tasks/\(id)/stop"
-        case .waitSettled: return "GET /v2/{project_id}/tasks/\(id) until Paused"
-        case .delete: return "DELETE /v2/{project_id}/tasks/\(id)"
-        case .start: return "POST /v2/{project_id}/tasks/\(id)/start"
-        case .retry(let failedOnly):
-            return "POST /v2/{project_id}/tasks/\(id)/start" + (failedOnly ? " (failed objects only)" : " (all objects)")
-        case .updateBandwidth(_, let priority):
-            if Self.isSingleUpdate(operation.ids, priority) { return "PUT /v2/{project_id}/tasks/\(id)/bandwidth-policy" }
-            let count = operation.ids.count
-            return "POST /v2/{project_id}/tasks/batch-update (\(count) \(count == 1 ? "task" : "tasks"))"
-        }
+    func retryCall(id: String, failedObjectsOnly: Bool) -> String {
+        "POST /v2/{project_id}/tasks/\(id)/start" + (failedObjectsOnly ? " (failed objects only)" : " (all objects)")
+    }
+
+    func bandwidthCall(_ operation: StepOperation, priority: TaskPriority?) -> String {
+        if Self.isSingleUpdate(operation.ids, priority) { return "PUT /v2/{project_id}/tasks/\(operation.id)/bandwidth-policy" }
+        let count = operation.ids.count
+        return "POST /v2/{project_id}/tasks/batch-update (\(count) \(count == 1 ? "task" : "tasks"))"
     }
 
     /// One task and no priority: its own bandwidth call; anything else goes through batch-update.
@@ -172,27 +179,5 @@ extension MigrationTaskKind {
         guard let number = Int64(id) else { return nil }
         let task = try await client.showTask(id: number)
         return task.id == nil ? nil : .task(task)
-    }
-}
-
-extension SpecView {
-    init(desired r: CreateTaskReq, userDescription: String?) {
-        self.init(
-            type: (r.taskType ?? .object).canonical.rawValue, cloud: r.srcNode.cloudType, region: r.srcNode.region,
-            bucket: r.srcNode.bucket, appId: r.srcNode.appId, keys: r.srcNode.objectKey, listFile: r.srcNode.listFile,
-            dstRegion: r.dstNode.region, dstBucket: r.dstNode.bucket, savePrefix: r.dstNode.savePrefix,
-            description: userDescription, migrateSinceSeconds: r.migrateSince,
-            cdn: r.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-            options: r.options)
-    }
-
-    init(live t: TaskResp, userDescription: String?) {
-        self.init(
-            type: (t.taskType ?? .object).canonical.rawValue, cloud: t.srcNode?.cloudType, region: t.srcNode?.region,
-            bucket: t.srcNode?.bucket, appId: t.srcNode?.appId, keys: t.srcNode?.objectKey, listFile: t.srcNode?.listFile,
-            dstRegion: t.dstNode?.region, dstBucket: t.dstNode?.bucket, savePrefix: t.dstNode?.savePrefix,
-            description: userDescription, migrateSinceSeconds: t.migrateSinceSeconds,
-            cdn: t.sourceCdn.map { ($0.domain, $0.protocol, $0.authenticationType) },
-            options: t.options)
     }
 }

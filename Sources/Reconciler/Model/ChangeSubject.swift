@@ -3,7 +3,7 @@ import MigrationPlan
 /// What a change is about: a resource address, and for an extra live copy of it (a duplicate
 /// to remove) which one. Rendered `MigrationTask/photos` or `MigrationTask/photos#<live id>`;
 /// only views turn it into text.
-public struct ChangeSubject: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+public struct ChangeSubject: Hashable, Sendable, Comparable, TextCodable {
     public var address: ResourceAddress
     /// The live id of a duplicate this change removes; nil for the resource itself.
     public var duplicateId: String?
@@ -22,18 +22,5 @@ public struct ChangeSubject: Hashable, Sendable, Comparable, Codable, CustomStri
         let parts = text.split(separator: "#", maxSplits: 1).map(String.init)
         guard let first = parts.first, let address = ResourceAddress(parsing: first) else { return nil }
         self.init(address, duplicateId: parts.count == 2 ? parts[1] : nil)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let parsed = ChangeSubject(parsing: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an address: \(text)"))
-        }
-        self = parsed
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
     }
 }
