@@ -17,8 +17,7 @@ struct ValidateCommand: AsyncParsableCommand {
             the plan is valid and 1 otherwise. Unset secret references are warnings here (apply needs them).
             """)
 
-    @Argument(help: "Plan directories or files.")
-    var paths: [String] = ["."]
+    @OptionGroup var source: PlanSource
 
     @Option(help: "Evaluate bandwidth windows as of this RFC 3339 time instead of now (e.g. 2026-11-28T09:00:00Z).")
     var at: String?
@@ -29,14 +28,8 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Print the diagnostics as JSON on stdout instead of text on stderr.")
     var json = false
 
-    @Flag(help: "Let ${file:} read files outside the plan's repository (the folder with .git, or the plan folder).")
-    var allowFileOutsideRepo = false
-
-    @Option(help: UnknownRegionSeverity.help)
-    var unknownRegions: UnknownRegionSeverity?
-
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("Give at least one plan directory or file.") }
+        if source.paths.isEmpty { throw ValidationError("Give at least one plan directory or file.") }
     }
 
     func run() async throws {
@@ -45,9 +38,7 @@ struct ValidateCommand: AsyncParsableCommand {
             guard let parsed = PlanDate.parse(at) else { throw ValidationError("--at: not an RFC 3339 time: \(at)") }
             date = parsed
         }
-        var environment = PlanEnvironment.live
-        environment.allowFilesOutsideRepository = allowFileOutsideRepo
-        let result = await StackReconciler.loadPlan(paths: paths, options: LoadOptions(environment: environment, evaluationDate: date, unknownRegions: unknownRegions))
+        let result = await StackReconciler.loadPlan(paths: source.paths, options: source.loadOptions(at: date))
         let failed = result.hasErrors || (strict && !result.diagnostics.warnings.isEmpty)
         let resources = result.desiredState.map { $0.resources.count }
         let summary = (failed ? "invalid: " : "valid: ") + result.diagnostics.summary(files: result.files.count, resources: resources)

@@ -41,9 +41,9 @@ import Testing
     }
 
     @Test func unknownRegionsIsATypedFlagOnEveryCommandThatReadsThePlan() throws {
-        #expect(try PlanOptions.parse(["--unknown-regions", "warning"]).unknownRegions == .warning)
-        #expect(try PlanOptions.parse(["."]).unknownRegions == nil)
-        #expect(try ValidateCommand.parse(["--unknown-regions", "error"]).unknownRegions == .error)
+        #expect(try PlanOptions.parse(["--unknown-regions", "warning"]).source.unknownRegions == .warning)
+        #expect(try PlanOptions.parse(["."]).source.unknownRegions == nil)
+        #expect(try ValidateCommand.parse(["--unknown-regions", "error"]).source.unknownRegions == .error)
         #expect(throws: (any Error).self) { try PlanOptions.parse(["--unknown-regions", "warn"]) }
         #expect(throws: (any Error).self) { try ValidateCommand.parse(["--unknown-regions", "Warning"]) }
         for command in ["validate", "diff", "apply", "reconcile"] {

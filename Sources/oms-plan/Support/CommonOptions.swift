@@ -22,11 +22,34 @@ struct ConnectionOptions: ParsableArguments {
     }
 }
 
-/// The plan, which part of it, and how to print.
-struct PlanOptions: ParsableArguments {
+/// Which plan to read and how: what every command that loads a plan takes (validate, and
+/// through `PlanOptions` diff, apply, reconcile and status).
+struct PlanSource: ParsableArguments {
     /// None given: the current folder, as `terraform plan` reads the one it runs in.
     @Argument(help: "Plan directories or files.")
     var paths: [String] = ["."]
+
+    @Flag(help: "Let ${file:} read files outside the plan's repository (the folder with .git, or the plan folder).")
+    var allowFileOutsideRepo = false
+
+    @Option(help: UnknownRegionSeverity.help)
+    var unknownRegions: UnknownRegionSeverity?
+
+    /// The loader's options for these arguments, evaluated at `date`.
+    func loadOptions(at date: Date, secretsRequired: Bool = false, placeholderForUnsetSecrets: Bool = false) -> LoadOptions {
+        var environment = PlanEnvironment.live
+        environment.allowFilesOutsideRepository = allowFileOutsideRepo
+        return LoadOptions(
+            environment: environment, evaluationDate: date, secretsRequired: secretsRequired,
+            placeholderForUnsetSecrets: placeholderForUnsetSecrets, unknownRegions: unknownRegions)
+    }
+}
+
+/// The plan, which part of it, and how to print.
+struct PlanOptions: ParsableArguments {
+    @OptionGroup var source: PlanSource
+
+    var paths: [String] { source.paths }
 
     @Option(name: .customLong("target"), help: "Limit to this address (Kind/name, e.g. MigrationTask/name) and what it depends on (repeatable).")
     var targets: [ResourceAddress] = []
@@ -42,12 +65,6 @@ struct PlanOptions: ParsableArguments {
 
     @Flag(help: "No color (also when NO_COLOR is set; color is used on terminals only).")
     var noColor = false
-
-    @Flag(help: "Let ${file:} read files outside the plan's repository (the folder with .git, or the plan folder).")
-    var allowFileOutsideRepo = false
-
-    @Option(help: UnknownRegionSeverity.help)
-    var unknownRegions: UnknownRegionSeverity?
 
     var useColor: Bool {
         !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1

@@ -128,13 +128,8 @@ struct Session {
     /// Loads the plan; for the embedded sandbox, which takes any bucket key, unset secrets get
     /// generated stand-ins (said once) so that the quickstart runs with nothing set.
     static func loadPlan(_ plan: PlanOptions, secretsRequired: Bool, sandbox: Bool, now: Date) async throws -> DesiredState {
-        var environment = PlanEnvironment.live
-        environment.allowFilesOutsideRepository = plan.allowFileOutsideRepo
         let result = await StackReconciler.loadPlan(
-            paths: plan.paths,
-            options: LoadOptions(
-                environment: environment, evaluationDate: now, secretsRequired: secretsRequired, placeholderForUnsetSecrets: sandbox,
-                unknownRegions: plan.unknownRegions))
+            paths: plan.paths, options: plan.source.loadOptions(at: now, secretsRequired: secretsRequired, placeholderForUnsetSecrets: sandbox))
         for diagnostic in result.diagnostics { Console.error(diagnostic.rendered) }
         // Said once per process: reconcile --interval reloads the plan every pass.
         if !result.placeholders.isEmpty, !result.hasErrors, placeholdersSaid.withLock({ said in defer { said = true }; return !said }) {
