@@ -86,18 +86,26 @@ struct OBSListingTests {
         func send(_ method: String, _ path: String, query: String = "", body: Data = Data(), headers extra: [(String, String)] = [])
             async throws -> (status: Int, body: String, headers: [(String, String)])
         {
-            let host = "127.0.0.1:\(port)"
+            try await Self.send(
+                method, path, host: "127.0.0.1:\(port)", keys: (SandboxConfiguration.defaultAccessKey, SandboxConfiguration.defaultSecretKey),
+                query: query, body: body, headers: extra)
+        }
+
+        static func send(
+            _ method: String, _ path: String, host: String, keys: (ak: String, sk: String), query: String = "", body: Data = Data(),
+            headers extra: [(String, String)] = []
+        ) async throws -> (status: Int, body: String, headers: [(String, String)]) {
             let amzDate = OBSAuthenticator.amzDate(Date())
             let hash = OBSSignatureV4.hex(SHA256.hash(data: body))
             let headers = [("host", host), ("x-amz-content-sha256", hash), ("x-amz-date", amzDate)] + extra
             let scope = OBSSignatureV4.Authorization(
-                accessKey: SandboxConfiguration.defaultAccessKey, date: String(amzDate.prefix(8)), region: "cn-north-4", service: "s3",
+                accessKey: keys.ak, date: String(amzDate.prefix(8)), region: "cn-north-4", service: "s3",
                 signedHeaders: headers.map { $0.0.lowercased() }.sorted(), signature: "")
             let canonical = OBSSignatureV4.canonicalRequest(
                 method: method, rawPath: path, query: try OBSAddress.query(query), headers: headers,
                 signedHeaders: scope.signedHeaders, payloadHash: hash)
             let signature = OBSSignatureV4.signature(
-                secretKey: SandboxConfiguration.defaultSecretKey, authorization: scope,
+                secretKey: keys.sk, authorization: scope,
                 stringToSign: OBSSignatureV4.stringToSign(amzDate: amzDate, scope: scope.scope, canonicalRequest: canonical))
             var request = HTTPClientRequest(url: "http://\(host)\(path)\(query.isEmpty ? "" : "?" + query)")
             request.method = .init(rawValue: method)
@@ -167,5 +175,32 @@ struct OBSListingTests {
         }
         sentinel.remove()
         await live.stop()
+    }
+
+    /// The embedded sandbox serves its buckets too, on a port of its own, with the keys it made
+    /// up for the run (the published defaults are no keys there).
+    @Test func theEmbeddedSandboxServesItsBucketsWithItsOwnKeys() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("obs-embedded-\(UUID().uuidString)")
+        let bucket = data.appendingPathComponent("buckets/HuaweiCloud/cn-north-4/dst")
+        try FileManager.default.createDirectory(at: bucket, withIntermediateDirectories: true)
+        let sandbox = try await EmbeddedSandbox.start(dataDirectory: data, seedDirectory: nil, watchSync: false)
+        defer { try? FileManager.default.removeItem(at: data) }
+        do {
+            let host = String(sandbox.obsEndpoint.dropFirst("http://".count))
+            #expect(host != String(sandbox.endpoint.dropFirst("http://".count)))
+            let keys = (sandbox.configuration.accessKey, sandbox.configuration.secretKey)
+            let put = try await Live.send("PUT", "/dst/oms/task/t1/list.txt", host: host, keys: keys, body: Data("a\n".utf8))
+            #expect(put.status == 200)
+            #expect(FileManager.default.contents(atPath: bucket.appendingPathComponent("oms/task/t1/list.txt").path) == Data("a\n".utf8))
+            let listed = try await Live.send("GET", "/dst", host: host, keys: keys, query: "prefix=oms%2F")
+            #expect(listed.status == 200 && listed.body.contains("<Key>oms/task/t1/list.txt</Key>"))
+            let published = (SandboxConfiguration.defaultAccessKey, SandboxConfiguration.defaultSecretKey)
+            let refused = try await Live.send("GET", "/dst", host: host, keys: published)
+            #expect(refused.status == 403 && refused.body.contains("<Code>InvalidAccessKeyId</Code>"))
+        } catch {
+            await sandbox.shutdown()
+            throw error
+        }
+        await sandbox.shutdown()
     }
 }
