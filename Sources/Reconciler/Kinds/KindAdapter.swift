@@ -33,6 +33,9 @@ protocol KindAdapter: Sendable {
     /// What a create sends beyond the common attributes, as plan paths (priority,
     /// notifications, the bandwidth row).
     func sentAttributes(_ resource: Desired, into values: inout [String: JSONValue])
+    /// What pre-flight checks: the source and destination of the body with its keys
+    /// (`.unset` when they are not set).
+    func preflightSource(_ resource: Desired) -> Preflight.Subject
     /// The live status in the terms the differ and the planner ask about.
     func status(_ live: LiveResource) -> LiveStatus
     /// The data a replacement would start over (`1.5 GiB`), nil when it loses nothing.
@@ -80,6 +83,16 @@ extension KindAdapter {
 
     func sentAttributes(_ resource: any DesiredOMSResource, into values: inout [String: JSONValue]) {
         if let resource = resource as? Desired { sentAttributes(resource, into: &values) }
+    }
+
+    func preflightSubject(_ resource: any DesiredOMSResource) -> Preflight.Subject {
+        (resource as? Desired).map(preflightSource) ?? .nothing
+    }
+
+    /// The plan's resource an operation is about, as this kind's type.
+    func declared(_ operation: StepOperation, on executor: StepExecutor) throws -> (address: ResourceAddress, resource: Desired) {
+        let address = try executor.address(of: operation)
+        return (address, try executor.declared(address, as: noun))
     }
 
     /// The OMS call of one operation, as a reviewer reads it.

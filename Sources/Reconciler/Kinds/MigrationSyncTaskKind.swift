@@ -38,6 +38,16 @@ struct MigrationSyncTaskKind: KindAdapter {
     /// No bandwidth row: one that said "unlimited" would be a promise OMS does not make.
     func sentAttributes(_ sync: DesiredSyncTask, into values: inout [String: JSONValue]) {}
 
+    /// The whole bucket: its region and the keys are checked, no prefix (an empty source is
+    /// fine for a synchronization task: it waits for objects to appear).
+    func preflightSource(_ sync: DesiredSyncTask) -> Preflight.Subject {
+        guard let body = try? sync.requestWithSecrets() else { return .unset }
+        return .source(Preflight.Source(
+            type: "sync", cloud: body.srcCloudType ?? .aliyun, region: body.srcRegion, bucket: body.srcBucket, ak: body.srcAk,
+            sk: body.srcSk, token: nil, appId: body.appId, keys: [], listFile: nil, dstRegion: body.dstRegion ?? "",
+            dstBucket: body.dstBucket ?? "", dstAk: body.dstAk, dstSk: body.dstSk))
+    }
+
     func status(_ live: LiveResource) -> LiveStatus {
         var status = LiveStatus(name: live.statusName)
         guard let s = answer(live) else { return status }
@@ -68,19 +78,22 @@ struct MigrationSyncTaskKind: KindAdapter {
     func perform(_ operation: StepOperation, on executor: StepExecutor) async throws -> String? {
         let client = executor.client
         let id = operation.id
+        /// Stops one; one already stopped is fine.
+        func stop(_ id: String) async throws {
+            try await executor.tolerate([.taskNotInProgress]) { try await executor.call { try await client.stopSyncTask(id: id) } }
+        }
         switch operation.verb {
         case .create:
-            let address = try executor.address(of: operation)
-            let sync: DesiredSyncTask = try executor.declared(address, as: noun)
+            let (address, sync) = try declared(operation, on: executor)
             return try await executor.create(address, body: sync.requestWithSecrets) { try await client.createSyncTask($0).syncTaskId }
         case .stopCreated:
             let created = try executor.createdId(operation)
-            try await executor.tolerate([.taskNotInProgress]) { try await executor.call { try await client.stopSyncTask(id: created) } }
+            try await stop(created)
             return created
         case .stop:
-            try await executor.tolerate([.taskNotInProgress]) { try await executor.call { try await client.stopSyncTask(id: id) } }
+            try await stop(id)
         case .start:
-            let sync: DesiredSyncTask = try executor.declared(try executor.address(of: operation), as: noun)
+            let sync = try declared(operation, on: executor).resource
             let body = try sync.startRequest()
             try await executor.tolerate([.taskAlreadyStarted]) { try await executor.call { try await client.startSyncTask(id: id, body) } }
         case .delete:

@@ -43,6 +43,15 @@ struct MigrationTaskGroupKind: KindAdapter {
         if let smn = group.request.smnConfig { values["options.notifications"] = SentAttributes.notifications(smn) }
     }
 
+    func preflightSource(_ group: DesiredTaskGroup) -> Preflight.Subject {
+        guard let body = try? group.requestWithSecrets() else { return .unset }
+        return .source(Preflight.Source(
+            type: (body.taskType ?? .prefix).canonical.rawValue.lowercased(), cloud: body.srcNode.cloudType ?? .aliyun,
+            region: body.srcNode.region, bucket: body.srcNode.bucket, ak: body.srcNode.ak, sk: body.srcNode.sk, token: nil,
+            appId: body.srcNode.appId, keys: body.srcNode.objectKey ?? [], listFile: body.srcNode.listFile,
+            dstRegion: body.dstNode.region ?? "", dstBucket: body.dstNode.bucket ?? "", dstAk: body.dstNode.ak, dstSk: body.dstNode.sk))
+    }
+
     func status(_ live: LiveResource) -> LiveStatus {
         var status = LiveStatus(name: live.statusName)
         guard let g = answer(live) else { return status }
@@ -85,17 +94,20 @@ struct MigrationTaskGroupKind: KindAdapter {
     func perform(_ operation: StepOperation, on executor: StepExecutor) async throws -> String? {
         let client = executor.client
         let id = operation.id
+        /// Pauses one; one that is not executing is fine.
+        func stop(_ id: String) async throws {
+            try await executor.tolerate([.onlyExecutingGroupsPause]) { try await executor.call { try await client.stopTaskGroup(id: id) } }
+        }
         switch operation.verb {
         case .create:
-            let address = try executor.address(of: operation)
-            let group: DesiredTaskGroup = try executor.declared(address, as: noun)
+            let (address, group) = try declared(operation, on: executor)
             return try await executor.create(address, body: group.requestWithSecrets) { try await client.createTaskGroup($0).groupId }
         case .stopCreated:
             let created = try executor.createdId(operation)
-            try await executor.tolerate([.onlyExecutingGroupsPause]) { try await executor.call { try await client.stopTaskGroup(id: created) } }
+            try await stop(created)
             return created
         case .stop:
-            try await executor.tolerate([.onlyExecutingGroupsPause]) { try await executor.call { try await client.stopTaskGroup(id: id) } }
+            try await stop(id)
         case .waitSettled:
             try await executor.poll("task group \(id)") {
                 do {
@@ -108,12 +120,11 @@ struct MigrationTaskGroupKind: KindAdapter {
         case .delete:
             try await executor.call { try await client.deleteTaskGroup(id: id) }
         case .start:
-            let group: DesiredTaskGroup = try executor.declared(try executor.address(of: operation), as: noun)
+            let group = try declared(operation, on: executor).resource
             let body = try group.startRequest()
             try await executor.call { try await client.startTaskGroup(id: id, body) }
         case .retry(let failedOnly):
-            let address = try executor.address(of: operation)
-            let group: DesiredTaskGroup = try executor.declared(address, as: noun)
+            let (address, group) = try declared(operation, on: executor)
             let body = try group.retryRequest(migrateFailedObjects: failedOnly)
             try executor.ledger.record(address: address, liveId: id)
             try await executor.call { try await client.retryTaskGroup(id: id, body) }

@@ -44,6 +44,16 @@ struct MigrationTaskKind: KindAdapter {
         if let smn = task.request.smnConfig { values["options.notifications"] = SentAttributes.notifications(smn) }
     }
 
+    func preflightSource(_ task: DesiredTask) -> Preflight.Subject {
+        guard let body = try? task.requestWithSecrets() else { return .unset }
+        return .source(Preflight.Source(
+            type: (body.taskType ?? .object).canonical.rawValue, cloud: body.srcNode.cloudType ?? .aliyun,
+            region: body.srcNode.region, bucket: body.srcNode.bucket, ak: body.srcNode.ak, sk: body.srcNode.sk,
+            token: body.srcNode.securityToken, appId: body.srcNode.appId, keys: body.srcNode.objectKey ?? [],
+            listFile: body.srcNode.listFile, dstRegion: body.dstNode.region ?? "", dstBucket: body.dstNode.bucket ?? "",
+            dstAk: body.dstNode.ak, dstSk: body.dstNode.sk))
+    }
+
     func status(_ live: LiveResource) -> LiveStatus {
         var status = LiveStatus(name: live.statusName)
         guard let t = answer(live) else { return status }
@@ -93,20 +103,22 @@ struct MigrationTaskKind: KindAdapter {
 
     func perform(_ operation: StepOperation, on executor: StepExecutor) async throws -> String? {
         let client = executor.client
+        /// Stops one; one not running or already finished is fine.
+        func stop(_ id: Int64) async throws {
+            try await executor.tolerate([.taskNotInProgress, .taskComplete]) { try await executor.call { try await client.stopTask(id: id) } }
+        }
         switch operation.verb {
         case .create:
-            let address = try executor.address(of: operation)
-            let resource: DesiredTask = try executor.declared(address, as: noun)
+            let (address, resource) = try declared(operation, on: executor)
             return try await executor.create(address, body: resource.requestWithSecrets) {
                 try await client.createTask($0).id.map(String.init)
             }
         case .stopCreated:
             let id = try Self.number(try executor.createdId(operation))
-            try await executor.tolerate([.taskNotInProgress, .taskComplete]) { try await executor.call { try await client.stopTask(id: id) } }
+            try await stop(id)
             return String(id)
         case .stop:
-            let id = try Self.number(operation.id)
-            try await executor.tolerate([.taskNotInProgress, .taskComplete]) { try await executor.call { try await client.stopTask(id: id) } }
+            try await stop(try Self.number(operation.id))
         case .waitSettled:
             let id = try Self.number(operation.id)
             try await executor.poll("task \(id)") {
@@ -122,13 +134,12 @@ struct MigrationTaskKind: KindAdapter {
             try await executor.tolerate([.noSuchResource]) { try await executor.call { try await client.deleteTask(id: id) } }
         case .start:
             let id = try Self.number(operation.id)
-            let task: DesiredTask = try executor.declared(try executor.address(of: operation), as: noun)
+            let task = try declared(operation, on: executor).resource
             let body = try task.startRequest(migrateFailedObjects: false)
             try await executor.tolerate([.taskAlreadyStarted]) { try await executor.call { try await client.startTask(id: id, body) } }
         case .retry(let failedOnly):
             let id = try Self.number(operation.id)
-            let address = try executor.address(of: operation)
-            let task: DesiredTask = try executor.declared(address, as: noun)
+            let (address, task) = try declared(operation, on: executor)
             let body = try task.startRequest(migrateFailedObjects: failedOnly)
             try executor.ledger.record(address: address, liveId: String(id))
             try await executor.call { try await client.startTask(id: id, body) }

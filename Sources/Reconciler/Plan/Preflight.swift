@@ -121,37 +121,14 @@ public struct Preflight: Sendable {
         case source(Source)
         case skipped(String)
         case nothing
+
+        /// A body without its keys cannot be checked.
+        static let unset = Subject.skipped("pre-flight skipped: the source or destination credentials are not set")
     }
 
+    /// What pre-flight checks for `resource`: its kind's adapter reads its body (`preflightSource`).
     static func subject(of resource: any DesiredOMSResource) -> Subject {
-        let unset = Subject.skipped("pre-flight skipped: the source or destination credentials are not set")
-        switch resource {
-        case let task as DesiredTask:
-            guard let body = try? task.requestWithSecrets() else { return unset }
-            return .source(Source(
-                type: (body.taskType ?? .object).canonical.rawValue, cloud: body.srcNode.cloudType ?? .aliyun,
-                region: body.srcNode.region, bucket: body.srcNode.bucket, ak: body.srcNode.ak, sk: body.srcNode.sk,
-                token: body.srcNode.securityToken, appId: body.srcNode.appId, keys: body.srcNode.objectKey ?? [],
-                listFile: body.srcNode.listFile, dstRegion: body.dstNode.region ?? "", dstBucket: body.dstNode.bucket ?? "",
-                dstAk: body.dstNode.ak, dstSk: body.dstNode.sk))
-        case let group as DesiredTaskGroup:
-            guard let body = try? group.requestWithSecrets() else { return unset }
-            return .source(Source(
-                type: (body.taskType ?? .prefix).canonical.rawValue.lowercased(), cloud: body.srcNode.cloudType ?? .aliyun,
-                region: body.srcNode.region, bucket: body.srcNode.bucket, ak: body.srcNode.ak, sk: body.srcNode.sk, token: nil,
-                appId: body.srcNode.appId, keys: body.srcNode.objectKey ?? [], listFile: body.srcNode.listFile,
-                dstRegion: body.dstNode.region ?? "", dstBucket: body.dstNode.bucket ?? "", dstAk: body.dstNode.ak, dstSk: body.dstNode.sk))
-        case let sync as DesiredSyncTask:
-            guard let body = try? sync.requestWithSecrets() else { return unset }
-            // The whole bucket: its region and the keys are checked, no prefix (an empty source
-            // is fine for a synchronization task: it waits for objects to appear).
-            return .source(Source(
-                type: "sync", cloud: body.srcCloudType ?? .aliyun, region: body.srcRegion, bucket: body.srcBucket, ak: body.srcAk,
-                sk: body.srcSk, token: nil, appId: body.appId, keys: [], listFile: nil, dstRegion: body.dstRegion ?? "",
-                dstBucket: body.dstBucket ?? "", dstAk: body.dstAk, dstSk: body.dstSk))
-        default:
-            return .nothing
-        }
+        Kinds.adapter(for: resource.address.kind).preflightSubject(resource)
     }
 
     private func verdict(for subject: Subject, catalogue: Catalogue, answers: any PreflightAnswers) async -> Verdict {
@@ -201,7 +178,8 @@ public struct Preflight: Sendable {
     static func keyQuestions(_ s: Source) -> [PrefixQuestion] {
         guard s.type != "url_list", let bucket = s.bucket, let region = s.region else { return [] }
         return s.checkedKeys.map {
-            PrefixQuestion(cloud: s.cloud, bucket: bucket, key: $0, region: region, ak: s.ak, sk: s.sk, token: s.token, appId: s.appId)
+            PrefixQuestion(access: BucketAccess(cloud: s.cloud, region: region, bucket: bucket, ak: s.ak, sk: s.sk, token: s.token, appId: s.appId),
+                           key: $0)
         }
     }
 
@@ -210,14 +188,14 @@ public struct Preflight: Sendable {
         if s.type == "list" || s.type == "url_list", let listFile = s.listFile {
             let key = listFile.listFileKey ?? ""
             let bucket = listFile.obsBucket ?? ""
-            let question = PrefixQuestion(
-                cloud: .huaweiCloud, bucket: bucket, key: key, region: s.dstRegion, ak: s.dstAk, sk: s.dstSk, token: nil, appId: nil)
+            let question = PrefixQuestion(access: BucketAccess(cloud: .huaweiCloud, region: s.dstRegion, bucket: bucket, ak: s.dstAk, sk: s.dstSk),
+                                          key: key)
             if let missing = try await Self.absent(await answers.prefix(question)) {
                 problems.append("list file \(bucket)/\(key): \(missing)")
             }
         }
         guard s.type != "url_list", let bucket = s.bucket, let region = s.region else { return problems }
-        let located = RegionQuestion(cloud: s.cloud, region: region, bucket: bucket, ak: s.ak, sk: s.sk, appId: s.appId)
+        let located = RegionQuestion(access: BucketAccess(cloud: s.cloud, region: region, bucket: bucket, ak: s.ak, sk: s.sk, appId: s.appId))
         switch await answers.region(located) {
         case .located(let actual):
             if let actual, !actual.isEmpty, actual != region {
@@ -243,7 +221,7 @@ public struct Preflight: Sendable {
     /// fails later with TRF.0058 or TRF.0057.
     private func destinationProblems(_ s: Source, _ answers: any PreflightAnswers) async throws -> [String] {
         guard !s.dstBucket.isEmpty else { return [] }
-        let question = RegionQuestion(cloud: .huaweiCloud, region: s.dstRegion, bucket: s.dstBucket, ak: s.dstAk, sk: s.dstSk)
+        let question = RegionQuestion(access: BucketAccess(cloud: .huaweiCloud, region: s.dstRegion, bucket: s.dstBucket, ak: s.dstAk, sk: s.dstSk))
         switch await answers.region(question) {
         case .located(let actual):
             if let actual, !actual.isEmpty, !s.dstRegion.isEmpty, actual != s.dstRegion {

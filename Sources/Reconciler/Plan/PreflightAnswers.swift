@@ -14,42 +14,45 @@ protocol PreflightAnswers: Sendable {
     func prefix(_ question: PrefixQuestion) async -> PrefixAnswer
 }
 
-/// A bucket's region, asked with one set of keys.
-struct RegionQuestion: Sendable {
+/// A bucket in one region as one set of keys reaches it: what both questions name.
+struct BucketAccess: Sendable {
     var cloud: CloudType
     /// The region the plan says (part of the subject: two plans' worth of claims, two answers).
     var region: String
     var bucket: String
     var ak: String?
     var sk: String?
-    var appId: String?
-
-    var request: ShowBucketRegionReq { ShowBucketRegionReq(cloudType: cloud, bucketName: bucket, ak: ak, sk: sk, appId: appId) }
-
-    var subject: BucketSubject {
-        BucketSubject(cloud: cloud.rawValue, region: region, bucket: bucket, appId: appId, credentials: .init(ak, sk, nil))
-    }
-}
-
-/// Objects under a key, asked with one set of keys in one region.
-struct PrefixQuestion: Sendable {
-    var cloud: CloudType
-    var bucket: String
-    var key: String
-    var region: String
-    var ak: String?
-    var sk: String?
-    var token: String?
-    var appId: String?
-
-    var request: CheckPrefixReq {
-        CheckPrefixReq(
-            cloudType: cloud, bucketName: bucket, fileName: key, dataCenter: region, ak: ak, sk: sk, appId: appId, securityToken: token)
-    }
+    /// A temporary key's token; never in a region question (ShowBucketRegion takes none).
+    var token: String? = nil
+    var appId: String? = nil
 
     var subject: BucketSubject {
         BucketSubject(cloud: cloud.rawValue, region: region, bucket: bucket, appId: appId, credentials: .init(ak, sk, token))
     }
+}
+
+/// A bucket's region, asked with one set of keys.
+struct RegionQuestion: Sendable {
+    var access: BucketAccess
+
+    var request: ShowBucketRegionReq {
+        ShowBucketRegionReq(cloudType: access.cloud, bucketName: access.bucket, ak: access.ak, sk: access.sk, appId: access.appId)
+    }
+
+    var subject: BucketSubject { access.subject }
+}
+
+/// Objects under a key, asked with one set of keys in one region.
+struct PrefixQuestion: Sendable {
+    var access: BucketAccess
+    var key: String
+
+    var request: CheckPrefixReq {
+        CheckPrefixReq(cloudType: access.cloud, bucketName: access.bucket, fileName: key, dataCenter: access.region, ak: access.ak,
+                       sk: access.sk, appId: access.appId, securityToken: access.token)
+    }
+
+    var subject: BucketSubject { access.subject }
 }
 
 enum RegionAnswer: Sendable, Equatable {

@@ -51,8 +51,9 @@ struct PreflightParentListing: Sendable {
             do {
                 page = try await client.listBucketObjects(
                     ListBucketObjectsReq(
-                        cloudType: template.cloud, bucketName: template.bucket, dataCenter: template.region, filePath: folder,
-                        pageSize: Self.pageSize, behindFilename: marker, ak: template.ak, sk: template.sk, appId: template.appId))
+                        cloudType: template.access.cloud, bucketName: template.access.bucket, dataCenter: template.access.region,
+                        filePath: folder, pageSize: Self.pageSize, behindFilename: marker, ak: template.access.ak, sk: template.access.sk,
+                        appId: template.access.appId))
             } catch {
                 // Busy or unreachable: every key asked now would meet the same, and the
                 // changes go ahead for OMS to judge, as a failed single check lets them.

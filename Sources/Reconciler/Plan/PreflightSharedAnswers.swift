@@ -82,7 +82,7 @@ actor SharedPreflightAnswers: PreflightAnswers {
     /// question exactly as CheckPrefix would: the listing's body has no security token, and a
     /// key OMS refuses must be refused by OMS in its own words (so it is asked by itself).
     static func listable(_ question: PrefixQuestion) -> (parent: [UInt8], fragment: [UInt8])? {
-        guard question.token == nil, StorageNames.keyProblem(question.key) == nil else { return nil }
+        guard question.access.token == nil, StorageNames.keyProblem(question.key) == nil else { return nil }
         return PreflightParentListing.split(question.key)
     }
 }
