@@ -13,11 +13,11 @@ struct ApplyCommand: AsyncParsableCommand {
             found by their ownership marker before they are sent twice.
 
             Exit codes: 0 when everything declared is as declared, or waits only for a dependency to succeed (run \
-            again, or use --wait); 1 when a change failed or was skipped, a change is blocked until a person acts \
-            (replacing a resource that moved data, onFailure gave up, a failed pre-flight check), or, with --wait, a \
-            task or group ended Failed and nothing retries it, or --wait-timeout passed; 64 for a flag it cannot \
-            take. The last line says what the whole run did and names each resource that needs a person, with \
-            why and what to do.
+            again, or use --wait); 1 when a change failed or was skipped, or something needs a person (replacing a \
+            resource that moved data, a task or group that failed and that onFailure does not retry or gave up on, \
+            a failed pre-flight check), or --wait-timeout passed; 64 for a flag it cannot take. With --wait, a task \
+            that fails while followed is retried within the run when its onFailure says so. The last line says what \
+            the whole run did and names each resource that needs a person, with why and what to do.
 
             With --output json, stdout holds one document for the whole run: the diff document's keys describe \
             every pass and wave, `passes` lists each pass and `run` says how it ended (docs/json-output.md).

@@ -22,9 +22,10 @@ struct ReconcileCommand: AsyncParsableCommand {
 
             Exit codes (--once): 0 when everything declared is as declared or waits only for a dependency; 1 when a \
             change failed or was skipped, or is blocked until a person acts (replacing a resource that moved data, \
-            onFailure gave up, a failed pre-flight check), or OMS or the plan could not be read; 130 after SIGINT. \
-            Each pass ends with a line saying what it did and what needs a person; a loop stopped by SIGTERM or SIGINT \
-            ends with a line summing up all of its passes and waves.
+            a task or group that failed and that onFailure does not retry or gave up on, a failed pre-flight check), \
+            or OMS or the plan could not be read; 130 after SIGINT. Each pass ends with a line saying what it did \
+            and naming each resource that needs a person, with why and what to do; a loop stopped by SIGTERM or \
+            SIGINT ends with a line summing up all of its passes and waves.
             """)
 
     @OptionGroup var plan: PlanOptions
