@@ -152,7 +152,8 @@ struct ObjectWriter {
     }
 }
 
-/// The OMS request bodies, keys in sorted order (CanonicalJSONTests compares with JSONEncoder).
+/// The OMS request bodies, keys in sorted order (CanonicalJSONTests compares with JSONEncoder);
+/// a synchronization task's is with its kind (Kinds/).
 enum RequestJSON {
     static func listFile(_ l: ListFile?) -> String? {
         l.map { l in ObjectWriter.object { $0.str("list_file_key", l.listFileKey); $0.str("list_file_num", l.listFileNum); $0.str("obs_bucket", l.obsBucket) } }
@@ -203,18 +204,6 @@ enum RequestJSON {
                 $0.str("region", s.region); $0.str("security_token", s.securityToken); $0.str("sk", s.sk)
             })
             w.str("task_priority", r.taskPriority); w.str("task_type", r.taskType)
-        }
-    }
-
-    static func syncTask(_ r: CreateSyncTaskReq) -> String {
-        ObjectWriter.object { w in
-            w.str("app_id", r.appId); w.str("consistency_check", r.consistencyCheck); w.str("description", r.description)
-            w.str("dst_ak", r.dstAk); w.str("dst_bucket", r.dstBucket); w.str("dst_crypto_type", r.dstCryptoType)
-            w.str("dst_kms_key_id", r.dstKmsKeyId); w.str("dst_region", r.dstRegion); w.str("dst_sk", r.dstSk)
-            w.str("dst_storage_policy", r.dstStoragePolicy); w.flag("enable_metadata_migration", r.enableMetadataMigration)
-            w.flag("enable_restore", r.enableRestore); w.raw("source_cdn", cdn(r.sourceCdn)); w.str("src_ak", r.srcAk)
-            w.str("src_bucket", r.srcBucket); w.str("src_cloud_type", r.srcCloudType); w.str("src_crypto_type", r.srcCryptoType)
-            w.str("src_kms_key_id", r.srcKmsKeyId); w.str("src_region", r.srcRegion); w.str("src_sk", r.srcSk)
         }
     }
 }

@@ -23,8 +23,7 @@ public enum Fingerprint {
         public static let current = Scheme.v1
     }
 
-    // Each kind's scheme-1 function and the fields it leaves out live with the kind
-    // (Kinds/MigrationTask.swift, MigrationTaskGroup.swift, MigrationSyncTask.swift).
+    // Each kind's scheme-1 function and the fields it leaves out live with the kind (Kinds/).
 
     static func hex8(_ text: String) -> String {
         var text = text

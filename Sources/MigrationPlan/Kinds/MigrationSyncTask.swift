@@ -143,6 +143,21 @@ extension Fingerprint {
     }
 }
 
+extension RequestJSON {
+    /// A synchronization task's create body, keys in sorted order.
+    static func syncTask(_ r: CreateSyncTaskReq) -> String {
+        ObjectWriter.object { w in
+            w.str("app_id", r.appId); w.str("consistency_check", r.consistencyCheck); w.str("description", r.description)
+            w.str("dst_ak", r.dstAk); w.str("dst_bucket", r.dstBucket); w.str("dst_crypto_type", r.dstCryptoType)
+            w.str("dst_kms_key_id", r.dstKmsKeyId); w.str("dst_region", r.dstRegion); w.str("dst_sk", r.dstSk)
+            w.str("dst_storage_policy", r.dstStoragePolicy); w.flag("enable_metadata_migration", r.enableMetadataMigration)
+            w.flag("enable_restore", r.enableRestore); w.raw("source_cdn", cdn(r.sourceCdn)); w.str("src_ak", r.srcAk)
+            w.str("src_bucket", r.srcBucket); w.str("src_cloud_type", r.srcCloudType); w.str("src_crypto_type", r.srcCryptoType)
+            w.str("src_kms_key_id", r.srcKmsKeyId); w.str("src_region", r.srcRegion); w.str("src_sk", r.srcSk)
+        }
+    }
+}
+
 extension GraphBuilder {
     /// Builds one synchronization task; nil when a required part is missing (reported).
     func buildSyncTask(_ d: TaskDraft, dependsOn deps: [ResourceAddress]) -> DesiredResource? {

@@ -69,8 +69,9 @@ struct Pipeline {
                 }
                 let policy = GraphBuilder.compile(s, zone: stack.serviceTimezone, date: date, ctx: ctx)
                 schedules[d.address.name] = CompiledSchedule(schedule: s, policy: policy)
-            case .migrationTask, .migrationTaskGroup, .migrationSyncTask: declared.append(d)
             case .migrationTaskSet: sets.append(d)
+            // Every other kind is an OMS kind (`PlanKinds`), decoded per task below.
+            default: declared.append(d)
             }
         }
 
