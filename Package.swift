@@ -34,8 +34,13 @@ let package = Package(
         .target(
             name: "OMSModels",
             // The regions OMS supports per cloud (6.6.1's answer), read by validation and the sandbox.
-            resources: [.embedInCode("Regions/oms-regions.json")]
+            resources: [.embedInCode("Regions/oms-regions.json")],
+            // The wire bodies and open enums are tables (`Wire/*.json`) this plugin turns into Swift.
+            plugins: ["WireModels"]
         ),
+        // Writes one wire table's Swift (CONTRIBUTING, "The wire tables"); Foundation only.
+        .executableTarget(name: "WireModelGenerator", path: "Plugins/WireModelGenerator"),
+        .plugin(name: "WireModels", capability: .buildTool(), dependencies: ["WireModelGenerator"]),
         // Signing, transport, retries, pagination: the v2 API as async Swift calls.
         .target(
             name: "OMSClient",
@@ -72,7 +77,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            // What each failed object's error code means and what to do (status, metrics).
+            resources: [.embedInCode("Status/FailedObjects/failed-object-codes.json")]
         ),
         .target(
             name: "OMSSandbox",

@@ -1,36 +1,12 @@
-/// The switches every task and group create body has, and what OMS assumes when one is left
-/// out: one table, used to build request bodies (the plan), to read answers (the differ) and
-/// to answer (the sandbox), so that a new option or a default is written once.
-public struct MigrationOptions: Hashable, Sendable {
-    public var enableKms: Bool?
-    public var objectOverwriteMode: ObjectOverwriteMode?
-    public var consistencyCheck: ConsistencyCheck?
-    public var dstStoragePolicy: StoragePolicy?
-    public var enableMetadataMigration: Bool?
-    public var enableRestore: Bool?
-    public var enableFailedObjectRecording: Bool?
-    public var enableRequesterPays: Bool?
+// The options' fields and initialiser are the table `Wire/MigrationOptions.json`; here are
+// OMS's defaults and the views of the options the plan, the differ and the sandbox share.
 
+extension MigrationOptions {
     /// What OMS does with a create body that leaves every option out (the API reference).
     public static let omsDefaults = MigrationOptions(
         enableKms: false, objectOverwriteMode: .sizeLastModifiedComparisonOverwrite, consistencyCheck: .sizeLastModified,
         dstStoragePolicy: .standard, enableMetadataMigration: false, enableRestore: false, enableFailedObjectRecording: true,
         enableRequesterPays: false)
-
-    public init(
-        enableKms: Bool? = nil, objectOverwriteMode: ObjectOverwriteMode? = nil, consistencyCheck: ConsistencyCheck? = nil,
-        dstStoragePolicy: StoragePolicy? = nil, enableMetadataMigration: Bool? = nil, enableRestore: Bool? = nil,
-        enableFailedObjectRecording: Bool? = nil, enableRequesterPays: Bool? = nil
-    ) {
-        self.enableKms = enableKms
-        self.objectOverwriteMode = objectOverwriteMode
-        self.consistencyCheck = consistencyCheck
-        self.dstStoragePolicy = dstStoragePolicy
-        self.enableMetadataMigration = enableMetadataMigration
-        self.enableRestore = enableRestore
-        self.enableFailedObjectRecording = enableFailedObjectRecording
-        self.enableRequesterPays = enableRequesterPays
-    }
 
     /// Every option set: what was given, OMS's default for the rest.
     public var withOMSDefaults: MigrationOptions {
