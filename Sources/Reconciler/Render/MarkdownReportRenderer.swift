@@ -65,18 +65,20 @@ public struct MarkdownReportRenderer: Sendable {
             out += cappedList(leftOut, used: &used)
             out += ["", "</details>", ""]
         }
-        // Kept resources (prune: false) in the open: a reviewer must see what stays in OMS.
-        let kept = report.changes.filter(\.isKept)
-        if !kept.isEmpty {
-            out += ["Kept in OMS though no longer declared (prune: false): \(kept.count)", ""]
-            out += cappedList(kept.map { change in
+        // Adopted resources with nothing to change, and kept ones (prune: false), in the open:
+        // a reader must see that an import worked, and what stays in OMS.
+        let lists = [("Adopted by this stack, nothing to change", report.changes.filter(\.isAdoptedNoop)),
+                     ("Kept in OMS though no longer declared (prune: false)", report.changes.filter(\.isKept))]
+        for (title, changes) in lists where !changes.isEmpty {
+            out += ["\(title): \(changes.count)", ""]
+            out += cappedList(changes.map { change in
                 var line = "- \(Self.code(change.address.description))"
                 if let status = change.liveStatus { line += " (\(Self.text(status)))" }
                 return line + ": " + change.reasons.map { Self.text($0.description) }.joined(separator: "; ")
             }, used: &used)
             out.append("")
         }
-        let unchanged = report.changes.filter { $0.action == .noop && !$0.isKept }
+        let unchanged = report.changes.filter { $0.action == .noop && !$0.isKept && !$0.isAdoptedNoop }
         if !unchanged.isEmpty {
             out.append("<details><summary>\(unchanged.count) unchanged</summary>")
             out.append("")

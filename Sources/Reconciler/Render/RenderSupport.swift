@@ -119,14 +119,28 @@ extension ResourceChange {
     /// A live resource the plan no longer declares, left in OMS because `prune` is false:
     /// unchanged, but never hidden among the unchanged (a reviewer must see it stays).
     var isKept: Bool { action == .noop && reasons.contains(.undeclaredKept) }
+
+    /// A live resource the plan adopts (`spec.adopt`) that needs no change: one line each,
+    /// never hidden among the unchanged, so that a user sees that an import worked.
+    var isAdoptedNoop: Bool {
+        action == .noop && !isKept && reasons.contains { if case .adopted = $0 { true } else { false } }
+    }
 }
 
 extension ChangeReport {
     var keptCount: Int { changes.count(where: \.isKept) }
+    var adoptedNoopCount: Int { changes.count(where: \.isAdoptedNoop) }
 
     /// `, 1 of them kept though no longer declared (prune: false)`, or empty.
     var keptPhrase: String {
         let kept = keptCount
         return kept == 0 ? "" : ", \(kept) of them kept though no longer declared (prune: false)"
+    }
+
+    /// What the unchanged count holds that a reader must not miss: kept and adopted resources
+    /// (`, 2 of them adopted, nothing to change`), or empty.
+    var unchangedDetail: String {
+        let adopted = adoptedNoopCount
+        return keptPhrase + (adopted == 0 ? "" : ", \(adopted) of them adopted, nothing to change")
     }
 }

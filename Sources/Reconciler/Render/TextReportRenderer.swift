@@ -27,12 +27,15 @@ public struct TextReportRenderer: Sendable {
     public func render(_ report: ChangeReport) -> String {
         let style = ANSIStyle(enabled: color)
         let shown = report.changes.filter { verbose || $0.action != .noop }
-        // Kept resources (prune: false) are one line each whatever the verbosity.
+        // Kept resources (prune: false) and adopted ones with nothing to change are one line
+        // each; verbose shows them in full with the other unchanged resources.
         let kept = verbose ? [] : report.changes.filter(\.isKept)
+        let adopted = verbose ? [] : report.changes.filter(\.isAdoptedNoop)
         var lines: [String] = []
         if report.changes.allSatisfy({ $0.action == .noop }) {
             if verbose { lines += shown.flatMap { block($0, day: report.evaluatedDay, style) + [""] } }
-            if !kept.isEmpty { lines += kept.map { keptLine($0, style) } + [""] }
+            if !adopted.isEmpty { lines += adopted.map { oneLine($0, "is adopted with nothing to change", style) } + [""] }
+            if !kept.isEmpty { lines += kept.map { oneLine($0, "is kept", style) } + [""] }
             lines.append(style.bold("No changes.") + " OMS matches the plan.")
             lines.append(style.dim(countLine(report)))
         } else {
@@ -42,8 +45,9 @@ public struct TextReportRenderer: Sendable {
                 case .group(let group): lines += groupBlock(group, day: report.evaluatedDay, style) + [""]
                 }
             }
-            if !kept.isEmpty { lines += kept.map { keptLine($0, style) } + [""] }
-            let hidden = verbose ? 0 : report.summary.noop - kept.count
+            if !adopted.isEmpty { lines += adopted.map { oneLine($0, "is adopted with nothing to change", style) } + [""] }
+            if !kept.isEmpty { lines += kept.map { oneLine($0, "is kept", style) } + [""] }
+            let hidden = verbose ? 0 : report.summary.noop - kept.count - adopted.count
             if hidden > 0 {
                 lines.append(style.dim("\(hidden) unchanged \(hidden == 1 ? "resource" : "resources") not shown."))
             }
@@ -59,8 +63,9 @@ public struct TextReportRenderer: Sendable {
     // MARK: One change
 
     /// `  = MigrationTask/old is kept (id 1, Paused): no longer declared; kept because prune is false`
-    private func keptLine(_ c: ResourceChange, _ style: ANSIStyle) -> String {
-        var line = "  = " + style.bold(c.address.description) + " is kept"
+    /// `  = MigrationTask/media is adopted with nothing to change (id 7, Paused): adopted: live task 7 is managed by this stack from now on`
+    private func oneLine(_ c: ResourceChange, _ phrase: String, _ style: ANSIStyle) -> String {
+        var line = "  = " + style.bold(c.address.description) + " " + phrase
         if let live = ValueFormat.live(c) { line += style.dim(" (\(live))") }
         return line + ": " + c.reasons.map(\.description).joined(separator: "; ")
     }
@@ -156,12 +161,12 @@ public struct TextReportRenderer: Sendable {
             .map { "\(s[$0]) \($0.summaryPhrase)" }.joined(separator: ", ")
         let released = s.release > 0 ? ", \(s.release) \(ChangeAction.release.summaryPhrase)" : ""
         let blocked = "\(s.blocked) blocked"
-        return style.bold("Plan:") + " \(pending)\(released); \(s.blocked > 0 ? style.red(blocked) : blocked); \(s.noop) unchanged\(report.keptPhrase)."
+        return style.bold("Plan:") + " \(pending)\(released); \(s.blocked > 0 ? style.red(blocked) : blocked); \(s.noop) unchanged\(report.unchangedDetail)."
     }
 
     private func countLine(_ report: ChangeReport) -> String {
         let n = report.summary.noop
-        return "\(n) \(n == 1 ? "resource" : "resources") checked, all unchanged\(report.keptPhrase)."
+        return "\(n) \(n == 1 ? "resource" : "resources") checked, all unchanged\(report.unchangedDetail)."
     }
 }
 
