@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OMSClient
+import OMSModels
 import Reconciler
 
 struct ImportCommand: AsyncParsableCommand {
@@ -8,15 +9,18 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "List OMS tasks, task groups and synchronization tasks no stack owns; write plan YAML that adopts them.",
         discussion: """
-            Without --write, lists each unowned resource (id, kind, name, type, source, destination, status, bytes). \
-            With --write FILE and --id ID (repeatable) or --all, writes a MigrationTask or MigrationTaskGroup with spec.adopt for each, \
-            and a Credentials document with ${env:IMPORTED_<CLOUD>_AK}/_SK references for a cloud the plan has no \
-            credentials for (OMS never returns keys). The next diff shows each one adopted: no create, no replace. \
-            FILE must not exist (nothing is ever overwritten); put it inside the plan folder. Synchronization tasks \
-            are listed but not written yet (adopt one by hand with spec.adopt: {id: ...}).
+            Without --write, lists each unowned resource (id, kind, name, type, source, destination, status, bytes) \
+            as a table (text), a Markdown table or JSON. \
+            With --write FILE and --id ID (repeatable) or --all, writes a MigrationTask, MigrationTaskGroup or \
+            MigrationSyncTask with spec.adopt for each, every compared field spelled out (bandwidth rules as \
+            windows in the stack's serviceTimezone), and a Credentials document with \
+            ${env:IMPORTED_<CLOUD>_AK}/_SK references for a cloud the plan has no credentials for (OMS never \
+            returns keys; a CDN key is ${env:IMPORTED_<NAME>_CDN_KEY}). The next diff shows each one adopted: no \
+            create, no replace, no delete. FILE must not exist (nothing is ever overwritten); put it inside the \
+            plan folder. With --write, --output json prints what was written.
             """)
 
-    @OptionGroup var plan: PlanOptions
+    @OptionGroup var plan: ImportPlanOptions
     @OptionGroup var connection: ConnectionOptions
 
     @Option(name: .customLong("id"), help: "Write this resource (repeatable).")
@@ -39,7 +43,7 @@ struct ImportCommand: AsyncParsableCommand {
             Console.error("error: \(write) exists; import never overwrites a file: choose a new file name")
             throw ExitCode(1)
         }
-        let session = try await Session.open(plan: plan, connection: connection, secretsRequired: false)
+        let session = try await Session.open(plan: try plan.planOptions(), connection: connection, secretsRequired: false)
         let live: LiveState
         do {
             live = try await LiveState.read(from: session.client)
@@ -53,7 +57,8 @@ struct ImportCommand: AsyncParsableCommand {
         guard let write else {
             switch plan.output {
             case .json: Console.json(try PrettyJSON.render(unowned))
-            case .text, .markdown: Console.out(Self.table(unowned))
+            case .text: Console.out(Self.table(unowned))
+            case .markdown: Console.out(Self.markdownTable(unowned))
             }
             return
         }
@@ -61,8 +66,9 @@ struct ImportCommand: AsyncParsableCommand {
         let unownedIds = Set(unowned.map(\.id))
         let notFree = chosen.filter { !unownedIds.contains($0) }
         let output = ImportDocuments.build(ids: chosen.filter(unownedIds.contains), live: live, desired: session.desired)
-        for id in notFree { Console.note("skipped \(id): not an unowned resource of this project (see `oms-plan import` for the list)") }
-        for skip in output.skipped { Console.note("skipped \(skip.id): \(skip.reason)") }
+        let skipped = notFree.map { ($0, "not an unowned resource of this project (see `oms-plan import` for the list)") } + output.skipped
+        for (id, reason) in skipped { Console.note("skipped \(id): \(reason)") }
+        for note in output.notes { Console.note(note) }
         guard !output.addresses.isEmpty else {
             Console.error("error: nothing to write")
             throw ExitCode(1)
@@ -76,17 +82,45 @@ struct ImportCommand: AsyncParsableCommand {
         }
         Console.note("wrote \(output.addresses.count) \(output.addresses.count == 1 ? "document" : "documents") to \(write): "
             + output.addresses.map(\.description).joined(separator: ", "))
+        if plan.output == .json {
+            Console.json(try PrettyJSON.render(Written(
+                file: write, written: output.addresses.map(\.description),
+                skipped: skipped.map { Written.Skip(id: $0.0, reason: $0.1) }, notes: output.notes)))
+        }
+    }
+
+    /// `--output json` with `--write`: what went into the file.
+    struct Written: Encodable {
+        struct Skip: Encodable {
+            var id: String
+            var reason: String
+        }
+        var file: String
+        var written: [String]
+        var skipped: [Skip]
+        var notes: [String]
+    }
+
+    /// The list as a GitHub Markdown table: every cell one line, escaped as prose.
+    static func markdownTable(_ rows: [UnownedResource]) -> String {
+        guard !rows.isEmpty else { return "Every task, task group and synchronization task belongs to a stack.\n" }
+        let cells = rows.map { row in cellTexts(row).map { TextEscaping.markdownProse(oneLine($0)) } }
+        let lines = ["| " + header.joined(separator: " | ") + " |", "|" + header.map { $0 == "BYTES" ? "--:|" : ":--|" }.joined()]
+            + cells.map { "| " + $0.joined(separator: " | ") + " |" }
+        return lines.joined(separator: "\n") + "\n\n\(rows.count) unowned; adopt with: `oms-plan import PATH --write FILE --all` (or `--id ID`)\n"
+    }
+
+    static let header = ["ID", "KIND", "NAME", "TYPE", "SOURCE", "DESTINATION", "STATUS", "BYTES"]
+
+    static func cellTexts(_ r: UnownedResource) -> [String] {
+        [r.id, r.kind, r.name, r.type,
+         "\(r.sourceCloud) \(r.sourceRegion) \(r.sourceBucket)" + (r.prefixes.isEmpty ? "" : " [" + r.prefixes.joined(separator: ", ") + "]"),
+         "\(r.destinationRegion) \(r.destinationBucket)" + (r.savePrefix.isEmpty ? "" : " \(r.savePrefix)"), r.status, String(r.bytes)]
     }
 
     static func table(_ rows: [UnownedResource]) -> String {
         guard !rows.isEmpty else { return "Every task, task group and synchronization task belongs to a stack.\n" }
-        let header = ["ID", "KIND", "NAME", "TYPE", "SOURCE", "DESTINATION", "STATUS", "BYTES"]
-        let cells = rows.map { r in
-            [r.id, r.kind, r.name, r.type,
-             "\(r.sourceCloud) \(r.sourceRegion) \(r.sourceBucket)" + (r.prefixes.isEmpty ? "" : " [" + r.prefixes.joined(separator: ", ") + "]"),
-             "\(r.destinationRegion) \(r.destinationBucket)" + (r.savePrefix.isEmpty ? "" : " \(r.savePrefix)"), r.status, String(r.bytes)]
-                .map(Self.oneLine)
-        }
+        let cells = rows.map { cellTexts($0).map(Self.oneLine) }
         let widths = header.indices.map { i in ([header[i]] + cells.map { $0[i] }).map(\.unicodeScalars.count).max() ?? 0 }
         func line(_ row: [String]) -> String {
             row.indices.map { i in row[i] + String(repeating: " ", count: widths[i] - row[i].unicodeScalars.count) }
@@ -106,5 +140,25 @@ struct ImportCommand: AsyncParsableCommand {
             }
         }
         return out
+    }
+}
+
+/// What `import` reads and how it prints. Not `PlanOptions`: its `--target`, `--selector`,
+/// `--full` and `--no-color` choose part of a plan or shape a diff, and mean nothing for
+/// resources that no stack owns (a `--target` would even make resources the rest of the plan
+/// adopts look unowned), so import does not offer them.
+struct ImportPlanOptions: ParsableArguments {
+    @Argument(help: "Plan directories or files (default: the current folder).")
+    var paths: [String] = ["."]
+
+    @Option(help: "Output format: text, json or markdown (a table for a pull request).")
+    var output: OutputFormat = .text
+
+    @Flag(help: "Let ${file:} read files outside the plan's repository (the folder with .git, or the plan folder).")
+    var allowFileOutsideRepo = false
+
+    /// The options `Session` reads (the paths and the file rule), every other at its default.
+    func planOptions() throws -> PlanOptions {
+        try PlanOptions.parse((allowFileOutsideRepo ? ["--allow-file-outside-repo"] : []) + ["--"] + paths)
     }
 }
