@@ -148,7 +148,7 @@ struct ImportCommand: AsyncParsableCommand {
 /// resources that no stack owns (a `--target` would even make resources the rest of the plan
 /// adopts look unowned), so import does not offer them.
 struct ImportPlanOptions: ParsableArguments {
-    @Argument(help: "Plan directories or files (default: the current folder).")
+    @Argument(help: "Plan directories or files.")
     var paths: [String] = ["."]
 
     @Option(help: "Output format: text, json or markdown (a table for a pull request).")
