@@ -11,14 +11,22 @@ struct CompiledSchedule: Sendable {
 /// builds the OMS request bodies, markers and fingerprints.
 struct GraphBuilder {
     let ctx: DecodeContext
-    let stack: StackInfo
-    let credentials: [String: CredentialsInfo]
-    let schedules: [String: CompiledSchedule]
-    /// Credentials and schedules that are declared but invalid (already reported).
-    let broken: Set<ResourceAddress>
-    let taskSets: [ResourceAddress: [ResourceAddress]]
-    let known: Set<ResourceAddress>
-    let date: Date
+    let declared: Declarations
+    var stack: StackInfo { declared.stack }
+
+    /// What each task's references are resolved against: everything read before the per-task
+    /// phase (which gets the same value: `TaskPhase.Inputs`).
+    struct Declarations: Sendable {
+        var stack: StackInfo
+        var credentials: [String: CredentialsInfo]
+        var schedules: [String: CompiledSchedule]
+        /// Credentials and schedules that are declared but invalid (already reported).
+        var broken: Set<ResourceAddress>
+        var taskSets: [ResourceAddress: [ResourceAddress]]
+        /// The tasks, groups and sync tasks, declared or generated.
+        var known: Set<ResourceAddress>
+        var date: Date
+    }
 
     /// Compiles a schedule and reports its problems at the windows' positions.
     static func compile(_ s: InlineSchedule, zone: ScheduleTimeZone, date: Date, ctx: DecodeContext) -> [BandwidthPolicy]? {
@@ -47,15 +55,15 @@ struct GraphBuilder {
         for dep in d.dependsOn {
             guard let a = ResourceAddress(parsing: dep.value), a.kind == .migrationTaskSet || PlanKinds.isOMSKind(a.kind)
             else {
-                let bare = known.filter { $0.name == dep.value }.sorted().first
+                let bare = declared.known.filter { $0.name == dep.value }.sorted().first
                 ctx.error("`dependsOn` entries are addresses `Kind/name` of tasks, groups or task sets, found `\(dep.value)`",
                           at: dep.loc, hint: bare.map { "did you mean `\($0)`?" })
                 continue
             }
-            let targets = a.kind == .migrationTaskSet ? taskSets[a] : (known.contains(a) ? [a] : nil)
-            if targets == nil, broken.contains(a) { continue }
+            let targets = a.kind == .migrationTaskSet ? declared.taskSets[a] : (declared.known.contains(a) ? [a] : nil)
+            if targets == nil, declared.broken.contains(a) { continue }
             guard let targets else {
-                let candidates = (known.map(\.description) + taskSets.keys.map(\.description)).sorted()
+                let candidates = (declared.known.map(\.description) + declared.taskSets.keys.map(\.description)).sorted()
                 ctx.error("`dependsOn` names `\(a)`, which is not declared", at: dep.loc,
                           hint: Suggestion.hint(for: a.description, in: candidates))
                 continue
@@ -73,10 +81,10 @@ struct GraphBuilder {
 
     func lookupCredentials(_ ref: Located<String>?, role: String) -> CredentialsInfo? {
         guard let ref else { return nil }
-        guard let c = credentials[ref.value] else {
-            if broken.contains(ResourceAddress(.credentials, ref.value)) { return nil }
+        guard let c = declared.credentials[ref.value] else {
+            if declared.broken.contains(ResourceAddress(.credentials, ref.value)) { return nil }
             ctx.error("\(role) credentials `\(ref.value)` are not declared", at: ref.loc,
-                      hint: Suggestion.hint(for: ref.value, in: credentials.keys.sorted()) ?? "declare a Credentials resource named `\(ref.value)`")
+                      hint: Suggestion.hint(for: ref.value, in: declared.credentials.keys.sorted()) ?? "declare a Credentials resource named `\(ref.value)`")
             return nil
         }
         return c
@@ -86,17 +94,17 @@ struct GraphBuilder {
         switch d.bandwidth {
         case .none: return ([], .none)
         case .schedule(let name):
-            guard let s = schedules[name.value] else {
-                if broken.contains(ResourceAddress(.bandwidthSchedule, name.value)) { return nil }
+            guard let s = declared.schedules[name.value] else {
+                if declared.broken.contains(ResourceAddress(.bandwidthSchedule, name.value)) { return nil }
                 ctx.error("bandwidth schedule `\(name.value)` is not declared", at: name.loc,
-                          hint: Suggestion.hint(for: name.value, in: schedules.keys.sorted()) ?? "declare a BandwidthSchedule named `\(name.value)`")
+                          hint: Suggestion.hint(for: name.value, in: declared.schedules.keys.sorted()) ?? "declare a BandwidthSchedule named `\(name.value)`")
                 return nil
             }
             return s.policy.map { ($0, .schedule(name.value)) }
         case .inline(let s):
             let rules: [BandwidthPolicy]?
             if let cached = cache[s.definition] { rules = cached } else {
-                rules = Self.compile(s, zone: stack.serviceTimezone, date: date, ctx: ctx)
+                rules = Self.compile(s, zone: stack.serviceTimezone, date: declared.date, ctx: ctx)
                 cache[s.definition] = rules
             }
             return rules.map { ($0, .inline) }
@@ -107,7 +115,7 @@ struct GraphBuilder {
     private func windowsAsWritten(_ d: TaskDraft) -> BandwidthScheduleDefinition? {
         switch d.bandwidth {
         case .none: nil
-        case .schedule(let name): schedules[name.value]?.schedule.definition
+        case .schedule(let name): declared.schedules[name.value]?.schedule.definition
         case .inline(let s): s.definition
         }
     }

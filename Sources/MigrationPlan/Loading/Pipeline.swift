@@ -104,9 +104,11 @@ struct Pipeline {
         let inputs = TaskPhase.Inputs(
             files: files, environment: options.environment, secretsRequired: options.secretsRequired,
             variables: ctx.variables, brokenVariables: ctx.brokenVariables, variablesUnknown: ctx.variablesUnknown,
-            stack: stack, haveStack: haveStack, credentials: credentials, schedules: schedules,
-            broken: broken.union(ctx.brokenDocuments),
-            taskSets: taskSets, known: known, date: date, placeholderForUnsetSecrets: ctx.placeholderForUnsetSecrets)
+            haveStack: haveStack,
+            declared: GraphBuilder.Declarations(
+                stack: stack, credentials: credentials, schedules: schedules, broken: broken.union(ctx.brokenDocuments),
+                taskSets: taskSets, known: known, date: date),
+            placeholderForUnsetSecrets: ctx.placeholderForUnsetSecrets)
         let outputs = Parallel.map(chunksOf: sources, minimumChunk: 32) { TaskPhase.run($0, inputs) }
         var resources: [ResourceAddress: DesiredResource] = [:]
         var deps: [ResourceAddress: [ResourceAddress]] = [:]
@@ -192,14 +194,8 @@ enum TaskPhase {
         var variables: [String: String]
         var brokenVariables: Set<String>
         var variablesUnknown: Bool
-        var stack: StackInfo
         var haveStack: Bool
-        var credentials: [String: CredentialsInfo]
-        var schedules: [String: CompiledSchedule]
-        var broken: Set<ResourceAddress>
-        var taskSets: [ResourceAddress: [ResourceAddress]]
-        var known: Set<ResourceAddress>
-        var date: Date
+        var declared: GraphBuilder.Declarations
         var placeholderForUnsetSecrets: Bool
     }
 
@@ -225,12 +221,11 @@ enum TaskPhase {
         ctx.brokenVariables = inputs.brokenVariables
         ctx.variablesUnknown = inputs.variablesUnknown
         ctx.placeholderForUnsetSecrets = inputs.placeholderForUnsetSecrets
-        let stack = inputs.stack
+        let stack = inputs.declared.stack
         let decoder = TaskSpecDecoder(ctx: ctx, stack: StackContext(name: stack.name, region: inputs.haveStack ? stack.region : "",
                                                                     serviceTimezone: stack.serviceTimezone,
                                                                     unknownRegionsAreWarnings: stack.unknownRegionsAreWarnings))
-        let builder = GraphBuilder(ctx: ctx, stack: stack, credentials: inputs.credentials, schedules: inputs.schedules,
-                                   broken: inputs.broken, taskSets: inputs.taskSets, known: inputs.known, date: inputs.date)
+        let builder = GraphBuilder(ctx: ctx, declared: inputs.declared)
         var cache: [BandwidthScheduleDefinition: [BandwidthPolicy]?] = [:]
         var out: [TaskOutcome] = []
         out.reserveCapacity(sources.count)
