@@ -59,8 +59,16 @@ protocol KindAdapter: Sendable {
     /// verbs' calls follow the collection's shape: `call(_:)`).
     func retryCall(id: String, failedObjectsOnly: Bool) -> String
     func bandwidthCall(_ operation: StepOperation, priority: TaskPriority?) -> String
-    /// Sends one operation; returns the id a create made (or the step's subject id).
-    func perform(_ operation: StepOperation, on executor: StepExecutor) async throws -> String?
+    /// A create's body (the plan's, with its keys), and the call that sends it, answering the
+    /// new id. `perform(_:on:)` creates, and stops, alike for every kind.
+    associatedtype CreateBody: Sendable
+    func createBody(_ resource: Desired) throws -> CreateBody
+    func send(_ body: CreateBody, _ client: OMSClient) async throws -> String?
+    /// Stops one; OMS's answers that mean it is stopped already are fine. Answers the id as
+    /// the step records it.
+    func stop(id: String, on executor: StepExecutor) async throws -> String
+    /// Every other verb: waiting for a stop, start, retry, delete, bandwidth.
+    func performAction(_ operation: StepOperation, on executor: StepExecutor) async throws
     /// Every live resource of this kind as (id, description), oldest first: apply's checks
     /// for copies made meanwhile read these.
     func listForMarkers(_ executor: StepExecutor) async throws -> [(id: String, description: String?)]
@@ -87,6 +95,23 @@ extension KindAdapter {
 
     func preflightSubject(_ resource: any DesiredOMSResource) -> Preflight.Subject {
         (resource as? Desired).map(preflightSource) ?? .nothing
+    }
+
+    /// Sends one operation; returns the id a create made (or the step's subject id).
+    func perform(_ operation: StepOperation, on executor: StepExecutor) async throws -> String? {
+        switch operation.verb {
+        case .create:
+            let (address, resource) = try declared(operation, on: executor)
+            let client = executor.client
+            return try await executor.create(address, body: { try createBody(resource) }) { try await send($0, client) }
+        case .stopCreated:
+            return try await stop(id: try executor.createdId(operation), on: executor)
+        case .stop:
+            _ = try await stop(id: operation.id, on: executor)
+        default:
+            try await performAction(operation, on: executor)
+        }
+        return nil
     }
 
     /// The plan's resource an operation is about, as this kind's type.

@@ -75,33 +75,31 @@ struct MigrationSyncTaskKind: KindAdapter {
         "(a synchronization task takes no bandwidth rules)"
     }
 
-    func perform(_ operation: StepOperation, on executor: StepExecutor) async throws -> String? {
+    func createBody(_ sync: DesiredSyncTask) throws -> CreateSyncTaskReq { try sync.requestWithSecrets() }
+
+    func send(_ body: CreateSyncTaskReq, _ client: OMSClient) async throws -> String? {
+        try await client.createSyncTask(body).syncTaskId
+    }
+
+    /// One already stopped is fine.
+    func stop(id: String, on executor: StepExecutor) async throws -> String {
+        try await executor.tolerate([.taskNotInProgress]) { try await executor.call { try await executor.client.stopSyncTask(id: id) } }
+        return id
+    }
+
+    func performAction(_ operation: StepOperation, on executor: StepExecutor) async throws {
         let client = executor.client
         let id = operation.id
-        /// Stops one; one already stopped is fine.
-        func stop(_ id: String) async throws {
-            try await executor.tolerate([.taskNotInProgress]) { try await executor.call { try await client.stopSyncTask(id: id) } }
-        }
         switch operation.verb {
-        case .create:
-            let (address, sync) = try declared(operation, on: executor)
-            return try await executor.create(address, body: sync.requestWithSecrets) { try await client.createSyncTask($0).syncTaskId }
-        case .stopCreated:
-            let created = try executor.createdId(operation)
-            try await stop(created)
-            return created
-        case .stop:
-            try await stop(id)
         case .start:
             let sync = try declared(operation, on: executor).resource
             let body = try sync.startRequest()
             try await executor.tolerate([.taskAlreadyStarted]) { try await executor.call { try await client.startSyncTask(id: id, body) } }
         case .delete:
             try await executor.tolerate([.noSuchResource]) { try await executor.call { try await client.deleteSyncTask(id: id) } }
-        case .waitSettled, .retry, .updateBandwidth:
+        default:
             throw ApplyError(description: "a synchronization task has no \(operation.call) call")
         }
-        return nil
     }
 
     func listForMarkers(_ executor: StepExecutor) async throws -> [(id: String, description: String?)] {

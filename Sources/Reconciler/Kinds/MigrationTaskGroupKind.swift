@@ -91,23 +91,22 @@ struct MigrationTaskGroupKind: KindAdapter {
         "PUT /v2/{project_id}/taskgroups/\(operation.id)/update"
     }
 
-    func perform(_ operation: StepOperation, on executor: StepExecutor) async throws -> String? {
+    func createBody(_ group: DesiredTaskGroup) throws -> CreateTaskGroupReq { try group.requestWithSecrets() }
+
+    func send(_ body: CreateTaskGroupReq, _ client: OMSClient) async throws -> String? {
+        try await client.createTaskGroup(body).groupId
+    }
+
+    /// Pauses one; one that is not executing is fine.
+    func stop(id: String, on executor: StepExecutor) async throws -> String {
+        try await executor.tolerate([.onlyExecutingGroupsPause]) { try await executor.call { try await executor.client.stopTaskGroup(id: id) } }
+        return id
+    }
+
+    func performAction(_ operation: StepOperation, on executor: StepExecutor) async throws {
         let client = executor.client
         let id = operation.id
-        /// Pauses one; one that is not executing is fine.
-        func stop(_ id: String) async throws {
-            try await executor.tolerate([.onlyExecutingGroupsPause]) { try await executor.call { try await client.stopTaskGroup(id: id) } }
-        }
         switch operation.verb {
-        case .create:
-            let (address, group) = try declared(operation, on: executor)
-            return try await executor.create(address, body: group.requestWithSecrets) { try await client.createTaskGroup($0).groupId }
-        case .stopCreated:
-            let created = try executor.createdId(operation)
-            try await stop(created)
-            return created
-        case .stop:
-            try await stop(id)
         case .waitSettled:
             try await executor.poll("task group \(id)") {
                 do {
@@ -130,8 +129,8 @@ struct MigrationTaskGroupKind: KindAdapter {
             try await executor.call { try await client.retryTaskGroup(id: id, body) }
         case .updateBandwidth(let rules, _):
             try await executor.call { try await client.updateTaskGroup(id: id, bandwidthPolicy: rules) }
+        case .create, .stopCreated, .stop: break  // `perform` sends these
         }
-        return nil
     }
 
     func listForMarkers(_ executor: StepExecutor) async throws -> [(id: String, description: String?)] {

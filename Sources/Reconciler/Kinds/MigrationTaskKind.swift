@@ -101,24 +101,22 @@ struct MigrationTaskKind: KindAdapter {
         ids.count == 1 && priority == nil
     }
 
-    func perform(_ operation: StepOperation, on executor: StepExecutor) async throws -> String? {
+    func createBody(_ task: DesiredTask) throws -> CreateTaskReq { try task.requestWithSecrets() }
+
+    func send(_ body: CreateTaskReq, _ client: OMSClient) async throws -> String? {
+        try await client.createTask(body).id.map(String.init)
+    }
+
+    /// One not running or already finished is fine. Answers the id as OMS numbers it.
+    func stop(id: String, on executor: StepExecutor) async throws -> String {
+        let id = try Self.number(id)
+        try await executor.tolerate([.taskNotInProgress, .taskComplete]) { try await executor.call { try await executor.client.stopTask(id: id) } }
+        return String(id)
+    }
+
+    func performAction(_ operation: StepOperation, on executor: StepExecutor) async throws {
         let client = executor.client
-        /// Stops one; one not running or already finished is fine.
-        func stop(_ id: Int64) async throws {
-            try await executor.tolerate([.taskNotInProgress, .taskComplete]) { try await executor.call { try await client.stopTask(id: id) } }
-        }
         switch operation.verb {
-        case .create:
-            let (address, resource) = try declared(operation, on: executor)
-            return try await executor.create(address, body: resource.requestWithSecrets) {
-                try await client.createTask($0).id.map(String.init)
-            }
-        case .stopCreated:
-            let id = try Self.number(try executor.createdId(operation))
-            try await stop(id)
-            return String(id)
-        case .stop:
-            try await stop(try Self.number(operation.id))
         case .waitSettled:
             let id = try Self.number(operation.id)
             try await executor.poll("task \(id)") {
@@ -152,8 +150,8 @@ struct MigrationTaskKind: KindAdapter {
                     try await client.batchUpdateTasks(BatchUpdateTasksReq(ids: ids, bandwidthPolicy: rules, taskPriority: priority))
                 }
             }
+        case .create, .stopCreated, .stop: break  // `perform` sends these
         }
-        return nil
     }
 
     func listForMarkers(_ executor: StepExecutor) async throws -> [(id: String, description: String?)] {
