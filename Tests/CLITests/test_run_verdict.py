@@ -101,3 +101,16 @@ def test_unknown_regions_flag_beats_the_environment_which_beats_the_stack(run, w
     for command in ("validate", "diff", "apply", "reconcile"):
         shown = run(command, "--help")
         assert "--unknown-regions <error|warning>" in shown.stdout, command
+
+
+def test_a_wait_timeout_names_what_still_moves_and_the_json_says_so(run):
+    result = run("apply", "plan", "--auto-approve", "--wait", "--wait-timeout", "1s", "--output", "json",
+                 env={"OMS_PLAN_SANDBOX_TIME_SCALE": "0.001"}, timeout=120)
+    assert result.returncode == 1, result.stdout[-2000:] + result.stderr
+    line = last_line(result)
+    assert line.startswith("oms-plan: not done: 10 created in 1 wave; --wait-timeout passed with "), line
+    assert "still moving (MigrationTask/" in line and "longer --wait-timeout" in line, line
+    # stdout still holds the document of the run so far (it used to hold nothing).
+    document = json.loads(result.stdout)
+    assert document["run"]["stoppedFollowing"] == "timed_out" and document["run"]["done"] is False
+    assert document["summary"]["create"] == 10 and document["run"]["stillMoving"], document["run"]

@@ -40,6 +40,18 @@ import Testing
         #expect(G.gate(G.report([retrying])) == 2)
     }
 
+    @Test func aRunThatStoppedFollowingNamesWhatStillMovesOrWhyAndWhatToDo() {
+        var tally = RunTally()
+        tally.record(G.report([G.change("a", .create, [], outcome: .succeeded)]), applied: true)
+        let moving = (1...5).map { "MigrationTask/t\($0)" }
+        let timedOut = ApplyRun.stoppedLine(.timedOut(moving: moving), tally: tally)
+        #expect(timedOut == "not done: 1 created in 1 wave; --wait-timeout passed with 5 still moving (MigrationTask/t1, MigrationTask/t2,"
+            + " MigrationTask/t3 and 2 more). Follow them with oms-plan status, or run apply --wait again with a longer --wait-timeout.")
+        struct Refused: Error, CustomStringConvertible { var description: String { "OMS.0003: too many\nrequests" } }
+        let unreadable = ApplyRun.stoppedLine(.unreadable(Refused()), tally: tally)
+        #expect(unreadable.hasPrefix("not done: 1 created in 1 wave; OMS could not be read while following (OMS.0003: too many requests)."), "\(unreadable)")
+    }
+
     @Test func unknownRegionsIsATypedFlagOnEveryCommandThatReadsThePlan() throws {
         #expect(try PlanOptions.parse(["--unknown-regions", "warning"]).source.unknownRegions == .warning)
         #expect(try PlanOptions.parse(["."]).source.unknownRegions == nil)

@@ -49,7 +49,7 @@ struct ApplyRun {
             if plan.output == .json { Console.json(JSONRunRenderer().render(stoppedFollowing: end, tally: tally, run: run)) }
             // Why (--wait-timeout, or OMS could not be read), then the run's last line.
             StatusFollower.sayWhyStopped(end)
-            Console.note("not done: \(tally.phrase); stopped following before everything settled, see the error above.")
+            Console.note(Self.stoppedLine(end, tally: tally))
             return ExitCode(1)
         case .finished(let verdict):
             // The whole run (every pass and wave), not its last pass, which after --wait has
@@ -98,6 +98,23 @@ struct ApplyRun {
         return verdict.alreadyMatched
             ? "done: OMS already matched the plan\(state); nothing needs a person."
             : "done: \(did)\(state); OMS matches the plan and nothing needs a person."
+    }
+
+    /// The last line of a run that stopped following before everything settled: what it did,
+    /// what was still moving (or why OMS could not be read) and what to do.
+    static func stoppedLine(_ end: StackReconciler.FollowEnd, tally: RunTally) -> String {
+        switch end {
+        case .timedOut(let moving):
+            let (named, rest) = (moving.prefix(DiffGate.namedPerGroup), moving.count - DiffGate.namedPerGroup)
+            let list = named.joined(separator: ", ") + (rest > 0 ? " and \(rest) more" : "")
+            return "not done: \(tally.phrase); --wait-timeout passed with \(moving.count) still moving (\(list))."
+                + " Follow them with oms-plan status, or run apply --wait again with a longer --wait-timeout."
+        case .unreadable(let error):
+            return "not done: \(tally.phrase); OMS could not be read while following (\(DiffGate.oneLine(ErrorText.describe(error))))."
+                + " Run apply --wait again once it can be; what was made stays made."
+        case .settled:
+            return "not done: \(tally.phrase); stopped following before everything settled."
+        }
     }
 
     /// Why one resource needs a person, in the words of its error line above.
