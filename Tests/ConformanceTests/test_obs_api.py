@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import os
+import re
+import shutil
 import socket
+import subprocess
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -29,6 +33,7 @@ from obs import GetObjectHeader, ObsClient
 from obs import auth as obs_auth
 
 import oms_helpers as h
+from conftest import REPO, sandbox_binary
 
 REGION = "cn-north-4"
 BUCKET = "obs-conformance"
@@ -377,3 +382,16 @@ def test_no_secret_reaches_answers_or_the_log(obs: OBSBox) -> None:
         assert LOCKED_SK not in text and h.SK not in text
     log = obs.box.log_path.read_text(errors="replace")
     assert LOCKED_SK not in log and "Signature=" not in log and "OBS " + h.AK not in log
+
+
+def test_the_embedded_sandbox_names_its_obs_port(tmp_path: Path) -> None:
+    """A command on the embedded sandbox says, in its one stderr line, where the buckets are
+    served over OBS's API (a loopback port of its own)."""
+    shutil.copytree(REPO / "examples" / "quickstart", tmp_path / "plan")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUAWEICLOUD_SDK_", "OMS_"))}
+    result = subprocess.run([str(sandbox_binary()), "diff", "plan"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, env=env)
+    line = next((l for l in result.stderr.splitlines() if "embedded OMS sandbox" in l), "")
+    found = re.search(r"OBS's API on http://127\.0\.0\.1:(\d+)\)", line)
+    assert found, result.stderr[-2000:]
+    assert 0 < int(found.group(1)) < 65536

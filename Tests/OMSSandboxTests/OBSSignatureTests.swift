@@ -136,6 +136,22 @@ struct OBSSignatureTests {
         #expect(throws: OBSError.self) { try f.authenticator.authenticate(anonymous, region: "cn-north-4", now: f.now) }
     }
 
+    /// S3 requires `x-amz-content-sha256` on a PUT: without it the signed payload hash cannot
+    /// be known before the body is read.
+    @Test func aSigV4PutMustDeclareItsPayloadHash() throws {
+        let f = try Fixture()
+        defer { try? FileManager.default.removeItem(at: f.root) }
+        var put = try f.signedGET("/locked/a.txt", ak: "APIAK", sk: "api-secret")
+        put.method = "PUT"
+        put.headers.removeAll { $0.0 == "x-amz-content-sha256" }
+        do {
+            _ = try f.authenticator.authenticate(put, region: "cn-north-4", now: f.now)
+            Issue.record("a PUT without x-amz-content-sha256 was accepted")
+        } catch {
+            #expect(error.code == "InvalidArgument" && error.status == .badRequest)
+        }
+    }
+
     /// A refusal's XML names the code and never the secret, the signature or the access key.
     @Test func refusalsCarryNoSecret() throws {
         let f = try Fixture()

@@ -68,7 +68,12 @@ struct OBSAuthenticator: Sendable {
         if let declared, declared.hasPrefix("STREAMING-") {
             throw .notImplemented("Chunked (aws-chunked) uploads are not supported by the sandbox: send the payload in one piece.")
         }
-        let payloadHash = declared ?? OBSSignatureV4.unsignedPayload
+        // S3 requires the header; without it a client signed the hash of what it sent, which
+        // is known before the body only when there is none (a PUT must declare it).
+        guard declared != nil || request.method != "PUT" else {
+            throw .invalidArgument("Missing required header for this request: x-amz-content-sha256.")
+        }
+        let payloadHash = declared ?? OBSSignatureV4.hex(SHA256.hash(data: Data()))
         if payloadHash != OBSSignatureV4.unsignedPayload, !Self.isHexDigest(payloadHash) {
             throw .invalidArgument("x-amz-content-sha256 must be a hex SHA-256 or UNSIGNED-PAYLOAD.")
         }

@@ -82,7 +82,9 @@ struct Session {
             var quiet = Logger(label: "oms-plan.sandbox")
             quiet.logLevel = .critical
             let sandbox = try await EmbeddedSandbox.start(dataDirectory: data, seedDirectory: seed, timeScale: scale, logger: quiet)
-            Console.note("using the embedded OMS sandbox (state in \(data.relativePath)); set OMS_ENDPOINT and credentials for a real OMS")
+            Console.note(
+                "using the embedded OMS sandbox (state in \(data.relativePath), its buckets over OBS's API on \(sandbox.obsEndpoint)); "
+                    + "set OMS_ENDPOINT and credentials for a real OMS")
             if let seeding = sandbox.seeding.summary { Console.note(seeding) }
             let configuration = sandbox.configuration
             let client = try OMSClient(
