@@ -417,19 +417,17 @@ def promql_expressions():
     return sorted({grafana_to_promql(e) for _, e in dashboard_expressions()} | {e for _, e in rule_expressions()})
 
 def oms_states():
-    """Every state string oms_plan_resource_state can carry, from the Swift models: task and
-    group status names (TaskStatus.name, TaskGroupStatus.name), sync-task statuses, Absent."""
-    enums = (REPO / "Sources/OMSModels/Enums.swift").read_text()
+    """Every state string oms_plan_resource_state can carry, from the OMS wire tables the Swift
+    models are generated from: task and group status labels (TaskStatus, TaskGroupStatus),
+    sync-task statuses (SyncTaskStatus), and Absent."""
+    wire = REPO / "Sources/OMSModels/Wire"
+    types = {t["name"]: t for name in ("Enums.json", "SyncTask.json")
+             for t in json.loads((wire / name).read_text())["types"]}
     states = {"Absent"}
-    for struct in ("TaskStatus", "TaskGroupStatus"):
-        body = enums[enums.index(f"public struct {struct}:"):]
-        body = body[:body.index("\n}\n")]
-        found = re.findall(r'case \d+: "([A-Za-z]+)"', body)
-        assert found, f"no status names found in {struct}"
-        states |= set(found)
-    sync = (REPO / "Sources/OMSModels/SyncTask.swift").read_text()
-    sync = sync[sync.index("public struct SyncTaskStatus:"):]
-    sync = sync[:sync.index("\n}\n")]
-    found = re.findall(r'static let \w+ = Self\(rawValue: "([A-Z_]+)"\)', sync)
+    for name in ("TaskStatus", "TaskGroupStatus"):
+        found = {case["label"] for case in types[name]["cases"]}
+        assert found, f"no status names found in {name}"
+        states |= found
+    found = {case["value"] for case in types["SyncTaskStatus"]["cases"]}
     assert found, "no sync-task statuses found"
-    return states | set(found)
+    return states | found
