@@ -52,6 +52,7 @@ struct SandboxServeCommand: AsyncParsableCommand {
         try require((1...10_000).contains(maxConcurrentTasks.value), "--max-concurrent-tasks must be between 1 and 10000")
         try require(ScheduleTimeZone(serviceTimezone) != nil, "--service-timezone must be an offset like +08:00 or a zone name like Asia/Shanghai")
         try require(!accessKey.isEmpty && !secretKey.isEmpty, "--access-key and --secret-key must not be empty")
+        try require(obsPort.map { $0.value == 0 || $0.value != port.value } ?? true, "--obs-port must be another port than --port")
         try require(headerTimeout.map { (0.1...600).contains($0.value) } ?? true, "--header-timeout must be between 0.1 and 600 seconds")
     }
 

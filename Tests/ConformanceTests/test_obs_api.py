@@ -395,3 +395,14 @@ def test_the_embedded_sandbox_names_its_obs_port(tmp_path: Path) -> None:
     found = re.search(r"OBS's API on http://127\.0\.0\.1:(\d+)\)", line)
     assert found, result.stderr[-2000:]
     assert 0 < int(found.group(1)) < 65536
+
+
+def test_the_obs_port_must_differ_from_the_api_port(tmp_path: Path) -> None:
+    result = subprocess.run([str(sandbox_binary()), "sandbox", "serve", "--port", "18999", "--obs-port", "18999",
+                             "--data", str(tmp_path / "data")], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 64, result.stderr
+    assert "--obs-port must be another port than --port" in result.stderr
+    for bad in ["65536", "-1", "nine"]:
+        result = subprocess.run([str(sandbox_binary()), "sandbox", "serve", "--obs-port", bad, "--data", str(tmp_path / "data")],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 64, (bad, result.stderr)
