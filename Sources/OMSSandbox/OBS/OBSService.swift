@@ -26,7 +26,8 @@ struct OBSService: Sendable {
         guard let region else { throw .noSuchBucket(bucket) }
         if case .bucketKey(let ak, let sk) = identity {
             let pairs = buckets.plainKeyPairs(cloud: Self.cloud, region: region, bucket: bucket) ?? []
-            guard pairs.contains(where: { $0.ak == ak && $0.sk == sk }) else {
+            let listed = pairs.contains { Authenticator.constantTimeEqual($0.ak, ak) && Authenticator.constantTimeEqual($0.sk, sk) }
+            guard listed else {
                 throw .accessDenied("These keys are not in the bucket's .keys list.")
             }
         }
