@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 COMMANDS = [[], ["validate"], ["diff"], ["apply"], ["reconcile"], ["status"], ["init"], ["schema"], ["import"],
-            ["reset-attempts"], ["sandbox"], ["sandbox", "serve"]]
+            ["reset-attempts"], ["report"], ["sandbox"], ["sandbox", "serve"]]
 
 
 def prose(text):
