@@ -34,6 +34,11 @@ COMMANDS = {
     "status-text": ["status", "plan"],
     "status-json": ["status", "plan", "--output", "json"],
     "diff-markdown-after": ["diff", "plan", "--output", "markdown", "--detailed-exitcode"],
+    "report-markdown": ["report", "plan"],
+    "report-json": ["report", "plan", "--output", "json"],
+    "report-csv": ["report", "plan", "--output", "csv"],
+    "report-html": ["report", "plan", "--output", "html"],
+    "report-html-file": ["report", "plan", "--output", "html", "--write", "report.html"],
 }
 # The leak plan quotes secrets in fields OMS stores in plain text: validate and diff warn (and
 # mask), while apply and reconcile refuse to send it (exit 1, located errors).
@@ -86,7 +91,7 @@ def test_no_secret_in_command_output(leaky, command):
 
 def test_leak_plan_is_valid_and_its_quoted_fields_are_shown(leaky):
     """The outputs above are only proof if the quoting fields were rendered at all."""
-    _, runs = leaky
+    workdir, runs = leaky
     for name in ("validate", "validate-no-endpoint", "diff-text", "diff-json", "diff-markdown"):
         assert runs[name].returncode == 0, runs[name].describe()
     changes = {c["address"]: c for c in json.loads(runs["diff-json"].stdout)["changes"]}
@@ -102,6 +107,10 @@ def test_leak_plan_is_valid_and_its_quoted_fields_are_shown(leaky):
         assert located_errors(result.stderr) and SECRET_IN_PLAIN_FIELD in result.stderr, result.describe()
     for name in ("status-text", "status-json"):
         assert runs[name].returncode in (0, 1), runs[name].describe()
+    # The report of every format was written (the file one is searched with the other files).
+    for name in ("report-markdown", "report-json", "report-csv", "report-html", "report-html-file"):
+        assert runs[name].returncode == 0, runs[name].describe()
+    assert "MigrationTask/" in runs["report-markdown"].stdout and (workdir / "report.html").is_file()
 
 
 def test_a_description_that_gains_a_secret_is_shown_masked_and_never_sent(tmp_path):
