@@ -9,10 +9,6 @@ import OMSModels
 struct MigrationTaskPlan: TaskOrGroupPlan {
     let kind = ResourceKind.migrationTask
     let noun = "task"
-    let specFields = SpecFields.task
-    let sourceFields = SpecFields.source
-    let destinationFields = SpecFields.destination
-    let optionFields = SpecFields.options
     let types: [String]? = ["object", "prefix", "list", "url_list"]
 
     /// Task ids are numbers.
@@ -21,10 +17,10 @@ struct MigrationTaskPlan: TaskOrGroupPlan {
             : "`spec.adopt.id` must be a numeric OMS task id, found `\(id)`"
     }
 
-    /// The task's create body, identity and resolved form from the parts `buildTaskOrGroup` resolved.
-    func node(_ d: TaskDraft, _ p: GraphBuilder.BuildParts, common: (String) -> DesiredCommon) -> DesiredResource {
+    /// The task's create body from the parts `buildTaskOrGroup` resolved.
+    func request(_ d: TaskDraft, _ p: GraphBuilder.BuildParts) -> CreateTaskReq {
         let o = d.options
-        var r = CreateTaskReq(
+        return CreateTaskReq(
             taskType: TaskType(rawValue: p.type),
             srcNode: SrcNodeReq(cloudType: CloudType(rawValue: p.cloud), region: d.source.region?.value, appId: d.source.appId?.value,
                                 bucket: d.source.bucket?.value, objectKey: p.keys, listFile: d.source.listFile),
@@ -32,10 +28,14 @@ struct MigrationTaskPlan: TaskOrGroupPlan {
             description: p.user, migrateSince: o.migrateSince == 0 ? nil : o.migrateSince,
             bandwidthPolicy: p.policy, sourceCdn: p.cdn, smnConfig: o.notifications,
             taskPriority: o.priority ?? MigrationOptions.defaultTaskPriority)
-        r.options = p.options
-        let c = common(Fingerprint.task(r, userDescription: p.user))
-        r.description = c.marker.description(userDescription: p.user)
-        return .task(DesiredTask(request: r, common: c))
+    }
+
+    func fingerprint(_ request: CreateTaskReq, userDescription: String?) -> String {
+        Fingerprint.task(request, userDescription: userDescription)
+    }
+
+    func node(_ request: CreateTaskReq, _ common: DesiredCommon) -> DesiredResource {
+        .task(DesiredTask(request: request, common: common))
     }
 }
 

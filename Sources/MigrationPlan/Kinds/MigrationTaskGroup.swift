@@ -9,9 +9,7 @@ import OMSModels
 struct MigrationTaskGroupPlan: TaskOrGroupPlan {
     let kind = ResourceKind.migrationTaskGroup
     let noun = "task group"
-    let specFields = SpecFields.task
     let sourceFields = SpecFields.source.subtracting(["objects"])
-    let destinationFields = SpecFields.destination
     let optionFields = SpecFields.options.subtracting(["priority"])
     let types: [String]? = ["prefix", "list", "url_list"]
     let skippedDefaults: Set<String> = ["options.priority", "source.objects"]
@@ -30,10 +28,10 @@ struct MigrationTaskGroupPlan: TaskOrGroupPlan {
 
     func adoptProblem(_ id: String) -> String? { textIDProblem(id) }
 
-    /// The group's create body, identity and resolved form from the parts `buildTaskOrGroup` resolved.
-    func node(_ d: TaskDraft, _ p: GraphBuilder.BuildParts, common: (String) -> DesiredCommon) -> DesiredResource {
+    /// The group's create body from the parts `buildTaskOrGroup` resolved.
+    func request(_ d: TaskDraft, _ p: GraphBuilder.BuildParts) -> CreateTaskGroupReq {
         let o = d.options
-        var r = CreateTaskGroupReq(
+        return CreateTaskGroupReq(
             srcNode: TaskGroupSrcNode(cloudType: CloudType(rawValue: p.cloud), region: d.source.region?.value,
                                       bucket: d.source.bucket?.value, appId: d.source.appId?.value, objectKey: p.keys,
                                       listFile: d.source.listFile),
@@ -41,10 +39,14 @@ struct MigrationTaskGroupPlan: TaskOrGroupPlan {
             taskType: TaskGroupType(rawValue: p.type.uppercased()), description: p.user,
             bandwidthPolicy: p.policy, smnConfig: o.notifications, sourceCdn: p.cdn,
             migrateSince: o.migrateSince == 0 ? nil : o.migrateSince)
-        r.options = p.options
-        let c = common(Fingerprint.group(r, userDescription: p.user))
-        r.description = c.marker.description(userDescription: p.user)
-        return .taskGroup(DesiredTaskGroup(request: r, common: c))
+    }
+
+    func fingerprint(_ request: CreateTaskGroupReq, userDescription: String?) -> String {
+        Fingerprint.group(request, userDescription: userDescription)
+    }
+
+    func node(_ request: CreateTaskGroupReq, _ common: DesiredCommon) -> DesiredResource {
+        .taskGroup(DesiredTaskGroup(request: request, common: common))
     }
 }
 

@@ -56,6 +56,11 @@ enum SpecSection {
 }
 
 extension PlanKind {
+    // A kind takes a task's fields unless it says otherwise.
+    var specFields: Set<String> { SpecFields.task }
+    var sourceFields: Set<String> { SpecFields.source }
+    var destinationFields: Set<String> { SpecFields.destination }
+    var optionFields: Set<String> { SpecFields.options }
     var finishes: Bool { true }
     var skippedDefaults: Set<String> { [] }
     var readsObjectKeys: Bool { true }
@@ -71,10 +76,16 @@ extension PlanKind {
 }
 
 /// Tasks and groups: OMS's task-type rules, and one build of what their bodies share
-/// (`GraphBuilder.buildTaskOrGroup`); each makes its own body and node from the parts.
+/// (`GraphBuilder.buildTaskOrGroup`); each makes its own body, fingerprint and node.
 protocol TaskOrGroupPlan: PlanKind {
-    /// The node, given the shared parts and `common` (which makes the rest from the fingerprint).
-    func node(_ d: TaskDraft, _ parts: GraphBuilder.BuildParts, common: (String) -> DesiredCommon) -> DesiredResource
+    associatedtype Request: DescribedBody & MigrationOptionFields
+    /// The create body from the draft and the shared parts, without the options (set from the
+    /// parts) and with the user's description.
+    func request(_ d: TaskDraft, _ parts: GraphBuilder.BuildParts) -> Request
+    /// Scheme 1's fingerprint of that body.
+    func fingerprint(_ request: Request, userDescription: String?) -> String
+    /// The graph node: the body (its description now with the marker) and the rest.
+    func node(_ request: Request, _ common: DesiredCommon) -> DesiredResource
 }
 
 extension TaskOrGroupPlan {
@@ -84,7 +95,13 @@ extension TaskOrGroupPlan {
 
     func build(_ d: TaskDraft, _ builder: GraphBuilder, dependsOn deps: [ResourceAddress],
                cache: inout [BandwidthScheduleDefinition: [BandwidthPolicy]?]) -> DesiredResource? {
-        builder.buildTaskOrGroup(d, self, dependsOn: deps, cache: &cache) { node(d, $0, common: $1) }
+        builder.buildTaskOrGroup(d, self, dependsOn: deps, cache: &cache) { parts, common in
+            var r = request(d, parts)
+            r.options = parts.options
+            let c = common(fingerprint(r, userDescription: parts.user))
+            r.description = c.marker.description(userDescription: parts.user)
+            return node(r, c)
+        }
     }
 }
 
