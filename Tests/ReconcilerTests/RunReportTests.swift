@@ -60,6 +60,10 @@ import Testing
         // Each pass lists what it did or found needing a person, not its unchanged lines.
         #expect(passes.map { ($0["changes"] as? [Any])?.count } == [11, 1, 1])
         #expect((passes[1]["summary"] as? [String: Int])?["create"] == 1)
+        // A pass's lines say what happened, not every attribute again.
+        let created = try #require((passes[1]["changes"] as? [[String: Any]])?.first)
+        #expect(Set(created.keys) == ["address", "action", "liveId", "reasons", "outcome"], "\(created.keys)")
+        #expect(created["address"] as? String == "MigrationTask/late" && (created["outcome"] as? [String: Any])?["status"] as? String == "succeeded")
         let result = try #require(root["run"] as? [String: Any])
         #expect(result["waves"] as? Int == 2 && result["passes"] as? Int == 3)
         #expect((result["made"] as? [String: Int]) == ["create": 11])

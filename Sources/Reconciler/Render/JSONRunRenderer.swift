@@ -51,13 +51,23 @@ public struct JSONRunRenderer: Sendable {
                 "evaluatedAt": .string(ValueFormat.rfc3339(pass.report.evaluatedAt)),
                 "applied": .bool(pass.applied),
                 "summary": renderer.summary(pass.report.summary),
-                "changes": .array(notable.map(renderer.change)),
+                "changes": .array(notable.map { Self.brief(renderer.change($0)) }),
             ]
             if let day = pass.report.evaluatedDay { one["evaluatedDay"] = .string(day) }
             return .object(one)
         })
         root["run"] = .object(result)
         return PrettyJSON.write(.object(root)) + "\n"
+    }
+
+    /// A pass's line for one change: what it was and how it ended, without the fields, calls
+    /// and forecast the top-level `changes` carry (a first apply of 10,000 creates would
+    /// otherwise print each of them twice).
+    static let briefKeys: Set<String> = ["address", "action", "liveId", "reasons", "outcome"]
+
+    private static func brief(_ change: JSONValue) -> JSONValue {
+        guard case .object(let all) = change else { return change }
+        return .object(all.filter { briefKeys.contains($0.key) })
     }
 
     /// What the run carried out, as the last line counts it.
