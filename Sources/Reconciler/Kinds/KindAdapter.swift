@@ -10,7 +10,7 @@ import OMSModels
 /// holds; it asks the kind's adapter (`Kinds.adapter(for:)`).
 ///
 /// A new kind is one adapter file in this folder, registered in `Kinds.all` (plus its plan
-/// decoding in MigrationPlan, its schema, corpus cases and docs).
+/// side, a `PlanKind` in MigrationPlan/Kinds, its schema, corpus cases and docs).
 protocol KindAdapter: Sendable {
     /// The plan's resolved resource of this kind (`DesiredTask`, ...).
     associatedtype Desired: DesiredOMSResource
