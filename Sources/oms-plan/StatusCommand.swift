@@ -23,7 +23,11 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "How often --serve reads OMS again (1s to 1h).")
     var refresh = Period(argument: "10s")!
 
+    @Option(help: "At most this many OBS requests in flight while reading failed-object lists (1 to 64).")
+    var parallelism = Count(8)
+
     func validate() throws {
+        try require((1...64).contains(parallelism.value), "--parallelism must be between 1 and 64")
         try require(refresh.seconds >= 1 && refresh.seconds <= 3600, "--refresh must be between 1s and 1h")
         try require(!(watch && serve != nil), "--watch and --serve cannot be combined")
     }
@@ -31,10 +35,10 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let session = try await Session.open(plan: plan, connection: connection, secretsRequired: false)
         if let serve {
-            try await StatusPage.serve(session: session, at: serve, refresh: refresh.seconds)
+            try await StatusPage.serve(session: session, at: serve, refresh: refresh.seconds, parallelism: parallelism.value)
             return
         }
-        let reconciler = session.reconciler
+        let reconciler = session.reconcilerReadingFailedObjects(parallelism: parallelism.value)
         if watch && plan.output == .text {
             let follower = StatusFollower(color: plan.useColor, json: false)
             StatusFollower.sayWhyStopped(await reconciler.follow(session.desired, onRead: follower.show))

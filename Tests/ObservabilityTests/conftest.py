@@ -54,6 +54,8 @@ METRICS = {
     "oms_plan_resource_deadline_slack_seconds": ("gauge", RESOURCE_LABELS),
     "oms_plan_stack_forecast_finish_timestamp_seconds": ("gauge", PASS_LABELS),
     "oms_plan_stack_deadline_slack_seconds": ("gauge", PASS_LABELS),
+    # Objects in OMS's failed lists, by error code (only while a task or group has such a list).
+    "oms_plan_failed_objects": ("gauge", {"stack", "address", "code"}),
 }
 # Present only with a forecast or a deadline; the quickstart declares no deadline and its
 # tasks finish before OMS has sized them, so only the "forecast" plan below shows them.
@@ -63,6 +65,7 @@ OPTIONAL = {
     "oms_plan_resource_deadline_slack_seconds",
     "oms_plan_stack_forecast_finish_timestamp_seconds",
     "oms_plan_stack_deadline_slack_seconds",
+    "oms_plan_failed_objects",
 }
 
 

@@ -31,6 +31,8 @@ public final class ReconcileMetrics: Sendable {
     private let passSeries = Mutex<[String: PassSeries]>([:])
     private let resourceSeries = Mutex<[String: [String: ResourceSeries]]>([:])
     private let stackSeries = Mutex<[String: [String: Gauge]]>([:])
+    /// `oms_plan_failed_objects` per stack, by `address` and `code` (NUL-joined).
+    private let failedObjectSeries = Mutex<[String: [String: Gauge]]>([:])
     /// The stack of the last pass that knew it, for a pass that failed before reading the plan.
     private let lastStack = Mutex<String>("unknown")
 
@@ -145,6 +147,7 @@ public final class ReconcileMetrics: Sendable {
             }
             all[stack] = current
         }
+        recordFailedObjects(status)
         stackSeries.withLock { all in
             var gauges = all[stack] ?? [:]
             let values: [(String, String, Double?)] = [
@@ -163,6 +166,40 @@ public final class ReconcileMetrics: Sendable {
                 }
             }
             all[stack] = gauges
+        }
+    }
+
+    static let failedObjectsHelp = "Objects in OMS's failed lists of the resource, by error code (read from the destination bucket by status and reconcile)."
+    /// Codes kept per resource; the rest are summed under `other` (codes come from OMS's lists).
+    static let maximumCodesPerResource = 20
+
+    /// `oms_plan_failed_objects{stack, address, code}` from each entry's failed lists; a resource
+    /// whose lists were not read (or are gone) loses its series.
+    private func recordFailedObjects(_ status: StatusReport) {
+        let stack = status.stack
+        failedObjectSeries.withLock { all in
+            var current = all[stack] ?? [:]
+            var seen = Set<String>()
+            for entry in status.entries {
+                guard let failed = entry.failedObjects else { continue }
+                var counts: [(String, Int)] = Array(failed.codesByCount.prefix(Self.maximumCodesPerResource))
+                let rest = failed.codesByCount.dropFirst(Self.maximumCodesPerResource).reduce(0) { $0 + $1.count }
+                if rest > 0 { counts.append(("other", rest)) }
+                for (code, count) in counts {
+                    let id = entry.address + "\u{0}" + code
+                    seen.insert(id)
+                    let gauge = current[id] ?? registry.makeGauge(
+                        name: "oms_plan_failed_objects", labels: [("stack", stack), ("address", entry.address), ("code", code)],
+                        help: Self.failedObjectsHelp)
+                    gauge.set(Double(count))
+                    current[id] = gauge
+                }
+            }
+            for (id, gauge) in current where !seen.contains(id) {
+                registry.unregisterGauge(gauge)
+                current[id] = nil
+            }
+            all[stack] = current
         }
     }
 

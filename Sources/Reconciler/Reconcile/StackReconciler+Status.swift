@@ -19,14 +19,18 @@ extension StackReconciler {
     /// made (a reconcile pass's); nil reads OMS now. `history` is what was observed before (see
     /// `observationHistory(stack:)`); this read is added to it. With `syncActivity` the month's
     /// and the last hour's counters of every synchronization task are read too (a call each).
+    /// With `failedObjects` and `self.failedObjects` set, the failed lists OMS wrote are read
+    /// from the destination buckets (`readFailedObjects`; a read error is a note in the entry).
     public func status(
-        of desired: DesiredState, live given: LiveState? = nil, history: inout ObservationHistory, syncActivity: Bool = false
+        of desired: DesiredState, live given: LiveState? = nil, history: inout ObservationHistory, syncActivity: Bool = false,
+        failedObjects readLists: Bool = true
     ) async throws -> StatusReport {
         let live: LiveState
         if let given { live = given } else { live = try await LiveState.read(from: client, now: now()) }
         var status = StatusReport.observed(desired: desired, live: live, history: &history)
         // Sync tasks are neither recorded in the history nor forecast: the order does not matter.
         if syncActivity { await status.readSyncActivity(from: client) }
+        if readLists, let failedObjects { await status.readFailedObjects(desired: desired, live: live, access: failedObjects) }
         return status
     }
 
@@ -53,7 +57,8 @@ extension StackReconciler {
         while true {
             let report: StatusReport
             do {
-                report = try await status(of: desired, history: &history)
+                // Every couple of seconds: the lists are read by `status`, not while following.
+                report = try await status(of: desired, history: &history, failedObjects: false)
             } catch {
                 return .unreadable(error)
             }

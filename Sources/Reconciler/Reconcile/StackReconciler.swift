@@ -63,6 +63,8 @@ public struct StackReconciler: Sendable {
     public var lockScope: String
     /// The clock passes are stamped with.
     public var now: @Sendable () -> Date
+    /// How failed-object lists are read over OBS (`status`, and the codes a "gave up" names); nil reads none.
+    public var failedObjects: FailedObjectAccess?
     private let givenLedger: (any AttemptLedger)?
     /// Without a state directory: one in-memory record for as long as this value lives.
     private let memoryAdoptions: AdoptionRecord?
@@ -123,6 +125,7 @@ public struct StackReconciler: Sendable {
             allowReplace: options.allowReplace, only: options.scope, ledger: ledger, previouslyAdopted: adoptions.adopted)
         var planned = ChangePlanner.plan(desired: desired, live: live, options: diffOptions, now: now())
         if options.preflight { planned = await Preflight(client: client).check(planned, desired: desired) }
+        if let failedObjects { await planned.nameRemainingFailedCodes(desired: desired, live: live, access: failedObjects) }
         if options.forecast {
             let history = observationHistory(stack: desired.stack.name)
             await ChangeForecasts(client: client, history: history, now: live.readAt)

@@ -167,7 +167,7 @@ public struct StatusPageRenderer: Sendable {
                 out += "<td class=\"bytes\">\(ByteCount.format(e.bytesDone)) / \(ByteCount.format(e.bytesTotal))</td>"
             }
             out += "<td class=\"speed\">\(e.speed > 0 ? ByteCount.rate(e.speed) : "")</td>"
-            out += "<td class=\"failed\">\(e.objectsFailed > 0 ? String(e.objectsFailed) : "")</td>"
+            out += "<td class=\"failed\">\(e.objectsFailed > 0 ? String(e.objectsFailed) : "")\(e.failedObjects?.htmlDetails ?? "")</td>"
             let finish = e.forecastFinish.map(Self.rfc3339) ?? ""
             var forecast = e.forecastFinish.map { (e.forecastIsLowerBound == true ? "≥ " : "") + Self.clock($0, zone) } ?? ""
             if let reason = e.forecastReason { forecast += forecast.isEmpty ? Self.escape(reason) : " <small>\(Self.escape(reason))</small>" }

@@ -57,6 +57,9 @@ public struct StatusReport: Sendable, Codable {
         /// `spec.deadline`, and the seconds to spare before it (negative: the forecast misses it).
         public var deadline: Date?
         public var deadlineSlack: Double?
+        /// What OMS's failed lists in the destination bucket say (`readFailedObjects`): only for
+        /// a task or group whose answer has `failed_object_record.result` true and a list key.
+        public var failedObjects: FailedObjectsSummary?
 
         init(address: ResourceAddress, liveId: String? = nil, status: String, phase: Phase, progress: Double = 0, bytesDone: Int64 = 0,
              bytesTotal: Int64 = 0, objectsDone: Int64 = 0, objectsFailed: Int64 = 0, objectsTotal: Int64 = 0, speed: Int64 = 0,
@@ -126,21 +129,7 @@ public struct StatusTextRenderer: Sendable {
     public func render(_ report: StatusReport) -> String {
         let width = max(20, report.entries.map(\.address.count).max() ?? 20)
         let stateWidth = max(10, report.entries.map(\.status.count).max() ?? 10)
-        var lines = report.entries.map { e -> String in
-            let name = e.address.padding(toLength: width, withPad: " ", startingAt: 0)
-            let state = e.status.padding(toLength: stateWidth, withPad: " ", startingAt: 0)
-            if e.kind == ResourceKind.migrationSyncTask.rawValue && e.phase != .absent { return "\(name)  \(paint(state, e))  " + syncText(e) }
-            let percent = String(format: "%5.1f%%", e.progress * 100)
-            let bar = bars ? " " + progressBar(e.progress) : ""
-            var line = "\(name)  \(paint(state, e))\(bar) \(percent)  \(ByteCount.format(e.bytesDone))/\(ByteCount.format(e.bytesTotal))"
-            if e.speed > 0 { line += "  \(ByteCount.rate(e.speed))" }
-            if let eta = e.eta, e.speed > 0 { line += "  ETA \(Self.duration(eta))" }
-            if e.objectsFailed > 0 { line += "  \(e.objectsFailed) failed objects" }
-            if let error = e.error { line += "  (\(error))" }
-            if let forecast = forecastText(e.forecastFinish, e.forecastReason, lowerBound: e.forecastIsLowerBound == true, report) { line += "  " + forecast }
-            if let deadline = deadlineText(e.deadline, slack: e.deadlineSlack, report) { line += "  " + deadline }
-            return line
-        }
+        var lines = report.entries.flatMap { e -> [String] in [line(e, width: width, stateWidth: stateWidth, report)] + (e.failedObjects?.textLines() ?? []) }
         lines.append(totalLine(report))
         if let stack = forecastText(report.forecastFinish, report.forecastReason, lowerBound: false, report) {
             var line = "Stack: " + stack
@@ -148,6 +137,23 @@ public struct StatusTextRenderer: Sendable {
             lines.append(line + ".")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One resource's line.
+    private func line(_ e: StatusReport.Entry, width: Int, stateWidth: Int, _ report: StatusReport) -> String {
+        let name = e.address.padding(toLength: width, withPad: " ", startingAt: 0)
+        let state = e.status.padding(toLength: stateWidth, withPad: " ", startingAt: 0)
+        if e.kind == ResourceKind.migrationSyncTask.rawValue && e.phase != .absent { return "\(name)  \(paint(state, e))  " + syncText(e) }
+        let percent = String(format: "%5.1f%%", e.progress * 100)
+        let bar = bars ? " " + progressBar(e.progress) : ""
+        var line = "\(name)  \(paint(state, e))\(bar) \(percent)  \(ByteCount.format(e.bytesDone))/\(ByteCount.format(e.bytesTotal))"
+        if e.speed > 0 { line += "  \(ByteCount.rate(e.speed))" }
+        if let eta = e.eta, e.speed > 0 { line += "  ETA \(Self.duration(eta))" }
+        if e.objectsFailed > 0 { line += "  \(e.objectsFailed) failed objects" }
+        if let error = e.error { line += "  (\(error))" }
+        if let forecast = forecastText(e.forecastFinish, e.forecastReason, lowerBound: e.forecastIsLowerBound == true, report) { line += "  " + forecast }
+        if let deadline = deadlineText(e.deadline, slack: e.deadlineSlack, report) { line += "  " + deadline }
+        return line
     }
 
     /// `finish ~12-02 20:00 (waits for the 19:00 window; ...)`, or why there is no forecast.

@@ -27,6 +27,8 @@ struct Session {
             let data = sandbox.configuration.dataDirectory.resolvingSymlinksInPath().standardizedFileURL.path
             reconciler.lockScope = "sandbox:" + data + "|" + sandbox.configuration.projectId
         }
+        // Failed-object lists (reconcile's metrics, the codes a "gave up" names); status sets its own.
+        reconciler.failedObjects = try? failedObjectAccess()
         return reconciler
     }
 

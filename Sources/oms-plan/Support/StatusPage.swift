@@ -6,9 +6,9 @@ import Reconciler
 /// per-resource metrics from what it read, until SIGINT or SIGTERM. The observation history
 /// starts from what reconcile kept in the state folder and grows in memory.
 enum StatusPage {
-    static func serve(session: Session, at address: ServeAddress, refresh: Double) async throws {
+    static func serve(session: Session, at address: ServeAddress, refresh: Double, parallelism: Int = 8) async throws {
         let metrics = ReconcileMetrics()
-        let reconciler = session.reconciler
+        let reconciler = session.reconcilerReadingFailedObjects(parallelism: parallelism)
         let board = StatusBoard(history: reconciler.observationHistory(stack: session.desired.stack.name))
         board.setDesired(session.desired)
         let server: Task<Void, any Error>

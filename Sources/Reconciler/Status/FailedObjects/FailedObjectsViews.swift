@@ -1,0 +1,49 @@
+import Foundation
+import OMSModels
+
+extension FailedObjectsSummary {
+    /// For `status` text: indented lines under the resource's line. Per code (most first): how
+    /// many, what it means and what to do; then the first keys; notes last.
+    public func textLines(indent: String = "    ") -> [String] {
+        var lines: [String] = []
+        let acceptedText = accepted > 0 ? ", \(accepted) accepted" : ""
+        lines.append("\(indent)\(count) failed \(count == 1 ? "object" : "objects")\(acceptedText) (list: \(FailedListReader.escaped(Array(listFile.utf8))))")
+        for (code, number) in codesByCount {
+            let explanation = explanations[code] ?? FailedObjectCodes.builtIn.explain(code)
+            lines.append("\(indent)  \(code) x\(number): \(explanation.title): \(explanation.meaning)")
+            lines.append("\(indent)    what to do: \(explanation.advice)")
+        }
+        for object in sample {
+            lines.append("\(indent)  - \(object.key) (\(object.code))")
+        }
+        if count > sample.count { lines.append("\(indent)  ... and \(count - sample.count) more in the list") }
+        if unreadableLines > 0 {
+            lines.append("\(indent)  \(unreadableLines) \(unreadableLines == 1 ? "line" : "lines") of another shape, kept as written:")
+            for raw in unreadableSample { lines.append("\(indent)    \(raw)") }
+        }
+        if let note { lines.append("\(indent)  note: \(note)") }
+        return lines
+    }
+
+    /// For the status page: a `<details>` with the same, every text HTML-escaped scalar by
+    /// scalar (keys and reasons come from OMS's list, so from whoever named the objects).
+    public var htmlDetails: String {
+        func e(_ text: String) -> String { TextEscaping.html(text) }
+        var out = "<details class=\"failed-objects\"><summary>\(count) in the list"
+        if accepted > 0 { out += ", \(accepted) accepted" }
+        out += "</summary><dl>"
+        for (code, number) in codesByCount {
+            let explanation = explanations[code] ?? FailedObjectCodes.builtIn.explain(code)
+            out += "<dt><code>\(e(code))</code> × \(number): \(e(explanation.title))</dt>"
+            out += "<dd>\(e(explanation.meaning)). <strong>What to do:</strong> \(e(explanation.advice))</dd>"
+        }
+        out += "</dl>"
+        if !sample.isEmpty {
+            out += "<ul>" + sample.map { "<li><code>\(e($0.key))</code> (\(e($0.code)))</li>" }.joined() + "</ul>"
+        }
+        out += "<small>list: <code>\(e(listFile))</code>"
+        if unreadableLines > 0 { out += "; \(unreadableLines) lines of another shape" }
+        if let note { out += "; \(e(note))" }
+        return out + "</small></details>"
+    }
+}
