@@ -12,6 +12,7 @@ embedded sandbox; stdout, stderr, the report, the metrics and every file the CLI
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -432,3 +433,117 @@ def test_no_secret_on_the_served_status_page(leaky, command, tmp_path):
         _assert_clean(f"`oms-plan {' '.join(args)}` {path}", body)
     _assert_clean(f"`oms-plan {' '.join(args)}` stdout", out)
     _assert_clean(f"`oms-plan {' '.join(args)}` stderr", err)
+
+
+FAILED_OBJECTS_PLAN = """\
+apiVersion: oms-plan/v1
+kind: Stack
+metadata: {name: leakfo}
+spec:
+  region: cn-north-4
+  serviceTimezone: "+08:00"
+  defaults:
+    destination: {bucket: dst, credentials: obs}
+---
+apiVersion: oms-plan/v1
+kind: Credentials
+metadata: {name: src}
+spec: {accessKey: "${env:FO_SRC_AK}", secretKey: "${env:FO_SRC_SK}"}
+---
+apiVersion: oms-plan/v1
+kind: Credentials
+metadata: {name: obs}
+spec: {accessKey: "${env:LEAK_AK}", secretKey: "${env:LEAK_TOKEN}"}
+---
+apiVersion: oms-plan/v1
+kind: MigrationTask
+metadata: {name: photos}
+spec:
+  type: prefix
+  source: {cloud: Aliyun, region: cn-hangzhou, bucket: src, credentials: src, prefixes: ["p/"]}
+  destination: {savePrefix: p/}
+"""
+
+
+def test_no_secret_in_failed_object_fields(boxes, tmp_path):
+    """Issue 24, part 3: `status` reads OMS's failed lists over OBS's API with the destination
+    Credentials (canaries, accepted by the bucket's .keys list). The list names an object whose
+    key holds a canary and an error code that is one: every new status field (sample keys,
+    byCode, notes, the page's details) is masked in text, JSON and the served page, with and
+    without OMS_PLAN_DEBUG; keys that the bucket refuses give a note that shows no secret."""
+    import requests
+    data = tmp_path / "data"
+    source = data / "buckets" / "Aliyun" / "cn-hangzhou" / "src" / "p"
+    source.mkdir(parents=True)
+    (source / f"{CANARIES['LEAK_AK']}.bin").write_bytes(b"x" * 512)
+    (source / "fine.bin").write_bytes(b"y" * 512)
+    (data / "buckets" / "HuaweiCloud" / "cn-north-4" / "dst").mkdir(parents=True)
+    keys = data / "buckets" / "HuaweiCloud" / "cn-north-4" / "dst.keys"
+    keys.write_text(f"{CANARIES['LEAK_AK']}:{CANARIES['LEAK_TOKEN']}\n")
+    obs_port = _free_port()
+    box = boxes(data, "--obs-port", str(obs_port))
+    resp = requests.post(box.base_url + "/control/object-failures", timeout=30, json={
+        "cloudType": "Aliyun", "region": "cn-hangzhou", "bucket": "src", "keyPrefix": "p/leak",
+        "errorCode": CANARIES["OMS_AUTH_TOKEN"], "times": 0})
+    assert resp.status_code == 200, resp.text
+    workdir = tmp_path / "work"
+    (workdir / "plan").mkdir(parents=True)
+    (workdir / "plan" / "plan.yaml").write_text(FAILED_OBJECTS_PLAN)
+    from oms_helpers import AK, PROJECT_ID, SK
+    base = {k: v for k, v in CANARIES.items() if k not in ("FILE_SK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN")}
+    base.update({"OMS_ENDPOINT": box.base_url, "OMS_PROJECT_ID": PROJECT_ID, "HUAWEICLOUD_SDK_AK": AK,
+                 "HUAWEICLOUD_SDK_SK": SK, "OMS_OBS_ENDPOINT": f"http://127.0.0.1:{obs_port}",
+                 "FO_SRC_AK": "FOSRCAK0001", "FO_SRC_SK": "fo-source-secret-0001"})
+    env = clean_env(base)
+    applied = run_cli(["apply", "plan", "--auto-approve"], cwd=workdir, env=env, timeout=TIMEOUT)
+    assert applied.returncode == 0, applied.describe()
+    for _ in range(120):
+        status = run_cli(["status", "plan", "--output", "json"], cwd=workdir, env=env, timeout=TIMEOUT)
+        entry = json.loads(status.stdout)["entries"][0] if status.returncode == 0 else {}
+        if "failedObjects" in entry:
+            break
+        time.sleep(0.5)
+    failed = entry.get("failedObjects")
+    assert failed and failed["count"] == 1 and failed.get("note") is None, status.describe()
+    # The key and the code were shown, masked.
+    assert "(secret)" in failed["sample"][0]["key"] and list(failed["byCode"].values()) == [1], failed
+    runs = [status]
+    for debug in (False, True):
+        extra = {"OMS_PLAN_DEBUG": "1"} if debug else {}
+        runs.append(run_cli(["status", "plan"], cwd=workdir, env={**env, **extra}, timeout=TIMEOUT))
+        runs.append(run_cli(["status", "plan", "--output", "json"], cwd=workdir, env={**env, **extra}, timeout=TIMEOUT))
+    # The served page, its JSON and its metrics (oms_plan_failed_objects{code=...}).
+    import signal
+    import urllib.request
+    port = _free_port()
+    process = subprocess.Popen([str(binary_path()), "status", "plan", "--serve", f"127.0.0.1:{port}", "--refresh", "1s"],
+                               cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    bodies = {}
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and not (len(bodies) == 3 and b"failed-objects" in bodies["/"]):
+            for path in ("/", "/status.json", "/metrics"):
+                try:
+                    bodies[path] = urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5).read()
+                except OSError:
+                    pass
+            time.sleep(0.5)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    assert len(bodies) == 3 and b"failed-objects" in bodies["/"], err.decode(errors="replace")[-2000:]
+    assert b"oms_plan_failed_objects{" in bodies["/metrics"], bodies["/metrics"][-2000:]
+    for path, body in [*bodies.items(), ("stdout", out), ("stderr", err)]:
+        _assert_clean(f"`oms-plan status --serve` {path}", body)
+        assert SK.encode() not in body
+    # Keys the bucket refuses: a note, with no secret in it.
+    keys.write_text("OTHERAK0001:other-secret-0001\n")
+    refused = run_cli(["status", "plan", "--output", "json"], cwd=workdir, env=env, timeout=TIMEOUT)
+    note = json.loads(refused.stdout)["entries"][0]["failedObjects"]["note"]
+    assert "refused" in note, note
+    runs.append(refused)
+    for result in runs:
+        assert result.returncode == 0, result.describe()
+        _assert_clean(f"`oms-plan {' '.join(result.args)}` stdout", result.stdout)
+        _assert_clean(f"`oms-plan {' '.join(result.args)}` stderr", result.stderr)
+        assert SK not in result.output and "Signature=" not in result.output
