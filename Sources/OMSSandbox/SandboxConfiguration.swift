@@ -19,6 +19,9 @@ public struct SandboxConfiguration: Sendable {
     public var serviceTimeZone: TimeZone
     /// At most this many tasks migrate at once; the rest wait (status 1).
     public var maximumConcurrentTasks: Int
+    /// At most this many tasks migrate at once per destination region (OMS runs 5); the rest
+    /// wait, and start by priority, then creation.
+    public var slotsPerRegion: Int = Self.defaultSlotsPerRegion
     /// Objects per task when a task group splits its source.
     public var objectsPerGroupTask: Int
     /// False: the engine moves only when `POST /control/engine/run` asks (deterministic tests).
@@ -48,6 +51,8 @@ public struct SandboxConfiguration: Sendable {
 
     public static let defaultAccessKey = "SANDBOXACCESSKEY0001"
     public static let defaultSecretKey = "sandbox-secret-key"
+    /// OMS's own limit (its FAQ on migration speed: at most 5 tasks run at once in one region).
+    public static let defaultSlotsPerRegion = 5
     public static let defaultProjectId = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
     public static let defaultIAMUser = "sandbox"
     /// Largest request body the API reads once a request is authenticated (the biggest OMS

@@ -41,6 +41,8 @@ struct SandboxServeCommand: AsyncParsableCommand {
     @Option(help: "Time zone OMS reads hh:mm bandwidth rules in: an offset like +08:00, or a zone name.")
     var serviceTimezone = "+08:00"
     @Option(help: "Tasks migrating at once (1 to 10000); the rest wait.") var maxConcurrentTasks = Count(20)
+    @Option(help: "Tasks migrating at once per destination region (1 to 10000; OMS runs 5); the rest wait, started by priority, then creation.")
+    var slotsPerRegion = Count(SandboxConfiguration.defaultSlotsPerRegion)
     @Flag(help: "Run the migration engine only when POST /control/engine/run asks (needs --control).") var manualEngine = false
     @Flag(help: "Send sync events by itself for new or changed objects in the source buckets of synchronizing sync tasks (as a cloud's event notifications would).")
     var watchSync = false
@@ -50,6 +52,7 @@ struct SandboxServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         try require((1...10_000).contains(maxConcurrentTasks.value), "--max-concurrent-tasks must be between 1 and 10000")
+        try require((1...10_000).contains(slotsPerRegion.value), "--slots-per-region must be between 1 and 10000")
         try require(ScheduleTimeZone(serviceTimezone) != nil, "--service-timezone must be an offset like +08:00 or a zone name like Asia/Shanghai")
         try require(!accessKey.isEmpty && !secretKey.isEmpty, "--access-key and --secret-key must not be empty")
         try require(obsPort.map { $0.value == 0 || $0.value != port.value } ?? true, "--obs-port must be another port than --port")
@@ -68,6 +71,7 @@ struct SandboxServeCommand: AsyncParsableCommand {
             backgroundEngine: !manualEngine)
         var withWatcher = configuration
         withWatcher.watchSync = watchSync
+        withWatcher.slotsPerRegion = slotsPerRegion.value
         if let headerTimeout { withWatcher.connectionLimits.headerTimeout = headerTimeout.duration }
         if !host.isLoopback {
             let published = accessKey == SandboxConfiguration.defaultAccessKey || secretKey == SandboxConfiguration.defaultSecretKey

@@ -15,7 +15,8 @@ struct SandboxHarness {
 
     static func start(
         directory: URL? = nil, quotas: SandboxConfiguration.Quotas = .init(), objectsPerGroupTask: Int = 50,
-        maximumConcurrentTasks: Int = 20, authentication: Authentication? = nil, connectionLimits: ConnectionLimits = .sandbox
+        maximumConcurrentTasks: Int = 20, authentication: Authentication? = nil, connectionLimits: ConnectionLimits = .sandbox,
+        slotsPerRegion: Int = SandboxConfiguration.defaultSlotsPerRegion
     ) async throws -> SandboxHarness {
         let directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("oms-sandbox-\(UUID().uuidString)")
         // Sandbox time stands still unless a test runs the engine over some seconds, so the
@@ -25,6 +26,7 @@ struct SandboxHarness {
             serviceTimeZone: TimeZone(secondsFromGMT: 0)!, maximumConcurrentTasks: maximumConcurrentTasks,
             objectsPerGroupTask: objectsPerGroupTask, backgroundEngine: false)
         configuration.connectionLimits = connectionLimits
+        configuration.slotsPerRegion = slotsPerRegion
         let server = try SandboxServer(configuration: configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.application(host: "127.0.0.1", port: 0) { port in
@@ -71,10 +73,11 @@ struct SandboxHarness {
 /// Runs `body` against a fresh sandbox and always stops it.
 func withSandbox(
     quotas: SandboxConfiguration.Quotas = .init(), objectsPerGroupTask: Int = 50, maximumConcurrentTasks: Int = 20,
-    _ body: (SandboxHarness) async throws -> Void
+    slotsPerRegion: Int = SandboxConfiguration.defaultSlotsPerRegion, _ body: (SandboxHarness) async throws -> Void
 ) async throws {
     let harness = try await SandboxHarness.start(
-        quotas: quotas, objectsPerGroupTask: objectsPerGroupTask, maximumConcurrentTasks: maximumConcurrentTasks)
+        quotas: quotas, objectsPerGroupTask: objectsPerGroupTask, maximumConcurrentTasks: maximumConcurrentTasks,
+        slotsPerRegion: slotsPerRegion)
     do {
         try await body(harness)
     } catch {

@@ -79,16 +79,13 @@ actor MigrationEngine {
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     private func stepTasks(now: Date) async throws {
-        // Running tasks, plus only as many waiting ones as there are free slots: a backlog of
-        // thousands of waiting tasks must not be decoded on every pass.
-        let limit = configuration.maximumConcurrentTasks
+        // Running tasks, plus the waiting ones that get a slot (`RegionSlots`): OMS's few per
+        // destination region, by priority, then creation.
+        let slots = RegionSlots(perRegion: configuration.slotsPerRegion, overall: configuration.maximumConcurrentTasks)
         let active = try await store.pool.read { db in
             let running = try SandboxStore.tasks(where: "status IN (2, 7)", db: db)
-            let free = max(0, limit - running.count { $0.status == .migrating })
-            let waiting = try SandboxStore.tasks(where: "status = ?", arguments: [TaskStatus.waiting.rawValue], limit: free, db: db)
-            return running + waiting
+            return running + (try slots.tasksToStart(migrating: running.filter { $0.status == .migrating }, db: db))
         }
-        var migrating = active.count { $0.status == .migrating }
         // On-demand object failures, read once per pass (nothing to read unless a test added some).
         var rules = active.contains { $0.status == .migrating }
             ? try await store.pool.read { db in try ObjectFailureRules.load(self.store, db: db) } : ObjectFailureRules()
@@ -103,8 +100,6 @@ actor MigrationEngine {
                     stored.speed = 0
                 }
             case .waiting:
-                guard migrating < configuration.maximumConcurrentTasks else { continue }
-                migrating += 1
                 try await update(task.id) { stored in
                     guard stored.status == .waiting else { return }
                     stored.status = .migrating

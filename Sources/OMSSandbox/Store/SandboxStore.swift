@@ -90,6 +90,7 @@ final class SandboxStore: Sendable {
                     """)
         }
         registerSyncTaskTables(&migrator)
+        registerTaskQueueColumns(&migrator)
         return migrator
     }
 

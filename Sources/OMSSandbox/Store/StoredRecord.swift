@@ -35,7 +35,14 @@ struct StoredColumn {
 extension TaskRecord: StoredRecord {
     static let table = "tasks"
     static let order = "id"
-    var columns: [StoredColumn] { [StoredColumn("group_id", groupId), StoredColumn("status", status.rawValue)] }
+    var columns: [StoredColumn] {
+        [
+            StoredColumn("group_id", groupId), StoredColumn("status", status.rawValue),
+            // The waiting queue's order (`RegionSlots`).
+            StoredColumn("region", RegionSlots.region(of: self)), StoredColumn("queue_rank", RegionSlots.rank(priority)),
+            StoredColumn("created_at", createdAt.timeIntervalSince1970),
+        ]
+    }
     func sealed(by sealer: CredentialSealer) -> Self { with(\.request, sealer.sealed(request)) }
 }
 
