@@ -18,10 +18,15 @@ extension MigrationReport {
             self.codes = codes
         }
 
-        /// Keys and codes are compared by their bytes, a prefix on the key's leading bytes.
+        /// Every matcher given must match (as the plan's `acceptFailures` reads them); keys and
+        /// codes are compared by their bytes, a prefix on the key's leading bytes. No matcher:
+        /// nothing.
         public func matches(key: String, code: String) -> Bool {
-            keys.contains { Array($0.utf8) == Array(key.utf8) } || codes.contains { Array($0.utf8) == Array(code.utf8) }
-                || prefix.map { !$0.isEmpty && key.utf8.starts(with: $0.utf8) } == true
+            guard !keys.isEmpty || prefix != nil || !codes.isEmpty else { return false }
+            if !keys.isEmpty, !keys.contains(where: { $0.utf8.elementsEqual(key.utf8) }) { return false }
+            if let prefix, !key.utf8.starts(with: prefix.utf8) { return false }
+            if !codes.isEmpty, !codes.contains(where: { $0.utf8.elementsEqual(code.utf8) }) { return false }
+            return true
         }
 
         /// What it matches, in words.

@@ -98,10 +98,14 @@ import Testing
         #expect(ReportText.visible("\t\u{301}") == "\\t\u{301}")
     }
 
-    @Test func acceptanceRulesMatchByBytes() {
-        let rule = MigrationReport.AcceptanceRule(reason: "r", keys: ["a.jpg"], prefix: "tmp/", codes: ["NoSuchKey"])
-        #expect(rule.matches(key: "a.jpg", code: "X") && rule.matches(key: "tmp/x", code: "X") && rule.matches(key: "b", code: "NoSuchKey"))
-        #expect(!rule.matches(key: "a.jpg\u{301}", code: "X") && !rule.matches(key: "tm", code: "X"))
-        #expect(rule.words == "keys a.jpg; prefix tmp/; codes NoSuchKey")
+    @Test func acceptanceRulesMatchByBytesAndEveryMatcher() {
+        let rule = MigrationReport.AcceptanceRule(reason: "r", prefix: "tmp/", codes: ["NoSuchKey"])
+        #expect(rule.matches(key: "tmp/x", code: "NoSuchKey"))
+        #expect(!rule.matches(key: "tmp/x", code: "Other") && !rule.matches(key: "b", code: "NoSuchKey"))
+        let keys = MigrationReport.AcceptanceRule(reason: "r", keys: ["a.jpg"])
+        #expect(keys.matches(key: "a.jpg", code: "X") && !keys.matches(key: "a.jpg\u{301}", code: "X"))
+        #expect(!MigrationReport.AcceptanceRule(reason: "none").matches(key: "a", code: "b"))
+        #expect(MigrationReport.AcceptanceRule(reason: "r", keys: ["a.jpg"], prefix: "tmp/", codes: ["NoSuchKey"]).words
+            == "keys a.jpg; prefix tmp/; codes NoSuchKey")
     }
 }
