@@ -506,6 +506,41 @@ late_case("kind-suffix-with-dependent", "did you mean `MigrationTask` or `Migrat
            "task2.yaml": task(name="videos", source=SOURCE.replace("2024/", "2025/"), extra="  dependsOn: [MigrationTask/photos]\n")})
 
 
+# --- acceptFailures (issue 24, part 4): each entry a reason and at least one matcher -------
+def accept(entries):
+    return task(extra="  acceptFailures:\n" + "".join(f"    - {e}\n" for e in entries))
+
+
+late_case("accept-failures-no-reason", "missing required field `reason`", True,
+          {"task.yaml": accept(["«{keys: [photos/broken.jpg]}"])})
+late_case("accept-failures-empty-reason", "`spec.acceptFailures[0].reason` is empty", True,
+          {"task.yaml": accept(['{reason: «"", codes: [NoSuchKey]}'])})
+late_case("accept-failures-no-matcher", "names no failed objects", True,
+          {"task.yaml": accept(["«{reason: deleted at the source}"])})
+late_case("accept-failures-empty-prefix", "would accept every failed object", True,
+          {"task.yaml": accept(['{reason: scratch, prefix: «""}'])})
+late_case("accept-failures-empty-keys", "`spec.acceptFailures[0].keys` is empty", True,
+          {"task.yaml": accept(["{reason: gone, keys: «[]}"])})
+late_case("accept-failures-unknown-field", "did you mean `codes`", True,
+          {"task.yaml": accept(["{reason: gone, «code: [NoSuchKey]}"])})
+late_case("accept-failures-bad-code", "is not an error code", True,
+          {"task.yaml": accept(['{reason: gone, codes: [«"No Such Key"]}'])})
+late_case("accept-failures-key-outside-prefix", "can never match", False,
+          {"task.yaml": accept(["{reason: scratch, prefix: tmp/, keys: [tmp/a, «logs/b]}"])})
+late_case("accept-failures-not-a-list", "`spec.acceptFailures` must be a list", True,
+          {"task.yaml": task(extra="  acceptFailures: «{reason: gone, codes: [NoSuchKey]}\n")})
+late_case("accept-failures-sync-task", "never finishes", True,
+          {"task.yaml": "apiVersion: oms-plan/v1\nkind: MigrationSyncTask\nmetadata:\n  name: follow\nspec:\n" +
+           src(["cloud: Aliyun", "region: cn-hangzhou", "bucket: photos", "credentials: src"]) + DEST +
+           "  «acceptFailures: [{reason: gone, codes: [NoSuchKey]}]\n"})
+late_case("accept-failures-default", "`acceptFailures` cannot be a default", True,
+          {"stack.yaml": STACK + "  defaults:\n    «acceptFailures: [{reason: gone, codes: [NoSuchKey]}]\n"})
+late_case("accept-failures-task-set", "names no failed objects", True,
+          {"set.yaml": "apiVersion: oms-plan/v1\nkind: MigrationTaskSet\nmetadata:\n  name: logs\nspec:\n  forEach: [{bucket: web}, {bucket: api}]\n"
+           "  name: \"logs-${item.bucket}\"\n  acceptFailures: [«{reason: rotated away}]\n  template:\n    type: prefix\n"
+           "    source: {cloud: AWS, region: us-east-1, bucket: \"${item.bucket}\", credentials: src, prefixes: [\"2024/\"]}\n"
+           "    destination: {bucket: \"${item.bucket}-obs\", credentials: obs}\n"})
+
 BASE = {"stack.yaml": STACK, "credentials.yaml": CREDENTIALS, "schedules.yaml": SCHEDULES, "task.yaml": task()}
 
 

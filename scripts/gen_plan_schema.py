@@ -74,6 +74,22 @@ DEADLINE = {"type": "string", "description": "When it should be finished: an RFC
             "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$|\$\{"}
 
 
+NO_CONTROL = r"^[^\u0000-\u001f\u007f]*$"
+FAILURE_ACCEPTANCE = obj({
+    "reason": string("Why these failures are acceptable (a ticket, a decision); shown wherever the entry matches.",
+                     minLength=1, pattern=r"\S"),
+    "keys": {"type": "array", "minItems": 1, "description": "Exact keys, as OMS's failed list names them (compared byte for byte).",
+             "items": {"type": "string", "minLength": 1, "maxLength": 1024, "pattern": NO_CONTROL}},
+    "prefix": string("Keys that start with this (byte for byte); not empty.", minLength=1, maxLength=1024, pattern=NO_CONTROL),
+    "codes": {"type": "array", "minItems": 1, "description": "Error codes of the failed list, e.g. NoSuchKey.",
+              "items": pattern_string("An error code: letters, digits, ., _ or -.", r"[A-Za-z0-9._-]{1,64}")},
+}, "Failed objects the plan accepts: all the matchers given (keys, prefix, codes) must match an object.",
+    required=["reason"], anyOf=[{"required": ["keys"]}, {"required": ["prefix"]}, {"required": ["codes"]}])
+ACCEPT_FAILURES = {"type": "array", "items": ref("failureAcceptance"),
+                   "description": "Failed objects that are acceptable as they are: a failed task or group whose every "
+                                  "failed object matches an entry is settled (no retry, apply --wait succeeds). Not identity, not sent to OMS."}
+
+
 def source(group):
     props = {
         "cloud": enum("Source cloud (OMS cloud_type). URLSource exactly for url_list.", CLOUDS),
@@ -182,6 +198,7 @@ def task_spec(group, defaults=False):
                      "Manage an existing OMS resource that oms-plan did not create.", required=["id"]),
         "options": ref("groupOptions" if group else "taskOptions"),
         "deadline": DEADLINE,
+        "acceptFailures": ACCEPT_FAILURES,
     }
     if defaults:
         props["type"] = enum("OMS task type.", ["object", "prefix", "list", "url_list"])
@@ -189,6 +206,7 @@ def task_spec(group, defaults=False):
         del props["dependsOn"]
         del props["adopt"]
         del props["deadline"]
+        del props["acceptFailures"]
         return obj(props, "Defaults deep-merged under every MigrationTask and MigrationTaskGroup spec (and under MigrationSyncTask specs, the fields they take).")
     type_rules = [
         {"if": {"required": ["type", "source"], "properties": {"type": {"const": "prefix"}}},
@@ -260,6 +278,7 @@ DEFS = {
         "annotations": {"type": "object", "description": "Free-form notes, ignored by oms-plan.", "additionalProperties": {"type": "string"}},
     }, "Name and labels.", required=["name"]),
     "window": WINDOW,
+    "failureAcceptance": FAILURE_ACCEPTANCE,
     "destination": DESTINATION,
     "taskSource": source(False),
     "groupSource": source(True),
@@ -297,6 +316,7 @@ DEFS["taskSetSpec"] = obj({
     "name": string("Name of each generated task, e.g. logs-${item.bucket}."),
     "template": loose(task_spec(False)),
     "deadline": DEADLINE,
+    "acceptFailures": ACCEPT_FAILURES | {"description": "Acceptances of every generated task, after the template's own."},
 }, "Generates one MigrationTask per forEach item.", required=["forEach", "name", "template"])
 
 DEFS["syncSpec"] = sync_spec()

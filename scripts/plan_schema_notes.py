@@ -123,6 +123,9 @@ ADOPT_NOTE = ("Binds the address to that live resource without touching it (diff
               "Pointing it elsewhere or removing it changes which live resource the address manages; "
               "the one let go stays in OMS.")
 
+ACCEPT_NOTE = ("Never identity: adding, changing or removing an acceptance changes no live resource; it "
+               "changes whether oms-plan counts the resource's remaining failed objects as settled.")
+
 SPEC = {
     "type": n("replace", "prefix"),
     "source": n("fields", {"cloud": "Aliyun", "region": "cn-hangzhou", "bucket": "photos",
@@ -146,6 +149,8 @@ SPEC = {
     "options": n("fields", {"consistencyCheck": "crc64", "dstStoragePolicy": "IA"}),
     "deadline": n("not-sent", "2026-12-31T18:00:00+08:00",
                   note="Read by status, diff and the metrics only."),
+    "acceptFailures": n("not-sent", [{"reason": "deleted at the source before the cut-over (ticket OPS-1234)",
+                                      "codes": ["NoSuchKey"]}], default=[], note=ACCEPT_NOTE),
 }
 TASK_SPEC = SPEC | {"type": n("replace", "prefix", default_text="none: validate requires it, here or in Stack.spec.defaults")}
 GROUP_SPEC = TASK_SPEC | {"adopt.id": n("not-sent", "5e3b4c1a-group", note=ADOPT_NOTE)}
@@ -195,7 +200,7 @@ NOTES = {
     **_under("groupOptions", OPTIONS),
     **_under("taskSpec", TASK_SPEC),
     **_under("groupSpec", GROUP_SPEC),
-    **_under("defaults", {k: v for k, v in SPEC.items() if k.split(".")[0] not in ("dependsOn", "adopt", "deadline")}),
+    **_under("defaults", {k: v for k, v in SPEC.items() if k.split(".")[0] not in ("dependsOn", "adopt", "deadline", "acceptFailures")}),
     **_under("stackSpec", {
         "region": n("moves", "cn-north-4",
                     note="oms-plan then talks to that region's OMS: every resource is created there, and "
@@ -235,6 +240,14 @@ NOTES = {
         "template": n("fields", {"type": "prefix", "source": {"bucket": "${item.bucket}"}}),
         "deadline": n("not-sent", "2026-12-31T18:00:00+08:00",
                       note="Read by status, diff and the metrics only."),
+        "acceptFailures": n("not-sent", [{"reason": "rotated away before the cut-over", "codes": ["NoSuchKey"]}], default=[],
+                            note=ACCEPT_NOTE),
+    }),
+    **_under("failureAcceptance", {
+        "reason": n("not-sent", "deleted at the source before the cut-over (ticket OPS-1234)"),
+        "keys": n("not-sent", ["photos/2023/broken.jpg"], default_text="any key"),
+        "prefix": n("not-sent", "photos/tmp/", default_text="any key"),
+        "codes": n("not-sent", ["NoSuchKey"], default_text="any code"),
     }),
     **_under("syncSpec", SYNC),
 }

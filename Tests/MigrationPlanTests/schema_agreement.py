@@ -145,6 +145,55 @@ def test_examples_carry_the_modeline():
         assert target == (ROOT / "schemas" / "plan.schema.json").resolve(), path
 
 
+# Valid uses of acceptFailures (issue 24, part 4) the schema must accept; AcceptFailuresTests
+# loads the same shapes in Swift, and the corpus holds one case per mistake.
+ACCEPT_FAILURES_VALID = """\
+apiVersion: oms-plan/v1
+kind: MigrationTask
+metadata: {name: photos}
+spec:
+  type: prefix
+  source: {cloud: Aliyun, region: cn-hangzhou, bucket: photos, credentials: src, prefixes: ["2024/"]}
+  destination: {bucket: photos-obs, credentials: obs}
+  acceptFailures:
+    - reason: "deleted at the source before the cut-over (ticket OPS-1234)"
+      keys: ["photos/2023/broken.jpg"]
+    - {reason: scratch files, prefix: "photos/tmp/"}
+    - {reason: gone, codes: [NoSuchKey, OMS.0402]}
+    - {reason: "${env:ACCEPT_REASON}", prefix: tmp/, keys: [tmp/a], codes: ["${env:CODE}"]}
+---
+apiVersion: oms-plan/v1
+kind: MigrationTaskGroup
+metadata: {name: archive}
+spec:
+  type: prefix
+  source: {cloud: Aliyun, region: cn-hangzhou, bucket: photos, credentials: src, prefixes: [""]}
+  destination: {bucket: photos-obs, credentials: obs}
+  acceptFailures: []
+---
+apiVersion: oms-plan/v1
+kind: MigrationTaskSet
+metadata: {name: logs}
+spec:
+  forEach: [web, api]
+  name: "logs-${item}"
+  acceptFailures: [{reason: rotated away, codes: [NoSuchKey]}]
+  template:
+    type: prefix
+    source: {cloud: AWS, region: us-east-1, bucket: "${item}", credentials: src, prefixes: [""]}
+    destination: {bucket: "${item}-obs", credentials: obs}
+    acceptFailures: [{reason: "${item} scratch", prefix: tmp/}]
+"""
+
+
+def test_accept_failures_valid_documents_are_accepted():
+    docs = [jsonable(d) for d in yaml.load_all(ACCEPT_FAILURES_VALID, Loader=Core12Loader)]
+    assert len(docs) == 3
+    for doc in docs:
+        found = errors(doc)
+        assert not found, f"{doc['kind']}: {found[0].message} at {list(found[0].path)}"
+
+
 def test_schema_is_valid_draft_2020_12():
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
 

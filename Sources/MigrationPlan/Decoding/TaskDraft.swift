@@ -43,6 +43,8 @@ struct TaskDraft {
     /// When the plan wants it finished (`spec.deadline`, RFC 3339); not sent to OMS.
     var deadline: Date?
     var options = OptionsDraft()
+    /// `spec.acceptFailures`: failed objects the plan accepts (not identity, not sent to OMS).
+    var acceptFailures: [FailureAcceptance] = []
     /// `source.bucket` -> where it was written (room for a task's fields from the start).
     var locations = [String: Loc](minimumCapacity: 12)
 
@@ -140,9 +142,9 @@ public struct FailurePolicy: Hashable, Sendable, Codable {
 enum SpecFields {
     static let task: Set<String> = [
         "type", "source", "destination", "bandwidth", "description", "state", "onFailure", "dependsOn",
-        "replaceOnChange", "adopt", "options", "deadline",
+        "replaceOnChange", "adopt", "options", "deadline", "acceptFailures",
     ]
-    static let defaults: Set<String> = task.subtracting(["adopt", "dependsOn", "deadline"])
+    static let defaults: Set<String> = task.subtracting(["adopt", "dependsOn", "deadline", "acceptFailures"])
     static let source: Set<String> = ["cloud", "region", "bucket", "credentials", "appId", "prefixes", "objects", "listFile", "cdn"]
     static let destination: Set<String> = ["region", "bucket", "credentials", "savePrefix"]
     static let listFile: Set<String> = ["bucket", "key", "count"]
@@ -159,7 +161,7 @@ enum SpecFields {
     static let schedule: Set<String> = ["timezone", "windows"]
     static let credentials: Set<String> = ["accessKey", "secretKey", "securityToken", "jsonAuthFile"]
     static let stack: Set<String> = ["region", "projectId", "prune", "serviceTimezone", "variables", "defaults", "deadline", "unknownRegions"]
-    static let taskSet: Set<String> = ["forEach", "name", "template", "deadline"]
+    static let taskSet: Set<String> = ["forEach", "name", "template", "deadline", "acceptFailures"]
 
     // Each kind's own sets (a sync task's, the task types) are with the kind, in Kinds/.
     static let clouds = CloudType.documented.map(\.rawValue)

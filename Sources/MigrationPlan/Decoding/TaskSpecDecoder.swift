@@ -92,6 +92,10 @@ struct TaskSpecDecoder {
             note("deadline", f.value("deadline")?.loc)
         }
         d.options = OptionsDecoder(ctx: ctx).decode(f, rules, locations: &d.locations)
+        if rules.specFields.contains("acceptFailures"), let accepted = AcceptFailuresDecoder(ctx: ctx).decode(f, path: path) {
+            d.acceptFailures = accepted
+            note("acceptFailures", f.value("acceptFailures")?.loc)
+        }
         rules.check(&d, f, self)
         return d
     }

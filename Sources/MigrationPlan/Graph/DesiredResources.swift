@@ -47,6 +47,9 @@ public struct DesiredCommon: Hashable, Sendable {
     /// When the plan wants it finished (`spec.deadline`; a task set's for its tasks). Not sent
     /// to OMS and not identity.
     public var deadline: Date?
+    /// `spec.acceptFailures`: failed objects the plan accepts as they are. Never identity (a
+    /// reviewed acceptance changes what oms-plan concludes, not what OMS holds) and never sent.
+    public var acceptFailures: [FailureAcceptance] = []
 
     /// The canonical form of a resource with this secret-free `body`: what scheme 1's
     /// management part reads (`Fingerprint.canonical`).
@@ -97,6 +100,7 @@ public protocol DesiredOMSResource: Sendable {
     var declaredAt: SourceLocation { get }
     var fieldLocations: [String: SourceLocation] { get }
     var deadline: Date? { get }
+    var acceptFailures: [FailureAcceptance] { get }
     /// A task's priority; nil for groups and sync tasks, which have none.
     var taskPriority: TaskPriority? { get }
 }
@@ -121,6 +125,7 @@ extension DesiredOMSResource {
     @inlinable public var declaredAt: SourceLocation { common.declaredAt }
     @inlinable public var fieldLocations: [String: SourceLocation] { common.fieldLocations }
     @inlinable public var deadline: Date? { common.deadline }
+    @inlinable public var acceptFailures: [FailureAcceptance] { common.acceptFailures }
     public var taskPriority: TaskPriority? { nil }
 
     /// This resource's fingerprint as `scheme` computes it, to compare with a live marker of

@@ -180,7 +180,8 @@ struct GraphBuilder {
             adoptID: d.adoptID?.value, bandwidth: bandwidth, bandwidthWindows: windows, sourceCredentials: sourceCredentials,
             destinationCredentials: destinationCredentials, generatedBy: d.generatedBy, declaredAt: ctx.sink.files.location(d.declLoc),
             // (mapValues keeps the table: no key is hashed again.)
-            fieldLocations: d.locations.mapValues { ctx.sink.files.location($0) }, deadline: d.deadline)
+            fieldLocations: d.locations.mapValues { ctx.sink.files.location($0) }, deadline: d.deadline,
+            acceptFailures: d.acceptFailures)
     }
 
     /// What a task and a group are built from alike, resolved once by `buildTaskOrGroup`.

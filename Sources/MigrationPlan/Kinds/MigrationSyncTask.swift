@@ -45,6 +45,7 @@ struct MigrationSyncTaskPlan: PlanKind {
             case "onFailure": "MigrationSyncTask has no `onFailure`: a synchronization task does not fail as a whole; failed objects are counted in its statistics"
             case "replaceOnChange": "MigrationSyncTask has no `replaceOnChange`: replacing a synchronization task loses no data, so it is never blocked"
             case "deadline": "MigrationSyncTask has no `deadline`: a synchronization task never finishes"
+            case "acceptFailures": "MigrationSyncTask has no `acceptFailures`: a synchronization task never finishes, so there is no result for an acceptance to settle; its failed objects are counted in its statistics"
             default: nil
             }
         case .source where ["prefixes", "objects", "listFile"].contains(key):

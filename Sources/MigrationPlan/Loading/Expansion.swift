@@ -28,7 +28,17 @@ struct Expansion {
             ctx.error("`spec.template` must be a mapping (a MigrationTask spec), found \(template!.kindDescription)", at: template!.loc)
             return []
         }
-        guard let items, let nameTemplate, let template else { return [] }
+        guard let items, let nameTemplate, var template else { return [] }
+        // The set's acceptances are every generated task's, beside the template's own: checked
+        // here once (a bad entry is reported once, not per task), then added to the template,
+        // so that expansion counts them against the budget like any template value.
+        if f.has("acceptFailures") {
+            let before = ctx.sink.errorCount
+            let decoded = AcceptFailuresDecoder(ctx: ctx).decode(f, path: "spec")
+            if decoded != nil, ctx.sink.errorCount == before, let pair = f.pair("acceptFailures") {
+                template = Self.adding(acceptances: pair, to: template)
+            }
+        }
         // The set's deadline is each generated task's, unless the template names its own.
         // (Checked here once, so that a bad one is reported once, not per task.)
         let setDeadline = DeadlineField.decode(f, path: "spec", ctx: ctx) == nil ? nil : f.pair("deadline")
@@ -79,6 +89,19 @@ struct Expansion {
                                   generatedBy: doc.address))
         }
         return out
+    }
+
+    /// `template` with the set's `acceptFailures` entries after its own (a template whose
+    /// `acceptFailures` is not a list keeps it: the task's decoder reports it).
+    static func adding(acceptances set: Pair, to template: PNode) -> PNode {
+        guard var pairs = template.pairs, let setItems = set.value.items else { return template }
+        if let i = pairs.firstIndex(where: { $0.key == "acceptFailures" }) {
+            guard let own = pairs[i].value.items else { return template }
+            pairs[i].value = PNode(.sequence(own + setItems), at: pairs[i].value.loc)
+        } else {
+            pairs.append(set)
+        }
+        return PNode(.mapping(pairs), at: template.loc)
     }
 
     /// `defaults` deep-merged under `spec`: mappings merge key by key, anything else in the

@@ -92,6 +92,8 @@ struct ResourceDecoders {
             } else {
                 _ = Fields(d, path: "spec.defaults", allowed: SpecFields.defaults, ctx: ctx, explain: { key in
                     key == "deadline" ? "`deadline` cannot be a default: write `spec.deadline` on the Stack for the whole stack, or on a resource"
+                        : key == "acceptFailures"
+                        ? "`acceptFailures` cannot be a default: accepting failed objects is a decision about one resource, so write it in that resource (or a task set)"
                         : key == "adopt" || key == "dependsOn"
                         ? "`\(key)` cannot be a default: it names one resource, so write it in that resource" : nil
                 })
