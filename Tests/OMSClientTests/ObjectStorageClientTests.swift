@@ -46,6 +46,7 @@ struct ObjectStorageClientTests {
         let a = public_.address(bucket: "dst", key: "oms/task/t 1/ü.txt", query: [])
         #expect(a.url == "https://dst.obs.cn-north-4.myhuaweicloud.com/oms/task/t%201/%C3%BC.txt")
         #expect(a.host == "dst.obs.cn-north-4.myhuaweicloud.com")
+        #expect(public_.address(bucket: "my.dst", key: "k", query: []).url == "https://obs.cn-north-4.myhuaweicloud.com/my.dst/k")
         let local = ObjectStorageClient(endpoint: ObjectStorageEndpoint.given("http://127.0.0.1:9000/")!, signer: signer)
         let b = local.address(bucket: "dst", key: nil, query: [("list-type", "2"), ("prefix", "oms/a b/")])
         #expect(b.url == "http://127.0.0.1:9000/dst?list-type=2&prefix=oms%2Fa%20b%2F")

@@ -143,10 +143,12 @@ public struct ObjectStorageClient: Sendable {
         let encodedKey = key.map { ObjectStorageSigner.uriEncode($0, keepSlash: true) }
         let path: String
         switch endpoint.addressing {
-        case .virtualHost:
+        // A bucket name with a dot is no single DNS label under the endpoint's certificate:
+        // such a bucket is addressed path-style, which OBS also serves.
+        case .virtualHost where !bucket.contains("."):
             host = bucket + "." + host
             path = "/" + (encodedKey ?? "")
-        case .path:
+        case .virtualHost, .path:
             path = "/" + ObjectStorageSigner.uriEncode(bucket) + (encodedKey.map { "/" + $0 } ?? "")
         }
         let queryText = query.map { ObjectStorageSigner.uriEncode($0.name) + "=" + ObjectStorageSigner.uriEncode($0.value) }.joined(separator: "&")
