@@ -27,8 +27,9 @@ public struct ChangeForecasts: Sendable {
     /// Listing calls one create may spend on its source.
     public static let callsPerCreate = 20
     /// Creates whose sources a diff lists: the first ones in address order, all at once, so a
-    /// diff adds at most one create's listing time and 200 calls, and says the same each run.
-    public static let sizedCreates = 10
+    /// diff adds at most one create's listing time and 400 calls, and says the same each run.
+    /// Twenty: four rounds of OMS's 5 slots in one region are forecast whole.
+    public static let sizedCreates = 20
 
     let client: OMSClient
     let history: ObservationHistory
@@ -59,6 +60,7 @@ public struct ChangeForecasts: Sendable {
         for group in live.groups { liveById[group.liveId] = .group(group) }
         let sizes = await sizeCreates(report, desired: desired)
         let cache = FinishForecaster.SegmentCache()
+        let starts = slotStarts(report, desired: desired, sizes: sizes, zone: zone, cache: cache)
         for index in report.changes.indices {
             let change = report.changes[index]
             guard change.address.duplicateId == nil, let resource = desired[change.address.address]?.omsResource,
@@ -66,7 +68,7 @@ public struct ChangeForecasts: Sendable {
             else { continue }
             var forecast: ChangeForecast?
             if change.action == .create || change.action == .replace {
-                forecast = creation(resource, size: sizes[index], zone: zone)
+                forecast = creation(resource, size: sizes[index], zone: zone, start: starts[index] ?? now)
             } else if let id = change.liveId, let liveResource = liveById[id] {
                 // Only what a reviewer needs: a bandwidth change moves the finish, a deadline is
                 // met or not. (A diff of 10,000 unchanged tasks computes no forecast at all.)
@@ -121,7 +123,31 @@ public struct ChangeForecasts: Sendable {
         }
     }
 
-    private func creation(_ resource: any DesiredOMSResource, size: SizeEstimate?, zone: ScheduleTimeZone) -> ChangeForecast? {
+    /// When each sized create gets one of OMS's slots in its destination region
+    /// (`RegionSlotQueue`): the creates queue behind each other, by priority, then in the
+    /// diff's order. (What already runs in OMS is not counted: `status` counts it.)
+    private func slotStarts(
+        _ report: ChangeReport, desired: DesiredState, sizes: [Int: SizeEstimate], zone: ScheduleTimeZone, cache: FinishForecaster.SegmentCache
+    ) -> [Int: Date] {
+        var queue = RegionSlotQueue(now: now)
+        let creates = sizes.keys.compactMap { index -> (rank: Int, index: Int, resource: any DesiredOMSResource)? in
+            guard let resource = desired[report.changes[index].address.address]?.omsResource, resource.state != .paused else { return nil }
+            return (RegionSlotQueue.rank(resource.taskPriority ?? MigrationOptions.defaultTaskPriority), index, resource)
+        }.sorted { ($0.rank, $0.index) < ($1.rank, $1.index) }
+        var starts: [Int: Date] = [:]
+        for create in creates {
+            let region = RegionSlotQueue.region(of: create.resource)
+            let start = queue.start(in: region, earliest: now)
+            let f = FinishForecaster.forecast(
+                bytesLeft: sizes[create.index]?.bytes ?? 0, from: start,
+                profile: .init(schedule: create.resource.bandwidthWindows, serviceTimezone: zone, capacity: nil), cache: cache)
+            queue.hold(in: region, until: f.finish)
+            starts[create.index] = start
+        }
+        return starts
+    }
+
+    private func creation(_ resource: any DesiredOMSResource, size: SizeEstimate?, zone: ScheduleTimeZone, start: Date) -> ChangeForecast? {
         guard let size else {
             return resource.deadline == nil ? nil : ChangeForecast(reason: "its size is not known until it is created", isLowerBound: false)
         }
@@ -130,9 +156,14 @@ public struct ChangeForecasts: Sendable {
                                   isLowerBound: size.isLowerBound)
         }
         let f = FinishForecaster.forecast(
-            bytesLeft: size.bytes, from: now, profile: .init(schedule: resource.bandwidthWindows, serviceTimezone: zone, capacity: nil),
+            bytesLeft: size.bytes, from: start, profile: .init(schedule: resource.bandwidthWindows, serviceTimezone: zone, capacity: nil),
             lowerBound: size.isLowerBound)
-        return ChangeForecast(finish: f.finish, reason: f.reason, bytes: size.bytes, isLowerBound: size.isLowerBound)
+        var reason = f.reason
+        if start > now {
+            reason = "waits for a slot in \(RegionSlotQueue.region(of: resource)) (OMS runs \(RegionSlotQueue.slotsPerRegion) tasks at once per region) until "
+                + FinishForecaster.wallClock(start, zone) + ", then " + reason
+        }
+        return ChangeForecast(finish: f.finish, reason: reason, bytes: size.bytes, isLowerBound: size.isLowerBound)
     }
 
     /// The rules OMS holds, kept every day: what happens if nobody changes them.

@@ -32,7 +32,8 @@ extension StatusReport {
     }
 
     /// Forecasts every task and group, and the stack, following `dependsOn` waves: a
-    /// dependent starts when its dependencies are forecast to finish. Deadlines are compared
+    /// dependent starts when its dependencies are forecast to finish, and no more than OMS's 5
+    /// transfers run at once per destination region (`RegionSlotQueue`). Deadlines are compared
     /// with the forecasts. `sizes`: bytes of resources not in OMS yet, when known.
     public mutating func addForecasts(desired: DesiredState, history: ObservationHistory, sizes: [ResourceAddress: SizeEstimate] = [:]) {
         let now = readAt
@@ -42,10 +43,16 @@ extension StatusReport {
         for (i, entry) in entries.enumerated() { index[entry.address] = i }
         var outlooks: [ResourceAddress: Outlook] = [:]
         let cache = FinishForecaster.SegmentCache()
-        for address in desired.order {
-            guard let resource = desired[address]?.omsResource, Kinds.adapter(for: address.kind).finishes, let i = index[address.description] else { continue }
+        var slots = RegionSlotQueue(now: now)
+        let transfers = desired.order.filter { Kinds.adapter(for: $0.kind).finishes && index[$0.description] != nil }
+        let byAddress = Dictionary(entries.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        for address in RegionSlotQueue.order(transfers, desired: desired, entries: byAddress) {
+            guard let resource = desired[address]?.omsResource, let i = index[address.description] else { continue }
             let entry = entries[i]
+            let region = RegionSlotQueue.region(of: resource)
+            var takesSlot = true
             let outlook: Outlook = {
+                if entry.phase == .finished || entry.phase == .failed || resource.state == .paused { takesSlot = false }
                 if entry.phase == .finished { return .finished }
                 if entry.phase == .failed { return .unknown(reason: "failed; no forecast until it runs again") }
                 if resource.state == .paused { return .heldByPlan }
@@ -58,6 +65,15 @@ extension StatusReport {
                     case .heldByPlan?: return .unknown(reason: "waits for \(dependency), which the plan holds paused")
                     case .finished?, nil: break
                     }
+                }
+                // A slot of its region: what runs keeps its own; the others queue (OMS runs 5).
+                let slotted = slots.start(in: region, earliest: start)
+                var waitsForSlot = false
+                if slotted > start {
+                    guard slotted < .distantFuture else {
+                        return .unknown(reason: "waits for one of the \(slots.slots) slots in \(region.isEmpty ? "its region" : region), held by transfers with no forecast")
+                    }
+                    (start, waitsForSlot, waitsFor) = (slotted, true, nil)
                 }
                 let bytes: Int64
                 var lower = false
@@ -73,11 +89,18 @@ extension StatusReport {
                 let forecast = FinishForecaster.forecast(bytesLeft: bytes, from: start, profile: profile, lowerBound: lower, cache: cache)
                 var why = forecast.reason
                 if let waitsFor { why = "starts when \(waitsFor) finishes, then " + why }
+                if waitsForSlot {
+                    why = "waits for a slot in \(region) (OMS runs \(slots.slots) tasks at once per region) until "
+                        + FinishForecaster.wallClock(start, zone) + ", then " + why
+                }
                 if lower { why = "at least: " + why }
                 guard let finish = forecast.finish else { return .unknown(reason: why) }
                 return .forecast(finish, reason: why, lowerBound: lower)
             }()
             outlooks[address] = outlook
+            if takesSlot {
+                if case .forecast(let finish, _, _) = outlook { slots.hold(in: region, until: finish) } else { slots.hold(in: region, until: nil) }
+            }
             entries[i].forecastReason = outlook.reason
             var done: Date?
             switch outlook {
