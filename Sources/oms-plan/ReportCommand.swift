@@ -23,6 +23,13 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the report to this file (replaced if it exists) instead of stdout.", valueName: "file"))
     var write: String?
 
+    @Option(help: "At most this many OBS requests in flight while reading failed-object lists (1 to 64).")
+    var parallelism = Count(8)
+
+    func validate() throws {
+        try require((1...64).contains(parallelism.value), "--parallelism must be between 1 and 64")
+    }
+
     func run() async throws {
         var plan = try PlanOptions.parse([])
         plan.source = source
@@ -30,7 +37,9 @@ struct ReportCommand: AsyncParsableCommand {
         let report: MigrationReport
         do {
             // acceptFailures is not in the plan yet: no acceptances until it is.
-            report = try await session.reconciler.report(of: session.desired, acceptances: [:])
+            // The failed objects come from OMS's lists in the destination buckets, as for status.
+            let reconciler = session.reconcilerReadingFailedObjects(parallelism: parallelism.value)
+            report = try await reconciler.report(of: session.desired, acceptances: [:])
         } catch {
             await session.close()
             Console.error("error: OMS could not be read: \(error)")

@@ -89,3 +89,69 @@ def test_exit_codes(run, workdir):
     assert unreachable.returncode == 1 and unreachable.stdout == "", unreachable.stderr
     assert "OMS could not be read" in unreachable.stderr
     assert "SKEXAMPLEREPORTSECRET1" not in unreachable.stderr
+
+
+# Against `sandbox serve --obs-port` with objects made to fail through /control/object-failures
+# (as test_failed_objects_status does): the CSV lists exactly the failed keys, spreadsheet
+# formulas neutralised, and agrees with status's failedObjects.
+def test_csv_lists_exactly_the_failed_objects(run, workdir, binary, tmp_path):
+    import sys
+    from pathlib import Path
+    import requests
+    repo = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(repo / "Tests" / "ConformanceTests"))
+    sys.path.insert(0, str(repo / "Tests" / "CLITests"))
+    from oms_helpers import AK, PROJECT_ID, SK, Sandbox
+    from test_failed_objects_status import PLAN, free_port
+
+    keys = ["p/ok.bin", "p/=SUM(1,2).bin", "p/<b>\"q\".bin", "p/gone.bin"]
+    failing = {"p/=SUM(1,2).bin": "NoSuchKey", "p/<b>\"q\".bin": "InvalidObjectState", "p/gone.bin": "NoSuchKey"}
+    data = tmp_path / "sandbox-data"
+    source = data / "buckets" / "Aliyun" / "cn-hangzhou" / "src"
+    for key in keys:
+        (source / key).parent.mkdir(parents=True, exist_ok=True)
+        (source / key).write_bytes(b"x" * 1024)
+    (data / "buckets" / "HuaweiCloud" / "cn-north-4" / "dst").mkdir(parents=True)
+    obs_port = free_port()
+    box = Sandbox(Path(binary), data, tmp_path / "sandbox.log", "10", extra=["--obs-port", str(obs_port)])
+    box.wait_ready()
+    try:
+        for key, code in failing.items():
+            resp = requests.post(box.base_url + "/control/object-failures", timeout=30, json={
+                "cloudType": "Aliyun", "region": "cn-hangzhou", "bucket": "src", "keyPrefix": key, "errorCode": code, "times": 0})
+            assert resp.status_code == 200, resp.text
+        plan = workdir / "fo"
+        plan.mkdir()
+        (plan / "plan.yaml").write_text(PLAN)
+        env = {"OMS_ENDPOINT": box.base_url, "OMS_PROJECT_ID": PROJECT_ID, "HUAWEICLOUD_SDK_AK": AK,
+               "HUAWEICLOUD_SDK_SK": SK, "OMS_OBS_ENDPOINT": f"http://127.0.0.1:{obs_port}", "FO_SRC_AK": "FOSRCAK0001",
+               "FO_SRC_SK": "fo-source-secret-0001", "FO_OBS_AK": AK, "FO_OBS_SK": SK}
+        applied = run("apply", "fo", "--auto-approve", "--wait", "--wait-timeout", "2m", env=env, timeout=200)
+        assert applied.returncode == 1 and "MigrationTask/photos" in applied.stderr, applied.stderr
+
+        status = json.loads(run("status", "fo", "--output", "json", env=env).stdout)
+        entry = next(e for e in status["entries"] if e["address"] == "MigrationTask/photos")
+        assert entry["failedObjects"]["count"] == 3, entry
+        written = run("report", "fo", "--output", "csv", "--write", "failed.csv", "--parallelism", "2", env=env)
+        assert written.returncode == 0, written.stderr
+        rows = list(csv.reader(io.StringIO((workdir / "failed.csv").read_bytes().decode(), newline="")))
+        assert rows[0] == ["address", "key", "code", "reason", "accepted_by"]
+        got = {row[1]: row[2] for row in rows[1:]}
+        assert all(row[0] == "MigrationTask/photos" and row[3] and row[4] == "" for row in rows[1:]), rows
+        # Keys start with the plan's prefix "p/" (formula neutralising is proved in Swift): the
+        # keys with a comma and with quotes round-trip through RFC 4180 quoting.
+        assert got == failing, rows
+
+        report = json.loads(run("report", "fo", "--output", "json", env=env).stdout)
+        photos = next(r for r in report["resources"] if r["address"] == "MigrationTask/photos")
+        assert photos["objectsFailed"] == entry["objectsFailed"] == 3 and "failedObjectsNote" not in photos, photos
+        assert {c["code"]: c["count"] for c in photos["failedByCode"]} == entry["failedObjects"]["byCode"]
+        assert photos["lists"]["failedList"] == entry["failedObjects"]["listFile"]
+        html = run("report", "fo", "--output", "html", env=env).stdout
+        assert "p/&lt;b&gt;&quot;q&quot;.bin" in html and "<b>\"q\"" not in html
+        markdown = run("report", "fo", env=env).stdout
+        assert "| `p/=SUM(1,2).bin` | `NoSuchKey` |" in markdown
+        for output in (written.stderr, html, markdown, json.dumps(report)):
+            assert SK not in output and "Signature=" not in output
+    finally:
+        box.stop()

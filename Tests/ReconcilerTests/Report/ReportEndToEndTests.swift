@@ -1,5 +1,6 @@
 import Foundation
 import MigrationPlan
+import OMSClient
 import Reconciler
 import Testing
 
@@ -47,6 +48,36 @@ struct ReportEndToEndTests {
 
             let csv = ReportCSVRenderer().render(report)
             #expect(csv == "address,key,code,reason,accepted_by\r\n")
+        }
+    }
+
+    @Test func failedObjectsAreReadWholeAndAcceptancesCountThem() async throws {
+        try await withEndToEnd { e2e in
+            let (obs, obsTask) = try await FailedObjectsEndToEndTests.startOBS(e2e)
+            defer { obsTask.cancel() }
+            try e2e.seedSource(prefix: "f/", objects: 9)
+            try e2e.writePlan([PlanText.task("f")])
+            let source = try #require(e2e.buckets.bucketURL(cloud: .aliyun, region: "cn-hangzhou", bucket: "src"))
+            try Data("f/object-0000*\n".utf8).write(to: source.deletingLastPathComponent().appendingPathComponent("src.archive"))
+            let desired = try e2e.load()
+            try await e2e.apply(desired, options: DiffOptions(ledger: MemoryAttemptLedger()))
+            try await e2e.runEngine(until: "f", is: .failed)
+
+            var reconciler = e2e.reconciler(ledger: MemoryAttemptLedger())
+            reconciler.failedObjects = FailedObjectAccess(endpoint: .fixed(ObjectStorageEndpoint.given(obs)!), keys: .destinationCredentials, parallelism: 2)
+            let rules = ["MigrationTask/f": [
+                MigrationReport.AcceptanceRule(reason: "archived on purpose (OPS-9)", keys: ["f/object-00003.bin"]),
+                MigrationReport.AcceptanceRule(reason: "stale", prefix: "g/"),
+            ]]
+            let report = try await reconciler.report(of: desired, acceptances: rules)
+            let f = try #require(report.resources.first)
+            #expect(f.objectsFailed == 9 && f.failedObjectsNote == nil, "\(f)")
+            #expect(report.failedObjects.count == 9 && Set(report.failedObjects.map(\.code)) == ["InvalidObjectState"])
+            #expect(f.failedByCode == [.init(code: "InvalidObjectState", count: 9, accepted: 1)] && f.objectsFailedAccepted == 1)
+            #expect(report.failedObjects.filter { $0.acceptedBy != nil }.map(\.key) == ["f/object-00003.bin"])
+            #expect(report.acceptances.map(\.matched) == [1, 0])
+            let csv = ReportCSVRenderer().render(report).components(separatedBy: "\r\n")
+            #expect(csv.count == 11 && csv.contains("MigrationTask/f,f/object-00003.bin,InvalidObjectState,\(report.failedObjects[3].reason),archived on purpose (OPS-9)"))
         }
     }
 }
