@@ -512,6 +512,14 @@ def test_no_secret_in_failed_object_fields(boxes, tmp_path):
         extra = {"OMS_PLAN_DEBUG": "1"} if debug else {}
         runs.append(run_cli(["status", "plan"], cwd=workdir, env={**env, **extra}, timeout=TIMEOUT))
         runs.append(run_cli(["status", "plan", "--output", "json"], cwd=workdir, env={**env, **extra}, timeout=TIMEOUT))
+        # The report of issue 24, part 5, in every format: the failed key and code are rows there.
+        for form in ("markdown", "json", "csv", "html"):
+            runs.append(run_cli(["report", "plan", "--output", form], cwd=workdir, env={**env, **extra}, timeout=TIMEOUT))
+    report_csv = runs[-2].stdout
+    assert len(report_csv.splitlines()) == 2 and "(secret)" in report_csv, runs[-2].describe()
+    written = run_cli(["report", "plan", "--output", "html", "--write", "report.html"], cwd=workdir, env=env, timeout=TIMEOUT)
+    runs.append(written)
+    _assert_clean("report.html", (workdir / "report.html").read_bytes())
     # The served page, its JSON and its metrics (oms_plan_failed_objects{code=...}).
     import signal
     import urllib.request
