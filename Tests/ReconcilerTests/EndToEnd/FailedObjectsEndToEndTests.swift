@@ -121,6 +121,51 @@ struct FailedObjectsEndToEndTests {
         }
     }
 
+    /// A group's record names its folder; the lists are its failed tasks' own.
+    @Test func aGroupShowsTheFailedObjectsOfItsTasks() async throws {
+        try await withEndToEnd { e2e in
+            let (obs, obsTask) = try await Self.startOBS(e2e)
+            defer { obsTask.cancel() }
+            try e2e.seedSource(prefix: "h/", objects: 3)
+            try e2e.writePlan([
+                """
+                apiVersion: oms-plan/v1
+                kind: MigrationTaskGroup
+                metadata: {name: h}
+                spec:
+                  type: prefix
+                  source: {cloud: Aliyun, region: cn-hangzhou, bucket: src, credentials: aliyun, prefixes: ["h/"]}
+                  destination: {savePrefix: h/}
+
+                """
+            ])
+            let desired = try e2e.load()
+            try await Self.fail(e2e, prefix: "h/object-00001", code: "ConsistencyCheckFailed")
+            let reconciler = reconciler(e2e, obs: obs, ledger: MemoryAttemptLedger())
+            _ = try await reconciler.apply(desired, options: .init(apply: ApplyOptions(pollInterval: .milliseconds(20))))
+            var history = ObservationHistory()
+            var entry: StatusReport.Entry?
+            for _ in 0..<120 {
+                try await e2e.runEngine(1)
+                entry = try await reconciler.status(of: desired, history: &history).entries.first { $0.address == "MigrationTaskGroup/h" }
+                if entry?.phase == .failed { break }
+            }
+            #expect(entry?.phase == .failed, "\(String(describing: entry))")
+            let failed = try #require(entry?.failedObjects, "\(String(describing: entry))")
+            #expect(failed.note == nil, "\(failed.note ?? "")")
+            #expect(failed.listFile.hasPrefix("oms/task_group/"), "\(failed.listFile)")
+            #expect(failed.byCode == ["ConsistencyCheckFailed": 1] && failed.sample.map(\.key) == ["h/object-00001.bin"], "\(failed)")
+            #expect(failed.explanations["ConsistencyCheckFailed"]?.title == "changed during the copy")
+            // The client's listing, a page per request, against the same API.
+            let client = ObjectStorageClient(
+                endpoint: ObjectStorageEndpoint.given(obs)!, signer: ObjectStorageSigner(accessKey: "e2e-obs-ak", secretKey: "e2e-obs-sk", region: "cn-north-4"))
+            let page = try await client.listObjects(bucket: "dst", prefix: "oms/", maxKeys: 1)
+            #expect(page.keys.count == 1 && page.nextContinuationToken != nil)
+            let all = try await client.listAllKeys(bucket: "dst", prefix: "oms/")
+            #expect(all.count >= 2 && all.contains { $0.hasPrefix("oms/task_group/") && $0.hasSuffix(".failed_list.txt") }, "\(all)")
+        }
+    }
+
     @Test func keysThatDoNotOpenTheBucketAreANoteNotAFailure() async throws {
         try await withEndToEnd { e2e in
             let (obs, obsTask) = try await Self.startOBS(e2e)
