@@ -20,6 +20,9 @@ extension Session {
         if access.endpoint == .huaweiCloud, Self.isLocal(client.configuration.endpoint) { return nil }
         access.parallelism = max(1, parallelism)
         access.requestTimeout = client.configuration.requestTimeout
+        // The plan's acceptFailures: status counts the objects they match as accepted.
+        let desired = self.desired
+        access.acceptances = { desired.acceptances(of: $0) }
         return access
     }
 
