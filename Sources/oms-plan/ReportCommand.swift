@@ -36,10 +36,9 @@ struct ReportCommand: AsyncParsableCommand {
         let session = try await Session.open(plan: plan, connection: connection, secretsRequired: false)
         let report: MigrationReport
         do {
-            // acceptFailures is not in the plan yet: no acceptances until it is.
             // The failed objects come from OMS's lists in the destination buckets, as for status.
             let reconciler = session.reconcilerReadingFailedObjects(parallelism: parallelism.value)
-            report = try await reconciler.report(of: session.desired, acceptances: [:])
+            report = try await reconciler.report(of: session.desired)
         } catch {
             await session.close()
             Console.error("error: OMS could not be read: \(error)")

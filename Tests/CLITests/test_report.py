@@ -147,9 +147,16 @@ def test_csv_lists_exactly_the_failed_objects(run, workdir, binary, tmp_path):
         assert photos["objectsFailed"] == entry["objectsFailed"] == 3 and "failedObjectsNote" not in photos, photos
         assert {c["code"]: c["count"] for c in photos["failedByCode"]} == entry["failedObjects"]["byCode"]
         assert photos["lists"]["failedList"] == entry["failedObjects"]["listFile"]
+        # An acceptance in the plan: its reason is the accepted_by of exactly the objects it covers.
+        (plan / "plan.yaml").write_text(PLAN + '  acceptFailures:\n    - {reason: "gone, ticket OPS-7", codes: [NoSuchKey]}\n')
+        accepted = run("report", "fo", "--output", "csv", "--write", "accepted.csv", env=env)
+        assert accepted.returncode == 0, accepted.stderr
+        rows = list(csv.reader(io.StringIO((workdir / "accepted.csv").read_bytes().decode(), newline="")))[1:]
+        assert {row[1]: row[4] for row in rows} == {k: ("gone, ticket OPS-7" if c == "NoSuchKey" else "") for k, c in failing.items()}
+        markdown = run("report", "fo", env=env).stdout
+        assert "| `MigrationTask/photos` | gone, ticket OPS-7 | code NoSuchKey | 2 |" in markdown, markdown
         html = run("report", "fo", "--output", "html", env=env).stdout
         assert "p/&lt;b&gt;&quot;q&quot;.bin" in html and "<b>\"q\"" not in html
-        markdown = run("report", "fo", env=env).stdout
         assert "| `p/=SUM(1,2).bin` | `NoSuchKey` |" in markdown
         for output in (written.stderr, html, markdown, json.dumps(report)):
             assert SK not in output and "Signature=" not in output

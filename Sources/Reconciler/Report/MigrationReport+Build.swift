@@ -2,42 +2,9 @@ import Foundation
 import MigrationPlan
 
 extension MigrationReport {
-    /// One acceptance of failed objects (`acceptFailures` of a task, group or set spec): a
-    /// reason and at least one matcher. The plan does not carry them yet; until it does the
-    /// command passes none and the report shows none.
-    public struct AcceptanceRule: Sendable, Hashable {
-        public var reason: String
-        public var keys: [String]
-        public var prefix: String?
-        public var codes: [String]
-
-        public init(reason: String, keys: [String] = [], prefix: String? = nil, codes: [String] = []) {
-            self.reason = reason
-            self.keys = keys
-            self.prefix = prefix
-            self.codes = codes
-        }
-
-        /// Every matcher given must match (as the plan's `acceptFailures` reads them); keys and
-        /// codes are compared by their bytes, a prefix on the key's leading bytes. No matcher:
-        /// nothing.
-        public func matches(key: String, code: String) -> Bool {
-            guard !keys.isEmpty || prefix != nil || !codes.isEmpty else { return false }
-            if !keys.isEmpty, !keys.contains(where: { $0.utf8.elementsEqual(key.utf8) }) { return false }
-            if let prefix, !key.utf8.starts(with: prefix.utf8) { return false }
-            if !codes.isEmpty, !codes.contains(where: { $0.utf8.elementsEqual(code.utf8) }) { return false }
-            return true
-        }
-
-        /// What it matches, in words.
-        public var words: String {
-            var parts: [String] = []
-            if !keys.isEmpty { parts.append("keys " + keys.joined(separator: ", ")) }
-            if let prefix { parts.append("prefix " + prefix) }
-            if !codes.isEmpty { parts.append("codes " + codes.joined(separator: ", ")) }
-            return parts.joined(separator: "; ")
-        }
-    }
+    /// One acceptance of failed objects: the plan's `acceptFailures` entry (a reason and
+    /// matchers that must all match, compared as bytes).
+    public typealias AcceptanceRule = FailureAcceptance
 
     /// The failed objects read from one resource's lists, and why they may be fewer than OMS
     /// counts (a list not read or cut short).
@@ -78,24 +45,28 @@ extension MigrationReport {
             if let peak = samples.max(), peak > 0 { r.peakSpeed = peak }
             let rules = acceptances[entry.address] ?? []
             let read = failedObjects[entry.address]
-            var matched = [Int64](repeating: 0, count: rules.count)
+            var rows = (read?.rows ?? []).map { row in
+                var row = row
+                row.address = entry.address
+                return row
+            }
+            // The same matcher status, diff and apply use: they conclude alike.
+            let outcome = AcceptanceMatcher.match(rows.indices.map { Indexed(index: $0, object: rows[$0]) }, against: rules)
+            for accepted in outcome.accepted { rows[accepted.failure.index].acceptedBy = rules[accepted.entry].reason }
             var codes: [String: CodeCount] = [:]
-            for var object in read?.rows ?? [] {
-                object.address = entry.address
-                let rule = rules.firstIndex { $0.matches(key: object.key, code: object.code) }
+            for object in rows {
                 codes[object.code, default: CodeCount(code: object.code, count: 0, accepted: 0)].count += 1
-                if let rule {
-                    matched[rule] += 1
-                    object.acceptedBy = rules[rule].reason
+                if object.acceptedBy != nil {
                     codes[object.code]!.accepted += 1
                     r.objectsFailedAccepted += 1
                 }
-                allFailed.append(object)
             }
+            allFailed += rows
+            let matched = outcome.matchesPerEntry.map(Int64.init)
             r.failedByCode = sortedCodes(Array(codes.values))
             r.failedObjectsNote = note(r, read: read)
             for (index, rule) in rules.enumerated() {
-                accepted.append(Acceptance(address: entry.address, reason: rule.reason, matches: rule.words, matched: matched[index]))
+                accepted.append(Acceptance(address: entry.address, reason: rule.reason, matches: rule.matcherSummary, matched: matched[index]))
             }
             resources.append(r)
         }
@@ -103,6 +74,23 @@ extension MigrationReport {
             stack: desired.stack.name, region: desired.stack.region, readAt: status.readAt,
             timezone: status.serviceTimezone ?? desired.stack.serviceTimezone, resources: resources, acceptances: accepted,
             failedObjects: allFailed)
+    }
+
+    /// A failed object with its place in the list, as the matcher sees it.
+    struct Indexed: AcceptableFailure, Sendable {
+        var index: Int
+        var object: FailedObject
+        var key: String { object.key }
+        var code: String { object.code }
+    }
+
+    /// Every resource's `acceptFailures` in the plan, by address.
+    public static func acceptances(of desired: DesiredState) -> [String: [AcceptanceRule]] {
+        var all: [String: [AcceptanceRule]] = [:]
+        for resource in desired.omsResources where !resource.acceptFailures.isEmpty {
+            all[resource.address.description] = resource.acceptFailures
+        }
+        return all
     }
 
     /// Why fewer failed objects are listed than OMS counts, if they are.

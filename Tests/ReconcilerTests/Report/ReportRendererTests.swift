@@ -105,7 +105,7 @@ import Testing
         let keys = MigrationReport.AcceptanceRule(reason: "r", keys: ["a.jpg"])
         #expect(keys.matches(key: "a.jpg", code: "X") && !keys.matches(key: "a.jpg\u{301}", code: "X"))
         #expect(!MigrationReport.AcceptanceRule(reason: "none").matches(key: "a", code: "b"))
-        #expect(MigrationReport.AcceptanceRule(reason: "r", keys: ["a.jpg"], prefix: "tmp/", codes: ["NoSuchKey"]).words
-            == "keys a.jpg; prefix tmp/; codes NoSuchKey")
+        #expect(MigrationReport.AcceptanceRule(reason: "r", keys: ["a.jpg"], prefix: "tmp/", codes: ["NoSuchKey"]).matcherSummary
+            == "key a.jpg, prefix tmp/, code NoSuchKey")
     }
 }
