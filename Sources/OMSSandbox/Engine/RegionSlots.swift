@@ -50,7 +50,9 @@ struct RegionSlots: Sendable {
 
 extension SandboxStore {
     /// The columns `RegionSlots` orders the waiting tasks by, filled for the tasks stored
-    /// before they existed (every later save writes them with the record).
+    /// before they existed (every later save writes them with the record). The index covers
+    /// the queue's query: added columns sit after the record in each row, and reading them
+    /// from the table would walk every waiting record's pages on every pass.
     static func registerTaskQueueColumns(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v4-task-queue") { db in
             try db.execute(
@@ -58,7 +60,7 @@ extension SandboxStore {
                     ALTER TABLE tasks ADD COLUMN region TEXT NOT NULL DEFAULT '';
                     ALTER TABLE tasks ADD COLUMN queue_rank INTEGER NOT NULL DEFAULT 1;
                     ALTER TABLE tasks ADD COLUMN created_at REAL NOT NULL DEFAULT 0;
-                    CREATE INDEX tasks_queue ON tasks(status, queue_rank, created_at, id);
+                    CREATE INDEX tasks_queue ON tasks(status, queue_rank, created_at, id, region);
                     """)
             for task in try records(TaskRecord.self, db: db) {
                 try db.execute(
