@@ -38,15 +38,22 @@ extension MigrationReport {
     static func nonEmpty(_ text: String?) -> String? { text.flatMap { $0.isEmpty ? nil : $0 } }
 }
 
+extension MigrationReport.Resource {
+    /// OMS's counters as the report's (absent: 0).
+    mutating func count(listed: Int64?, copied: Int64?, skipped: Int64?, failed: Int64?, bytes: Int64?, of total: Int64?) {
+        objectsListed = listed ?? 0
+        objectsCopied = copied ?? 0
+        objectsSkipped = skipped ?? 0
+        objectsFailed = failed ?? 0
+        bytesCopied = bytes ?? 0
+        bytesTotal = total ?? 0
+    }
+}
+
 extension MigrationTaskKind: ReportingKind {
     func reportFigures(_ live: LiveResource, settled: Bool, into r: inout MigrationReport.Resource) {
         guard case .task(let t) = live else { return }
-        r.objectsListed = t.totalNum ?? 0
-        r.objectsCopied = t.successfulNum ?? 0
-        r.objectsSkipped = t.skippedNum ?? 0
-        r.objectsFailed = t.failedNum ?? 0
-        r.bytesCopied = t.completeSize ?? 0
-        r.bytesTotal = t.totalSize ?? 0
+        r.count(listed: t.totalNum, copied: t.successfulNum, skipped: t.skippedNum, failed: t.failedNum, bytes: t.completeSize, of: t.totalSize)
         MigrationReport.span(&r, start: t.startTime, took: t.totalTime, settled: settled)
         r.consistencyCheck = t.consistencyCheck?.rawValue ?? MigrationReport.defaultConsistencyCheck
         r.lists.bucket = t.dstNode?.bucket
@@ -66,12 +73,7 @@ extension MigrationTaskKind: ReportingKind {
 extension MigrationTaskGroupKind: ReportingKind {
     func reportFigures(_ live: LiveResource, settled: Bool, into r: inout MigrationReport.Resource) {
         guard case .group(let g) = live else { return }
-        r.objectsListed = g.totalNum ?? 0
-        r.objectsCopied = g.successNum ?? 0
-        r.objectsSkipped = g.skipNum ?? 0
-        r.objectsFailed = g.failNum ?? 0
-        r.bytesCopied = g.completeSize ?? 0
-        r.bytesTotal = g.totalSize ?? 0
+        r.count(listed: g.totalNum, copied: g.successNum, skipped: g.skipNum, failed: g.failNum, bytes: g.completeSize, of: g.totalSize)
         MigrationReport.span(&r, start: g.startTime, took: g.totalTime, settled: settled)
         r.consistencyCheck = g.consistencyCheck?.rawValue ?? MigrationReport.defaultConsistencyCheck
         r.lists.bucket = g.dstNode?.bucket
@@ -89,12 +91,8 @@ extension MigrationSyncTaskKind: ReportingKind {
     func reportFigures(_ live: LiveResource, settled: Bool, into r: inout MigrationReport.Resource) {
         guard case .syncTask(let s) = live else { return }
         r.figuresAre = "month"
-        r.objectsListed = s.monthlyAcceptanceRequest ?? 0
-        r.objectsCopied = s.monthlySuccessObject ?? 0
-        r.objectsSkipped = s.monthlySkipObject ?? 0
-        r.objectsFailed = s.monthlyFailureObject ?? 0
-        r.bytesCopied = s.monthlySize ?? 0
-        r.bytesTotal = s.monthlySize ?? 0
+        r.count(listed: s.monthlyAcceptanceRequest, copied: s.monthlySuccessObject, skipped: s.monthlySkipObject,
+                failed: s.monthlyFailureObject, bytes: s.monthlySize, of: s.monthlySize)
         r.firstStart = MigrationReport.date(milliseconds: s.lastStartTime ?? s.createTime)
         r.consistencyCheck = s.consistencyCheck?.rawValue ?? MigrationReport.defaultConsistencyCheck
         r.lists.bucket = s.dstBucket
