@@ -125,7 +125,10 @@ public struct StackReconciler: Sendable {
             allowReplace: options.allowReplace, only: options.scope, ledger: ledger, previouslyAdopted: adoptions.adopted)
         var planned = ChangePlanner.plan(desired: desired, live: live, options: diffOptions, now: now())
         if options.preflight { planned = await Preflight(client: client).check(planned, desired: desired) }
-        if let failedObjects { await planned.nameRemainingFailedCodes(desired: desired, live: live, access: failedObjects) }
+        if let failedObjects {
+            await planned.settleAcceptedFailures(desired: desired, live: live, access: failedObjects)
+            await planned.nameRemainingFailedCodes(desired: desired, live: live, access: failedObjects)
+        }
         if options.forecast {
             let history = observationHistory(stack: desired.stack.name)
             await ChangeForecasts(client: client, history: history, now: live.readAt)
