@@ -95,7 +95,7 @@ struct OBSListingTests {
             _ method: String, _ path: String, host: String, keys: (ak: String, sk: String), query: String = "", body: Data = Data(),
             headers extra: [(String, String)] = []
         ) async throws -> (status: Int, body: String, headers: [(String, String)]) {
-            let amzDate = OBSAuthenticator.amzDate(Date())
+            let amzDate = OBSXML.amzDate(Date())
             let hash = OBSSignatureV4.hex(SHA256.hash(data: body))
             let headers = [("host", host), ("x-amz-content-sha256", hash), ("x-amz-date", amzDate)] + extra
             let scope = OBSSignatureV4.Authorization(

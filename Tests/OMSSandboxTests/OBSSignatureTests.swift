@@ -74,7 +74,7 @@ struct OBSSignatureTests {
         func signedGET(_ path: String, ak: String, sk: String, date: Date? = nil, query: [(name: String, value: String)] = []) throws
             -> OBSAuthenticator.Incoming
         {
-            let amzDate = OBSAuthenticator.amzDate(date ?? now)
+            let amzDate = OBSXML.amzDate(date ?? now)
             let hash = OBSSignatureV4.hex(SHA256.hash(data: Data()))
             var headers = [("host", "127.0.0.1:9000"), ("x-amz-date", amzDate), ("x-amz-content-sha256", hash)]
             let scope = OBSSignatureV4.Authorization(

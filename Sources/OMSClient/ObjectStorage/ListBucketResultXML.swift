@@ -37,36 +37,10 @@ enum ListBucketResultXML {
         var rest = text[...]
         while let start = rest.range(of: open) {
             guard let end = rest.range(of: close, range: start.upperBound..<rest.endIndex) else { break }
-            found.append(unescape(String(rest[start.upperBound..<end.lowerBound])))
+            found.append(XMLText.unescape(String(rest[start.upperBound..<end.lowerBound])))
             rest = rest[end.upperBound...]
         }
         return found
     }
 
-    /// XML's five entities and numeric character references.
-    static func unescape(_ text: String) -> String {
-        guard text.contains("&") else { return text }
-        var out = ""
-        var rest = text[...]
-        while let amp = rest.firstIndex(of: "&") {
-            out += rest[..<amp]
-            guard let semi = rest[amp...].firstIndex(of: ";"), rest.distance(from: amp, to: semi) <= 10 else {
-                out += rest[amp...]
-                return out
-            }
-            let entity = rest[rest.index(after: amp)..<semi]
-            switch entity {
-            case "amp": out += "&"
-            case "lt": out += "<"
-            case "gt": out += ">"
-            case "quot": out += "\""
-            case "apos": out += "'"
-            default:
-                let number = entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16) : entity.hasPrefix("#") ? UInt32(entity.dropFirst(), radix: 10) : nil
-                if let number, let scalar = Unicode.Scalar(number) { out.unicodeScalars.append(scalar) } else { out += rest[amp...semi] }
-            }
-            rest = rest[rest.index(after: semi)...]
-        }
-        return out + rest
-    }
 }

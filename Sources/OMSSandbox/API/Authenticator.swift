@@ -7,7 +7,6 @@ struct Authenticator: Sendable {
     let accessKey: String
     let secretKey: String
     let store: SandboxStore
-    static let allowedSkew: TimeInterval = 15 * 60
 
     struct Incoming: Sendable {
         var method: String
@@ -17,9 +16,7 @@ struct Authenticator: Sendable {
         var headers: [(String, String)]
         var body: Data
 
-        func header(_ name: String) -> String? {
-            headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
-        }
+        func header(_ name: String) -> String? { SignedRequestChecks.header(name, in: headers) }
     }
 
     /// How a request claims to be authenticated, checked from its headers alone, before its
@@ -36,7 +33,7 @@ struct Authenticator: Sendable {
         if let authorization = request.header("Authorization") {
             guard let parsed = Self.parseAuthorization(authorization), Self.constantTimeEqual(parsed.accessKey, accessKey),
                 let dateText = request.header(RequestSigner.dateHeader), let date = RequestSigner.parseDate(dateText),
-                abs(date.timeIntervalSince(now)) <= Self.allowedSkew,
+                SignedRequestChecks.isFresh(date, now: now),
                 parsed.signedHeaders.contains("x-sdk-date"), parsed.signedHeaders.contains("host")
             else { throw .unauthorized }
             return .signature(accessKey: parsed.accessKey, signedHeaders: parsed.signedHeaders, signature: parsed.signature, date: dateText)

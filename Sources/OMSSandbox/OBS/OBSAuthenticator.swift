@@ -11,7 +11,6 @@ struct OBSAuthenticator: Sendable {
     let accessKey: String
     let secretKey: String
     let buckets: LocalBuckets
-    static let allowedSkew: TimeInterval = 15 * 60
 
     struct Incoming: Sendable {
         var method: String
@@ -21,7 +20,7 @@ struct OBSAuthenticator: Sendable {
         var headers: [(String, String)]
         var address: OBSAddress
 
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
+        func header(_ name: String) -> String? { SignedRequestChecks.header(name, in: headers) }
     }
 
     /// A pair whose signature matched.
@@ -59,8 +58,8 @@ struct OBSAuthenticator: Sendable {
         guard let date = OBSXML.parseAmzDate(dateText) ?? request.header("date").flatMap(OBSXML.parseHTTPDate) else {
             throw .accessDenied("The request has no valid X-Amz-Date (or Date) header.")
         }
-        guard abs(date.timeIntervalSince(now)) <= Self.allowedSkew else { throw .requestTimeTooSkewed }
-        let amzDate = dateText.isEmpty ? Self.amzDate(date) : dateText
+        guard SignedRequestChecks.isFresh(date, now: now) else { throw .requestTimeTooSkewed }
+        let amzDate = dateText.isEmpty ? OBSXML.amzDate(date) : dateText
         guard amzDate.hasPrefix(authorization.date) else {
             throw .authorizationMalformed("The credential scope's date is not the request's date.")
         }
@@ -97,7 +96,7 @@ struct OBSAuthenticator: Sendable {
         guard let dateText = request.header(prefix + "date") ?? request.header("date"),
             let date = OBSXML.parseHTTPDate(dateText) ?? OBSXML.parseAmzDate(dateText)
         else { throw .accessDenied("The request has no valid Date (or \(prefix)date) header.") }
-        guard abs(date.timeIntervalSince(now)) <= Self.allowedSkew else { throw .requestTimeTooSkewed }
+        guard SignedRequestChecks.isFresh(date, now: now) else { throw .requestTimeTooSkewed }
         for (identity, secret) in try candidates(authorization.accessKey, request.address, region: region) {
             for resource in Self.resources(request) {
                 let toSign = OBSSignatureV2.stringToSign(
@@ -147,13 +146,5 @@ struct OBSAuthenticator: Sendable {
 
     static func isHexDigest(_ text: String) -> Bool {
         text.utf8.count == 64 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }
-    }
-
-    static func amzDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.string(from: date)
     }
 }

@@ -48,7 +48,7 @@ enum OBSSignatureV2 {
     static func stringToSign(
         scheme: Scheme, method: String, headers: [(String, String)], resource: String, query: [(name: String, value: String)]
     ) -> String {
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
+        func header(_ name: String) -> String? { SignedRequestChecks.header(name, in: headers) }
         var prefixed: [String: [String]] = [:]
         for (name, value) in headers {
             let lower = name.lowercased()

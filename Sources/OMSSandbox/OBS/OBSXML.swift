@@ -1,4 +1,5 @@
 import Foundation
+import OMSClient
 
 /// The few XML pieces the object API answers with: text is escaped scalar by scalar, so a
 /// key can never close an element or open one.
@@ -6,24 +7,8 @@ enum OBSXML {
     static let declaration = #"<?xml version="1.0" encoding="UTF-8"?>"#
     static let namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            // Characters XML 1.0 cannot carry at all (listings skip keys with control
-            // characters; this keeps any other text well-formed).
-            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// The text with markup characters as entities (one table with the client's reading).
+    static func escape(_ text: String) -> String { XMLText.escape(text) }
 
     /// `<name>text</name>` with the text escaped.
     static func element(_ name: String, _ text: String) -> String { "<\(name)>\(escape(text))</\(name)>" }
@@ -39,32 +24,31 @@ enum OBSXML {
     }
 
     /// `Mon, 07 Dec 2026 05:29:52 GMT`, as `Last-Modified` and `Date` headers write times.
-    static func httpDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
-    }
+    static func httpDate(_ date: Date) -> String { formatter("EEE, dd MMM yyyy HH:mm:ss 'GMT'", zone: "GMT").string(from: date) }
 
     /// Reads a `Date` header (RFC 1123, also with a numeric zone as some clients send it).
     static func parseHTTPDate(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
         for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEE, dd MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm:ss zzz"] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return date }
+            if let date = formatter(format, zone: "GMT").date(from: text) { return date }
         }
         return nil
     }
 
-    /// `20261207T052952Z`, the SigV4 `X-Amz-Date` form.
-    static func parseAmzDate(_ text: String) -> Date? {
+    /// The SigV4 `X-Amz-Date` form, `20261207T052952Z`.
+    static let amzDateFormat = "yyyyMMdd'T'HHmmss'Z'"
+
+    /// Reads an `X-Amz-Date`.
+    static func parseAmzDate(_ text: String) -> Date? { formatter(amzDateFormat, zone: "UTC").date(from: text) }
+
+    /// Writes a time as `X-Amz-Date` does.
+    static func amzDate(_ date: Date) -> String { formatter(amzDateFormat, zone: "UTC").string(from: date) }
+
+    /// A fixed-format formatter: POSIX locale, so no user setting changes the words or digits.
+    private static func formatter(_ format: String, zone: String) -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.date(from: text)
+        formatter.timeZone = TimeZone(identifier: zone)
+        formatter.dateFormat = format
+        return formatter
     }
 }
