@@ -25,13 +25,7 @@ extension SandboxService {
 
     func listTaskGroups(limit: String?, offset: String?, status: String?) async throws(SandboxError) -> ListTaskGroupsResp {
         let (limit, offset) = try RequestValidator.pagination(limit: limit, offset: offset)
-        var statusValue: Int?
-        if let status {
-            guard let value = Int(status) else { throw .wrongType("status") }
-            guard (0...9).contains(value) else { throw .outOfRange("status", "0 to 9") }
-            statusValue = value
-        }
-        let filter = statusValue
+        let filter = try Self.statusFilter(status, in: 0...9)
         let page = try await read { db in try SandboxStore.listGroups(limit: limit, offset: offset, status: filter, db: db) }
         return ListTaskGroupsResp(count: Int64(page.count), taskgroups: page.groups.map { $0.response() })
     }

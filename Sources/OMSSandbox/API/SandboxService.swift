@@ -75,18 +75,21 @@ struct SandboxService: Sendable {
         return CreateTaskResp(id: stored.id, taskName: stored.name)
     }
 
+    /// A list's `status` filter (tasks and groups alike): an integer among the states that
+    /// list's API documents, or nil when none was asked for.
+    static func statusFilter(_ status: String?, in states: ClosedRange<Int>) throws(SandboxError) -> Int? {
+        guard let status else { return nil }
+        guard let value = Int(status) else { throw .wrongType("status") }
+        guard states.contains(value) else { throw .outOfRange("status", "\(states.lowerBound) to \(states.upperBound)") }
+        return value
+    }
+
     /// The answer JSON of `GET .../tasks`, assembled from each task's (cached) answer.
     func listTasks(limit: String?, offset: String?, status: String?, groupId: String?) async throws(SandboxError) -> Data {
         let (limit, offset) = try RequestValidator.pagination(limit: limit, offset: offset)
-        var statusValue: Int?
-        if let status {
-            guard let value = Int(status) else { throw .wrongType("status") }
-            guard (1...7).contains(value) else { throw .outOfRange("status", "1 to 7") }
-            statusValue = value
-        }
+        let filter = try Self.statusFilter(status, in: 1...7)
         if let groupId, groupId.isEmpty || groupId.count > 100 { throw .outOfRange("group_id", "1 to 100 characters") }
         let now = clock.now
-        let filter = statusValue
         let page = try await read { db in try SandboxStore.listTaskRows(limit: limit, offset: offset, status: filter, groupId: groupId, db: db) }
         let answers = self.answers
         return try await Self.storeFailures {
