@@ -32,6 +32,28 @@ struct AcceptFailuresDecoder {
         return out
     }
 
+    /// `keys` or `codes`: a list of strings that must not be empty (it would accept nothing);
+    /// `accepts` reports an item it refuses. The items it accepts, in order; `ok` turns false
+    /// on any problem (a refused item, an item that is not a string, a value that is no list).
+    private func matcherList(
+        _ name: String, _ f: Fields, path: String, ok: inout Bool, accepts: (Located<String>) -> Bool
+    ) -> [String] {
+        guard let list = f.stringList(name) else {
+            if f.has(name) { ok = false }
+            return []
+        }
+        if list.value.count != f.value(name)?.items?.count { ok = false }
+        if list.value.isEmpty {
+            ctx.error("`\(path).\(name)` is empty, so it accepts nothing", at: list.loc, hint: "name the \(name), or remove `\(name)`")
+            ok = false
+        }
+        var accepted: [String] = []
+        for item in list.value {
+            if accepts(item) { accepted.append(item.value) } else { ok = false }
+        }
+        return accepted
+    }
+
     private func decodeEntry(_ f: Fields, path: String, at loc: Loc) -> FailureAcceptance? {
         var ok = true
         let reason = f.string("reason", required: true)
@@ -41,22 +63,11 @@ struct AcceptFailuresDecoder {
                       hint: "e.g. `deleted at the source before the cut-over (ticket OPS-1234)`")
             ok = false
         }
-        var keys: [String] = []
-        if let list = f.stringList("keys") {
-            if list.value.count != f.value("keys")?.items?.count { ok = false }
-            if list.value.isEmpty {
-                ctx.error("`\(path).keys` is empty, so it accepts nothing", at: list.loc, hint: "name the keys, or remove `keys`")
-                ok = false
-            }
-            for key in list.value {
-                if let problem = Self.textProblem(key.value) {
-                    ctx.error("this key \(problem)", at: key.loc, hint: "write the key as OMS's failed list names it")
-                    ok = false
-                } else {
-                    keys.append(key.value)
-                }
-            }
-        } else if f.has("keys") { ok = false }
+        let keys = matcherList("keys", f, path: path, ok: &ok) { key in
+            guard let problem = Self.textProblem(key.value) else { return true }
+            ctx.error("this key \(problem)", at: key.loc, hint: "write the key as OMS's failed list names it")
+            return false
+        }
         var prefix: String?
         if let p = f.string("prefix") {
             if p.value.isEmpty {
@@ -70,21 +81,12 @@ struct AcceptFailuresDecoder {
                 prefix = p.value
             }
         } else if f.has("prefix") { ok = false }
-        var codes: [String] = []
-        if let list = f.stringList("codes") {
-            if list.value.count != f.value("codes")?.items?.count { ok = false }
-            if list.value.isEmpty {
-                ctx.error("`\(path).codes` is empty, so it accepts nothing", at: list.loc, hint: "name the codes, or remove `codes`")
-                ok = false
-            }
-            for code in list.value {
-                if Self.isCode(code.value) { codes.append(code.value) } else {
-                    ctx.error("`\(code.value)` is not an error code: codes are 1 to 64 letters, digits, `.`, `_` or `-`", at: code.loc,
-                              hint: "write the code as status shows it, e.g. `NoSuchKey`")
-                    ok = false
-                }
-            }
-        } else if f.has("codes") { ok = false }
+        let codes = matcherList("codes", f, path: path, ok: &ok) { code in
+            if Self.isCode(code.value) { return true }
+            ctx.error("`\(code.value)` is not an error code: codes are 1 to 64 letters, digits, `.`, `_` or `-`", at: code.loc,
+                      hint: "write the code as status shows it, e.g. `NoSuchKey`")
+            return false
+        }
         // (Not when a field is unknown: that is likely a misspelt matcher, reported already.)
         if !f.has("keys"), !f.has("prefix"), !f.has("codes"), f.keys.allSatisfy(Self.fields.contains) {
             ctx.error("this acceptance names no failed objects: give `keys`, `prefix` or `codes` (all the given ones must match)",
