@@ -52,3 +52,26 @@ def test_status_counts_objects_the_plan_accepts(run, workdir, served):  # noqa: 
     changes = json.loads(diff.stdout)["changes"]
     photos = next(c for c in changes if c["address"] == "MigrationTask/photos")
     assert photos["action"] not in ("update", "replace"), photos
+
+
+def test_apply_wait_exits_0_once_every_failed_object_is_accepted(run, workdir, served):  # noqa: F811
+    plan = workdir / "fo"
+    plan.mkdir()
+    (plan / "plan.yaml").write_text(PLAN)
+    for key, code in FAILING.items():
+        resp = requests.post(served.base_url + "/control/object-failures", timeout=30, json={
+            "cloudType": "Aliyun", "region": "cn-hangzhou", "bucket": "src", "keyPrefix": key, "errorCode": code, "times": 0})
+        assert resp.status_code == 200, resp.text
+    env = {"OMS_ENDPOINT": served.base_url, "OMS_PROJECT_ID": PROJECT_ID, "HUAWEICLOUD_SDK_AK": AK,
+           "HUAWEICLOUD_SDK_SK": SK, "OMS_OBS_ENDPOINT": served.obs_url, "FO_SRC_AK": "FOSRCAK0001",
+           "FO_SRC_SK": "fo-source-secret-0001", "FO_OBS_AK": AK, "FO_OBS_SK": SK}
+    failed = run("apply", "fo", "--auto-approve", "--wait", "--wait-timeout", "90", env=env)
+    assert failed.returncode != 0, failed.stdout + failed.stderr
+    # Every code accepted: settled, nothing to retry, exit 0.
+    (plan / "plan.yaml").write_text(PLAN + """\
+  acceptFailures:
+    - {reason: "deleted at the source before the cut-over (ticket OPS-1234)", codes: [NoSuchKey]}
+    - {reason: archived on purpose (ticket OPS-1250), codes: [InvalidObjectState]}
+""")
+    settled = run("apply", "fo", "--auto-approve", "--wait", "--wait-timeout", "90", env=env)
+    assert settled.returncode == 0, settled.stdout + settled.stderr

@@ -54,7 +54,10 @@ public struct RunVerdict: Sendable {
             }
         }
         let named = Set(unresolved.map(\.address.description))
-        for entry in status?.entries ?? [] where entry.phase == .failed && !named.contains(entry.address) {
+        // A failed resource whose every failed object the plan accepts is settled: its change
+        // says `completed` (`ExecutionPlan.settleAcceptedFailures`), and it needs no person.
+        let accepted = Set(report.changes.filter { $0.reasons.contains(.completed) }.map(\.address.description))
+        for entry in status?.entries ?? [] where entry.phase == .failed && !named.contains(entry.address) && !accepted.contains(entry.address) {
             problems.append(.endedFailed(entry))
         }
         let waiting = report.waiting
