@@ -239,7 +239,12 @@ do {
         try writer.write(type, indent: "")
     }
     let text = writer.lines.joined(separator: "\n") + "\n"
-    try Data(text.utf8).write(to: URL(fileURLWithPath: arguments[2]), options: .atomic)
+    let output = URL(fileURLWithPath: arguments[2])
+    // SwiftPM runs the plugin's commands at every build; rewriting an unchanged file would
+    // make OMSModels compile again each time, so the same text is left as it is.
+    if (try? Data(contentsOf: output)) != Data(text.utf8) {
+        try Data(text.utf8).write(to: output, options: .atomic)
+    }
 } catch let error as DecodingError {
     FileHandle.standardError.write(Data("error: Wire/\(area).json: not a wire table: \(error)\n".utf8))
     exit(1)
