@@ -44,16 +44,16 @@ struct ImportCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let session = try await Session.open(plan: try plan.planOptions(), connection: connection, secretsRequired: false)
-        let live: LiveState
+        let listing: ImportListing
         do {
-            live = try await LiveState.read(from: session.client)
+            listing = try await ImportListing.read(from: session.client, desired: session.desired)
         } catch {
             await session.close()
             Console.error("error: \(error)")
             throw ExitCode(1)
         }
         await session.close()
-        let unowned = UnownedResources.find(live: live, desired: session.desired)
+        let unowned = listing.unowned
         guard let write else {
             switch plan.output {
             case .json: Console.json(try PrettyJSON.render(unowned))
@@ -65,7 +65,7 @@ struct ImportCommand: AsyncParsableCommand {
         let chosen = all ? unowned.map(\.id) : ids
         let unownedIds = Set(unowned.map(\.id))
         let notFree = chosen.filter { !unownedIds.contains($0) }
-        let output = ImportDocuments.build(ids: chosen.filter(unownedIds.contains), live: live, desired: session.desired)
+        let output = listing.documents(ids: chosen.filter(unownedIds.contains))
         let skipped = notFree.map { ($0, "not an unowned resource of this project (see `oms-plan import` for the list)") } + output.skipped
         for (id, reason) in skipped { Console.note("skipped \(id): \(reason)") }
         for note in output.notes { Console.note(note) }
