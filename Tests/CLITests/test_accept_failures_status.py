@@ -47,6 +47,14 @@ def test_status_counts_objects_the_plan_accepts(run, workdir, served):  # noqa: 
     assert failed, f"no failedObjects after 90 s: {entry}\n{served.log_tail()}"
     assert failed["count"] == 3 and failed["accepted"] == 2, failed
     assert failed["sample"][0]["code"] == "InvalidObjectState", failed["sample"]
+    # Additive fields: not settled (one object unaccepted), and the prefix entry is stale.
+    assert failed["settled"] is False and failed["unaccepted"] == 1, failed
+    assert failed["staleAcceptances"] == [{"index": 1, "reason": "scratch files"}], failed
+    assert entry["status"] != "Succeeded", entry
+    text = run("status", "fo", "--parallelism", "2", env=env)
+    assert text.returncode == 0, text.stdout + text.stderr
+    assert "1 unaccepted failed object: " in text.stdout, text.stdout
+    assert "stale acceptance: acceptFailures[1] (scratch files)" in text.stdout, text.stdout
     diff = run("diff", "fo", "--output", "json", env=env)
     assert diff.returncode == 0 or "failed" in diff.stdout, diff.stdout + diff.stderr
     changes = json.loads(diff.stdout)["changes"]
@@ -75,3 +83,10 @@ def test_apply_wait_exits_0_once_every_failed_object_is_accepted(run, workdir, s
 """)
     settled = run("apply", "fo", "--auto-approve", "--wait", "--wait-timeout", "90", env=env)
     assert settled.returncode == 0, settled.stdout + settled.stderr
+    # status: JSON keeps OMS's status and adds `settled`; text says it succeeded, with the reasons.
+    status = run("status", "fo", "--output", "json", "--parallelism", "2", env=env)
+    entry = next(e for e in json.loads(status.stdout)["entries"] if e["address"] == "MigrationTask/photos")
+    assert entry["status"] != "Succeeded" and entry["failedObjects"]["settled"] is True, entry
+    text = run("status", "fo", "--parallelism", "2", env=env)
+    assert "Succeeded with 3 accepted failures (deleted at the source before the cut-over (ticket OPS-1234); " \
+        "archived on purpose (ticket OPS-1250))" in text.stdout, text.stdout

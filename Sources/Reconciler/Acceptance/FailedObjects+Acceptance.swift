@@ -8,6 +8,7 @@ extension FailedObject: AcceptableFailure {}
 
 extension FailureAcceptance: FailedObjectAcceptance {
     public func accepts(_ object: FailedObject) -> Bool { matches(key: object.key, code: object.code) }
+    public var acceptanceReason: String { reason }
 }
 
 extension DesiredState {

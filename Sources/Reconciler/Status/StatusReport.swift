@@ -142,7 +142,10 @@ public struct StatusTextRenderer: Sendable {
     /// One resource's line.
     private func line(_ e: StatusReport.Entry, width: Int, stateWidth: Int, _ report: StatusReport) -> String {
         let name = e.address.padding(toLength: width, withPad: " ", startingAt: 0)
-        let state = e.status.padding(toLength: stateWidth, withPad: " ", startingAt: 0)
+        // Settled by the plan's acceptFailures: succeeded for oms-plan (the reasons are on the
+        // next line); the JSON keeps OMS's own status.
+        let shown = e.failedObjects?.settled == true ? "Succeeded" : e.status
+        let state = shown.padding(toLength: stateWidth, withPad: " ", startingAt: 0)
         if e.kind == ResourceKind.migrationSyncTask.rawValue && e.phase != .absent { return "\(name)  \(paint(state, e))  " + syncText(e) }
         let percent = String(format: "%5.1f%%", e.progress * 100)
         let bar = bars ? " " + progressBar(e.progress) : ""

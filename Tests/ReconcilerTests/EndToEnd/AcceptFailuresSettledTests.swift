@@ -11,7 +11,14 @@ import Testing
 @Suite("acceptFailures settle", .serialized)
 struct AcceptFailuresSettledTests {
     func run(codes: [String], accept: String) async throws -> ResourceChange {
+        try await runWithStatus(codes: codes, accept: accept).change
+    }
+
+    /// The plan's change of `f`, and what `status` says of it (its failed objects and text).
+    func runWithStatus(codes: [String], accept: String) async throws -> (change: ResourceChange, failed: FailedObjectsSummary, text: String) {
         var change: ResourceChange?
+        var failed: FailedObjectsSummary?
+        var text = ""
         try await withEndToEnd { e2e in
             let (obs, obsTask) = try await FailedObjectsEndToEndTests.startOBS(e2e)
             defer { obsTask.cancel() }
@@ -25,7 +32,9 @@ struct AcceptFailuresSettledTests {
                 try await FailedObjectsEndToEndTests.fail(e2e, prefix: "f/object-0000\(n + 1)", code: code)
             }
             var reconciler = e2e.reconciler(ledger: MemoryAttemptLedger())
-            reconciler.failedObjects = FailedObjectAccess(endpoint: .fixed(ObjectStorageEndpoint.given(obs)!), parallelism: 2)
+            var access = FailedObjectAccess(endpoint: .fixed(ObjectStorageEndpoint.given(obs)!), parallelism: 2)
+            access.acceptances = { desired.acceptances(of: $0) }
+            reconciler.failedObjects = access
             _ = try await reconciler.apply(desired, options: .init(apply: ApplyOptions(pollInterval: .milliseconds(20))))
             try await e2e.runEngine(until: "f", is: .failed)
             let plan = try await reconciler.plan(desired)
@@ -33,8 +42,27 @@ struct AcceptFailuresSettledTests {
             if change?.action == .noop {
                 #expect(plan.steps.isEmpty, "\(plan.steps)")
             }
+            var history = ObservationHistory()
+            let status = try await reconciler.status(of: desired, history: &history)
+            failed = status.entries.first { $0.address == "MigrationTask/f" }?.failedObjects
+            text = StatusTextRenderer(color: false, bars: false).render(status)
         }
-        return try #require(change)
+        return (try #require(change), try #require(failed), text)
+    }
+
+    @Test func statusSaysASettledTaskSucceededWithItsReasons() async throws {
+        let (_, failed, text) = try await runWithStatus(codes: ["NoSuchKey", "NoSuchKey"], accept: "NoSuchKey")
+        #expect(failed.settled == true && failed.unaccepted == 0 && failed.staleAcceptances == [], "\(failed)")
+        #expect(text.contains("Succeeded with 2 accepted failures (deleted at the source (OPS-1234))"), "\(text)")
+        let taskLine = text.split(separator: "\n").first { $0.hasPrefix("MigrationTask/f") } ?? ""
+        #expect(taskLine.contains("Succeeded") && !taskLine.contains("Failed"), "\(taskLine)")
+    }
+
+    @Test func statusKeepsAPartlyAcceptedTaskFailed() async throws {
+        let (_, failed, text) = try await runWithStatus(codes: ["NoSuchKey", "InvalidObjectState"], accept: "NoSuchKey")
+        #expect(failed.settled == false && failed.unaccepted == 1, "\(failed)")
+        #expect(!text.contains("Succeeded"), "\(text)")
+        #expect(text.contains("1 unaccepted failed object: f/object-00002.bin"), "\(text)")
     }
 
     @Test func everyFailedObjectAcceptedIsSettled() async throws {

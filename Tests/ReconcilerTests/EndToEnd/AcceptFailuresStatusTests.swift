@@ -39,6 +39,13 @@ struct AcceptFailuresStatusTests {
             // The unaccepted object comes first in the sample.
             #expect(failed.sample.first?.code == "InvalidObjectState", "\(failed.sample)")
 
+            // The summary says the same: one unaccepted object, entry 1 stale, not settled.
+            #expect(failed.settled == false && failed.unaccepted == 1, "\(failed)")
+            #expect(failed.staleAcceptances?.map(\.index) == [1] && failed.staleAcceptances?.map(\.reason) == ["scratch"])
+            let text = StatusTextRenderer(color: false, bars: false).render(status)
+            #expect(text.contains("1 unaccepted failed object: f/object-00001.bin"), "\(text)")
+            #expect(text.contains("stale acceptance: acceptFailures[1] (scratch) matches no failed object"), "\(text)")
+
             let objects = failed.sample.map { FailedObject(key: $0.key, code: $0.code, reason: $0.reason) }
             let outcome = AcceptanceMatcher.match(objects, against: desired.acceptances(of: ResourceAddress(.migrationTask, "f")))
             #expect(outcome.remaining.map(\.key) == ["f/object-00001.bin"])

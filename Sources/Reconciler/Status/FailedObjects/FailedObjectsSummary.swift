@@ -6,6 +6,12 @@ import Foundation
 /// `FailedObjectAccess.acceptances`).
 public protocol FailedObjectAcceptance: Sendable {
     func accepts(_ object: FailedObject) -> Bool
+    /// Why the plan accepts what it matches (shown where it settles a resource or is stale).
+    var acceptanceReason: String { get }
+}
+
+extension FailedObjectAcceptance {
+    public var acceptanceReason: String { "" }
 }
 
 /// `entries[].failedObjects` of `status --output json`: what OMS's failed lists of one
@@ -14,6 +20,13 @@ public struct FailedObjectsSummary: Sendable, Codable, Hashable {
     public struct Sample: Sendable, Codable, Hashable {
         public var key: String
         public var code: String
+        public var reason: String
+    }
+
+    /// An acceptance of the plan that matched no object in the lists read: its place in the
+    /// resource's `acceptFailures` (from 0) and its reason.
+    public struct StaleAcceptance: Sendable, Codable, Hashable {
+        public var index: Int
         public var reason: String
     }
 
@@ -34,6 +47,14 @@ public struct FailedObjectsSummary: Sendable, Codable, Hashable {
     public var unreadableSample: [String]
     /// Why the lists could not be read (or read only in part); the counts are then what was read.
     public var note: String?
+    /// Only when the resource has acceptances (so the JSON of a plan without them is as before):
+    /// every object of lists read whole and cleanly is accepted (oms-plan treats the resource as
+    /// succeeded, though OMS's `status` stays what OMS says); how many objects no acceptance
+    /// matches; the entries that matched none; the reasons of the entries that did, in plan order.
+    public var settled: Bool?
+    public var unaccepted: Int?
+    public var staleAcceptances: [StaleAcceptance]?
+    public var acceptedReasons: [String]?
 
     public static let sampleSize = 5
 
@@ -47,9 +68,21 @@ public struct FailedObjectsSummary: Sendable, Codable, Hashable {
         var byCode: [String: Int] = [:]
         var accepted: [FailedObject] = []
         var open: [FailedObject] = []
+        var matched = Array(repeating: false, count: acceptances.count)
         for object in read.objects {
             byCode[object.code, default: 0] += 1
-            if acceptances.contains(where: { $0.accepts(object) }) { accepted.append(object) } else { open.append(object) }
+            var isAccepted = false
+            for (index, acceptance) in acceptances.enumerated() where acceptance.accepts(object) {
+                matched[index] = true
+                isAccepted = true
+            }
+            if isAccepted { accepted.append(object) } else { open.append(object) }
+        }
+        if !acceptances.isEmpty {
+            unaccepted = open.count
+            staleAcceptances = acceptances.indices.filter { !matched[$0] }.map { StaleAcceptance(index: $0, reason: acceptances[$0].acceptanceReason) }
+            acceptedReasons = acceptances.indices.filter { matched[$0] }.map { acceptances[$0].acceptanceReason }
+            settled = note == nil && read.unreadable.isEmpty && !read.objects.isEmpty && open.isEmpty
         }
         self.byCode = byCode
         self.accepted = accepted.count
