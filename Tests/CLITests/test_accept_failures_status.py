@@ -60,6 +60,11 @@ def test_status_counts_objects_the_plan_accepts(run, workdir, served):  # noqa: 
     changes = json.loads(diff.stdout)["changes"]
     photos = next(c for c in changes if c["address"] == "MigrationTask/photos")
     assert photos["action"] not in ("update", "replace"), photos
+    # diff lists what the acceptances leave open and the stale entry, in JSON and text.
+    assert photos["acceptance"]["unaccepted"] == 1 and photos["acceptance"]["accepted"] == 2, photos
+    assert photos["acceptance"]["staleAcceptances"] == [{"index": 1, "reason": "scratch files"}], photos
+    text = run("diff", "fo", env=env)
+    assert "stale acceptance: acceptFailures[1] (scratch files)" in text.stdout, text.stdout
 
 
 def test_apply_wait_exits_0_once_every_failed_object_is_accepted(run, workdir, served):  # noqa: F811

@@ -25,6 +25,9 @@ extension ExecutionPlan {
         await status.readFailedObjects(desired: desired, live: live, access: access)
         var settled: Set<ChangeSubject> = []
         for entry in status.entries {
+            if let objects = entry.failedObjects, let index = failed[entry.address] {
+                report.changes[index].acceptance = ChangeAcceptance(objects)
+            }
             guard let objects = entry.failedObjects, objects.note == nil, objects.unreadableLines == 0, objects.count > 0,
                 objects.accepted == objects.count, let index = failed[entry.address]
             else { continue }

@@ -58,6 +58,8 @@ public struct ResourceChange: Hashable, Sendable, Codable {
     public var outcome: ChangeOutcome?
     /// When it is forecast to finish, for a diff (creates, bandwidth changes, deadlines).
     public var forecast: ChangeForecast? = nil
+    /// A failed task or group with `acceptFailures`: what they accept, what remains, which are stale.
+    public var acceptance: ChangeAcceptance? = nil
 
     public init(
         address: ChangeSubject, action: ChangeAction, liveId: String? = nil, liveStatus: String? = nil, reasons: [ChangeReason] = [],

@@ -78,6 +78,7 @@ public struct JSONReportRenderer: Sendable {
             }
             o["forecast"] = .object(forecast)
         }
+        if let acceptance = c.acceptance { o["acceptance"] = acceptance.json }
         if let outcome = c.outcome {
             var out: [String: JSONValue] = ["status": .string(outcome.status.rawValue)]
             if let error = outcome.error { out["error"] = .string(error) }

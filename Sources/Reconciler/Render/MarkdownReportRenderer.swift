@@ -86,6 +86,7 @@ public struct MarkdownReportRenderer: Sendable {
                 var line = "- \(Self.code(change.address.description))"
                 if let status = change.liveStatus { line += " (\(Self.text(status)))" }
                 if !change.reasons.isEmpty { line += ": " + change.reasons.map { Self.text($0.description) }.joined(separator: "; ") }
+                for sentence in change.acceptance?.sentences ?? [] { line += "\n  - " + Self.text(sentence) }
                 return line
             }, used: &used)
             out += ["", "</details>", ""]
@@ -129,6 +130,10 @@ public struct MarkdownReportRenderer: Sendable {
         if let id = c.liveId { out += ["Live id \(Self.code(id)).", ""] }
         if !c.reasons.isEmpty {
             out += c.reasons.map { "- " + Self.text($0.description) }
+            out.append("")
+        }
+        if let sentences = c.acceptance?.sentences, !sentences.isEmpty {
+            out += sentences.map { "- " + Self.text($0) }
             out.append("")
         }
         if !c.fields.isEmpty, c.fields.allSatisfy({ $0.before == nil }) {

@@ -32,6 +32,15 @@ public struct TextReportRenderer: Sendable {
         let kept = verbose ? [] : report.changes.filter(\.isKept)
         let adopted = verbose ? [] : report.changes.filter(\.isAdoptedNoop)
         var lines: [String] = []
+        // Settled by acceptFailures (unchanged): what they accept and which are stale, even
+        // when unchanged resources are not shown.
+        if !verbose {
+            for c in report.changes where c.action == .noop && !(c.acceptance?.sentences.isEmpty ?? true) {
+                lines.append(oneLine(c, "is settled by acceptFailures", style))
+                lines += c.acceptance!.sentences.map { "      " + style.dim("# ") + $0 }
+                lines.append("")
+            }
+        }
         if report.changes.allSatisfy({ $0.action == .noop }) {
             if verbose { lines += shown.flatMap { block($0, day: report.evaluatedDay, style) + [""] } }
             if !adopted.isEmpty { lines += adopted.map { oneLine($0, "is adopted with nothing to change", style) } + [""] }
@@ -94,6 +103,7 @@ public struct TextReportRenderer: Sendable {
         var lines = [header]
         let indent = "      "
         for reason in c.reasons { lines.append(indent + style.dim("# ") + reason.description) }
+        for sentence in c.acceptance?.sentences ?? [] { lines.append(indent + style.dim("# ") + sentence) }
         for field in c.fields {
             var fieldText = fieldLines(field, creates: c.action == .create, indent: indent, style)
             // The rules a create sends are those of one day: say which, beside them.

@@ -14,11 +14,19 @@ struct AcceptFailuresSettledTests {
         try await runWithStatus(codes: codes, accept: accept).change
     }
 
+    /// The plan's change of `f`, and what `diff` says of it as text and Markdown.
+    func runWithDiff(codes: [String], accept: String) async throws -> (change: ResourceChange, text: String, markdown: String) {
+        let run = try await runWithStatus(codes: codes, accept: accept)
+        return (run.change, run.diffText, run.diffMarkdown)
+    }
+
     /// The plan's change of `f`, and what `status` says of it (its failed objects and text).
-    func runWithStatus(codes: [String], accept: String) async throws -> (change: ResourceChange, failed: FailedObjectsSummary, text: String) {
+    func runWithStatus(codes: [String], accept: String) async throws -> (
+        change: ResourceChange, failed: FailedObjectsSummary, text: String, diffText: String, diffMarkdown: String
+    ) {
         var change: ResourceChange?
         var failed: FailedObjectsSummary?
-        var text = ""
+        var text = "", diffText = "", diffMarkdown = ""
         try await withEndToEnd { e2e in
             let (obs, obsTask) = try await FailedObjectsEndToEndTests.startOBS(e2e)
             defer { obsTask.cancel() }
@@ -39,6 +47,12 @@ struct AcceptFailuresSettledTests {
             try await e2e.runEngine(until: "f", is: .failed)
             let plan = try await reconciler.plan(desired)
             change = try plan.report.change("f")
+            diffText = TextReportRenderer().render(plan.report)
+            diffMarkdown = MarkdownReportRenderer().render(plan.report)
+            let json = JSONReportRenderer().render(plan.report)
+            // The JSON document carries `acceptance`, and reads back.
+            let read = try JSONReportRenderer.decode(Data(json.utf8))
+            #expect(try read.change("f").acceptance == change?.acceptance, "\(json)")
             if change?.action == .noop {
                 #expect(plan.steps.isEmpty, "\(plan.steps)")
             }
@@ -47,11 +61,11 @@ struct AcceptFailuresSettledTests {
             failed = status.entries.first { $0.address == "MigrationTask/f" }?.failedObjects
             text = StatusTextRenderer(color: false, bars: false).render(status)
         }
-        return (try #require(change), try #require(failed), text)
+        return (try #require(change), try #require(failed), text, diffText, diffMarkdown)
     }
 
     @Test func statusSaysASettledTaskSucceededWithItsReasons() async throws {
-        let (_, failed, text) = try await runWithStatus(codes: ["NoSuchKey", "NoSuchKey"], accept: "NoSuchKey")
+        let (_, failed, text, _, _) = try await runWithStatus(codes: ["NoSuchKey", "NoSuchKey"], accept: "NoSuchKey")
         #expect(failed.settled == true && failed.unaccepted == 0 && failed.staleAcceptances == [], "\(failed)")
         #expect(text.contains("Succeeded with 2 accepted failures (deleted at the source (OPS-1234))"), "\(text)")
         let taskLine = text.split(separator: "\n").first { $0.hasPrefix("MigrationTask/f") } ?? ""
@@ -59,7 +73,7 @@ struct AcceptFailuresSettledTests {
     }
 
     @Test func statusKeepsAPartlyAcceptedTaskFailed() async throws {
-        let (_, failed, text) = try await runWithStatus(codes: ["NoSuchKey", "InvalidObjectState"], accept: "NoSuchKey")
+        let (_, failed, text, _, _) = try await runWithStatus(codes: ["NoSuchKey", "InvalidObjectState"], accept: "NoSuchKey")
         #expect(failed.settled == false && failed.unaccepted == 1, "\(failed)")
         #expect(!text.contains("Succeeded"), "\(text)")
         #expect(text.contains("1 unaccepted failed object: f/object-00002.bin"), "\(text)")
@@ -77,5 +91,19 @@ struct AcceptFailuresSettledTests {
         let change = try await run(codes: ["NoSuchKey", "InvalidObjectState"], accept: "NoSuchKey")
         #expect(change.action == .retry, "\(change.reasons)")
         #expect(!change.reasons.contains(.completed))
+    }
+
+    @Test func diffSaysWhatIsAcceptedAndWhatRemains() async throws {
+        let settled = try await runWithDiff(codes: ["NoSuchKey", "NoSuchKey"], accept: "NoSuchKey")
+        #expect(settled.change.acceptance?.accepted == 2 && settled.change.acceptance?.unaccepted == 0, "\(settled.change)")
+        #expect(settled.text.contains("MigrationTask/f is settled by acceptFailures"), "\(settled.text)")
+        #expect(settled.text.contains("2 failed objects accepted by acceptFailures"), "\(settled.text)")
+        let open = try await runWithDiff(codes: ["NoSuchKey", "InvalidObjectState"], accept: "NoSuchKey")
+        #expect(open.change.acceptance?.unaccepted == 1 && open.change.acceptance?.firstUnaccepted == ["f/object-00002.bin"])
+        #expect(open.text.contains("1 unaccepted failed object: f/object-00002.bin"), "\(open.text)")
+        #expect(open.markdown.contains("1 unaccepted failed object: f/object-00002.bin"), "\(open.markdown)")
+        let stale = try await runWithDiff(codes: ["InvalidObjectState"], accept: "NoSuchKey")
+        #expect(stale.change.acceptance?.staleAcceptances.map(\.index) == [0], "\(stale.change)")
+        #expect(stale.text.contains("stale acceptance: acceptFailures[0] (deleted at the source (OPS-1234))"), "\(stale.text)")
     }
 }
