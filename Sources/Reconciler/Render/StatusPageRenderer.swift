@@ -49,7 +49,7 @@ public struct StatusPageRenderer: Sendable {
         let zone = status.serviceTimezone
         let finish = status.forecastFinish.map(Self.rfc3339) ?? ""
         var counts: [String: (count: Int, phase: StatusReport.Phase)] = [:]
-        for entry in status.entries { counts[entry.status, default: (0, entry.phase)].count += 1 }
+        for entry in status.entries { counts[entry.shownStatus, default: (0, entry.shownPhase)].count += 1 }
         let done = status.entries.reduce(Int64(0)) { $0 + $1.bytesDone }
         let total = status.entries.reduce(Int64(0)) { $0 + $1.bytesTotal }
         let speed = status.entries.filter { !$0.settled }.reduce(Int64(0)) { $0 + $1.speed }
@@ -149,11 +149,15 @@ public struct StatusPageRenderer: Sendable {
         out += "<th>bytes</th><th>speed</th><th>failed objects</th><th>forecast finish</th><th>deadline</th></tr></thead><tbody>\n"
         let zone = board.status?.serviceTimezone
         for e in board.status?.entries ?? [] {
-            out += "<tr class=\"resource\" data-address=\"\(Self.escape(e.address))\" data-state=\"\(Self.escape(e.status))\">"
+            out += "<tr class=\"resource\" data-address=\"\(Self.escape(e.address))\" data-state=\"\(Self.escape(e.shownStatus))\">"
             out += "<td class=\"address\">\(Self.escape(e.address))</td>"
-            var state = Self.escape(e.status)
+            // Settled by acceptFailures: Succeeded for oms-plan, with what was accepted beside it.
+            var state = Self.escape(e.shownStatus)
+            if e.isSettledByAcceptance, let accepted = e.failedObjects?.accepted {
+                state += " <small>with \(accepted) accepted \(accepted == 1 ? "failure" : "failures")</small>"
+            }
             if let error = e.error { state += " <small>\(Self.escape(error))</small>" }
-            out += "<td class=\"state \(Self.tone(e.phase))\">\(state)</td>"
+            out += "<td class=\"state \(Self.tone(e.shownPhase))\">\(state)</td>"
             if e.kind == ResourceKind.migrationSyncTask.rawValue {
                 if let sync = e.sync {
                     out += "<td class=\"progress\" colspan=\"2\">\(sync.eventsReceived) events this month: \(sync.succeeded) copied, "

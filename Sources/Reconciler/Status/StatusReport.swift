@@ -144,8 +144,7 @@ public struct StatusTextRenderer: Sendable {
         let name = e.address.padding(toLength: width, withPad: " ", startingAt: 0)
         // Settled by the plan's acceptFailures: succeeded for oms-plan (the reasons are on the
         // next line); the JSON keeps OMS's own status.
-        let shown = e.failedObjects?.settled == true ? "Succeeded" : e.status
-        let state = shown.padding(toLength: stateWidth, withPad: " ", startingAt: 0)
+        let state = e.shownStatus.padding(toLength: stateWidth, withPad: " ", startingAt: 0)
         if e.kind == ResourceKind.migrationSyncTask.rawValue && e.phase != .absent { return "\(name)  \(paint(state, e))  " + syncText(e) }
         let percent = String(format: "%5.1f%%", e.progress * 100)
         let bar = bars ? " " + progressBar(e.progress) : ""
@@ -230,6 +229,7 @@ public struct StatusTextRenderer: Sendable {
     private func paint(_ text: String, _ entry: StatusReport.Entry) -> String {
         guard color else { return text }
         let style = ANSIStyle(enabled: true)
+        if entry.isSettledByAcceptance { return style.green(text) }
         return entry.error != nil || entry.phase == .failed ? style.red(text) : entry.settled ? style.green(text) : style.yellow(text)
     }
 
