@@ -80,6 +80,9 @@ def test_apply_wait_exits_0_once_every_failed_object_is_accepted(run, workdir, s
            "FO_SRC_SK": "fo-source-secret-0001", "FO_OBS_AK": AK, "FO_OBS_SK": SK}
     failed = run("apply", "fo", "--auto-approve", "--wait", "--wait-timeout", "90", env=env)
     assert failed.returncode != 0, failed.stdout + failed.stderr
+    # The last line names the objects' codes, not only the task's.
+    last = failed.stderr.strip().splitlines()[-1]
+    assert "objects still failing:" in last and all(code in last for code in FAILING.values()), failed.stderr
     # Every code accepted: settled, nothing to retry, exit 0.
     (plan / "plan.yaml").write_text(PLAN + """\
   acceptFailures:
