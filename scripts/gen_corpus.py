@@ -541,6 +541,34 @@ late_case("accept-failures-task-set", "names no failed objects", True,
            "    source: {cloud: AWS, region: us-east-1, bucket: \"${item.bucket}\", credentials: src, prefixes: [\"2024/\"]}\n"
            "    destination: {bucket: \"${item.bucket}-obs\", credentials: obs}\n"})
 
+
+# --- incremental (issue 25, part 1): passes after the full copy ---------------------------
+def incremental(value):
+    return task(extra=f"  incremental: {value}\n")
+
+
+late_case("incremental-no-every", "missing required field `every`", True,
+          {"task.yaml": task(extra="  «incremental: {overlap: 5m}\n")})
+late_case("incremental-every-too-short", "must be from 1m to 30d", False,
+          {"task.yaml": incremental("{every: «30s}")})
+late_case("incremental-bad-duration", "must be a duration such as `12h`", True,
+          {"task.yaml": incremental("{every: «twelve}")})
+late_case("incremental-overlap-not-shorter", "must be shorter than `every`", False,
+          {"task.yaml": incremental("{every: 1h, overlap: «2h}")})
+late_case("incremental-keep-out-of-range", "must be an integer from 0 to 100", True,
+          {"task.yaml": incremental("{every: 1h, keep: «101}")})
+late_case("incremental-unknown-field", "did you mean `every`", True,
+          {"task.yaml": incremental("{«evry: 1h}")})
+late_case("incremental-sync-task", "MigrationSyncTask has no `incremental`", True,
+          {"task.yaml": "apiVersion: oms-plan/v1\nkind: MigrationSyncTask\nmetadata:\n  name: follow\nspec:\n" +
+           src(["cloud: Aliyun", "region: cn-hangzhou", "bucket: photos", "credentials: src"]) + DEST +
+           "  «incremental: {every: 12h}\n"})
+late_case("incremental-task-set", "must be a duration such as `12h`", True,
+          {"set.yaml": "apiVersion: oms-plan/v1\nkind: MigrationTaskSet\nmetadata:\n  name: logs\nspec:\n  forEach: [{bucket: web}, {bucket: api}]\n"
+           "  name: \"logs-${item.bucket}\"\n  incremental: {every: «often}\n  template:\n    type: prefix\n"
+           "    source: {cloud: AWS, region: us-east-1, bucket: \"${item.bucket}\", credentials: src, prefixes: [\"2024/\"]}\n"
+           "    destination: {bucket: \"${item.bucket}-obs\", credentials: obs}\n"})
+
 BASE = {"stack.yaml": STACK, "credentials.yaml": CREDENTIALS, "schedules.yaml": SCHEDULES, "task.yaml": task()}
 
 

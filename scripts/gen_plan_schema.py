@@ -90,6 +90,19 @@ ACCEPT_FAILURES = {"type": "array", "items": ref("failureAcceptance"),
                                   "failed object matches an entry is settled (no retry, apply --wait succeeds). Not identity, not sent to OMS."}
 
 
+# Durations as plans write them: 90s, 15m, 12h, 2d, or combined in that order (1h30m); 0 alone.
+DURATION_PATTERN = r"0|(?!$)(?:[0-9]{1,9}d)?(?:[0-9]{1,9}h)?(?:[0-9]{1,9}m)?(?:[0-9]{1,9}s)?"
+INCREMENTAL = obj({
+    "every": pattern_string("How often a pass copies what changed: from the start of the previous successful copy. "
+                            "At least 1m, at most 30d (e.g. 12h).", DURATION_PATTERN),
+    "overlap": {"description": "How far migrate_since reaches back before the previous copy's start (default 15m); "
+                               "shorter than every.", "anyOf": [pattern_string("A duration such as 15m.", DURATION_PATTERN), {"const": 0}]},
+    "keep": {"description": "Succeeded pass tasks kept in OMS once their counts are recorded (default 3).",
+             "anyOf": [{"type": "integer", "minimum": 0, "maximum": 100}, ref("interpolated")]},
+}, "Incremental passes after the full copy succeeded: each a new OMS task (or group) whose body is the full copy's "
+   "with migrate_since, created by reconcile. Not identity, not sent with the full copy.", required=["every"])
+
+
 def source(group):
     props = {
         "cloud": enum("Source cloud (OMS cloud_type). URLSource exactly for url_list.", CLOUDS),
@@ -199,6 +212,7 @@ def task_spec(group, defaults=False):
         "options": ref("groupOptions" if group else "taskOptions"),
         "deadline": DEADLINE,
         "acceptFailures": ACCEPT_FAILURES,
+        "incremental": ref("incremental"),
     }
     if defaults:
         props["type"] = enum("OMS task type.", ["object", "prefix", "list", "url_list"])
@@ -279,6 +293,7 @@ DEFS = {
     }, "Name and labels.", required=["name"]),
     "window": WINDOW,
     "failureAcceptance": FAILURE_ACCEPTANCE,
+    "incremental": INCREMENTAL,
     "destination": DESTINATION,
     "taskSource": source(False),
     "groupSource": source(True),
@@ -317,6 +332,7 @@ DEFS["taskSetSpec"] = obj({
     "template": loose(task_spec(False)),
     "deadline": DEADLINE,
     "acceptFailures": ACCEPT_FAILURES | {"description": "Acceptances of every generated task, after the template's own."},
+    "incremental": ref("incremental") | {"description": "Incremental passes of every generated task whose template has none."},
 }, "Generates one MigrationTask per forEach item.", required=["forEach", "name", "template"])
 
 DEFS["syncSpec"] = sync_spec()

@@ -126,6 +126,9 @@ ADOPT_NOTE = ("Binds the address to that live resource without touching it (diff
 ACCEPT_NOTE = ("Never identity: adding, changing or removing an acceptance changes no live resource; it "
                "changes whether oms-plan counts the resource's remaining failed objects as settled.")
 
+INCREMENTAL_NOTE = ("Never identity: adding, changing or removing it never replaces or updates the full copy; "
+                    "it changes when reconcile creates the next pass (docs/incremental-passes.md).")
+
 SPEC = {
     "type": n("replace", "prefix"),
     "source": n("fields", {"cloud": "Aliyun", "region": "cn-hangzhou", "bucket": "photos",
@@ -151,6 +154,8 @@ SPEC = {
                   note="Read by status, diff and the metrics only."),
     "acceptFailures": n("not-sent", [{"reason": "deleted at the source before the cut-over (ticket OPS-1234)",
                                       "codes": ["NoSuchKey"]}], default=[], note=ACCEPT_NOTE),
+    "incremental": n("not-sent", {"every": "12h", "overlap": "15m", "keep": 3}, default_text="none: no passes",
+                     note=INCREMENTAL_NOTE),
 }
 TASK_SPEC = SPEC | {"type": n("replace", "prefix", default_text="none: validate requires it, here or in Stack.spec.defaults")}
 GROUP_SPEC = TASK_SPEC | {"adopt.id": n("not-sent", "5e3b4c1a-group", note=ADOPT_NOTE)}
@@ -242,6 +247,12 @@ NOTES = {
                       note="Read by status, diff and the metrics only."),
         "acceptFailures": n("not-sent", [{"reason": "rotated away before the cut-over", "codes": ["NoSuchKey"]}], default=[],
                             note=ACCEPT_NOTE),
+        "incremental": n("not-sent", {"every": "12h"}, default_text="none: no passes", note=INCREMENTAL_NOTE),
+    }),
+    **_under("incremental", {
+        "every": n("not-sent", "12h", note="The next pass is due this long after the previous successful copy started."),
+        "overlap": n("not-sent", "15m", default="15m", note="Objects changed in the overlap are compared by the overwrite mode, mostly skipped."),
+        "keep": n("not-sent", 3, default=3, note="Older succeeded pass tasks are deleted from OMS after their counts are recorded."),
     }),
     **_under("failureAcceptance", {
         "reason": n("not-sent", "deleted at the source before the cut-over (ticket OPS-1234)"),

@@ -45,6 +45,8 @@ struct TaskDraft {
     var options = OptionsDraft()
     /// `spec.acceptFailures`: failed objects the plan accepts (not identity, not sent to OMS).
     var acceptFailures: [FailureAcceptance] = []
+    /// `spec.incremental`: passes after the full copy (not identity, not in the create body).
+    var incremental: IncrementalPolicy?
     /// `source.bucket` -> where it was written (room for a task's fields from the start).
     var locations = [String: Loc](minimumCapacity: 12)
 
@@ -142,7 +144,7 @@ public struct FailurePolicy: Hashable, Sendable, Codable {
 enum SpecFields {
     static let task: Set<String> = [
         "type", "source", "destination", "bandwidth", "description", "state", "onFailure", "dependsOn",
-        "replaceOnChange", "adopt", "options", "deadline", "acceptFailures",
+        "replaceOnChange", "adopt", "options", "deadline", "acceptFailures", "incremental",
     ]
     static let defaults: Set<String> = task.subtracting(["adopt", "dependsOn", "deadline", "acceptFailures"])
     static let source: Set<String> = ["cloud", "region", "bucket", "credentials", "appId", "prefixes", "objects", "listFile", "cdn"]
@@ -161,7 +163,7 @@ enum SpecFields {
     static let schedule: Set<String> = ["timezone", "windows"]
     static let credentials: Set<String> = ["accessKey", "secretKey", "securityToken", "jsonAuthFile"]
     static let stack: Set<String> = ["region", "projectId", "prune", "serviceTimezone", "variables", "defaults", "deadline", "unknownRegions"]
-    static let taskSet: Set<String> = ["forEach", "name", "template", "deadline", "acceptFailures"]
+    static let taskSet: Set<String> = ["forEach", "name", "template", "deadline", "acceptFailures", "incremental"]
 
     // Each kind's own sets (a sync task's, the task types) are with the kind, in Kinds/.
     static let clouds = CloudType.documented.map(\.rawValue)

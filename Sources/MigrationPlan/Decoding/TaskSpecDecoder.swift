@@ -96,6 +96,10 @@ struct TaskSpecDecoder {
             d.acceptFailures = accepted
             note("acceptFailures", f.value("acceptFailures")?.loc)
         }
+        if rules.specFields.contains("incremental"), let policy = IncrementalDecoder(ctx: ctx).decode(f, path: path) {
+            d.incremental = policy
+            note("incremental", f.value("incremental")?.loc)
+        }
         rules.check(&d, f, self)
         return d
     }

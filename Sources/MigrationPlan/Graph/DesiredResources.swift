@@ -50,6 +50,9 @@ public struct DesiredCommon: Hashable, Sendable {
     /// `spec.acceptFailures`: failed objects the plan accepts as they are. Never identity (a
     /// reviewed acceptance changes what oms-plan concludes, not what OMS holds) and never sent.
     public var acceptFailures: [FailureAcceptance] = []
+    /// `spec.incremental`: passes after the full copy (Reconciler/Passes). Never identity and
+    /// never in the create body: adding, changing or removing it never replaces the full copy.
+    public var incremental: IncrementalPolicy? = nil
 
     /// The canonical form of a resource with this secret-free `body`: what scheme 1's
     /// management part reads (`Fingerprint.canonical`).
@@ -126,6 +129,7 @@ extension DesiredOMSResource {
     @inlinable public var fieldLocations: [String: SourceLocation] { common.fieldLocations }
     @inlinable public var deadline: Date? { common.deadline }
     @inlinable public var acceptFailures: [FailureAcceptance] { common.acceptFailures }
+    @inlinable public var incremental: IncrementalPolicy? { common.incremental }
     public var taskPriority: TaskPriority? { nil }
 
     /// This resource's fingerprint as `scheme` computes it, to compare with a live marker of

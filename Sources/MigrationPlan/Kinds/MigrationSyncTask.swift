@@ -30,7 +30,7 @@ struct MigrationSyncTaskPlan: PlanKind {
     let securityTokenHint: String? = "use permanent keys for synchronization tasks"
     /// Stack defaults it does not take (it takes the rest: credentials, clouds, regions, its options).
     let skippedDefaults: Set<String> = {
-        var skips: Set<String> = ["type", "bandwidth", "onFailure", "replaceOnChange", "destination.savePrefix"]
+        var skips: Set<String> = ["type", "bandwidth", "onFailure", "replaceOnChange", "destination.savePrefix", "incremental"]
         for key in SpecFields.source.subtracting(SpecFields.syncSource) { skips.insert("source." + key) }
         for key in SpecFields.options.subtracting(SpecFields.syncOptions) { skips.insert("options." + key) }
         return skips
@@ -46,6 +46,7 @@ struct MigrationSyncTaskPlan: PlanKind {
             case "replaceOnChange": "MigrationSyncTask has no `replaceOnChange`: replacing a synchronization task loses no data, so it is never blocked"
             case "deadline": "MigrationSyncTask has no `deadline`: a synchronization task never finishes"
             case "acceptFailures": "MigrationSyncTask has no `acceptFailures`: a synchronization task never finishes, so there is no result for an acceptance to settle; its failed objects are counted in its statistics"
+            case "incremental": "MigrationSyncTask has no `incremental`: a synchronization task follows the source bucket itself, so there is nothing for a pass to catch up"
             default: nil
             }
         case .source where ["prefixes", "objects", "listFile"].contains(key):

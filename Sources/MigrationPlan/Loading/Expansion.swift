@@ -42,6 +42,8 @@ struct Expansion {
         // The set's deadline is each generated task's, unless the template names its own.
         // (Checked here once, so that a bad one is reported once, not per task.)
         let setDeadline = DeadlineField.decode(f, path: "spec", ctx: ctx) == nil ? nil : f.pair("deadline")
+        // Likewise the set's incremental passes (issue 25), unless the template has its own.
+        let setIncremental = IncrementalDecoder(ctx: ctx).decode(f, path: "spec") == nil ? nil : f.pair("incremental")
         if items.value.isEmpty { ctx.error("`spec.forEach` is empty, so this task set makes no tasks", at: items.loc) }
         // Measured before anything is built: a set too large for the load's budget costs a
         // walk of its template and items, not its expansion.
@@ -83,6 +85,9 @@ struct Expansion {
             guard var specNode = sub.apply(template, ok: &ok), ok else { continue }
             if let setDeadline, case .mapping(let pairs) = specNode.value, !pairs.contains(where: { $0.key == "deadline" }) {
                 specNode = PNode(.mapping(pairs + [setDeadline]), at: specNode.loc)
+            }
+            if let setIncremental, case .mapping(let pairs) = specNode.value, !pairs.contains(where: { $0.key == "incremental" }) {
+                specNode = PNode(.mapping(pairs + [setIncremental]), at: specNode.loc)
             }
             out.append(TaskSource(address: ResourceAddress(.migrationTask, name), labels: doc.labels, spec: specNode,
                                   specOwner: f.keyLoc("template") ?? doc.specOwner, declLoc: item.loc,
