@@ -66,4 +66,24 @@ import Testing
         #expect(settled.entries[0].status == "Failed" && settled.entries[0].shownStatus == "Succeeded")
         #expect(settled.entries[0].shownPhase == .finished && settled.entries[0].phase == .failed)
     }
+
+    /// A finished task has no failed object for its acceptances: each is stale, said in the
+    /// text view and the JSON; no "0 failed objects" line about a list that does not exist.
+    @Test func everyAcceptanceOfAFinishedTaskIsStale() throws {
+        var status = try Self.status(settled: true)
+        status.entries[0].failedObjects = nil
+        status.entries[0].status = "Succeeded"
+        status.entries[0].phase = .finished
+        status.entries[0].objectsFailed = 0
+        status.entries[0].error = nil
+        let address = try #require(ResourceAddress(parsing: status.entries[0].address))
+        let rules = [FailureAcceptance(reason: "gone at the source (OPS-9)", codes: ["NoSuchKey"])]
+        status.markStaleAcceptancesOfFinished { $0 == address ? rules : [] }
+        let summary = try #require(status.entries[0].failedObjects)
+        #expect(summary.count == 0 && summary.staleAcceptances?.map(\.index) == [0] && summary.settled == false)
+        #expect(status.entries.dropFirst().allSatisfy { $0.failedObjects == nil }, "resources without acceptances get nothing")
+        let lines = summary.textLines()
+        #expect(lines == ["    stale acceptance: acceptFailures[0] (gone at the source (OPS-9)) matches no failed object; remove or fix it"], "\(lines)")
+        #expect(!summary.htmlDetails.contains("<details"))
+    }
 }

@@ -17,6 +17,7 @@ extension ExecutionPlan {
             guard change.reasons.contains(where: isFailure), !desired.acceptances(of: change.address.address).isEmpty else { continue }
             failed[change.address.address.description] = index
         }
+        defer { markStaleAcceptancesOfFinished(desired: desired, live: live) }
         guard !failed.isEmpty else { return }
         var status = StatusReport(desired: desired, live: live)
         status.entries.removeAll { failed[$0.address] == nil }

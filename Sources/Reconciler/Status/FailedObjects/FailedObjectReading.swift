@@ -22,6 +22,7 @@ extension StatusReport {
     /// destination bucket over OBS: at most `access.parallelism` requests in flight over all
     /// resources. A list that cannot be read gives a note in its entry; this never throws.
     public mutating func readFailedObjects(desired: DesiredState, live: LiveState, access: FailedObjectAccess) async {
+        defer { markStaleAcceptancesOfFinished(acceptances: { desired.acceptances(of: $0) }) }
         let jobs = failedListJobs(desired: desired, live: live)
         guard !jobs.isEmpty else { return }
         let limiter = RequestLimiter(limit: access.parallelism)

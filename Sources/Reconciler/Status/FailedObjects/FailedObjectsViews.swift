@@ -6,6 +6,8 @@ extension FailedObjectsSummary {
     /// many, what it means and what to do; then the first keys; notes last.
     public func textLines(indent: String = "    ") -> [String] {
         var lines = acceptanceLines(indent: indent)
+        // A finished resource's stale acceptances: there is no list to describe.
+        if count == 0 && listFile.isEmpty && note == nil { return lines }
         let acceptedText = accepted > 0 ? ", \(accepted) accepted" : ""
         lines.append("\(indent)\(count) failed \(count == 1 ? "object" : "objects")\(acceptedText) (list: \(FailedListReader.escaped(Array(listFile.utf8))))")
         for (code, number) in codesByCount {
@@ -50,6 +52,7 @@ extension FailedObjectsSummary {
     public var htmlDetails: String {
         func e(_ text: String) -> String { TextEscaping.html(text) }
         var out = acceptanceLines(indent: "").map { "<p class=\"acceptance\">\(e($0))</p>" }.joined()
+        if count == 0 && listFile.isEmpty && note == nil { return out }
         out += "<details class=\"failed-objects\"><summary>\(count) in the list"
         if accepted > 0 { out += ", \(accepted) accepted" }
         out += "</summary><dl>"
