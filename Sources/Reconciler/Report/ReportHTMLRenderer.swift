@@ -45,6 +45,15 @@ public struct ReportHTMLRenderer: Sendable {
         out += "<td>\(e(ReportText.bytes(t.bytesCopied))) of \(e(ReportText.bytes(t.bytesTotal)))</td><td>\(e(ReportText.time(t.firstStart, report.timezone)))</td>"
         out += "<td>\(e(ReportText.time(t.lastFinish, report.timezone)))</td><td>\(e(ReportText.speed(t.averageSpeed)))</td><td>\(e(ReportText.speed(t.peakSpeed)))</td></tr></table>\n"
         out += codes(t.failedByCode)
+        if !t.failedByCode.isEmpty {
+            out += "<dl class=\"code-advice\">"
+            for c in t.failedByCode {
+                let explained = FailedObjectCodes.builtIn.explain(c.code)
+                out += "<dt><code>\(e(c.code))</code>: \(e(explained.title))</dt>"
+                out += "<dd>\(e(explained.meaning)). <strong>What to do:</strong> \(e(explained.advice))</dd>"
+            }
+            out += "</dl>\n"
+        }
         return out + "</section>\n"
     }
 

@@ -26,6 +26,13 @@ public struct ReportMarkdownRenderer: Sendable {
         if !t.failedByCode.isEmpty {
             lines.append("")
             lines.append("Failed objects by code: " + t.failedByCode.map { "\(code($0.code)) \($0.count)" + ($0.accepted > 0 ? " (\($0.accepted) accepted)" : "") }.joined(separator: ", ") + ".")
+            lines.append("")
+            lines.append("What the codes mean:")
+            lines.append("")
+            for c in t.failedByCode {
+                let explained = FailedObjectCodes.builtIn.explain(c.code)
+                lines.append("- \(code(c.code)): \(text(explained.title)): \(text(explained.meaning)). What to do: \(text(explained.advice))")
+            }
         }
         lines.append("")
         lines.append("## Resources")

@@ -37,6 +37,19 @@ import Testing
         }
     }
 
+    /// The report says what each code means and what to do, as status does.
+    @Test func markdownAndHTMLExplainEveryCode() {
+        let report = ReportFixtures.report()
+        let md = ReportMarkdownRenderer().render(report)
+        #expect(md.contains("What the codes mean:"))
+        #expect(md.contains("- `NoSuchKey`: source object gone: the source object no longer exists"), "\(md)")
+        #expect(md.contains("- `InvalidObjectState`: archived at the source:") && md.contains("set options.enableRestore: true"))
+        #expect(md.contains("- `-2`: "), "an unknown code is still listed")
+        let html = ReportHTMLRenderer().render(report)
+        #expect(html.contains("<dl class=\"code-advice\"><dt><code>NoSuchKey</code>: source object gone</dt>"), "\(html)")
+        #expect(html.contains("<strong>What to do:</strong> set options.enableRestore: true"))
+    }
+
     @Test func markdownSaysWhenThePlanAcceptsNothing() {
         let md = ReportMarkdownRenderer().render(ReportFixtures.report(acceptances: []))
         #expect(md.contains("None: the plan accepts no failed objects."))
