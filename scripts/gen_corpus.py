@@ -569,6 +569,36 @@ late_case("incremental-task-set", "must be a duration such as `12h`", True,
            "    source: {cloud: AWS, region: us-east-1, bucket: \"${item.bucket}\", credentials: src, prefixes: [\"2024/\"]}\n"
            "    destination: {bucket: \"${item.bucket}-obs\", credentials: obs}\n"})
 
+
+# --- Notification (issue 26, part 1): where to tell people; the URL is a secret ------------
+def notification(spec):
+    return "apiVersion: oms-plan/v1\nkind: Notification\nmetadata:\n  name: team-chat\n" + spec
+
+
+NOTIFY_OK = "  provider: slack\n  url: ${file:url.txt}\n  events: [failed]\n"
+late_case("notification-literal-url", "`spec.url` is a literal secret", True,
+          {"notify.yaml": notification("spec:\n  provider: slack\n  url: «https://hooks.slack.com/services/T0/B0/abcdefghij\n  events: [failed]\n")})
+late_case("notification-url-default", "gives `${env:HOOK}` a default", False,
+          {"notify.yaml": notification("spec:\n  provider: slack\n  url: «${env:HOOK:-https://example.com/h}\n  events: [failed]\n")})
+late_case("notification-http-url", "an http:// URL to a host other than this machine", False,
+          {"notify.yaml": notification("spec:\n  provider: webhook\n  url: «${file:url.txt}\n  events: [failed]\n"),
+           "url.txt": "http://chat.example.com/hook\n"})
+late_case("notification-unknown-provider", "did you mean `slack`", True,
+          {"notify.yaml": notification("spec:\n  provider: «slak\n  url: ${file:url.txt}\n  events: [failed]\n"),
+           "url.txt": "https://chat.example.com/hook\n"})
+late_case("notification-unknown-event", "unknown event `gaveup` in `spec.events`", True,
+          {"notify.yaml": notification("spec:\n  provider: slack\n  url: ${file:url.txt}\n  events: [failed, «gaveup]\n"),
+           "url.txt": "https://chat.example.com/hook\n"})
+late_case("notification-no-events", "missing required field `events`", True,
+          {"notify.yaml": notification("«spec:\n  provider: slack\n  url: ${file:url.txt}\n"),
+           "url.txt": "https://chat.example.com/hook\n"})
+late_case("notification-bad-interval", "`spec.minInterval` must be a duration from 1m to 30d", True,
+          {"notify.yaml": notification("spec:\n" + NOTIFY_OK + "  minInterval: «soon\n"), "url.txt": "https://chat.example.com/hook\n"})
+late_case("notification-selector-not-mapping", "`spec.selector` must be a mapping of labels", True,
+          {"notify.yaml": notification("spec:\n" + NOTIFY_OK + "  selector: «[team]\n"), "url.txt": "https://chat.example.com/hook\n"})
+late_case("notification-unknown-field", "did you mean `events`", True,
+          {"notify.yaml": notification("spec:\n" + NOTIFY_OK + "  «event: [settled]\n"), "url.txt": "https://chat.example.com/hook\n"})
+
 BASE = {"stack.yaml": STACK, "credentials.yaml": CREDENTIALS, "schedules.yaml": SCHEDULES, "task.yaml": task()}
 
 

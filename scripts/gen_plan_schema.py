@@ -341,6 +341,25 @@ KINDS = {"Stack": "stackSpec", "Credentials": "credentialsSpec", "BandwidthSched
          "MigrationTask": "taskSpec", "MigrationTaskGroup": "groupSpec", "MigrationTaskSet": "taskSetSpec",
          "MigrationSyncTask": "syncSpec"}
 
+# Issue 26: where to tell people what changed. Plan-only: never sent to OMS, never identity.
+NOTIFICATION_EVENTS = ["failed", "gaveUp", "blocked", "deadlineAtRisk", "waveDone", "settled", "cutoverReady", "cutoverDone"]
+DEFS["notificationSpec"] = obj({
+    "provider": enum("Who receives the messages, and so their JSON: slack, teams (message card), feishu, dingtalk, wecom "
+                     "(their robots' text messages), or webhook (oms-plan's documented JSON document).",
+                     ["slack", "teams", "feishu", "dingtalk", "wecom", "webhook"]),
+    "url": ref("secret") | {"description": "The webhook's URL, a secret: exactly one ${env:NAME} or ${file:PATH} reference "
+                                           "(a literal URL is refused); https, or http only to this machine. Masked in every output."},
+    "events": {"type": "array", "minItems": 1, "description": "What to send: each event once when it starts to hold.",
+               "items": {"enum": NOTIFICATION_EVENTS}},
+    "selector": {"type": "object", "description": "Only resources with all of these labels (and waves and the stack's settling "
+                                                  "counted over them); every resource when absent.",
+                 "additionalProperties": {"type": "string"}},
+    "minInterval": pattern_string("The same event of the same resource at most once in this long (1m to 30d).",
+                                  r"(?!$)(?:[0-9]{1,9}d)?(?:[0-9]{1,9}h)?(?:[0-9]{1,9}m)?(?:[0-9]{1,9}s)?"),
+}, "Messages to a chat or a webhook when something changes: a resource fails, gives up, is blocked or misses its "
+   "deadline; a wave or the stack settles; a Cutover is ready or done.", required=["provider", "url", "events"])
+KINDS["Notification"] = "notificationSpec"
+
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "oms-plan plan document (oms-plan/v1)",

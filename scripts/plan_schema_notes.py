@@ -264,6 +264,16 @@ NOTES = {
 }
 NOTES["syncSpec.description"].note = SYNC_REPLACE_NOTE
 
+NOTIFY_NOTE = "Read by apply and reconcile after each pass; never sent to OMS and never identity."
+NOTES.update(_under("notificationSpec", {
+    "provider": n("not-sent", "slack", note=NOTIFY_NOTE),
+    "url": n("not-sent", "${env:SLACK_WEBHOOK_URL}",
+             note="A secret like a key: masked everywhere and never written to the state folder. " + NOTIFY_NOTE),
+    "events": n("not-sent", ["failed", "gaveUp", "blocked", "deadlineAtRisk"], note=NOTIFY_NOTE),
+    "selector": n("not-sent", {"team": "media"}, default_text="every resource", note=NOTIFY_NOTE),
+    "minInterval": n("not-sent", "1h", default="1h", note=NOTIFY_NOTE),
+}))
+
 
 def schema_properties(schema):
     """(key, property) for every property the notes describe: the document's, and those of each

@@ -55,6 +55,8 @@ public struct DesiredState: Sendable {
     public var edges: [DependencyEdge]
     /// `MigrationTaskSet` address -> the tasks it generated, in item order.
     public var taskSets: [ResourceAddress: [ResourceAddress]]
+    /// `kind: Notification` documents, by name (plan-only: never sent to OMS, never fingerprinted).
+    public var notifications: [DesiredNotification] = []
 
     /// Tasks sorted by address.
     /// (Addresses are sorted, not the resources: each large value is copied once.)

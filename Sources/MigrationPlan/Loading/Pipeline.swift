@@ -57,6 +57,7 @@ struct Pipeline {
         var broken = Set<ResourceAddress>()
         var declared: [RawDocument] = []
         var sets: [RawDocument] = []
+        var notifications: [DesiredNotification] = []
         for d in unique {
             switch d.address.kind {
             case .stack: break
@@ -70,6 +71,8 @@ struct Pipeline {
                 let policy = GraphBuilder.compile(s, zone: stack.serviceTimezone, date: date, ctx: ctx)
                 schedules[d.address.name] = CompiledSchedule(schedule: s, policy: policy)
             case .migrationTaskSet: sets.append(d)
+            case .notification:
+                if let n = NotificationDecoder(ctx: ctx).decode(d) { notifications.append(n) } else { broken.insert(d.address) }
             // Every other kind is an OMS kind (`PlanKinds`), decoded per task below.
             default: declared.append(d)
             }
@@ -156,7 +159,8 @@ struct Pipeline {
             serviceTimezone: stack.serviceTimezone.name, evaluationDate: date, evaluationDay: dayText,
             evaluationWeekday: Weekday(calendarWeekday: day.weekday ?? 1), declaredAt: files.location(stackDoc.nameLoc),
             deadline: stack.deadline)
-        return DesiredState(stack: settings, resources: resources, order: order, edges: Self.sortedEdges(taskEdges), taskSets: taskSets)
+        return DesiredState(stack: settings, resources: resources, order: order, edges: Self.sortedEdges(taskEdges), taskSets: taskSets,
+                            notifications: notifications.sorted { $0.address < $1.address })
     }
 
     /// Every task's edges in `DependencyEdge` order. A task's edges all start at the task, so

@@ -1,4 +1,4 @@
-/// The seven kinds of plan documents.
+/// The kinds of plan documents.
 public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case stack = "Stack"
     case credentials = "Credentials"
@@ -7,6 +7,8 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
     case migrationTaskGroup = "MigrationTaskGroup"
     case migrationTaskSet = "MigrationTaskSet"
     case migrationSyncTask = "MigrationSyncTask"
+    /// Where to tell people what changed (`DesiredNotification`): plan-only, never an OMS resource.
+    case notification = "Notification"
 
     public static func < (a: ResourceKind, b: ResourceKind) -> Bool { a.rawValue < b.rawValue }
 }
