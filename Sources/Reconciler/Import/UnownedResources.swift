@@ -29,7 +29,7 @@ public enum UnownedResources {
     public static func find(live: LiveState, desired: DesiredState) -> [UnownedResource] {
         let adopted = Set(desired.resources.values.compactMap { $0.omsResource?.adoptID })
         func free(_ description: String?, _ id: String) -> Bool {
-            description.flatMap { OwnershipMarker.parse(description: $0) } == nil && !adopted.contains(id)
+            description.flatMap { OwnershipMarker.parse(description: $0) } == nil && !adopted.contains(id) && !PassMarker.isPass(description)
         }
         var found: [UnownedResource] = []
         for task in live.tasks.sorted(by: { ($0.id ?? 0) < ($1.id ?? 0) }) where free(task.description, String(task.liveId)) {

@@ -195,7 +195,8 @@ public struct Ownership: Sendable {
         owned.reserveCapacity(live.tasks.count + live.groups.count + live.syncTasks.count)
         markers.reserveCapacity(live.tasks.count + live.groups.count + live.syncTasks.count)
         for (task, taskMarker) in boxed {
-            if taskMarker == nil { unmarkedTaskIds.append(task.id) }
+            // A pass task (Reconciler/Passes) is this or another stack's, never unowned.
+            if taskMarker == nil, !PassMarker.isPass(task.description) { unmarkedTaskIds.append(task.id) }
             consider(task, marker: taskMarker, kind: .migrationTask)
         }
         // Ties broken by id, as for synchronization tasks: every run must name the same oldest.

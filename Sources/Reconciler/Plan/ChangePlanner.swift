@@ -17,7 +17,8 @@ public enum ChangePlanner {
         var report = ChangeReport(stack: desired.stack.name, evaluatedAt: now, evaluatedDay: desired.stack.evaluationDay, changes: changes)
         let adopted = Set(desired.resources.values.compactMap(\.adoptID))
         func unowned(_ description: String?, _ id: @autoclosure () -> String) -> Bool {
-            description.flatMap { OwnershipMarker.parse(description: $0) } == nil && !adopted.contains(id())
+            // A pass group (Reconciler/Passes) is a stack's, never unowned.
+            description.flatMap { OwnershipMarker.parse(description: $0) } == nil && !adopted.contains(id()) && !PassMarker.isPass(description)
         }
         // (Counted lazily: filtering first would copy every unowned answer.)
         report.unowned = ChangeReport.UnownedCount(

@@ -48,6 +48,8 @@ public struct StackReconciler: Sendable {
         /// What OMS looked like when the pass read it (before its changes): status, forecasts
         /// and metrics of a scheduled reconcile come from it, without a second read.
         public var observed: LiveState? = nil
+        /// What the incremental passes did after the plan's changes (Reconciler/Passes).
+        public var passes: [PassAction] = []
         /// Whether any change failed or was skipped.
         public var failed: Bool { report.changes.contains { $0.outcome?.status == .failed || $0.outcome?.status == .skipped } }
     }
@@ -68,6 +70,8 @@ public struct StackReconciler: Sendable {
     private let givenLedger: (any AttemptLedger)?
     /// Without a state directory: one in-memory record for as long as this value lives.
     private let memoryAdoptions: AdoptionRecord?
+    /// Without a state directory: the passes' ledger, in memory (see `passLedger(stack:)`).
+    let memoryPasses = PassLedger(url: nil)
 
     public init(
         client: OMSClient, stateDirectory: URL?, ledger: (any AttemptLedger)? = nil, now: @escaping @Sendable () -> Date = { Date() }
@@ -155,7 +159,9 @@ public struct StackReconciler: Sendable {
         // A blocked replacement may still carry in-place steps (bandwidth, priority): those run.
         guard planned.report.hasChanges || !planned.steps.isEmpty else {
             try Self.recordAdoptions(desired, planned.report, in: adoptions, scope: options.scope)
-            return PassResult(report: Applier.unchanged(planned), applied: false, observed: observed)
+            var result = PassResult(report: Applier.unchanged(planned), applied: false, observed: observed)
+            result.passes = await advancePasses(desired, live: observed, report: planned.report, scope: options.scope, attempts: ledger)
+            return result
         }
         guard try await review(planned) else { return PassResult(report: planned.report, applied: false, observed: observed) }
         let applier = Applier(client: client, desired: desired, ledger: ledger, options: options.apply, onEvent: events)
@@ -165,7 +171,9 @@ public struct StackReconciler: Sendable {
         for index in report.changes.indices where report.changes[index].action == .release {
             report.changes[index].outcome = ChangeOutcome(status: .succeeded, liveId: report.changes[index].liveId)
         }
-        return PassResult(report: report, applied: true, observed: observed)
+        var result = PassResult(report: report, applied: true, observed: observed)
+        result.passes = await advancePasses(desired, live: observed, report: planned.report, scope: options.scope, attempts: ledger)
+        return result
     }
 
     /// Remembers which live resources the plan adopts now (those OMS has), so that a later

@@ -157,6 +157,7 @@ public struct StatusPageRenderer: Sendable {
                 state += " <small>with \(accepted) accepted \(accepted == 1 ? "failure" : "failures")</small>"
             }
             if let error = e.error { state += " <small>\(Self.escape(error))</small>" }
+            if let passes = e.passesText(zone) { state += " <small class=\"passes\">\(Self.escape(passes))</small>" }
             out += "<td class=\"state \(Self.tone(e.shownPhase))\">\(state)</td>"
             if e.kind == ResourceKind.migrationSyncTask.rawValue {
                 if let sync = e.sync {

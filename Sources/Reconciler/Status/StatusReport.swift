@@ -60,6 +60,10 @@ public struct StatusReport: Sendable, Codable {
         /// What OMS's failed lists in the destination bucket say (`readFailedObjects`): only for
         /// a task or group whose answer has `failed_object_record.result` true and a list key.
         public var failedObjects: FailedObjectsSummary?
+        /// Incremental passes (issue 25) and when the next is due; nil for a resource without
+        /// `incremental` and without recorded passes (`addPasses`).
+        public var passes: [PassSummary]?
+        public var nextPass: Date?
 
         init(address: ResourceAddress, liveId: String? = nil, status: String, phase: Phase, progress: Double = 0, bytesDone: Int64 = 0,
              bytesTotal: Int64 = 0, objectsDone: Int64 = 0, objectsFailed: Int64 = 0, objectsTotal: Int64 = 0, speed: Int64 = 0,
@@ -129,7 +133,8 @@ public struct StatusTextRenderer: Sendable {
     public func render(_ report: StatusReport) -> String {
         let width = max(20, report.entries.map(\.address.count).max() ?? 20)
         let stateWidth = max(10, report.entries.map(\.status.count).max() ?? 10)
-        var lines = report.entries.flatMap { e -> [String] in [line(e, width: width, stateWidth: stateWidth, report)] + (e.failedObjects?.textLines() ?? []) }
+        var lines = report.entries.flatMap { e -> [String] in [line(e, width: width, stateWidth: stateWidth, report)] + (e.failedObjects?.textLines() ?? [])
+            + (e.passesText(report.serviceTimezone).map { ["  " + $0] } ?? []) }
         lines.append(totalLine(report))
         if let stack = forecastText(report.forecastFinish, report.forecastReason, lowerBound: false, report) {
             var line = "Stack: " + stack
