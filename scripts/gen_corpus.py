@@ -599,6 +599,61 @@ late_case("notification-selector-not-mapping", "`spec.selector` must be a mappin
 late_case("notification-unknown-field", "did you mean `events`", True,
           {"notify.yaml": notification("spec:\n" + NOTIFY_OK + "  «event: [settled]\n"), "url.txt": "https://chat.example.com/hook\n"})
 
+
+# --- suspend and change freezes (issue 26): when oms-plan may act --------------------------
+def suspended(value):
+    return task(extra=f"  suspend: {value}\n")
+
+
+def frozen(*entries):
+    return {"stack.yaml": STACK + "  freezes:\n" + "".join(f"    - {e}\n" for e in entries)}
+
+
+SYNC_DOC = ("apiVersion: oms-plan/v1\nkind: MigrationSyncTask\nmetadata:\n  name: follow\nspec:\n" +
+            src(["cloud: Aliyun", "region: cn-hangzhou", "bucket: photos", "credentials: src"]) + DEST)
+
+late_case("suspend-no-reason", "missing required field `reason` in `spec.suspend`", True,
+          {"task.yaml": task(extra="  «suspend: {until: \"2027-01-10T00:00:00Z\"}\n")})
+late_case("suspend-empty-reason", "`spec.suspend.reason` is empty", True, {"task.yaml": suspended('{reason: «"  "}')})
+late_case("suspend-boolean", "must be a mapping with a `reason`", True, {"task.yaml": suspended("«true")})
+late_case("suspend-bad-until", "`spec.suspend.until` must be an RFC 3339 date and time", True,
+          {"task.yaml": suspended("{reason: NET-42, until: «tomorrow}")})
+late_case("suspend-date-only-until", "`spec.suspend.until` must be an RFC 3339 date and time", True,
+          {"task.yaml": suspended("{reason: NET-42, until: «\"2027-01-10\"}")})
+late_case("suspend-control-character", "must be one line without control characters", True,
+          {"task.yaml": suspended('{reason: «"NET-42\\tnetwork"}')})
+late_case("suspend-unknown-field", "did you mean `until`", True,
+          {"task.yaml": suspended('{reason: NET-42, «untill: "2027-01-10T00:00:00Z"}')})
+late_case("suspend-as-default", "`suspend` cannot be a default", True,
+          {"stack.yaml": STACK + "  defaults:\n    «suspend: {reason: NET-42}\n"})
+late_case("suspend-stack-no-reason", "missing required field `reason` in `spec.suspend`", True,
+          {"stack.yaml": STACK + "  «suspend: {}\n"})
+late_case("suspend-sync-task", "`spec.suspend.reason` is empty", True,
+          {"task.yaml": SYNC_DOC + "  suspend: {reason: «\"\"}\n"})
+late_case("suspend-task-set", "`spec.suspend.until` must be an RFC 3339 date and time", True,
+          {"set.yaml": "apiVersion: oms-plan/v1\nkind: MigrationTaskSet\nmetadata:\n  name: logs\nspec:\n  forEach: [{bucket: web}, {bucket: api}]\n"
+           "  name: \"logs-${item.bucket}\"\n  suspend: {reason: NET-42, until: «soon}\n  template:\n    type: prefix\n"
+           "    source: {cloud: AWS, region: us-east-1, bucket: \"${item.bucket}\", credentials: src, prefixes: [\"2024/\"]}\n"
+           "    destination: {bucket: \"${item.bucket}-obs\", credentials: obs}\n"})
+late_case("freeze-bad-start", "must be a time `HH:MM` (a weekly freeze) or an RFC 3339 date and time", True,
+          frozen('{start: «noon, end: "14:00", reason: CAB-7}'))
+late_case("freeze-no-reason", "missing required field `reason` in `spec.freezes[0]`", True,
+          frozen('«{start: "18:00", end: "08:00"}'))
+late_case("freeze-bad-day", "`friday` is not a day", True,
+          frozen('{start: "18:00", end: "08:00", days: [«friday], reason: CAB-7}'))
+late_case("freeze-unknown-field", "did you mean `days`", True,
+          frozen('{start: "18:00", end: "08:00", reason: CAB-7, «dayz: [fri]}'))
+late_case("freeze-end-unlike-start", "`spec.freezes[1].end` must be a time `HH:MM` (or `24:00`) like its start", False,
+          frozen('{start: "18:00", end: "08:00", reason: CAB-7}', '{start: "18:00", end: «"2026-12-24T08:00:00+08:00", reason: CAB-7}'))
+late_case("freeze-end-before-start", "`spec.freezes[0].end` must be after its start", False,
+          frozen('{start: "2026-12-24T00:00:00+08:00", end: «"2026-12-23T00:00:00+08:00", reason: year-end}'))
+late_case("freeze-days-with-dates", "belongs to a weekly freeze", False,
+          frozen('{start: "2026-12-24T00:00:00+08:00", end: "2026-12-27T00:00:00+08:00", «days: [thu], reason: year-end}'))
+late_case("freeze-same-start-end", "a freeze cannot start and end at the same time", False,
+          frozen('{start: "08:00", end: «"08:00", reason: CAB-7}'))
+late_case("freeze-bad-timezone", "unknown time zone `Mars/Olympus`", False,
+          frozen('{start: "18:00", end: "08:00", timezone: «Mars/Olympus, reason: CAB-7}'))
+
 BASE = {"stack.yaml": STACK, "credentials.yaml": CREDENTIALS, "schedules.yaml": SCHEDULES, "task.yaml": task()}
 
 

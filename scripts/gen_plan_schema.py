@@ -103,6 +103,30 @@ INCREMENTAL = obj({
    "with migrate_since, created by reconcile. Not identity, not sent with the full copy.", required=["every"])
 
 
+# Issue 26: when oms-plan may act. Never identity, never sent to OMS.
+INSTANT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+CLOCK = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]"
+HOLD_REASON = string("Why (a ticket, who to ask): shown by diff, status and apply beside every change it holds. "
+                     "One line, at most 500 characters.", minLength=1, maxLength=500, pattern=r"^[^\u0000-\u001f\u007f-\u009f]*\S[^\u0000-\u001f\u007f-\u009f]*$")
+SUSPEND = obj({
+    "reason": HOLD_REASON,
+    "until": pattern_string("When the suspension ends by itself: an RFC 3339 date and time with an offset. "
+                            "Without it, until the plan drops suspend.", INSTANT),
+}, "Leave the resource exactly as it is: apply and reconcile create, update, start, pause, retry and delete nothing "
+   "of it until `until` passes. Not identity, not sent to OMS.", required=["reason"])
+FREEZE = obj({
+    "start": pattern_string("HH:MM: a weekly freeze (with days and timezone, like a bandwidth window); or an RFC 3339 "
+                            "date and time with an offset: a freeze once.", f"{CLOCK}|{INSTANT}"),
+    "end": pattern_string("HH:MM or 24:00 for a weekly freeze (an end at or before the start ends the next day); an RFC 3339 "
+                          "date and time after the start for a freeze once.", f"{CLOCK}|24:00|{INSTANT}"),
+    "timezone": string("Weekly freezes only: the IANA zone or offset of start and end (default: the stack's serviceTimezone)."),
+    "days": {"type": "array", "description": "Weekly freezes only: the days a freeze begins on; every day when absent.",
+             "minItems": 1, "uniqueItems": True, "items": {"enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}},
+    "reason": HOLD_REASON,
+}, "A change freeze: while it lasts, apply and reconcile make no change but the pauses the plan asks for and the "
+   "bandwidth rules of the day's windows.", required=["start", "end", "reason"])
+
+
 def source(group):
     props = {
         "cloud": enum("Source cloud (OMS cloud_type). URLSource exactly for url_list.", CLOUDS),
@@ -213,6 +237,7 @@ def task_spec(group, defaults=False):
         "deadline": DEADLINE,
         "acceptFailures": ACCEPT_FAILURES,
         "incremental": ref("incremental"),
+        "suspend": ref("suspend"),
     }
     if defaults:
         props["type"] = enum("OMS task type.", ["object", "prefix", "list", "url_list"])
@@ -221,6 +246,7 @@ def task_spec(group, defaults=False):
         del props["adopt"]
         del props["deadline"]
         del props["acceptFailures"]
+        del props["suspend"]
         return obj(props, "Defaults deep-merged under every MigrationTask and MigrationTaskGroup spec (and under MigrationSyncTask specs, the fields they take).")
     type_rules = [
         {"if": {"required": ["type", "source"], "properties": {"type": {"const": "prefix"}}},
@@ -263,7 +289,7 @@ def sync_spec():
                            "items": {"type": "string", "pattern": rf"^(?:MigrationTask|MigrationTaskGroup|MigrationTaskSet)/{NAME}$|\$\{{"}},
              "adopt": obj({"id": {"description": "Id of the existing OMS synchronization task.", "type": "string", "minLength": 1, "maxLength": 100}},
                           "Manage an existing OMS synchronization task that oms-plan did not create.", required=["id"]),
-             "options": sync_options}
+             "options": sync_options, "suspend": ref("suspend")}
     return obj(props, "A MigrationSyncTask spec: an OMS synchronization task. Every field but state is replaced on change (nothing is lost).",
                required=["source"])
 
@@ -293,6 +319,8 @@ DEFS = {
     }, "Name and labels.", required=["name"]),
     "window": WINDOW,
     "failureAcceptance": FAILURE_ACCEPTANCE,
+    "suspend": SUSPEND,
+    "freeze": FREEZE,
     "incremental": INCREMENTAL,
     "destination": DESTINATION,
     "taskSource": source(False),
@@ -314,6 +342,9 @@ DEFS = {
         "deadline": DEADLINE,
         "unknownRegions": enum("A region missing from oms-plan's table of regions OMS supports (docs/regions.md): "
                                "error (the default) or warning, for regions newer than the table.", ["error", "warning"]),
+        "suspend": ref("suspend") | {"description": "Suspend every resource of the stack (each resource's own suspend still holds when this ends)."},
+        "freezes": {"type": "array", "items": ref("freeze"),
+                    "description": "Change freezes: weekly windows or spans given once, during which only pauses and the day's bandwidth rules are made."},
     }, "The stack: one per plan.", required=["region"]),
     "credentialsSpec": obj({
         "accessKey": ref("secret"), "secretKey": ref("secret"), "securityToken": ref("secret"), "jsonAuthFile": ref("secret"),
@@ -333,6 +364,7 @@ DEFS["taskSetSpec"] = obj({
     "deadline": DEADLINE,
     "acceptFailures": ACCEPT_FAILURES | {"description": "Acceptances of every generated task, after the template's own."},
     "incremental": ref("incremental") | {"description": "Incremental passes of every generated task whose template has none."},
+    "suspend": ref("suspend") | {"description": "Suspends every generated task whose template has no suspend of its own."},
 }, "Generates one MigrationTask per forEach item.", required=["forEach", "name", "template"])
 
 DEFS["syncSpec"] = sync_spec()

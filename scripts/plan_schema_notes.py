@@ -129,6 +129,10 @@ ACCEPT_NOTE = ("Never identity: adding, changing or removing an acceptance chang
 INCREMENTAL_NOTE = ("Never identity: adding, changing or removing it never replaces or updates the full copy; "
                     "it changes when reconcile creates the next pass (docs/incremental-passes.md).")
 
+SUSPEND_NOTE = ("Never identity: suspending or resuming changes nothing in OMS by itself; while it holds, "
+                "apply and reconcile leave the resource as it is (docs/suspend-and-freezes.md).")
+SUSPEND_EXAMPLE = {"reason": "waiting for the network team (NET-42)", "until": "2027-01-10T00:00:00Z"}
+
 SPEC = {
     "type": n("replace", "prefix"),
     "source": n("fields", {"cloud": "Aliyun", "region": "cn-hangzhou", "bucket": "photos",
@@ -156,6 +160,7 @@ SPEC = {
                                       "codes": ["NoSuchKey"]}], default=[], note=ACCEPT_NOTE),
     "incremental": n("not-sent", {"every": "12h", "overlap": "15m", "keep": 3}, default_text="none: no passes",
                      note=INCREMENTAL_NOTE),
+    "suspend": n("not-sent", SUSPEND_EXAMPLE, default_text="none: not suspended", note=SUSPEND_NOTE),
 }
 TASK_SPEC = SPEC | {"type": n("replace", "prefix", default_text="none: validate requires it, here or in Stack.spec.defaults")}
 GROUP_SPEC = TASK_SPEC | {"adopt.id": n("not-sent", "5e3b4c1a-group", note=ADOPT_NOTE)}
@@ -175,6 +180,7 @@ SYNC = {
     "adopt.id": n("not-sent", "7a1c0d2e-sync", note=ADOPT_NOTE),
     "options": n("fields", {"consistencyCheck": "crc64"}),
     **{"options." + k: OPTIONS[k] for k in ("enableMetadataMigration", "enableRestore", "dstStoragePolicy", "consistencyCheck")},
+    "suspend": n("not-sent", SUSPEND_EXAMPLE, default_text="none: not suspended", note=SUSPEND_NOTE),
 }
 
 
@@ -205,7 +211,7 @@ NOTES = {
     **_under("groupOptions", OPTIONS),
     **_under("taskSpec", TASK_SPEC),
     **_under("groupSpec", GROUP_SPEC),
-    **_under("defaults", {k: v for k, v in SPEC.items() if k.split(".")[0] not in ("dependsOn", "adopt", "deadline", "acceptFailures")}),
+    **_under("defaults", {k: v for k, v in SPEC.items() if k.split(".")[0] not in ("dependsOn", "adopt", "deadline", "acceptFailures", "suspend")}),
     **_under("stackSpec", {
         "region": n("moves", "cn-north-4",
                     note="oms-plan then talks to that region's OMS: every resource is created there, and "
@@ -224,6 +230,11 @@ NOTES = {
                       note="Read by status, diff and the metrics only."),
         "unknownRegions": n("not-sent", "warning", default="error",
                             note="Read by validate only: whether a region missing from the table is an error or a warning."),
+        "suspend": n("not-sent", SUSPEND_EXAMPLE, default_text="none: not suspended",
+                     note="Holds every resource of the stack, whatever its own suspend says. " + SUSPEND_NOTE),
+        "freezes": n("not-sent", [{"start": "18:00", "end": "08:00", "days": ["fri"], "reason": "weekend change freeze (CAB-7)"}],
+                     default=[], note="Read by apply and reconcile: inside a freeze they make only pauses and the day's "
+                                      "bandwidth rules, and hold every other change until it ends."),
     }),
     **_under("credentialsSpec", {
         "accessKey": n("not-sent", "${env:ALIYUN_AK}", note=KEYS_NOTE),
@@ -248,6 +259,19 @@ NOTES = {
         "acceptFailures": n("not-sent", [{"reason": "rotated away before the cut-over", "codes": ["NoSuchKey"]}], default=[],
                             note=ACCEPT_NOTE),
         "incremental": n("not-sent", {"every": "12h"}, default_text="none: no passes", note=INCREMENTAL_NOTE),
+        "suspend": n("not-sent", SUSPEND_EXAMPLE, default_text="none: not suspended", note=SUSPEND_NOTE),
+    }),
+    **_under("suspend", {
+        "reason": n("not-sent", "waiting for the network team (NET-42)"),
+        "until": n("not-sent", "2027-01-10T00:00:00Z", default_text="none: until the plan drops suspend",
+                   note="Once it has passed, the next run makes the resource's changes again."),
+    }),
+    **_under("freeze", {
+        "start": n("not-sent", "18:00"),
+        "end": n("not-sent", "08:00"),
+        "timezone": n("not-sent", "Europe/Berlin", default_text="the stack's serviceTimezone"),
+        "days": n("not-sent", ["fri"], default_text="every day"),
+        "reason": n("not-sent", "weekend change freeze (CAB-7)"),
     }),
     **_under("incremental", {
         "every": n("not-sent", "12h", note="The next pass is due this long after the previous successful copy started."),

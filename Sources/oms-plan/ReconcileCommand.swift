@@ -152,6 +152,8 @@ struct ReconcileCommand: AsyncParsableCommand {
             for change in pass.report.changes where change.outcome?.status == .failed {
                 Console.error("\(change.address): error: \(change.outcome?.error ?? "failed")")
             }
+            // What the incremental passes did (Reconciler/Passes), on stderr: stdout stays the report.
+            for action in pass.passes { Console.note(action.kind == .failed ? "error: \(action)" : "\(action)") }
             metrics.record(pass.report, at: Date())
             do {
                 try write(pass.report, metrics: metrics)

@@ -85,30 +85,7 @@ struct ScheduleDecoder {
             f.missing("limit")
             ok = false
         }
-        var days: Set<Weekday>?
-        if let list = f.stringList("days") {
-            var set = Set<Weekday>()
-            if list.value.isEmpty {
-                ok = false
-                ctx.error("`\(path).days` is empty; leave it out for every day", at: list.loc)
-            }
-            for d in list.value {
-                guard let day = Weekday(rawValue: d.value) else {
-                    ok = false
-                    ctx.error("`\(d.value)` is not a day", at: d.loc,
-                              hint: Suggestion.hint(for: d.value, in: Weekday.allCases.map(\.rawValue))
-                                ?? "days are mon, tue, wed, thu, fri, sat, sun")
-                    continue
-                }
-                if !set.insert(day).inserted {
-                    ok = false
-                    ctx.error("`\(d.value)` is listed twice in `\(path).days`", at: d.loc)
-                }
-            }
-            days = set
-        } else if f.has("days") {
-            ok = false
-        }
+        let days = self.days(f, path: path, ok: &ok)
         if let s = start, let e = end, s == e {
             ok = false
             ctx.error("a window cannot start and end at the same time", at: f.value("end")?.loc ?? node.loc,
@@ -116,5 +93,33 @@ struct ScheduleDecoder {
         }
         guard ok, let s = start, let e = end, let l = limit else { return nil }
         return (BandwidthWindow(startMinute: s, endMinute: e, limit: l, days: days), limitLoc)
+    }
+
+    /// A window's `days` (bandwidth windows, weekly change freezes): nil for every day; `ok`
+    /// turns false after a problem is reported.
+    func days(_ f: Fields, path: String, ok: inout Bool) -> Set<Weekday>? {
+        guard let list = f.stringList("days") else {
+            if f.has("days") { ok = false }
+            return nil
+        }
+        var set = Set<Weekday>()
+        if list.value.isEmpty {
+            ok = false
+            ctx.error("`\(path).days` is empty; leave it out for every day", at: list.loc)
+        }
+        for d in list.value {
+            guard let day = Weekday(rawValue: d.value) else {
+                ok = false
+                ctx.error("`\(d.value)` is not a day", at: d.loc,
+                          hint: Suggestion.hint(for: d.value, in: Weekday.allCases.map(\.rawValue))
+                            ?? "days are mon, tue, wed, thu, fri, sat, sun")
+                continue
+            }
+            if !set.insert(day).inserted {
+                ok = false
+                ctx.error("`\(d.value)` is listed twice in `\(path).days`", at: d.loc)
+            }
+        }
+        return set
     }
 }

@@ -47,6 +47,8 @@ struct TaskDraft {
     var acceptFailures: [FailureAcceptance] = []
     /// `spec.incremental`: passes after the full copy (not identity, not in the create body).
     var incremental: IncrementalPolicy?
+    /// `spec.suspend`: leave it as it is until `until` (not identity, not sent to OMS).
+    var suspension: Suspension?
     /// `source.bucket` -> where it was written (room for a task's fields from the start).
     var locations = [String: Loc](minimumCapacity: 12)
 
@@ -145,8 +147,9 @@ enum SpecFields {
     static let task: Set<String> = [
         "type", "source", "destination", "bandwidth", "description", "state", "onFailure", "dependsOn",
         "replaceOnChange", "adopt", "options", "deadline", "acceptFailures", "incremental",
+        "suspend",
     ]
-    static let defaults: Set<String> = task.subtracting(["adopt", "dependsOn", "deadline", "acceptFailures"])
+    static let defaults: Set<String> = task.subtracting(["adopt", "dependsOn", "deadline", "acceptFailures", "suspend"])
     static let source: Set<String> = ["cloud", "region", "bucket", "credentials", "appId", "prefixes", "objects", "listFile", "cdn"]
     static let destination: Set<String> = ["region", "bucket", "credentials", "savePrefix"]
     static let listFile: Set<String> = ["bucket", "key", "count"]
@@ -162,8 +165,9 @@ enum SpecFields {
     static let window: Set<String> = ["start", "end", "limit", "days"]
     static let schedule: Set<String> = ["timezone", "windows"]
     static let credentials: Set<String> = ["accessKey", "secretKey", "securityToken", "jsonAuthFile"]
-    static let stack: Set<String> = ["region", "projectId", "prune", "serviceTimezone", "variables", "defaults", "deadline", "unknownRegions"]
-    static let taskSet: Set<String> = ["forEach", "name", "template", "deadline", "acceptFailures", "incremental"]
+    static let stack: Set<String> = ["region", "projectId", "prune", "serviceTimezone", "variables", "defaults", "deadline", "unknownRegions",
+                                        "suspend", "freezes"]
+    static let taskSet: Set<String> = ["forEach", "name", "template", "deadline", "acceptFailures", "incremental", "suspend"]
 
     // Each kind's own sets (a sync task's, the task types) are with the kind, in Kinds/.
     static let clouds = CloudType.documented.map(\.rawValue)

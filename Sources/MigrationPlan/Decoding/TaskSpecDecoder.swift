@@ -100,6 +100,10 @@ struct TaskSpecDecoder {
             d.incremental = policy
             note("incremental", f.value("incremental")?.loc)
         }
+        if let suspension = HoldDecoder(ctx: ctx).suspension(f) {
+            d.suspension = suspension
+            note("suspend", f.value("suspend")?.loc)
+        }
         rules.check(&d, f, self)
         return d
     }

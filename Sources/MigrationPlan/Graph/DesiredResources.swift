@@ -53,6 +53,9 @@ public struct DesiredCommon: Hashable, Sendable {
     /// `spec.incremental`: passes after the full copy (Reconciler/Passes). Never identity and
     /// never in the create body: adding, changing or removing it never replaces the full copy.
     public var incremental: IncrementalPolicy? = nil
+    /// `spec.suspend`: reconcile and apply leave it as it is until `until` (Reconciler/Hold).
+    /// Never identity and never sent: suspending or resuming never replaces anything.
+    public var suspension: Suspension? = nil
 
     /// The canonical form of a resource with this secret-free `body`: what scheme 1's
     /// management part reads (`Fingerprint.canonical`).
@@ -130,6 +133,7 @@ extension DesiredOMSResource {
     @inlinable public var deadline: Date? { common.deadline }
     @inlinable public var acceptFailures: [FailureAcceptance] { common.acceptFailures }
     @inlinable public var incremental: IncrementalPolicy? { common.incremental }
+    @inlinable public var suspension: Suspension? { common.suspension }
     public var taskPriority: TaskPriority? { nil }
 
     /// This resource's fingerprint as `scheme` computes it, to compare with a live marker of

@@ -16,6 +16,10 @@ public struct StackSettings: Hashable, Sendable {
     public var declaredAt: SourceLocation
     /// When the whole stack should be done (`spec.deadline`); nil without one.
     public var deadline: Date? = nil
+    /// `spec.suspend`: every resource of the stack is left as it is (Reconciler/Hold).
+    public var suspension: Suspension? = nil
+    /// `spec.freezes`: when only pauses and the day's bandwidth rules are made (Reconciler/Hold).
+    public var freezes: [ChangeFreeze] = []
     /// The service zone, parsed (the bandwidth rules and forecasts are in it).
     public var serviceZone: ScheduleTimeZone { ScheduleTimeZone(serviceTimezone) ?? ScheduleTimeZone("+08:00")! }
 }

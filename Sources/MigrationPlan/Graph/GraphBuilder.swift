@@ -181,7 +181,7 @@ struct GraphBuilder {
             destinationCredentials: destinationCredentials, generatedBy: d.generatedBy, declaredAt: ctx.sink.files.location(d.declLoc),
             // (mapValues keeps the table: no key is hashed again.)
             fieldLocations: d.locations.mapValues { ctx.sink.files.location($0) }, deadline: d.deadline,
-            acceptFailures: d.acceptFailures, incremental: d.incremental)
+            acceptFailures: d.acceptFailures, incremental: d.incremental, suspension: d.suspension)
     }
 
     /// What a task and a group are built from alike, resolved once by `buildTaskOrGroup`.

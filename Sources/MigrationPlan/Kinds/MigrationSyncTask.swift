@@ -8,7 +8,7 @@ import OMSModels
 extension SpecFields {
     /// `MigrationSyncTask`: what a synchronization task can take (it follows a whole bucket,
     /// has no bandwidth rules, and never finishes, so it has no failure policy either).
-    static let syncTask: Set<String> = ["source", "destination", "description", "state", "dependsOn", "adopt", "options"]
+    static let syncTask: Set<String> = ["source", "destination", "description", "state", "dependsOn", "adopt", "options", "suspend"]
     static let syncSource: Set<String> = ["cloud", "region", "bucket", "credentials", "appId", "cdn"]
     static let syncDestination: Set<String> = ["region", "bucket", "credentials"]
     static let syncOptions: Set<String> = ["enableMetadataMigration", "enableRestore", "dstStoragePolicy", "consistencyCheck"]

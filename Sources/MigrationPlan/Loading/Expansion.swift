@@ -44,6 +44,8 @@ struct Expansion {
         let setDeadline = DeadlineField.decode(f, path: "spec", ctx: ctx) == nil ? nil : f.pair("deadline")
         // Likewise the set's incremental passes (issue 25), unless the template has its own.
         let setIncremental = IncrementalDecoder(ctx: ctx).decode(f, path: "spec") == nil ? nil : f.pair("incremental")
+        // And the set's suspension (issue 26), unless the template has its own.
+        let setSuspend = HoldDecoder(ctx: ctx).suspension(f) == nil ? nil : f.pair("suspend")
         if items.value.isEmpty { ctx.error("`spec.forEach` is empty, so this task set makes no tasks", at: items.loc) }
         // Measured before anything is built: a set too large for the load's budget costs a
         // walk of its template and items, not its expansion.
@@ -88,6 +90,9 @@ struct Expansion {
             }
             if let setIncremental, case .mapping(let pairs) = specNode.value, !pairs.contains(where: { $0.key == "incremental" }) {
                 specNode = PNode(.mapping(pairs + [setIncremental]), at: specNode.loc)
+            }
+            if let setSuspend, case .mapping(let pairs) = specNode.value, !pairs.contains(where: { $0.key == "suspend" }) {
+                specNode = PNode(.mapping(pairs + [setSuspend]), at: specNode.loc)
             }
             out.append(TaskSource(address: ResourceAddress(.migrationTask, name), labels: doc.labels, spec: specNode,
                                   specOwner: f.keyLoc("template") ?? doc.specOwner, declLoc: item.loc,

@@ -158,7 +158,7 @@ struct Pipeline {
             name: stack.name, region: stack.region, projectId: stack.projectId, prune: stack.prune,
             serviceTimezone: stack.serviceTimezone.name, evaluationDate: date, evaluationDay: dayText,
             evaluationWeekday: Weekday(calendarWeekday: day.weekday ?? 1), declaredAt: files.location(stackDoc.nameLoc),
-            deadline: stack.deadline)
+            deadline: stack.deadline, suspension: stack.suspension, freezes: stack.freezes)
         return DesiredState(stack: settings, resources: resources, order: order, edges: Self.sortedEdges(taskEdges), taskSets: taskSets,
                             notifications: notifications.sorted { $0.address < $1.address })
     }

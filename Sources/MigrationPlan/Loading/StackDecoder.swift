@@ -13,6 +13,9 @@ struct StackInfo: Sendable {
     var deadline: Date? = nil
     /// `spec.unknownRegions: warning` (or the loader's option): regions newer than the table warn.
     var unknownRegionsAreWarnings = false
+    /// `spec.suspend` and `spec.freezes` (Decoding/HoldDecoder.swift).
+    var suspension: Suspension? = nil
+    var freezes: [ChangeFreeze] = []
 }
 
 struct CredentialsInfo: Sendable {
@@ -94,6 +97,8 @@ struct ResourceDecoders {
                     key == "deadline" ? "`deadline` cannot be a default: write `spec.deadline` on the Stack for the whole stack, or on a resource"
                         : key == "acceptFailures"
                         ? "`acceptFailures` cannot be a default: accepting failed objects is a decision about one resource, so write it in that resource (or a task set)"
+                        : key == "suspend"
+                        ? "`suspend` cannot be a default: write `spec.suspend` on the Stack to suspend every resource, or on each resource"
                         : key == "adopt" || key == "dependsOn"
                         ? "`\(key)` cannot be a default: it names one resource, so write it in that resource" : nil
                 })
@@ -102,9 +107,11 @@ struct ResourceDecoders {
         }
         guard let region else { return nil }
         let deadline = DeadlineField.decode(f, path: "spec", ctx: ctx)
+        let holds = HoldDecoder(ctx: ctx)
         return StackInfo(name: doc.address.name, region: region.value, projectId: projectId, prune: prune,
                          serviceTimezone: zone, defaults: defaults, declLoc: doc.nameLoc, deadline: deadline,
-                         unknownRegionsAreWarnings: warnOnUnknownRegions)
+                         unknownRegionsAreWarnings: warnOnUnknownRegions, suspension: holds.suspension(f),
+                         freezes: holds.freezes(f, serviceZone: zone))
     }
 
     func credentials(_ doc: RawDocument) -> CredentialsInfo? {

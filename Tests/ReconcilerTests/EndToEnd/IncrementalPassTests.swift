@@ -174,6 +174,40 @@ struct IncrementalPassTests {
         }
     }
 
+    /// The Cutover's final pass (`requestFinalPass`): created at its time with a final marker,
+    /// also for a resource without `incremental`, and no regular pass ever after it.
+    @Test func aRequestedFinalPassIsTheLastOne() async throws {
+        try await withEndToEnd { e2e in
+            try e2e.seedSource(prefix: "photos/", objects: 2)
+            try e2e.writePlan([PlanText.task("photos")])
+            let desired = try e2e.load()
+            let r = reconciler(e2e)
+            let clock = e2e.server.clock
+            _ = try await apply(r, desired)
+            _ = try await runUntilSettled(e2e, id: try #require(try await e2e.ownedTask("photos").id))
+            let ledger = r.passLedger(stack: EndToEnd.stackName)
+            let address = ResourceAddress(.migrationTask, "photos")
+            try ledger.requestFinalPass(of: address, at: clock.now.addingTimeInterval(600))
+            var result = try await apply(r, desired)
+            #expect(result.passes.isEmpty, "not due yet: \(result.passes)")
+            clock.advance(by: 600)
+            try write(e2e, "photos/late.bin", "written before the freeze", at: clock.now.addingTimeInterval(-1))
+            result = try await apply(r, desired)
+            #expect(result.passes.map(\.kind) == [.created], "\(result.passes)")
+            let final = try #require(try await passTasks(e2e)[1])
+            #expect(PassMarker.parse(description: final.description)?.final == true)
+            let done = try await runUntilSettled(e2e, id: try #require(final.id))
+            #expect(done.status == .succeeded && done.successfulNum == 1)
+            // Recorded as the final pass; with `incremental` added later, still no pass after it.
+            try e2e.writePlan([PlanText.task("photos", extra: [Self.policy])])
+            clock.advance(by: 7200)
+            result = try await apply(r, try e2e.load())
+            #expect(!result.passes.contains { $0.kind == .created }, "\(result.passes)")
+            #expect(ledger.finalPass(of: address)?.status == "succeeded")
+            #expect(try await passTasks(e2e).keys.sorted() == [1])
+        }
+    }
+
     /// Adding, changing or removing `incremental` never replaces or updates the full copy, and
     /// a plan without it leaves existing passes alone (never a delete or a twin).
     @Test func addingOrRemovingIncrementalNeverTouchesTheFullCopy() async throws {
