@@ -74,6 +74,8 @@ let package = Package(
                 "OMSModels",
                 "OMSClient",
                 "MigrationPlan",
+                // Notifications are posted to chat services (Notify/NotificationDelivery.swift).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

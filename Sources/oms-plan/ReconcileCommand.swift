@@ -76,6 +76,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         let reconciler = session.reconciler
         let stack = session.desired.stack.name
         let progress = ProgressPrinter(enabled: plan.output != .json, color: plan.useColor)
+        let notifier = NotificationHook.notifier(session, flags: flags, plan: plan, metrics: metrics)
         let (planOptions, writer) = (plan, self)
         // What the passes observe: history for forecasts (kept in the state folder), the latest
         // status for the per-resource metrics and the status page.
@@ -127,6 +128,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                     board.recordError(ErrorText.describe(error))
                 }
                 if case .success(let pass) = outcome { total.withLock { $0.record(pass) } }
+                if case .success(let pass) = outcome, let desired = board.snapshot.desired { await notifier.afterPass(desired, pass, reconciler: reconciler) }
                 failed.withLock { $0 = writer.show(outcome, progress: progress, metrics: metrics) }
             },
             events: progress.print)

@@ -11,6 +11,7 @@ import Foundation
 ///   state/<stack>.attempts.json how often onFailure retried (reset-attempts clears it)
 ///   state/<stack>.adopted.json  what earlier applies adopted (for release lines)
 ///   state/<stack>.history.json  what reconcile observed (speeds for forecasts)
+///   state/<stack>.notified.json what the Notifications last sent, so nothing is sent twice
 /// ```
 public struct StateFolder: Sendable, Hashable {
     /// The folder itself (`./.oms-plan` for the command line).
@@ -30,6 +31,8 @@ public struct StateFolder: Sendable, Hashable {
     public func adopted(stack: String) -> URL { file(stack, "adopted") }
     /// What reconcile observed of a stack (speeds and throughput for forecasts and the page).
     public func history(stack: String) -> URL { file(stack, "history") }
+    /// What the stack's Notifications last sent (events and addresses, never a URL).
+    public func notified(stack: String) -> URL { file(stack, "notified") }
 
     private func file(_ stack: String, _ what: String) -> URL {
         root.appendingPathComponent("state/\(stack).\(what).json")

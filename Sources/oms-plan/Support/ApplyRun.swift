@@ -26,6 +26,7 @@ struct ApplyRun {
         let text = output != .json
         let progress = ProgressPrinter(enabled: text, color: color)
         let follower = StatusFollower(color: color, json: output == .json)
+        let notifier = NotificationHook.notifier(session, flags: flags, plan: plan)
         let outcome: StackReconciler.RunOutcome
         do {
             outcome = try await session.reconciler.applyRun(
@@ -36,7 +37,10 @@ struct ApplyRun {
                     return try confirm && firstPass ? Self.askForConfirmation() : true
                 },
                 events: progress.print,
-                onPass: { pass in Self.show(pass, text: text, output: output, color: color, full: full, progress: progress) },
+                onPass: { pass in
+                    Self.show(pass, text: text, output: output, color: color, full: full, progress: progress)
+                    await notifier.afterPass(session.desired, pass, reconciler: session.reconciler)
+                },
                 onStatus: follower.show)
         } catch let error as ExitCode {
             return error

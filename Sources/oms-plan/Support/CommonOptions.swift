@@ -98,6 +98,9 @@ struct ApplyFlags: ParsableArguments {
     @Option(help: "Seconds to wait for a task or group to reach Paused before deleting it (1 to 30 days).")
     var settleTimeout = Seconds(600)
 
+    @Flag(help: "Print the messages the plan's Notifications would send after each pass (URLs never shown) instead of sending them.")
+    var dryRunNotifications = false
+
     func validate() throws {
         try require((1...64).contains(parallelism.value), "--parallelism must be between 1 and 64")
         try require(settleTimeout.value >= 1, "--settle-timeout must be at least 1 second")

@@ -1,0 +1,83 @@
+import Foundation
+
+/// What was sent, per Notification and condition (`state/<stack>.notified.json`), so that a
+/// cron job of `reconcile --once` does not repeat itself: a condition is sent when it starts to
+/// hold, and not again while it holds; once it stopped holding it may be sent again, but not
+/// within the notification's `minInterval` of the last message. Keys are events and addresses,
+/// never a URL (the file may be read by anyone who reads the state folder).
+public struct NotifiedState: Codable, Sendable, Equatable {
+    public struct Record: Codable, Sendable, Equatable {
+        /// When a message about it was last delivered.
+        public var sent: Date
+        /// Whether the condition held at the last pass (then it is not sent again).
+        public var holds: Bool
+    }
+
+    public var version = 1
+    /// Notification name -> condition key (`failed MigrationTask/photos`) -> record.
+    public var notifications: [String: [String: Record]] = [:]
+
+    /// At most this many records per notification: the oldest that no longer hold go first.
+    public static let maximumRecords = 5000
+
+    public init() {}
+
+    /// The conditions of `current` that are due now for `notification`: they hold, were not
+    /// held at the last pass, and were not sent within `minInterval`.
+    public func due(_ current: [NotificationCondition], notification: String, minInterval: TimeInterval, now: Date) -> [NotificationCondition] {
+        let records = notifications[notification] ?? [:]
+        var seen = Set<String>()
+        return current.filter { condition in
+            guard seen.insert(condition.key).inserted else { return false }
+            guard let record = records[condition.key] else { return true }
+            return !record.holds && now.timeIntervalSince(record.sent) >= minInterval
+        }
+    }
+
+    /// After a pass: `delivered` were sent now; of the `events` this pass looked at, conditions
+    /// not in `holding` hold no longer. A condition that holds but was not delivered (the
+    /// interval, or a failed delivery) keeps its record, so it is tried again later.
+    public mutating func update(notification: String, delivered: [NotificationCondition], holding: [NotificationCondition],
+                                events: Set<NotificationCondition.Event>, minInterval: TimeInterval, now: Date) {
+        var records = notifications[notification] ?? [:]
+        let held = Set(holding.map(\.key))
+        for condition in delivered { records[condition.key] = Record(sent: now, holds: true) }
+        for (key, record) in records where record.holds && !held.contains(key) {
+            let event = key.split(separator: " ", maxSplits: 1).first.flatMap { NotificationCondition.Event(rawValue: String($0)) }
+            if let event, events.contains(event) { records[key]?.holds = false }
+        }
+        // Bounded: what no longer holds is forgotten once its interval is over.
+        records = records.filter { $0.value.holds || now.timeIntervalSince($0.value.sent) < minInterval }
+        if records.count > Self.maximumRecords {
+            let oldest = records.sorted { ($0.value.holds ? 1 : 0, $0.value.sent) < ($1.value.holds ? 1 : 0, $1.value.sent) }
+            for (key, _) in oldest.prefix(records.count - Self.maximumRecords) { records[key] = nil }
+        }
+        notifications[notification] = records.isEmpty ? nil : records
+    }
+
+    /// Notifications no longer declared are forgotten.
+    public mutating func keep(only names: Set<String>) {
+        notifications = notifications.filter { names.contains($0.key) }
+    }
+
+    // MARK: File
+
+    /// The state in `url`; empty when missing or unreadable (then, at worst, a message is sent again).
+    public static func load(from url: URL) -> NotifiedState {
+        guard let data = try? Data(contentsOf: url) else { return NotifiedState() }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return (try? decoder.decode(NotifiedState.self, from: data)) ?? NotifiedState()
+    }
+
+    public func save(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let data = try encoder.encode(self)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        // Written whole and moved into place: a run killed mid-write leaves the old state.
+        try data.write(to: url, options: .atomic)
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import MigrationPlan
+import Reconciler
+import Synchronization
+import Testing
+
+/// Issue 26, part 1: what a Notification sends, how often, and within which bounds (the CLI's
+/// end-to-end proof is Tests/CLITests/test_notifications.py).
+@Suite struct NotificationTests {
+    /// Records every post; answers `status`, or waits `delay` first.
+    final class FakeTransport: NotificationTransport {
+        let posts = Mutex<[(url: String, body: Data)]>([])
+        let status: Int
+        let delay: Duration
+
+        init(status: Int = 200, delay: Duration = .zero) {
+            self.status = status
+            self.delay = delay
+        }
+
+        func post(_ body: Data, to url: String, timeout: Duration) async throws -> Int {
+            posts.withLock { $0.append((url, body)) }
+            if delay > .zero { try await Task.sleep(for: delay) }
+            return status
+        }
+
+        var count: Int { posts.withLock { $0.count } }
+    }
+
+    static let url = "https://chat.example.com/hooks/notify-secret-7hq2"
+
+    static func desired(_ provider: DesiredNotification.Provider = .webhook, events: [DesiredNotification.Event] = DesiredNotification.Event.allCases,
+                        minInterval: TimeInterval = 3600) throws -> DesiredState {
+        var desired = try Fixtures.quickstart()
+        desired.notifications = [DesiredNotification(
+            address: ResourceAddress(.notification, "team-chat"), provider: provider,
+            url: SecretValue(reference: "${env:TEAM_HOOK}", value: url), events: events, minInterval: minInterval,
+            declaredAt: SourceLocation(file: "notify.yaml", line: 4, column: 9))]
+        return desired
+    }
+
+    static func cutover(_ name: String) -> NotificationCondition {
+        // Built as the Cutover engine's hook builds it (`NotificationCondition.cutover`).
+        NotificationCondition(event: .cutoverReady, stack: "quickstart", subject: "Cutover/\(name)", status: "ready",
+                              message: "Cutover/\(name) is ready.")
+    }
+
+    /// What the notifier logged.
+    final class Lines: Sendable {
+        let lines = Mutex<[String]>([])
+        func add(_ line: String) { lines.withLock { $0.append(line) } }
+        var text: String { lines.withLock { $0.joined(separator: "\n") } }
+    }
+
+    static func notifier(_ transport: FakeTransport, limits: NotificationDelivery.Limits = .init(), metrics: ReconcileMetrics? = nil)
+        -> (Notifier, Lines)
+    {
+        let lines = Lines()
+        let notifier = Notifier(
+            stateFolder: nil, delivery: NotificationDelivery(transport: transport, limits: limits), metrics: metrics,
+            log: lines.add, show: lines.add)
+        return (notifier, lines)
+    }
+
+    @Test func aConditionIsSentOnceWhileItHoldsAndAgainOnlyAfterTheInterval() async throws {
+        let transport = FakeTransport()
+        let (notifier, _) = Self.notifier(transport)
+        let desired = try Self.desired(minInterval: 600)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let ready = [Self.cutover("switch")]
+        await notifier.notify(cutover: ready, desired: desired, now: start)
+        await notifier.notify(cutover: ready, desired: desired, now: start.addingTimeInterval(60))
+        #expect(transport.count == 1, "held: not sent again")
+        // It stops holding, and comes back within the interval: not yet.
+        await notifier.notify(cutover: [], desired: desired, now: start.addingTimeInterval(120))
+        await notifier.notify(cutover: ready, desired: desired, now: start.addingTimeInterval(180))
+        #expect(transport.count == 1, "within minInterval")
+        // Still holding once the interval is over: sent again, once.
+        await notifier.notify(cutover: ready, desired: desired, now: start.addingTimeInterval(700))
+        await notifier.notify(cutover: ready, desired: desired, now: start.addingTimeInterval(800))
+        #expect(transport.count == 2)
+    }
+
+    @Test func anEventNotAskedForIsNotSent() async throws {
+        let transport = FakeTransport()
+        let (notifier, _) = Self.notifier(transport)
+        await notifier.notify(cutover: [Self.cutover("switch")], desired: try Self.desired(events: [.failed]))
+        #expect(transport.count == 0)
+    }
+
+    @Test func aFailingReceiverIsBoundedLoggedWithoutTheURLCountedAndTriedAgain() async throws {
+        let hanging = FakeTransport(delay: .seconds(30))
+        let metrics = ReconcileMetrics()
+        let limits = NotificationDelivery.Limits(requestTimeout: .milliseconds(300), attempts: 3, backoff: .milliseconds(50), total: .seconds(1))
+        let (notifier, lines) = Self.notifier(hanging, limits: limits, metrics: metrics)
+        let desired = try Self.desired(.slack)
+        let clock = ContinuousClock()
+        let took = await clock.measure { await notifier.notify(cutover: [Self.cutover("switch")], desired: desired) }
+        #expect(took < .seconds(3), "bounded by the total, not by the receiver")
+        let log = lines.text
+        #expect(log.contains("could not deliver cutoverReady Cutover/switch: no answer in time"), "\(log)")
+        #expect(!log.contains(Self.url) && !log.contains("notify-secret-7hq2"))
+        #expect(metrics.exposition.contains(#"oms_plan_notifications_total{stack="quickstart",provider="slack",result="failed"} 1"#),
+                "\(metrics.exposition)")
+
+        // Not remembered as sent: a later pass (a receiver that works) delivers it.
+        let server500 = FakeTransport(status: 500)
+        let (second, _) = Self.notifier(server500, limits: limits)
+        await second.notify(cutover: [Self.cutover("switch")], desired: desired)
+        #expect(server500.count == 3, "a 5xx is tried again, up to the attempts")
+        let refused = FakeTransport(status: 404)
+        let (third, _) = Self.notifier(refused, limits: limits)
+        await third.notify(cutover: [Self.cutover("switch")], desired: desired)
+        #expect(refused.count == 1, "a 404 will not change by asking again")
+    }
+
+    @Test func eachProviderGetsItsOwnFormat() throws {
+        let condition = NotificationCondition(event: .failed, stack: "prod", subject: "MigrationTask/photos", status: "Failed",
+                                              message: "MigrationTask/photos failed in OMS. See `oms-plan status`.", details: ["kind": "MigrationTask"])
+        func body(_ provider: DesiredNotification.Provider) throws -> [String: Any] {
+            let message = NotificationMessage(notification: "chat", provider: provider, conditions: [condition], at: Date(timeIntervalSince1970: 0))
+            return try #require(try JSONSerialization.jsonObject(with: message.bodyData) as? [String: Any])
+        }
+        #expect((try body(.slack)["text"] as? String)?.hasPrefix("oms-plan [prod] failed: MigrationTask/photos failed in OMS") == true)
+        #expect((try body(.slack)["blocks"] as? [Any])?.count == 2)
+        #expect(try body(.teams)["@type"] as? String == "MessageCard")
+        #expect(try body(.feishu)["msg_type"] as? String == "text")
+        #expect(try body(.dingtalk)["msgtype"] as? String == "text")
+        #expect(try body(.wecom)["msgtype"] as? String == "text")
+        let generic = try body(.webhook)
+        #expect(Set(generic.keys) == ["event", "stack", "address", "status", "message", "at", "details"])
+        #expect(generic["at"] as? String == "1970-01-01T00:00:00Z" && generic["address"] as? String == "MigrationTask/photos")
+    }
+
+    @Test func manyConditionsOfOneEventAreOneMessage() throws {
+        let conditions = (1...8).map {
+            NotificationCondition(event: .failed, stack: "prod", subject: "MigrationTask/t\($0)", status: "Failed", message: "t\($0) failed")
+        }
+        let message = NotificationMessage(notification: "chat", provider: .webhook, conditions: conditions, at: Date())
+        #expect(message.subject == "8 resources")
+        #expect(message.text.contains("failed (8): MigrationTask/t1, MigrationTask/t2"))
+    }
+
+    @Test func theStateFileHoldsNoURLAndIsBounded() throws {
+        var state = NotifiedState()
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let held = [Self.cutover("a"), Self.cutover("b")]
+        state.update(notification: "chat", delivered: held, holding: held, events: [.cutoverReady], minInterval: 60, now: now)
+        #expect(state.due(held, notification: "chat", minInterval: 60, now: now).isEmpty)
+        // Over and past its interval: forgotten.
+        state.update(notification: "chat", delivered: [], holding: [], events: [.cutoverReady], minInterval: 60, now: now.addingTimeInterval(61))
+        #expect(state.notifications.isEmpty)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("notified-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        state.update(notification: "chat", delivered: held, holding: held, events: [.cutoverReady], minInterval: 60, now: now)
+        let file = StateFolder(root: folder).notified(stack: "prod")
+        try state.save(to: file)
+        #expect(NotifiedState.load(from: file) == state)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains("cutoverReady Cutover/a") && !text.contains("https://"))
+    }
+
+    @Test(arguments: [
+        ("https://hooks.slack.com/services/T0/B0/x", true), ("HTTPS://open.feishu.cn/open-apis/bot/v2/hook/x", true),
+        ("http://127.0.0.1:8080/hook", true), ("http://localhost/hook", true), ("http://[::1]:9000/h", true),
+        ("http://chat.example.com/hook", false), ("http://127.0.0.1.example.com/h", false), ("http://127.0.0.1@evil.com/h", false),
+        ("ftp://example.com/h", false), ("https://exa mple.com/h", false), ("https://example.com/é", false), ("https:///h", false),
+        ("http://128.0.0.1/h", false), ("http://127.0.0.1:80x/h", false), ("", false),
+    ])
+    func urlShapes(url: String, ok: Bool) {
+        #expect((NotificationURL.problem(url) == nil) == ok, "\(url): \(NotificationURL.problem(url) ?? "fine")")
+    }
+}
