@@ -599,7 +599,6 @@ late_case("notification-selector-not-mapping", "`spec.selector` must be a mappin
 late_case("notification-unknown-field", "did you mean `events`", True,
           {"notify.yaml": notification("spec:\n" + NOTIFY_OK + "  «event: [settled]\n"), "url.txt": "https://chat.example.com/hook\n"})
 
-
 # --- suspend and change freezes (issue 26): when oms-plan may act --------------------------
 def suspended(value):
     return task(extra=f"  suspend: {value}\n")
@@ -653,6 +652,38 @@ late_case("freeze-same-start-end", "a freeze cannot start and end at the same ti
           frozen('{start: "08:00", end: «"08:00", reason: CAB-7}'))
 late_case("freeze-bad-timezone", "unknown time zone `Mars/Olympus`", False,
           frozen('{start: "18:00", end: "08:00", timezone: «Mars/Olympus, reason: CAB-7}'))
+
+
+
+# --- Cutover (issue 25, part 2): the gate, each mistake at its place ----------------------
+def cutover(spec):
+    return "apiVersion: oms-plan/v1\nkind: Cutover\nmetadata:\n  name: go-live\nspec:\n" + spec
+
+
+late_case("cutover-no-of", "missing required field `of` in `spec`", True,
+          {"cutover.yaml": cutover("  «at: \"2027-01-15T02:00:00+08:00\"\n").replace("spec:\n  «at", "«spec:\n  at")})
+late_case("cutover-empty-of", "`spec.of` is empty", True, {"cutover.yaml": cutover("  of: «[]\n")})
+late_case("cutover-of-undeclared", "`spec.of` names `MigrationTask/photo`, which is not declared", False,
+          {"cutover.yaml": cutover("  of: [«MigrationTask/photo]\n")})
+late_case("cutover-of-not-an-address", "`spec.of` entries are addresses `Kind/name`", True,
+          {"cutover.yaml": cutover("  of: [«photos]\n")})
+late_case("cutover-of-sync-task", "a synchronization task, which never finishes a full copy", True,
+          {"cutover.yaml": cutover("  of: [«MigrationSyncTask/follow]\n")})
+late_case("cutover-bad-at", "`spec.at` must be an RFC 3339 date and time with an offset", True,
+          {"cutover.yaml": cutover("  of: [MigrationTask/photos]\n  at: «\"2027-01-15\"\n")})
+late_case("cutover-negative-unaccepted", "`spec.require.unacceptedFailures` must be an integer from 0", True,
+          {"cutover.yaml": cutover("  of: [MigrationTask/photos]\n  require: {unacceptedFailures: «-1}\n")})
+late_case("cutover-bad-max-final-pass", "`spec.require.maxFinalPass` must be a duration from 1s to 7d", True,
+          {"cutover.yaml": cutover("  of: [MigrationTask/photos]\n  require: {maxFinalPass: «soon}\n")})
+late_case("cutover-unknown-field", "unknown field `when` in `spec`", True,
+          {"cutover.yaml": cutover("  of: [MigrationTask/photos]\n  «when: now\n")})
+late_case("cutover-depends-on-undeclared", "`dependsOn` names `Cutover/go-lve`, which is not declared", False,
+          {"cutover.yaml": cutover("  of: [MigrationTask/photos]\n"),
+           "task2.yaml": task(name="videos", source=SOURCE.replace("2024/", "2025/"), extra="  dependsOn: [«Cutover/go-lve]\n")})
+late_case("cutover-cycle", "dependency cycle: Cutover/go-live -> MigrationTask/photos -> Cutover/go-live", False,
+          {"cutover.yaml": cutover("  of: [MigrationTask/photos]\n").replace("  name: go-live", "  name: «go-live"),
+           "task.yaml": task(extra="  dependsOn: [Cutover/go-live]\n")})
+
 
 BASE = {"stack.yaml": STACK, "credentials.yaml": CREDENTIALS, "schedules.yaml": SCHEDULES, "task.yaml": task()}
 

@@ -227,8 +227,8 @@ def task_spec(group, defaults=False):
             "maxAttempts": {"description": "Restarts or retries before giving up (default 3).",
                             "anyOf": [{"type": "integer", "minimum": 1, "maximum": 100}, ref("interpolated")]},
         }, "Failure handling."),
-        "dependsOn": {"type": "array", "description": "Addresses created only after these have succeeded.",
-                      "items": {"type": "string", "pattern": rf"^(?:MigrationTask|MigrationTaskGroup|MigrationTaskSet)/{NAME}$|\$\{{"}},
+        "dependsOn": {"type": "array", "description": "Addresses created only after these have succeeded (a Cutover: after it is done).",
+                      "items": {"type": "string", "pattern": rf"^(?:MigrationTask|MigrationTaskGroup|MigrationTaskSet|Cutover)/{NAME}$|\$\{{"}},
         "replaceOnChange": boolean("Let apply replace this resource when an immutable field changes."),
         "adopt": obj({"id": {"description": "Id of the existing OMS task or group.",
                              "anyOf": [{"type": "string", "minLength": 1}, {"type": "integer", "minimum": 0}]}},
@@ -285,8 +285,8 @@ def sync_spec():
     task = task_spec(False)["properties"]
     props = {"source": src, "destination": dst, "description": task["description"],
              "state": enum("running (default: SYNCHRONIZING) or paused (STOPPED).", ["running", "paused"]),
-             "dependsOn": {"type": "array", "description": "Tasks, groups or task sets whose bulk copy must succeed before this synchronization task is created.",
-                           "items": {"type": "string", "pattern": rf"^(?:MigrationTask|MigrationTaskGroup|MigrationTaskSet)/{NAME}$|\$\{{"}},
+             "dependsOn": {"type": "array", "description": "Tasks, groups or task sets whose bulk copy must succeed (or Cutovers that must be done) before this synchronization task is created.",
+                           "items": {"type": "string", "pattern": rf"^(?:MigrationTask|MigrationTaskGroup|MigrationTaskSet|Cutover)/{NAME}$|\$\{{"}},
              "adopt": obj({"id": {"description": "Id of the existing OMS synchronization task.", "type": "string", "minLength": 1, "maxLength": 100}},
                           "Manage an existing OMS synchronization task that oms-plan did not create.", required=["id"]),
              "options": sync_options, "suspend": ref("suspend")}
@@ -391,6 +391,24 @@ DEFS["notificationSpec"] = obj({
 }, "Messages to a chat or a webhook when something changes: a resource fails, gives up, is blocked or misses its "
    "deadline; a wave or the stack settles; a Cutover is ready or done.", required=["provider", "url", "events"])
 KINDS["Notification"] = "notificationSpec"
+
+# Issue 25, part 2: the cut-over gate. Plan-only: never sent to OMS, never identity.
+DEFS["cutoverSpec"] = obj({
+    "of": {"type": "array", "minItems": 1, "uniqueItems": True,
+           "description": "The tasks, groups and task sets whose copies this cut-over finishes: each gets one final pass.",
+           "items": {"type": "string", "pattern": rf"^(?:MigrationTask|MigrationTaskGroup|MigrationTaskSet)/{NAME}$|\$\{{"}},
+    "at": DEADLINE | {"description": "When the freeze begins and the final passes start: an RFC 3339 date and time with an offset. "
+                                     "Without it, only `oms-plan cutover PATH NAME --now` starts it."},
+    "require": obj({
+        "unacceptedFailures": {"description": "Failed objects no acceptFailures entry accepts that the cut-over still lets through (default 0).",
+                               "anyOf": [{"type": "integer", "minimum": 0}, ref("interpolated")]},
+        "maxFinalPass": pattern_string("The longest final pass the freeze window allows (1s to 7d); a longer prediction is a "
+                                       "warning in diff, status and the page.", DURATION_PATTERN),
+    }, "What the cut-over needs."),
+}, "A cut-over: once the copies of `of` are done and their incremental passes run, at `at` (or on `oms-plan cutover --now`) "
+   "one final pass per resource copies the last changes, then it is verified; what dependsOn Cutover/NAME starts after.",
+    required=["of"])
+KINDS["Cutover"] = "cutoverSpec"
 
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -331,3 +331,12 @@ def annotate(schema):
               file=sys.stderr)
     schema["x-oms-plan-change-values"] = CHANGES
     return schema
+
+CUTOVER_NOTE = "Read by reconcile, status and `oms-plan cutover`; never sent to OMS and never identity."
+NOTES.update(_under("cutoverSpec", {
+    "of": n("not-sent", ["MigrationTask/photos", "MigrationTaskGroup/archive"], note=CUTOVER_NOTE),
+    "at": n("not-sent", "2027-01-15T02:00:00+08:00", default_text="none: only `oms-plan cutover --now` starts it", note=CUTOVER_NOTE),
+    "require": n("fields", {"unacceptedFailures": 0, "maxFinalPass": "30m"}),
+    "require.unacceptedFailures": n("not-sent", 0, default=0, note=CUTOVER_NOTE),
+    "require.maxFinalPass": n("not-sent", "30m", default_text="none: no warning", note=CUTOVER_NOTE),
+}))

@@ -39,6 +39,7 @@ import Testing
             (["syncSpec", "properties", "destination"], SpecFields.syncDestination),
             (["syncSpec", "properties", "options"], SpecFields.syncOptions),
             (["syncSpec", "properties", "adopt"], SpecFields.adopt),
+            (["cutoverSpec"], CutoverDecoder.fields), (["cutoverSpec", "properties", "require"], CutoverDecoder.requireFields),
         ]
         for (path, decoded) in pairs {
             let inSchema = try #require(properties(path), "no object at $defs/\(path.joined(separator: "/"))")

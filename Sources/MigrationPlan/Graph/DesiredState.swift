@@ -59,6 +59,11 @@ public struct DesiredState: Sendable {
     public var edges: [DependencyEdge]
     /// `MigrationTaskSet` address -> the tasks it generated, in item order.
     public var taskSets: [ResourceAddress: [ResourceAddress]]
+    /// `kind: Cutover` documents by address (plan-only: never sent, never fingerprinted).
+    public var cutovers: [ResourceAddress: DesiredCutover] = [:]
+    /// Task, group or sync task -> the Cutovers its `dependsOn` names: it is created only once
+    /// each of them is done. Kept out of `dependsOn`, which is part of the fingerprint.
+    public var cutoverGates: [ResourceAddress: [ResourceAddress]] = [:]
     /// `kind: Notification` documents, by name (plan-only: never sent to OMS, never fingerprinted).
     public var notifications: [DesiredNotification] = []
 

@@ -58,6 +58,7 @@ struct Pipeline {
         var declared: [RawDocument] = []
         var sets: [RawDocument] = []
         var notifications: [DesiredNotification] = []
+        var cutoverDocs: [RawDocument] = []
         for d in unique {
             switch d.address.kind {
             case .stack: break
@@ -73,6 +74,7 @@ struct Pipeline {
             case .migrationTaskSet: sets.append(d)
             case .notification:
                 if let n = NotificationDecoder(ctx: ctx).decode(d) { notifications.append(n) } else { broken.insert(d.address) }
+            case .cutover: cutoverDocs.append(d)
             // Every other kind is an OMS kind (`PlanKinds`), decoded per task below.
             default: declared.append(d)
             }
@@ -111,12 +113,14 @@ struct Pipeline {
             declared: GraphBuilder.Declarations(
                 stack: stack, credentials: credentials, schedules: schedules, broken: broken.union(ctx.brokenDocuments),
                 taskSets: taskSets, known: known, date: date),
-            placeholderForUnsetSecrets: ctx.placeholderForUnsetSecrets)
+            placeholderForUnsetSecrets: ctx.placeholderForUnsetSecrets,
+            cutovers: Set(cutoverDocs.map(\.address.name)).union(ctx.brokenDocuments.filter { $0.kind == .cutover }.map(\.name)))
         let outputs = Parallel.map(chunksOf: sources, minimumChunk: 32) { TaskPhase.run($0, inputs) }
         var resources: [ResourceAddress: DesiredResource] = [:]
         var deps: [ResourceAddress: [ResourceAddress]] = [:]
         var depLocs: [ResourceAddress: [ResourceAddress: Loc]] = [:]
         var taskEdges: [(from: ResourceAddress, edges: [DependencyEdge])] = []
+        var cutoverGates: [ResourceAddress: [ResourceAddress]] = [:]
         taskEdges.reserveCapacity(sources.count)
         resources.reserveCapacity(sources.count + credentials.count + schedules.count)
         for output in outputs {
@@ -125,13 +129,24 @@ struct Pipeline {
             ctx.weakSecrets.merge(output.weakSecrets) { first, _ in first }
             ctx.placeholders.formUnion(output.placeholders)
             for t in output.tasks {
-                deps[t.address] = t.dependsOn.map(\.0)
-                for (a, l) in t.dependsOn where depLocs[t.address]?[a] == nil { depLocs[t.address, default: [:]][a] = l }
+                deps[t.address] = t.dependsOn.map(\.0) + t.gates.map(\.0)
+                for (a, l) in t.dependsOn + t.gates where depLocs[t.address]?[a] == nil { depLocs[t.address, default: [:]][a] = l }
+                if !t.gates.isEmpty { cutoverGates[t.address] = t.gates.map(\.0) }
                 if let r = t.resource { resources[t.address] = r }
                 taskEdges.append((t.address, t.edges))
             }
         }
-        let (order, cycles) = Topology.sort(nodes: Array(known), deps: deps)
+        // Cut-overs are nodes of the graph (each after what it is `of`, before what waits for
+        // it), so that a loop through one is refused like any other; they are not in `order`.
+        let cutoverDecoder = CutoverDecoder(ctx: ctx, known: known, taskSets: taskSets, broken: broken.union(ctx.brokenDocuments))
+        var cutovers: [ResourceAddress: DesiredCutover] = [:]
+        for doc in cutoverDocs {
+            guard let c = cutoverDecoder.decode(doc) else { continue }
+            cutovers[c.address] = c
+            deps[c.address] = c.resources
+        }
+        var (order, cycles) = Topology.sort(nodes: Array(known) + cutoverDocs.map(\.address), deps: deps)
+        if !cutoverDocs.isEmpty { order.removeAll { $0.kind == .cutover } }
         for cycle in cycles {
             let from = cycle.path[0], to = cycle.path[1]
             let at = depLocs[from]?[to] ?? byAddress[from] ?? Loc(file: 0, line: 1, column: 1)
@@ -160,6 +175,7 @@ struct Pipeline {
             evaluationWeekday: Weekday(calendarWeekday: day.weekday ?? 1), declaredAt: files.location(stackDoc.nameLoc),
             deadline: stack.deadline, suspension: stack.suspension, freezes: stack.freezes)
         return DesiredState(stack: settings, resources: resources, order: order, edges: Self.sortedEdges(taskEdges), taskSets: taskSets,
+                            cutovers: cutovers, cutoverGates: cutoverGates,
                             notifications: notifications.sorted { $0.address < $1.address })
     }
 
@@ -201,11 +217,15 @@ enum TaskPhase {
         var haveStack: Bool
         var declared: GraphBuilder.Declarations
         var placeholderForUnsetSecrets: Bool
+        /// Names of the declared Cutovers (`dependsOn: Cutover/NAME` is checked against them).
+        var cutovers: Set<String> = []
     }
 
     struct TaskOutcome: Sendable {
         var address: ResourceAddress
         var dependsOn: [(ResourceAddress, Loc)]
+        /// `dependsOn: Cutover/NAME` entries: gates, not dependencies (no fingerprint reads them).
+        var gates: [(ResourceAddress, Loc)] = []
         var resource: DesiredResource?
         var edges: [DependencyEdge]
     }
@@ -235,8 +255,9 @@ enum TaskPhase {
         out.reserveCapacity(sources.count)
         for s in sources {
             let spec = stack.defaults.map { Expansion.merge(defaults: $0, under: s.spec, kind: s.address.kind) } ?? s.spec
-            let d = decoder.decode(spec, owner: s.specOwner, address: s.address, labels: s.labels, declLoc: s.declLoc,
+            var d = decoder.decode(spec, owner: s.specOwner, address: s.address, labels: s.labels, declLoc: s.declLoc,
                                    generatedBy: s.generatedBy)
+            let gates = CutoverDecoder.takeGates(from: &d.dependsOn, declared: inputs.cutovers, ctx: ctx)
             let resolved = builder.dependencies(d)
             var edges = resolved.map { DependencyEdge(from: d.address, to: $0.0, kind: .dependsOn) }
             if let c = d.source.credentials, d.type?.value != "url_list" {
@@ -249,7 +270,7 @@ enum TaskPhase {
                 edges.append(DependencyEdge(from: d.address, to: ResourceAddress(.bandwidthSchedule, name.value), kind: .bandwidthSchedule))
             }
             if let g = d.generatedBy { edges.append(DependencyEdge(from: d.address, to: g, kind: .generatedBy)) }
-            out.append(TaskOutcome(address: d.address, dependsOn: resolved,
+            out.append(TaskOutcome(address: d.address, dependsOn: resolved, gates: gates,
                                    resource: builder.build(d, dependsOn: resolved.map(\.0), cache: &cache), edges: edges))
         }
         return Output(tasks: out, diagnostics: sink.diagnostics, sensitive: ctx.sensitive, weakSecrets: ctx.weakSecrets, placeholders: ctx.placeholders)

@@ -9,6 +9,8 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
     case migrationSyncTask = "MigrationSyncTask"
     /// Where to tell people what changed (`DesiredNotification`): plan-only, never an OMS resource.
     case notification = "Notification"
+    /// A plan-only gate (`DesiredCutover`): never an OMS resource.
+    case cutover = "Cutover"
 
     public static func < (a: ResourceKind, b: ResourceKind) -> Bool { a.rawValue < b.rawValue }
 }
