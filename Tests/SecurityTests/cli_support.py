@@ -150,6 +150,8 @@ CANARIES = {
     "HUAWEICLOUD_SDK_SECURITY_TOKEN": "LEAKCANARY-STS-p8kd3wgm",
     "OMS_AUTH_TOKEN": "LEAKCANARY-AUTH-b6ny7uhq",
     "OMS_IAM_PASSWORD": "LEAKCANARY-IAMPW-x3gt9rjl",
+    # A Notification's webhook URL (issue 26): a secret like a key. Port 9 (discard): nothing answers.
+    "LEAK_HOOK": "https://127.0.0.1:9/hooks/LEAKCANARY-HOOK-t5fn8cxa",
 }
 # Not a secret: referenced next to the secrets, it must still be shown (proves the field printed).
 PLAIN_NOTE = "plainnote-r7tk2wqs"
@@ -316,6 +318,14 @@ spec:
   source: {cloud: Aliyun, region: cn-hangzhou, bucket: archive, credentials: leaky-keys, prefixes: ["${env:LEAK_TOKEN}/"]}
   destination: {savePrefix: "g/${env:LEAK_AK}/"}
   description: "group ${file:secrets/sk.txt}"
+---
+apiVersion: oms-plan/v1
+kind: Notification
+metadata: {name: leak-chat}
+spec:
+  provider: webhook
+  url: "${env:LEAK_HOOK}"
+  events: [failed, gaveUp, blocked, settled]
 """
 
 LEAK_ADDRESSES = ["MigrationTask/leak-desc", "MigrationTask/leak-prefixes", "MigrationTask/leak-objects",
