@@ -37,6 +37,10 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
     /// When it is forecast to finish (a diff's create, bandwidth change or deadline), in the
     /// service zone.
     case forecast(ChangeForecast, serviceTimezone: String)
+    /// `spec.suspend` of the resource or the Stack holds it as it is (Reconciler/Hold).
+    case suspended(HoldNotice)
+    /// A change freeze holds this change until it ends (Reconciler/Hold).
+    case heldByFreeze(HoldNotice)
     /// A reason read back from a report (JSON), as written: its code and message.
     case recorded(code: String, message: String)
 
@@ -67,6 +71,8 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
         case .releasedAdoption: "released_adoption"
         case .preflight: "preflight_failed"
         case .forecast: "forecast"
+        case .suspended: "suspended"
+        case .heldByFreeze: "held_by_freeze"
         case .recorded(let code, _): code
         }
     }
@@ -77,6 +83,7 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
         "immutable_fields_changed", "fingerprint_changed", "replacement_would_restart", "completed", "bandwidth_changed",
         "priority_changed", "priority_waits_for_state", "failed_without_policy", "failed_gave_up", "failed_retrying", "should_run",
         "should_pause", "undeclared_pruned", "undeclared_kept", "duplicate", "released_adoption", "preflight_failed", "forecast",
+        "suspended", "held_by_freeze",
     ]
 
     /// The sentence views print (`message`, in `Render/ReasonMessages.swift`).
@@ -87,7 +94,7 @@ public enum ChangeReason: Hashable, Sendable, Codable, CustomStringConvertible {
     /// its new priority once it waits or pauses. Progress, not a problem.
     public var isTransient: Bool {
         switch self {
-        case .waitsFor, .priorityWaitsForState: true
+        case .waitsFor, .priorityWaitsForState, .heldByFreeze: true
         default: false
         }
     }

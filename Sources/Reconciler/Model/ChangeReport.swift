@@ -60,6 +60,8 @@ public struct ResourceChange: Hashable, Sendable, Codable {
     public var forecast: ChangeForecast? = nil
     /// A failed task or group with `acceptFailures`: what they accept, what remains, which are stale.
     public var acceptance: ChangeAcceptance? = nil
+    /// Held as it is by `spec.suspend` (Reconciler/Hold): why, until when, what it would have been.
+    public var suspended: HoldNotice? = nil
 
     public init(
         address: ChangeSubject, action: ChangeAction, liveId: String? = nil, liveStatus: String? = nil, reasons: [ChangeReason] = [],
@@ -159,6 +161,12 @@ public struct ChangeReport: Sendable, Codable {
     /// Live resources of the project that carry no oms-plan marker and are not adopted: never
     /// touched, but counted so that a reviewer sees them (nil when the live state was not read).
     public var unowned: UnownedCount?
+    /// This stack's incremental pass tasks in OMS (Reconciler/Passes): shown, never changes;
+    /// nil when there are none.
+    public var passes: [PassInOMS]? = nil
+    /// The change freeze in force when the plan was made, or the next one (Reconciler/Hold);
+    /// nil for a plan without freezes.
+    public var freeze: FreezeNotice? = nil
 
     public struct UnownedCount: Sendable, Codable, Hashable {
         public var tasks: Int

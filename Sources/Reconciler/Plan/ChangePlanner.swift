@@ -5,7 +5,9 @@ import OMSClient
 /// diff's entry point: live state and desired state in, the ordered plan out.
 public enum ChangePlanner {
     public static func plan(desired: DesiredState, live: LiveState, options: DiffOptions = DiffOptions(), now: Date = Date()) -> ExecutionPlan {
-        let (decisions, unmarkedTaskIds) = Differ(desired: desired, live: live, options: options).decisions()
+        let (differed, unmarkedTaskIds) = Differ(desired: desired, live: live, options: options).decisions()
+        // Suspensions and change freezes hold what they hold before anything becomes a step.
+        let decisions = HoldRules(desired: desired, now: now).apply(to: differed)
         var planner = Planner()
         let steps = planner.plan(decisions)
         var changes = decisions.map(\.change)
@@ -15,12 +17,14 @@ public enum ChangePlanner {
             changes[index].calls = (stepsByAddress[changes[index].address] ?? []).map { steps[$0].operation.call }
         }
         var report = ChangeReport(stack: desired.stack.name, evaluatedAt: now, evaluatedDay: desired.stack.evaluationDay, changes: changes)
+        report.freeze = FreezeNotice.of(desired.stack, at: now)
         let adopted = Set(desired.resources.values.compactMap(\.adoptID))
         func unowned(_ description: String?, _ id: @autoclosure () -> String) -> Bool {
             // A pass group (Reconciler/Passes) is a stack's, never unowned.
             description.flatMap { OwnershipMarker.parse(description: $0) } == nil && !adopted.contains(id()) && !PassMarker.isPass(description)
         }
         // (Counted lazily: filtering first would copy every unowned answer.)
+        report.passes = PassInOMS.all(stack: desired.stack.name, live: live)
         report.unowned = ChangeReport.UnownedCount(
             tasks: unmarkedTaskIds.count { !adopted.contains($0) },
             taskGroups: live.groups.lazy.filter { unowned($0.description, $0.groupId ?? "") }.count,

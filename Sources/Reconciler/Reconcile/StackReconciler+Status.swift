@@ -10,6 +10,7 @@ extension StatusReport {
         var status = StatusReport(desired: desired, live: live)
         history.record(status)
         status.addForecasts(desired: desired, history: history)
+        status.addHolds(desired: desired)
         return status
     }
 }

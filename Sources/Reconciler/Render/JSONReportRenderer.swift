@@ -33,6 +33,8 @@ public struct JSONReportRenderer: Sendable {
             "changes": .array(report.changes.map(change)),
         ]
         if let day = report.evaluatedDay { root["evaluatedDay"] = .string(day) }
+        if let freeze = report.freeze { root["freeze"] = freeze.json }
+        if let passes = report.passes { root["passes"] = .array(passes.map(\.json)) }
         if let unowned = report.unowned {
             root["unowned"] = .object([
                 "tasks": .number(Double(unowned.tasks)), "taskGroups": .number(Double(unowned.taskGroups)),
@@ -79,6 +81,7 @@ public struct JSONReportRenderer: Sendable {
             o["forecast"] = .object(forecast)
         }
         if let acceptance = c.acceptance { o["acceptance"] = acceptance.json }
+        if let suspended = c.suspended { o["suspended"] = suspended.json }
         if let outcome = c.outcome {
             var out: [String: JSONValue] = ["status": .string(outcome.status.rawValue)]
             if let error = outcome.error { out["error"] = .string(error) }

@@ -78,7 +78,8 @@ public struct MarkdownReportRenderer: Sendable {
             }, used: &used)
             out.append("")
         }
-        let unchanged = report.changes.filter { $0.action == .noop && !$0.isKept && !$0.isAdoptedNoop }
+        out += HoldViews.markdownLines(report, text: Self.text, code: { Self.code($0) })
+        let unchanged = report.changes.filter { $0.action == .noop && !$0.isKept && !$0.isAdoptedNoop && !$0.isSuspended }
         if !unchanged.isEmpty {
             out.append("<details><summary>\(unchanged.count) unchanged</summary>")
             out.append("")

@@ -37,6 +37,11 @@ extension ChangeReason {
             "adopted earlier and no longer adopted by the plan: live \(kind) \(id) stays in OMS as it is, and this stack stops managing it"
         case .forecast(let forecast, let zone): ChangeForecasts.sentence(forecast, zone: zone)
         case .preflight(let text): text
+        case .suspended(let notice):
+            "suspended\(notice.byStack ? " with the whole stack" : "") \(notice.untilPhrase(now: nil)): \(notice.reason)"
+        case .heldByFreeze(let notice):
+            "held by the change freeze \(notice.untilPhrase(now: nil)): \(notice.reason)"
+                + (notice.heldAction.map { $0 == .noop ? "" : "; otherwise: \($0.rawValue)" } ?? "")
         case .recorded(_, let message): message
         }
     }

@@ -69,7 +69,7 @@ public struct StatusPageRenderer: Sendable {
         if let deadline = status.deadline {
             out += "; deadline \(Self.clock(deadline, zone))" + Self.slackText(status.deadlineSlack)
         }
-        return out + ".</p>\n</section>\n"
+        return out + ".</p>\n" + HoldViews.pageFreeze(status, escape: Self.escape) + "</section>\n"
     }
 
     /// The stack's summed speed over the kept history (a day at most), as a line.
@@ -157,6 +157,7 @@ public struct StatusPageRenderer: Sendable {
                 state += " <small>with \(accepted) accepted \(accepted == 1 ? "failure" : "failures")</small>"
             }
             if let error = e.error { state += " <small>\(Self.escape(error))</small>" }
+            if let status = board.status { state += HoldViews.pageSuspended(e, status, escape: Self.escape) }
             if let passes = e.passesText(zone) { state += " <small class=\"passes\">\(Self.escape(passes))</small>" }
             out += "<td class=\"state \(Self.tone(e.shownPhase))\">\(state)</td>"
             if e.kind == ResourceKind.migrationSyncTask.rawValue {

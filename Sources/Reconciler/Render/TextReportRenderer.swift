@@ -31,6 +31,8 @@ public struct TextReportRenderer: Sendable {
         // each; verbose shows them in full with the other unchanged resources.
         let kept = verbose ? [] : report.changes.filter(\.isKept)
         let adopted = verbose ? [] : report.changes.filter(\.isAdoptedNoop)
+        // Suspended resources (Reconciler/Hold) are never hidden among the unchanged.
+        let suspended = HoldViews.textLines(report, style)
         var lines: [String] = []
         // Settled by acceptFailures (unchanged): what they accept and which are stale, even
         // when unchanged resources are not shown.
@@ -45,6 +47,7 @@ public struct TextReportRenderer: Sendable {
             if verbose { lines += shown.flatMap { block($0, day: report.evaluatedDay, style) + [""] } }
             if !adopted.isEmpty { lines += adopted.map { oneLine($0, "is adopted with nothing to change", style) } + [""] }
             if !kept.isEmpty { lines += kept.map { oneLine($0, "is kept", style) } + [""] }
+            lines += verbose ? [] : suspended
             lines.append(style.bold("No changes.") + " OMS matches the plan.")
             lines.append(style.dim(countLine(report)))
         } else {
@@ -56,7 +59,8 @@ public struct TextReportRenderer: Sendable {
             }
             if !adopted.isEmpty { lines += adopted.map { oneLine($0, "is adopted with nothing to change", style) } + [""] }
             if !kept.isEmpty { lines += kept.map { oneLine($0, "is kept", style) } + [""] }
-            let hidden = verbose ? 0 : report.summary.noop - kept.count - adopted.count
+            lines += verbose ? [] : suspended
+            let hidden = verbose ? 0 : report.summary.noop - kept.count - adopted.count - report.suspendedChanges.count
             if hidden > 0 {
                 lines.append(style.dim("\(hidden) unchanged \(hidden == 1 ? "resource" : "resources") not shown."))
             }
@@ -66,6 +70,8 @@ public struct TextReportRenderer: Sendable {
             lines.append(style.dim("Bandwidth windows evaluated for \(day) (service time zone), at \(ValueFormat.rfc3339(report.evaluatedAt))."))
         }
         if let phrase = report.unowned?.phrase { lines.append(style.dim(phrase)) }
+        lines += PassInOMS.textLines(report.passes, style)
+        lines += HoldViews.textFreeze(report, style)
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -64,6 +64,8 @@ public struct StatusReport: Sendable, Codable {
         /// `incremental` and without recorded passes (`addPasses`).
         public var passes: [PassSummary]?
         public var nextPass: Date?
+        /// Held as it is by `spec.suspend` of the resource or the Stack (Reconciler/Hold).
+        public var suspended: HoldNotice?
 
         init(address: ResourceAddress, liveId: String? = nil, status: String, phase: Phase, progress: Double = 0, bytesDone: Int64 = 0,
              bytesTotal: Int64 = 0, objectsDone: Int64 = 0, objectsFailed: Int64 = 0, objectsTotal: Int64 = 0, speed: Int64 = 0,
@@ -97,6 +99,8 @@ public struct StatusReport: Sendable, Codable {
     public var deadlineSlack: Double?
     /// The zone forecasts and deadlines are shown in (the service zone), once forecast.
     public var serviceTimezone: String?
+    /// The change freeze in force at the read, or the next one (Reconciler/Hold).
+    public var freeze: FreezeNotice?
 
     /// Nothing is waiting, migrating or pausing.
     public var settled: Bool { entries.allSatisfy(\.settled) }
@@ -134,13 +138,14 @@ public struct StatusTextRenderer: Sendable {
         let width = max(20, report.entries.map(\.address.count).max() ?? 20)
         let stateWidth = max(10, report.entries.map(\.status.count).max() ?? 10)
         var lines = report.entries.flatMap { e -> [String] in [line(e, width: width, stateWidth: stateWidth, report)] + (e.failedObjects?.textLines() ?? [])
-            + (e.passesText(report.serviceTimezone).map { ["  " + $0] } ?? []) }
+            + (e.passesText(report.serviceTimezone).map { ["  " + $0] } ?? []) + HoldViews.statusLines(e, report) }
         lines.append(totalLine(report))
         if let stack = forecastText(report.forecastFinish, report.forecastReason, lowerBound: false, report) {
             var line = "Stack: " + stack
             if let deadline = deadlineText(report.deadline, slack: report.deadlineSlack, report) { line += "; " + deadline }
             lines.append(line + ".")
         }
+        lines += HoldViews.statusFreeze(report)
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -59,23 +59,29 @@ struct ApplyRun {
             // The whole run (every pass and wave), not its last pass, which after --wait has
             // nothing left to do.
             if plan.output == .json { Console.json(JSONRunRenderer().render(verdict)) }
-            return Self.say(verdict)
+            return Self.say(verdict, refuseHeld: true)
         }
     }
 
     /// Prints why the run is not done (failed steps were printed as they failed), what waits
-    /// for a later run, and the last line; exit 1 when something needs a person.
-    static func say(_ verdict: RunVerdict) -> ExitCode? {
+    /// for a later run, and the last line; exit 1 when something needs a person, or (`refuseHeld`,
+    /// apply's) when a change freeze held a change (`HoldRun`).
+    static func say(_ verdict: RunVerdict, refuseHeld: Bool = false) -> ExitCode? {
         // Failed steps were printed as they failed.
         for problem in verdict.problems {
             if case .failedStep = problem { continue }
             Console.error("\(problem.address): error: \(why(problem))")
         }
-        let waiting = verdict.waitingForLaterRun
+        let (held, waiting) = HoldRun.split(verdict)
         if !waiting.isEmpty {
             Console.note(
                 "\(waiting.count) \(waiting.count == 1 ? "change waits for its dependencies" : "changes wait for their dependencies"); apply again once they succeed, or use --wait")
         }
+        if refuseHeld, verdict.isDone, let line = HoldRun.refusal(verdict, did: verdict.tally.phrase) {
+            Console.note(line)
+            return ExitCode(1)
+        }
+        if let note = HoldRun.heldNote(held, verdict.report) { Console.note(note) }
         Console.note(lastLine(verdict))
         return verdict.isDone ? nil : ExitCode(1)
     }
@@ -94,9 +100,13 @@ struct ApplyRun {
             return "not done: \(did); \(problems) \(problems == 1 ? "resource needs" : "resources need") a person: \(named)\(more)."
                 + " Fix what each names, then run again."
         }
-        let waiting = verdict.waitingForLaterRun.count
-        if waiting > 0 {
-            return "done for now: \(did); \(waiting) \(waiting == 1 ? "change waits" : "changes wait") for dependencies and will be made by a later run."
+        let (held, dependencies) = HoldRun.split(verdict)
+        let waiting = dependencies.count
+        if waiting > 0 || !held.isEmpty {
+            var parts: [String] = []
+            if waiting > 0 { parts.append("\(waiting) \(waiting == 1 ? "change waits" : "changes wait") for dependencies") }
+            if !held.isEmpty { parts.append(HoldRun.heldPhrase(held, verdict.report)) }
+            return "done for now: \(did); \(parts.joined(separator: ", ")) and will be made by a later run."
         }
         let state = verdict.settled ? ", all settled" : ""
         return verdict.alreadyMatched
