@@ -224,3 +224,35 @@ def test_a_literal_or_plain_http_url_is_refused_at_its_location(run, workdir, re
     assert "notify.yaml:8:8: error: the URL `${env:TEAM_HOOK}` gives an http:// URL to a host other than this machine" in plain.stderr, plain.stderr
     assert "notify.yaml:9:20: error: unknown event `gaveup`" in plain.stderr and "did you mean `gaveUp`?" in plain.stderr, plain.stderr
     assert TOKEN not in plain.stdout + plain.stderr
+
+
+def test_a_reconcile_loop_sends_each_event_once_over_its_passes(binary, workdir, receiver):
+    import os
+    import signal
+    import subprocess
+    break_web_assets(workdir)
+    hooks = write_notifications(workdir, receiver, providers=["webhook"], events=("failed",))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUAWEICLOUD_SDK_", "OMS_"))}
+    env.update({"NO_COLOR": "1", **FAST, **hooks})
+    created = subprocess.run([binary, "apply", "plan", "--auto-approve", *TARGET], cwd=workdir, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert created.returncode == 0, created.stderr
+    loop = subprocess.Popen([binary, "reconcile", "plan", "--interval", "1s", *TARGET], cwd=workdir, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        # The task fails while the loop runs; then a few more passes see it still failed.
+        while time.monotonic() < deadline and not receiver.bodies("webhook"):
+            time.sleep(0.5)
+        time.sleep(5)
+    finally:
+        loop.send_signal(signal.SIGTERM)
+        out, err = loop.communicate(timeout=60)
+    assert "stopped after" in err, err[-2000:]
+    passes = int(err.rsplit("stopped after ", 1)[1].split(" ", 1)[0])
+    assert passes >= 3, err[-2000:]
+    failed = [b for b in receiver.bodies("webhook") if b["event"] == "failed"]
+    assert len(failed) == 1, receiver.received
+    assert failed[0]["address"] == WEB
+    for secret in (receiver.url("webhook"), TOKEN):
+        assert secret not in out and secret not in err
