@@ -17,7 +17,7 @@ struct OMSPlanCommand: AsyncParsableCommand {
         version: BuildInfo.versionLine,
         subcommands: [
             ValidateCommand.self, DiffCommand.self, ApplyCommand.self, ReconcileCommand.self, StatusCommand.self, ReportCommand.self,
-            SchemaCommand.self, SandboxCommand.self, ResetAttemptsCommand.self, InitCommand.self, ImportCommand.self, VersionCommand.self,
+            SchemaCommand.self, SandboxCommand.self, ResetAttemptsCommand.self, CutoverCommand.self, InitCommand.self, ImportCommand.self, VersionCommand.self,
         ]
     )
 

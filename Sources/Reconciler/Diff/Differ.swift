@@ -12,6 +12,9 @@ public struct DiffOptions: Sendable {
     /// What earlier applies adopted (address -> live id): one the plan no longer adopts is a
     /// `release` line.
     public var previouslyAdopted: [ResourceAddress: String]
+    /// Where each Cutover stands (Reconciler/Cutover): what `dependsOn: Cutover/NAME` waits for
+    /// is created only once that one is `done`. Missing: not done.
+    public var cutoverStates: [ResourceAddress: CutoverState] = [:]
 
     public init(
         allowReplace: Set<ResourceAddress> = [], only: Set<ResourceAddress>? = nil, ledger: any AttemptLedger = MemoryAttemptLedger(),
@@ -69,7 +72,7 @@ struct Differ {
         var change = ResourceChange(
             address: ChangeSubject(address), action: .noop, dependsOn: resource.dependsOn)
         guard let live else {
-            let waiting = unmetDependencies(resource, ownership)
+            let waiting = unmetDependencies(resource, ownership) + closedCutovers(address)
             if waiting.isEmpty {
                 change.action = .create
                 change.reasons = [.notInOMSYet]
@@ -263,6 +266,14 @@ struct Differ {
         resource.dependsOn.compactMap { dependency in
             guard let live = ownership.owned[dependency] else { return (dependency, nil) }
             return LiveStatus(live).isComplete ? nil : (dependency, live.statusName)
+        }
+    }
+
+    /// The Cutovers a resource waits for that are not done yet (`dependsOn: Cutover/NAME`).
+    private func closedCutovers(_ address: ResourceAddress) -> [(address: ResourceAddress, status: String?)] {
+        (desired.cutoverGates[address] ?? []).compactMap { gate in
+            let state = options.cutoverStates[gate] ?? .waiting
+            return state == .done ? nil : (gate, "cut-over \(state.rawValue)")
         }
     }
 

@@ -35,6 +35,8 @@ public final class ReconcileMetrics: Sendable {
     private let failedObjectSeries = Mutex<[String: [String: Gauge]]>([:])
     /// The stack of the last pass that knew it, for a pass that failed before reading the plan.
     private let lastStack = Mutex<String>("unknown")
+    /// `oms_plan_cutover_*{stack,name}` per stack, by metric and name (see `recordCutovers`).
+    let cutoverSeries = Mutex<[String: [String: Gauge]]>([:])
 
     public init() {}
 
@@ -148,6 +150,7 @@ public final class ReconcileMetrics: Sendable {
             all[stack] = current
         }
         recordFailedObjects(status)
+        recordCutovers(status)
         stackSeries.withLock { all in
             var gauges = all[stack] ?? [:]
             let values: [(String, String, Double?)] = [

@@ -32,6 +32,7 @@ extension StackReconciler {
         // Sync tasks are neither recorded in the history nor forecast: the order does not matter.
         if syncActivity { await status.readSyncActivity(from: client) }
         if readLists, let failedObjects { await status.readFailedObjects(desired: desired, live: live, access: failedObjects) }
+        if !desired.cutovers.isEmpty { status.cutovers = try await cutovers(desired, live: live, advance: false) }
         status.addPasses(desired: desired, live: live, ledger: passLedger(stack: desired.stack.name))
         return status
     }

@@ -50,6 +50,8 @@ public struct StackReconciler: Sendable {
         public var observed: LiveState? = nil
         /// What the incremental passes did after the plan's changes (Reconciler/Passes).
         public var passes: [PassAction] = []
+        /// Where each Cutover stands after the pass (Reconciler/Cutover); empty without any.
+        public var cutovers: [CutoverStatus] = []
         /// Whether any change failed or was skipped.
         public var failed: Bool { report.changes.contains { $0.outcome?.status == .failed || $0.outcome?.status == .skipped } }
     }
@@ -72,6 +74,8 @@ public struct StackReconciler: Sendable {
     private let memoryAdoptions: AdoptionRecord?
     /// Without a state directory: the passes' ledger, in memory (see `passLedger(stack:)`).
     let memoryPasses = PassLedger(url: nil)
+    /// Without a state directory: the Cutovers' records, in memory (see `cutoverLedger(stack:)`).
+    let memoryCutovers = CutoverLedger()
 
     public init(
         client: OMSClient, stateDirectory: URL?, ledger: (any AttemptLedger)? = nil, now: @escaping @Sendable () -> Date = { Date() }
@@ -125,8 +129,9 @@ public struct StackReconciler: Sendable {
     ) async throws -> (plan: ExecutionPlan, live: LiveState) {
         let live: LiveState
         if let given { live = given } else { live = try await LiveState.read(from: client, now: now()) }
-        let diffOptions = DiffOptions(
+        var diffOptions = DiffOptions(
             allowReplace: options.allowReplace, only: options.scope, ledger: ledger, previouslyAdopted: adoptions.adopted)
+        diffOptions.cutoverStates = recordedCutoverStates(desired)
         var planned = ChangePlanner.plan(desired: desired, live: live, options: diffOptions, now: now())
         if options.preflight { planned = await Preflight(client: client).check(planned, desired: desired) }
         if let failedObjects {
@@ -160,6 +165,7 @@ public struct StackReconciler: Sendable {
         guard planned.report.hasChanges || !planned.steps.isEmpty else {
             try Self.recordAdoptions(desired, planned.report, in: adoptions, scope: options.scope)
             var result = PassResult(report: Applier.unchanged(planned), applied: false, observed: observed)
+            result.cutovers = try await cutovers(desired, live: observed, advance: true)
             result.passes = await advancePasses(desired, live: observed, report: planned.report, scope: options.scope, attempts: ledger)
             return result
         }
@@ -172,6 +178,7 @@ public struct StackReconciler: Sendable {
             report.changes[index].outcome = ChangeOutcome(status: .succeeded, liveId: report.changes[index].liveId)
         }
         var result = PassResult(report: report, applied: true, observed: observed)
+        result.cutovers = try await cutovers(desired, live: observed, advance: true)
         result.passes = await advancePasses(desired, live: observed, report: planned.report, scope: options.scope, attempts: ledger)
         return result
     }

@@ -32,6 +32,7 @@ public struct StatusPageRenderer: Sendable {
         html += summary(board)
         html += throughput(board)
         html += windows(board)
+        html += CutoverViews.page(board.status, escape: Self.escape)
         html += resources(board)
         html += lastPass(board)
         html += "<footer>Refreshes every \(refreshSeconds) s. Times in the service zone"

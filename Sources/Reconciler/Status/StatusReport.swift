@@ -99,6 +99,8 @@ public struct StatusReport: Sendable, Codable {
     public var deadlineSlack: Double?
     /// The zone forecasts and deadlines are shown in (the service zone), once forecast.
     public var serviceTimezone: String?
+    /// Where each `kind: Cutover` stands (Reconciler/Cutover); nil for a plan without one.
+    public var cutovers: [CutoverStatus]?
     /// The change freeze in force at the read, or the next one (Reconciler/Hold).
     public var freeze: FreezeNotice?
 
@@ -146,6 +148,7 @@ public struct StatusTextRenderer: Sendable {
             lines.append(line + ".")
         }
         lines += HoldViews.statusFreeze(report)
+        lines += CutoverViews.statusLines(report)
         return lines.joined(separator: "\n") + "\n"
     }
 

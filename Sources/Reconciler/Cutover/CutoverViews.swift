@@ -1,0 +1,93 @@
+import Foundation
+import Prometheus
+
+extension CutoverStatus {
+    private enum Keys: String, CodingKey {
+        case name, state, at, predictedFinalPass, predictionReason, maxFinalPass, reasons, warnings
+    }
+
+    /// `status --output json`'s `cutovers[]`: `predictedFinalPass` is always there (seconds, or
+    /// null when it cannot be predicted, `predictionReason` saying why); `at` null without one.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(state, forKey: .state)
+        try c.encode(at, forKey: .at)
+        try c.encode(predictedFinalPass.map { $0.rounded() }, forKey: .predictedFinalPass)
+        try c.encodeIfPresent(predictionReason, forKey: .predictionReason)
+        try c.encodeIfPresent(maxFinalPass, forKey: .maxFinalPass)
+        try c.encode(reasons, forKey: .reasons)
+        try c.encode(warnings, forKey: .warnings)
+    }
+
+    /// `cutover go-live: ready; at 2027-01-15 02:00 +08:00; final pass predicted 5m0s`, then
+    /// one indented line per reason and warning (status text, `oms-plan cutover`).
+    public func textLines(zone: String?) -> [String] {
+        var head = "cutover \(name): \(state.rawValue)"
+        if let at { head += "; at " + StatusTextRenderer.clock(at, zone) } else { head += "; no `at`: starts with `oms-plan cutover --now`" }
+        if let seconds = predictedFinalPass {
+            head += "; final pass predicted " + StatusTextRenderer.duration(Int64(seconds.rounded()))
+        }
+        var lines = [head]
+        if let why = predictionReason { lines.append("  prediction: " + why) }
+        lines += reasons.map { "  - " + $0 }
+        lines += warnings.map { "  warning: " + $0 }
+        return lines
+    }
+}
+
+/// The Cutovers in `status`'s text and on the live page.
+enum CutoverViews {
+    static func statusLines(_ report: StatusReport) -> [String] {
+        (report.cutovers ?? []).flatMap { $0.textLines(zone: report.serviceTimezone) }
+    }
+
+    /// The page's section (every text escaped); empty without Cutovers.
+    static func page(_ report: StatusReport?, escape: (String) -> String) -> String {
+        guard let cutovers = report?.cutovers, !cutovers.isEmpty else { return "" }
+        var out = "<section id=\"cutovers\"><h2>Cut-overs</h2>\n<ul>\n"
+        for c in cutovers {
+            let seconds = c.predictedFinalPass.map { String(Int64($0.rounded())) } ?? ""
+            out += "<li data-state=\"\(c.state.rawValue)\" data-predicted-seconds=\"\(seconds)\""
+                + (c.warnings.isEmpty ? "" : " class=\"warn\"") + ">"
+            let lines = c.textLines(zone: report?.serviceTimezone)
+            out += "<strong>\(escape(lines[0]))</strong>"
+            for line in lines.dropFirst() { out += "<br>" + escape(line) }
+            out += "</li>\n"
+        }
+        return out + "</ul></section>\n"
+    }
+}
+
+extension ReconcileMetrics {
+    /// `oms_plan_cutover_state{stack,name}` (0 waiting, 1 ready, 2 running, 3 done, 4 failed) and
+    /// `oms_plan_cutover_predicted_seconds{stack,name}` (absent when it cannot be predicted).
+    func recordCutovers(_ status: StatusReport) {
+        let stack = status.stack
+        cutoverSeries.withLock { all in
+            var gauges = all[stack] ?? [:]
+            var seen = Set<String>()
+            for c in status.cutovers ?? [] {
+                let labels = [("stack", stack), ("name", c.name)]
+                let values: [(String, String, Double?)] = [
+                    ("oms_plan_cutover_state", "The Cutover's state: 0 waiting, 1 ready, 2 running, 3 done, 4 failed.", Double(c.state.metricValue)),
+                    ("oms_plan_cutover_predicted_seconds", "Seconds the Cutover's final pass is predicted to take (absent when it cannot be predicted).",
+                     c.predictedFinalPass),
+                ]
+                for (metric, help, value) in values {
+                    let id = metric + "\u{0}" + c.name
+                    guard let value else { continue }
+                    seen.insert(id)
+                    let gauge = gauges[id] ?? registry.makeGauge(name: metric, labels: labels, help: help)
+                    gauge.set(value)
+                    gauges[id] = gauge
+                }
+            }
+            for (id, gauge) in gauges where !seen.contains(id) {
+                registry.unregisterGauge(gauge)
+                gauges[id] = nil
+            }
+            all[stack] = gauges
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import MigrationPlan
+
+/// How long the final pass of a Cutover will take: the freeze the team plans for.
+///
+/// Per resource, from its last (up to 3) successful regular passes: the data that changes per
+/// second (bytes a pass copied over the time its `migrate_since` window spanned) and the speed
+/// a pass copies at (bytes copied over its duration, listing included). The final pass starting
+/// at `start` covers what changed since the last pass began (at most `every`, as passes go on
+/// until then) plus the overlap; it copies that at the observed speed under the bandwidth
+/// windows that hold then (`FinishForecaster`), and waits for one of OMS's 5 slots per region
+/// (`RegionSlotQueue`) when more final passes start at once. The prediction is the time from
+/// `start` to the last of them finishing.
+public enum FinalPassPredictor {
+    public struct Prediction: Sendable, Hashable {
+        /// Seconds; nil when it cannot be predicted (the reason says why).
+        public var seconds: Double?
+        public var reason: String
+    }
+
+    /// How many recent passes a resource's figures come from.
+    static let passesUsed = 3
+
+    public static func predict(
+        _ cutover: DesiredCutover, desired: DesiredState, start: Date,
+        passes: (ResourceAddress) -> [PassRecord], cadence: (ResourceAddress) -> IncrementalPolicy?
+    ) -> Prediction {
+        var queue = RegionSlotQueue(now: start)
+        var last: (address: ResourceAddress, finish: Date, bytes: Int64, speed: Double)?
+        var withoutPasses: [ResourceAddress] = []
+        // OMS's order: priority first, then the plan's (address) order.
+        let ordered = cutover.resources.compactMap { desired[$0]?.omsResource }
+            .sorted { (RegionSlotQueue.rank($0.taskPriority ?? .medium), $0.address) < (RegionSlotQueue.rank($1.taskPriority ?? .medium), $1.address) }
+        for resource in ordered {
+            guard let cadence = cadence(resource.address) else {
+                withoutPasses.append(resource.address)
+                continue
+            }
+            let done = passes(resource.address)
+                .filter { !$0.final && $0.succeeded && $0.start != nil && $0.finish != nil }
+                .sorted { $0.n < $1.n }.suffix(passesUsed)
+            guard let latest = done.last, let latestStart = latest.start else {
+                return Prediction(seconds: nil, reason: "cannot predict: \(resource.address) has no finished incremental pass yet")
+            }
+            let copied = Double(done.reduce(Int64(0)) { $0 + $1.bytesCopied })
+            let spanned = done.reduce(0.0) { $0 + max(0, $1.start!.timeIntervalSince($1.migrateSince)) }
+            let busy = done.reduce(0.0) { $0 + max(0, $1.finish!.timeIntervalSince($1.start!)) }
+            let window = min(max(0, start.timeIntervalSince(latestStart)), cadence.every) + cadence.overlap
+            let region = RegionSlotQueue.region(of: resource)
+            let slot = queue.start(in: region, earliest: start)
+            let finish: Date
+            var bytes: Int64 = 0
+            var speed = 0.0
+            if copied > 0, spanned > 0, busy > 0 {
+                bytes = Int64((copied / spanned * window).rounded())
+                speed = copied / busy
+                let profile = FinishForecaster.Profile(schedule: resource.bandwidthWindows, serviceTimezone: desired.stack.serviceZone,
+                                                       capacity: max(1, Int64(speed.rounded())))
+                guard let end = FinishForecaster.forecast(bytesLeft: bytes, from: slot, profile: profile).finish else {
+                    return Prediction(seconds: nil, reason: "cannot predict: \(resource.address)'s final pass would take more than \(FinishForecaster.horizonDays) days")
+                }
+                finish = end
+            } else {
+                // Nothing changed between passes: the final pass lists and compares, as they did.
+                finish = slot.addingTimeInterval(busy / Double(done.count))
+            }
+            queue.hold(in: region, until: finish)
+            if last == nil || finish > last!.finish { last = (resource.address, finish, bytes, speed) }
+        }
+        guard let last else {
+            return Prediction(seconds: 0, reason: "no resource of \(cutover.address) has incremental passes: the cut-over copies nothing more")
+        }
+        let seconds = max(0, last.finish.timeIntervalSince(start))
+        var reason = last.bytes > 0
+            ? "\(last.address) finishes last: about \(ByteCount.format(last.bytes)) changed since its last pass, copied at \(ByteCount.format(Int64(last.speed.rounded())))/s"
+            : "\(last.address) finishes last: nothing changed between its passes, so listing and comparing is what takes the time"
+        if !withoutPasses.isEmpty {
+            reason += "; no incremental passes (nothing copied at the cut-over): " + withoutPasses.map(\.description).joined(separator: ", ")
+        }
+        return Prediction(seconds: seconds, reason: reason)
+    }
+}
