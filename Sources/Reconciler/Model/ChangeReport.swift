@@ -164,9 +164,6 @@ public struct ChangeReport: Sendable, Codable {
     /// This stack's incremental pass tasks in OMS (Reconciler/Passes): shown, never changes;
     /// nil when there are none.
     public var passes: [PassInOMS]? = nil
-    /// This stack's incremental pass tasks in OMS (Reconciler/Passes): shown, never changes;
-    /// nil when there are none.
-    public var passes: [PassInOMS]? = nil
     /// The change freeze in force when the plan was made, or the next one (Reconciler/Hold);
     /// nil for a plan without freezes.
     public var freeze: FreezeNotice? = nil

@@ -25,7 +25,6 @@ public enum ChangePlanner {
         }
         // (Counted lazily: filtering first would copy every unowned answer.)
         report.passes = PassInOMS.all(stack: desired.stack.name, live: live)
-        report.passes = PassInOMS.all(stack: desired.stack.name, live: live)
         report.unowned = ChangeReport.UnownedCount(
             tasks: unmarkedTaskIds.count { !adopted.contains($0) },
             taskGroups: live.groups.lazy.filter { unowned($0.description, $0.groupId ?? "") }.count,

@@ -71,7 +71,6 @@ public struct TextReportRenderer: Sendable {
         }
         if let phrase = report.unowned?.phrase { lines.append(style.dim(phrase)) }
         lines += PassInOMS.textLines(report.passes, style)
-        lines += PassInOMS.textLines(report.passes, style)
         lines += HoldViews.textFreeze(report, style)
         return lines.joined(separator: "\n") + "\n"
     }
