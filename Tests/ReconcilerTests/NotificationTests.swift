@@ -171,3 +171,37 @@ import Testing
         #expect((NotificationURL.problem(url) == nil) == ok, "\(url): \(NotificationURL.problem(url) ?? "fine")")
     }
 }
+
+/// The conditions a pass shows, from a live project where every action occurs
+/// (`Fixtures.everyActionLive`: photos-2024 Failed and retried, archive blocked, ...).
+@Suite struct NotificationConditionTests {
+    @Test func aPassShowsFailedAndBlockedResourcesAndNothingThatIsFine() throws {
+        let desired = try Fixtures.quickstart()
+        let live = try Fixtures.everyActionLive(desired)
+        let report = Fixtures.report(desired, live: live)
+        let status = StatusReport(desired: desired, live: live)
+        let conditions = NotificationConditions.current(desired: desired, report: report, status: status)
+        let keys = Set(conditions.map(\.key))
+        #expect(keys.contains("failed MigrationTask/photos-2024"), "\(keys.sorted())")
+        #expect(keys.contains("blocked MigrationTaskGroup/archive"), "\(keys.sorted())")
+        #expect(!keys.contains { $0.hasPrefix("settled ") }, "web-assets is not created yet: nothing has settled")
+        #expect(!keys.contains { $0.contains("photos-2023") }, "a succeeded task is no news")
+        let blocked = try #require(conditions.first { $0.key == "blocked MigrationTaskGroup/archive" })
+        #expect(blocked.message.contains("oms-plan diff") && blocked.stack == "quickstart")
+        // A selector keeps only the resources with its labels.
+        let media = NotificationConditions.current(desired: desired, report: report, status: status, selector: ["team": "nobody"])
+        #expect(media.isEmpty, "\(media.map(\.key))")
+    }
+
+    @Test func gaveUpComesFromTheReportsReason() throws {
+        let desired = try Fixtures.quickstart()
+        let address = ResourceAddress(.migrationTask, "photos-2024")
+        let change = ResourceChange(
+            address: ChangeSubject(address), action: .blocked,
+            reasons: [.failedGaveUp(cause: "TRF.0062", attempts: 3, of: 3, address: address)])
+        let report = ChangeReport(stack: "quickstart", evaluatedAt: Fixtures.evaluatedAt, evaluatedDay: "2026-11-24", changes: [change])
+        let conditions = NotificationConditions.current(desired: desired, report: report, status: nil)
+        #expect(conditions.map(\.key) == ["gaveUp MigrationTask/photos-2024"], "not blocked as well: gaving up has its own event")
+        #expect(conditions[0].message.contains("reset-attempts PLAN --address MigrationTask/photos-2024"))
+    }
+}
