@@ -35,7 +35,7 @@ public struct CutoverStatus: Sendable, Codable, Hashable {
 /// same inputs give the same step, so every transition is tested without OMS.
 ///
 /// waiting/ready -> (at passed or --now asked, and ready) running: the final passes are asked
-/// for (`requestFinal`); a Cutover whose resources have no passes goes straight to verifying.
+/// for (`requestFinal`), one per resource.
 /// running -> once every final pass settled, verification: done, or failed with the reasons.
 /// done stays done; failed stays failed until `cutover --now` asks again.
 public enum CutoverEvaluator {
@@ -58,7 +58,7 @@ public enum CutoverEvaluator {
         case .failed where !asked:
             break
         case .running:
-            let open = cutover.resources.filter { inputs.cadence($0) != nil && !(inputs.finalPass($0)?.isSettled ?? false) }
+            let open = cutover.resources.filter { !(inputs.finalPass($0)?.isSettled ?? false) }
             if open.isEmpty {
                 finish(&record, cutover, desired, inputs, now)
             } else {
@@ -77,12 +77,10 @@ public enum CutoverEvaluator {
             record.state = .running
             record.startedAt = now
             record.finishedAt = nil
-            requestFinal = cutover.resources.filter { inputs.cadence($0) != nil }
-            if requestFinal.isEmpty {
-                finish(&record, cutover, desired, inputs, now)
-            } else {
-                record.reasons = requestFinal.map { "\($0)'s final pass is asked for" }
-            }
+            // Every resource gets one, with `incremental` or without (then it copies what
+            // changed since the full copy started).
+            requestFinal = cutover.resources
+            record.reasons = requestFinal.map { "\($0)'s final pass is asked for" }
         }
         // The freeze the team plans for: predicted from `at` (or now, once that has passed).
         let from = record.startedAt ?? max(cutover.at ?? now, now)

@@ -10,7 +10,8 @@ public struct CutoverInputs: Sendable {
     public var passes: @Sendable (ResourceAddress) -> [PassRecord]
     /// The final pass of a resource, once asked for (`PassLedger.finalPass(of:)`).
     public var finalPass: @Sendable (ResourceAddress) -> PassRecord?
-    /// A resource's `incremental` policy; nil without one (no pass, no final pass).
+    /// A resource's `incremental` policy; nil without one (no regular passes; the final pass
+    /// still comes, copying what changed since the full copy started).
     public var cadence: @Sendable (ResourceAddress) -> IncrementalPolicy?
 
     public init(entries: [String: StatusReport.Entry], passes: @escaping @Sendable (ResourceAddress) -> [PassRecord] = { _ in [] },
@@ -77,7 +78,6 @@ enum CutoverReadiness {
                case .string("no_check") = check {
                 problems.append("\(address) has options.consistencyCheck: no_check, so OMS verified none of its objects")
             }
-            guard inputs.cadence(address) != nil else { continue }
             guard let final = inputs.finalPass(address) else {
                 problems.append("\(address) has no final pass recorded")
                 continue

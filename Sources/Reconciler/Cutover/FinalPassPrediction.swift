@@ -27,25 +27,25 @@ public enum FinalPassPredictor {
     ) -> Prediction {
         var queue = RegionSlotQueue(now: start)
         var last: (address: ResourceAddress, finish: Date, bytes: Int64, speed: Double)?
-        var withoutPasses: [ResourceAddress] = []
         // OMS's order: priority first, then the plan's (address) order.
         let ordered = cutover.resources.compactMap { desired[$0]?.omsResource }
             .sorted { (RegionSlotQueue.rank($0.taskPriority ?? .medium), $0.address) < (RegionSlotQueue.rank($1.taskPriority ?? .medium), $1.address) }
         for resource in ordered {
-            guard let cadence = cadence(resource.address) else {
-                withoutPasses.append(resource.address)
-                continue
-            }
+            let cadence = cadence(resource.address)
             let done = passes(resource.address)
                 .filter { !$0.final && $0.succeeded && $0.start != nil && $0.finish != nil }
                 .sorted { $0.n < $1.n }.suffix(passesUsed)
             guard let latest = done.last, let latestStart = latest.start else {
-                return Prediction(seconds: nil, reason: "cannot predict: \(resource.address) has no finished incremental pass yet")
+                return Prediction(seconds: nil, reason: cadence == nil
+                                  ? "cannot predict: \(resource.address) has no incremental passes to learn its changes and speed from"
+                                  : "cannot predict: \(resource.address) has no finished incremental pass yet")
             }
             let copied = Double(done.reduce(Int64(0)) { $0 + $1.bytesCopied })
             let spanned = done.reduce(0.0) { $0 + max(0, $1.start!.timeIntervalSince($1.migrateSince)) }
             let busy = done.reduce(0.0) { $0 + max(0, $1.finish!.timeIntervalSince($1.start!)) }
-            let window = min(max(0, start.timeIntervalSince(latestStart)), cadence.every) + cadence.overlap
+            // Regular passes go on until the freeze, so at most `every` has gone by since the last.
+            let since = max(0, start.timeIntervalSince(latestStart))
+            let window = min(since, cadence?.every ?? since) + (cadence?.overlap ?? 0)
             let region = RegionSlotQueue.region(of: resource)
             let slot = queue.start(in: region, earliest: start)
             let finish: Date
@@ -67,16 +67,11 @@ public enum FinalPassPredictor {
             queue.hold(in: region, until: finish)
             if last == nil || finish > last!.finish { last = (resource.address, finish, bytes, speed) }
         }
-        guard let last else {
-            return Prediction(seconds: 0, reason: "no resource of \(cutover.address) has incremental passes: the cut-over copies nothing more")
-        }
+        guard let last else { return Prediction(seconds: nil, reason: "cannot predict: \(cutover.address) names no resource") }
         let seconds = max(0, last.finish.timeIntervalSince(start))
-        var reason = last.bytes > 0
+        let reason = last.bytes > 0
             ? "\(last.address) finishes last: about \(ByteCount.format(last.bytes)) changed since its last pass, copied at \(ByteCount.format(Int64(last.speed.rounded())))/s"
             : "\(last.address) finishes last: nothing changed between its passes, so listing and comparing is what takes the time"
-        if !withoutPasses.isEmpty {
-            reason += "; no incremental passes (nothing copied at the cut-over): " + withoutPasses.map(\.description).joined(separator: ", ")
-        }
         return Prediction(seconds: seconds, reason: reason)
     }
 }
