@@ -50,6 +50,12 @@ def test_a_suspended_stack_is_left_alone_and_exits_0(run, workdir):
     applied = run("apply", "plan", "--auto-approve")
     assert applied.returncode == 0, applied.stdout[-2000:] + applied.stderr
     assert "Stack/quickstart is suspended until the plan drops it: audit (SEC-9)" in applied.stdout, applied.stdout[-2000:]
+    # OMS does not match the plan, on purpose: neither the diff nor the last line says it does.
+    assert "No changes." in applied.stdout and "OMS matches the plan" not in applied.stdout, applied.stdout[-2000:]
+    assert "suspended resources are left as they are (spec.suspend)." in applied.stdout
+    line = last_line(applied)
+    assert line.startswith("oms-plan: done: nothing was changed; ") and line.endswith(
+        " suspended resources are left as they are (spec.suspend); nothing needs a person."), line
     document = json.loads(run("diff", "plan", "--output", "json").stdout)
     assert all(c["suspended"]["stack"] is True for c in document["changes"]), document["summary"]
     assert {c["suspended"]["heldAction"] for c in document["changes"]} >= {"create"}

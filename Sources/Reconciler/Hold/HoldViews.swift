@@ -65,6 +65,14 @@ enum HoldViews {
             + (due > 0 ? " (\(due) would otherwise change; --output json lists each)" : "")
     }
 
+    /// What follows "No changes." in a diff: that OMS matches the plan, unless suspended
+    /// resources would otherwise change (then OMS does not match it, on purpose).
+    static func noChangesTail(_ report: ChangeReport) -> String {
+        let due = report.suspendedChanges.count { ($0.suspended?.heldAction ?? .noop) != .noop }
+        guard due > 0 else { return " OMS matches the plan." }
+        return " \(due) suspended \(due == 1 ? "resource is" : "resources are") left as \(due == 1 ? "it is" : "they are") (spec.suspend)."
+    }
+
     /// A freeze line for the end of the text diff, or nothing.
     static func textFreeze(_ report: ChangeReport, _ style: ANSIStyle) -> [String] {
         guard let line = report.freezeLine else { return [] }

@@ -32,7 +32,7 @@ public struct MarkdownReportRenderer: Sendable {
         if let day = report.evaluatedDay { when += "; bandwidth windows of \(Self.text(day)) (service time zone)" }
         out += [when + ".", ""]
         if !report.changes.contains(where: { $0.action != .noop }) {
-            out += ["**No changes.** OMS matches the plan.", ""]
+            out += ["**No changes.**" + HoldViews.noChangesTail(report), ""]
         }
         // Sections until the comment would outgrow GitHub's limit; the rest as one line each.
         var used = out.reduce(0) { $0 + $1.count + 1 } + Self.reserve

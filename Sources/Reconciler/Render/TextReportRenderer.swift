@@ -48,7 +48,7 @@ public struct TextReportRenderer: Sendable {
             if !adopted.isEmpty { lines += adopted.map { oneLine($0, "is adopted with nothing to change", style) } + [""] }
             if !kept.isEmpty { lines += kept.map { oneLine($0, "is kept", style) } + [""] }
             lines += verbose ? [] : suspended
-            lines.append(style.bold("No changes.") + " OMS matches the plan.")
+            lines.append(style.bold("No changes.") + HoldViews.noChangesTail(report))
             lines.append(style.dim(countLine(report)))
         } else {
             for entry in CreateGroups.entries(shown, full: full) {

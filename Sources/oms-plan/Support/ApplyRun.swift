@@ -109,6 +109,7 @@ struct ApplyRun {
             return "done for now: \(did); \(parts.joined(separator: ", ")) and will be made by a later run."
         }
         let state = verdict.settled ? ", all settled" : ""
+        if let suspended = HoldRun.suspendedTail(verdict.report) { return "done: \(did)\(state); " + suspended }
         return verdict.alreadyMatched
             ? "done: OMS already matched the plan\(state); nothing needs a person."
             : "done: \(did)\(state); OMS matches the plan and nothing needs a person."

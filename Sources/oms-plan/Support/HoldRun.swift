@@ -31,6 +31,14 @@ enum HoldRun {
         held.isEmpty ? nil : heldPhrase(held, report) + "; a run after it ends makes them"
     }
 
+    /// The end of a done run's last line when suspended resources would otherwise change:
+    /// OMS does not match the plan then, on purpose; nil when nothing suspended was due.
+    static func suspendedTail(_ report: ChangeReport) -> String? {
+        let due = report.suspendedChanges.count { ($0.suspended?.heldAction ?? .noop) != .noop }
+        guard due > 0 else { return nil }
+        return "\(due) suspended \(due == 1 ? "resource is" : "resources are") left as \(due == 1 ? "it is" : "they are") (spec.suspend); nothing needs a person."
+    }
+
     /// apply's last line when a freeze held changes (exit 1), or nil when it held none.
     static func refusal(_ verdict: RunVerdict, did: String) -> String? {
         let held = split(verdict).held
