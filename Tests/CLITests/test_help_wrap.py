@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 COMMANDS = [[], ["validate"], ["diff"], ["apply"], ["reconcile"], ["status"], ["init"], ["schema"], ["import"],
-            ["reset-attempts"], ["report"], ["sandbox"], ["sandbox", "serve"]]
+            ["reset-attempts"], ["cutover"], ["report"], ["sandbox"], ["sandbox", "serve"]]
 
 
 def prose(text):
