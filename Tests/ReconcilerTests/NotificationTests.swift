@@ -201,7 +201,23 @@ import Testing
             reasons: [.failedGaveUp(cause: "TRF.0062", attempts: 3, of: 3, address: address)])
         let report = ChangeReport(stack: "quickstart", evaluatedAt: Fixtures.evaluatedAt, evaluatedDay: "2026-11-24", changes: [change])
         let conditions = NotificationConditions.current(desired: desired, report: report, status: nil)
-        #expect(conditions.map(\.key) == ["gaveUp MigrationTask/photos-2024"], "not blocked as well: gaving up has its own event")
+        #expect(conditions.map(\.key) == ["gaveUp MigrationTask/photos-2024"], "not blocked as well: giving up has its own event")
         #expect(conditions[0].message.contains("reset-attempts PLAN --address MigrationTask/photos-2024"))
+    }
+}
+
+extension NotificationConditionTests {
+    /// A forecast past the stack's deadline is one `deadlineAtRisk` about `Stack/<name>` for a
+    /// notification about everything; one with a selector hears only of its own resources.
+    @Test func theStacksDeadlineAtRisk() throws {
+        let desired = try Fixtures.quickstart()
+        var status = StatusReport(desired: desired, live: Fixtures.emptyLive())
+        status.deadline = Fixtures.evaluatedAt
+        status.deadlineSlack = -7200
+        let all = NotificationConditions.current(desired: desired, report: nil, status: status)
+        let stack = try #require(all.first { $0.key == "deadlineAtRisk Stack/quickstart" })
+        #expect(stack.message.contains("2h 0m after its deadline"), "\(stack.message)")
+        let some = NotificationConditions.current(desired: desired, report: nil, status: status, selector: ["team": "media"])
+        #expect(!some.contains { $0.event == .deadlineAtRisk })
     }
 }

@@ -119,6 +119,15 @@ public enum NotificationConditions {
                     details: ["reasons": blocking.map(\.code).joined(separator: ",")], labels: labels(address)))
             }
         }
+        // The stack's own deadline (its last resource's forecast), for a notification about all of it.
+        if selector.isEmpty, let status, let deadline = status.deadline, let slack = status.deadlineSlack, slack < 0 {
+            out.append(NotificationCondition(
+                event: .deadlineAtRisk, stack: stack, subject: ResourceAddress(.stack, stack).description, status: "atRisk",
+                message: "Stack \(stack) is forecast to finish \(Self.duration(-slack)) after its deadline (\(Self.iso(deadline))),"
+                    + " with its last resource. Raise bandwidth or priorities, or move the deadline.",
+                details: ["deadline": Self.iso(deadline), "forecastFinish": status.forecastFinish.map(Self.iso) ?? "",
+                          "lateBySeconds": String(Int(-slack))]))
+        }
         out += waves(desired: desired, entries: entries)
         if !entries.isEmpty, entries.allSatisfy({ $0.settled && $0.phase != .absent }) {
             let failed = entries.filter { $0.phase == .failed }.count
