@@ -144,6 +144,56 @@ struct IncrementalPassTests {
             let entry = try #require(status.entries.first { $0.address == "MigrationTask/photos" })
             #expect(entry.passes?.map(\.n) == [1, 2] && entry.passes?.map(\.objects) == [2, 1])
             #expect(entry.nextPass == recorded.last?.start.map { $0.addingTimeInterval(3600) })
+            // JSON: entries[].passes with the contract's keys, nextPass in RFC 3339.
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(try PrettyJSON.render(status).utf8)) as? [String: Any])
+            let entries = try #require(json["entries"] as? [[String: Any]])
+            let first = try #require(entries.first { $0["address"] as? String == "MigrationTask/photos" })
+            let listed = try #require(first["passes"] as? [[String: Any]])
+            #expect(Set(listed[0].keys) == ["n", "start", "finish", "objects", "bytes", "failed", "status"])
+            #expect((first["nextPass"] as? String)?.hasSuffix("Z") == true)
+        }
+    }
+
+    /// A group's pass is a new task group, the same way.
+    @Test func aGroupsPassIsANewGroup() async throws {
+        try await withEndToEnd { e2e in
+            try e2e.seedSource(prefix: "archive/", objects: 4)
+            let group = [
+                "apiVersion: oms-plan/v1", "kind: MigrationTaskGroup", "metadata: {name: archive}", "spec:", "  type: prefix",
+                "  source: {cloud: Aliyun, region: cn-hangzhou, bucket: src, credentials: aliyun, prefixes: [\"archive/\"]}",
+                "  destination: {savePrefix: archive/}", Self.policy,
+            ].joined(separator: "\n") + "\n"
+            try e2e.writePlan([group])
+            let desired = try e2e.load()
+            let r = reconciler(e2e)
+            let clock = e2e.server.clock
+            _ = try await apply(r, desired)
+            func groups() async throws -> [TaskGroupResp] { try await e2e.client.listAllTaskGroups() }
+            func settle(_ id: String) async throws -> TaskGroupResp {
+                for _ in 0..<300 {
+                    let g = try await e2e.client.showTaskGroup(id: id)
+                    if g.status == .completed || g.status == .migrationFailed || g.status == .creationFailed { return g }
+                    try await e2e.runEngine(1)
+                }
+                throw EndToEnd.SetupFailure(description: "group \(id) did not settle")
+            }
+            let full = try #require(try await groups().first)
+            #expect(try await settle(try #require(full.groupId)).status == .completed)
+            try write(e2e, "archive/new.bin", "new in the archive", at: clock.now.addingTimeInterval(1))
+            clock.advance(by: 3600)
+            let result = try await apply(r, desired)
+            #expect(result.passes.map(\.kind) == [.created], "\(result.passes)")
+            let pass = try #require(try await groups().first { PassMarker.parse(description: $0.description)?.n == 1 })
+            #expect(PassMarker.parse(description: pass.description)?.address == ResourceAddress(.migrationTaskGroup, "archive"))
+            let done = try await settle(try #require(pass.groupId))
+            #expect(done.status == .completed && done.successNum == 1, "copied \(done.successNum ?? -1)")
+            _ = try await apply(r, desired)
+            let recorded = r.passLedger(stack: EndToEnd.stackName).passes(of: ResourceAddress(.migrationTaskGroup, "archive"))
+            #expect(recorded.map(\.status) == ["succeeded"] && recorded.first?.objectsCopied == 1)
+            // The full copy is still the one group the plan owns: no change, no twin.
+            let plan = try await r.plan(desired, options: StackReconciler.Options(preflight: false))
+            #expect(plan.report.changes.allSatisfy { $0.action == .noop }, "\(plan.report.digest)")
+            #expect(plan.report.unowned?.taskGroups == 0)
         }
     }
 
