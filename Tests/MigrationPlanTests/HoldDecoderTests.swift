@@ -130,6 +130,18 @@ import Testing
         #expect(FreezeWindow.next(meeting, after: Self.at("2026-11-30T00:00:00Z"))?.reason == "a")
     }
 
+    /// A reason is shown as written, so it must read as it is: no control characters and no
+    /// marks that reorder what a terminal or a browser shows (checked on Unicode scalars).
+    @Test func reasonsThatCouldHideWhatTheySayAreRefused() {
+        for bad in ["a\u{202E}b", "a\u{2066}b", "a\u{200F}b", "a\u{1B}[31mb", "a\u{85}b"] {
+            let escaped = bad.unicodeScalars.map { $0.value < 0x80 && $0.value >= 0x20 ? String($0) : String(format: "\\u%04X", $0.value) }.joined()
+            let r = load(["t.yaml": TestSupport.task("a", extra: "  suspend: {reason: \"\(escaped)\"}")])
+            #expect(errors(r).contains { $0.contains("must be one line without control characters or text-direction marks") }, "\(escaped): \(errors(r))")
+        }
+        let fine = load(["t.yaml": TestSupport.task("a", extra: "  suspend: {reason: \"réseau 网络 (NET-42)\"}")])
+        #expect(errors(fine).isEmpty, "\(errors(fine))")
+    }
+
     /// Every problem is reported where it was written (`file:line:column`).
     @Test func problemsAreLocated() {
         let r = load([

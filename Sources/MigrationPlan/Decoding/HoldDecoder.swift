@@ -119,8 +119,9 @@ struct HoldDecoder {
         return .once(start: start, end: until)
     }
 
-    /// A required `reason`: not empty, at most 500 characters, no control characters (it is
-    /// printed on terminals, in Markdown and on the status page).
+    /// A required `reason`: not empty, at most 500 characters, no control characters and no
+    /// marks that reorder text (it is printed on terminals, in Markdown, in pull-request comments
+    /// and on the status page, where either could make it say something else than it does).
     private func reason(_ f: Fields, path: String) -> String? {
         guard let text = f.string("reason", required: true) else { return nil }
         let value = text.value
@@ -128,8 +129,8 @@ struct HoldDecoder {
             ctx.error("`\(path).reason` is empty; say why, and who to ask", at: text.loc)
             return nil
         }
-        if value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
-            ctx.error("`\(path).reason` must be one line without control characters", at: text.loc)
+        if value.unicodeScalars.contains(where: Self.refusedInReason) {
+            ctx.error("`\(path).reason` must be one line without control characters or text-direction marks", at: text.loc)
             return nil
         }
         if value.unicodeScalars.count > Self.maximumReasonLength {
@@ -138,6 +139,13 @@ struct HoldDecoder {
             return nil
         }
         return value
+    }
+
+    /// C0 and C1 controls, DEL, and the bidirectional formatting marks (LRM, RLM, the
+    /// embeddings and overrides, the isolates), by scalar value.
+    static func refusedInReason(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
     }
 
     /// An RFC 3339 date and time with an offset (a bare date is not one: its zone would be a guess).
