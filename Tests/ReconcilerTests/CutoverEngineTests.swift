@@ -212,3 +212,25 @@ import Testing
         #expect(metrics.exposition.contains("oms_plan_cutover_predicted_seconds{stack=\"cut\",name=\"go-live\"} 300"))
     }
 }
+
+/// `diff` shows each Cutover and warns when its predicted final pass exceeds maxFinalPass.
+@Suite struct CutoverDiffViewTests {
+    @Test func diffTextMarkdownAndJSONCarryTheWarning() throws {
+        let desired = try CutoverEngineTests.plan(["photos"])
+        var report = ChangePlanner.plan(desired: desired, live: LiveState(tasks: [], groups: [], readAt: CutoverEngineTests.at),
+                                        options: DiffOptions(), now: CutoverEngineTests.at).report
+        let warning = "the final pass is predicted to take 5m0s, longer than require.maxFinalPass (4m0s)"
+        report.cutovers = [CutoverStatus(name: "go-live", state: .ready, at: CutoverEngineTests.at, predictedFinalPass: 300,
+                                         predictionReason: "r", maxFinalPass: 240, reasons: [], warnings: [warning])]
+        let text = TextReportRenderer().render(report)
+        #expect(text.contains("cutover go-live: ready; at 2027-01-14 17:30"), "\(text)")
+        #expect(text.contains("  warning: " + warning), "\(text)")
+        #expect(MarkdownReportRenderer().render(report).contains("  - warning: " + warning))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReportRenderer().render(report).utf8)) as? [String: Any])
+        let cutovers = try #require(json["cutovers"] as? [[String: Any]])
+        #expect(cutovers.first?["predictedFinalPass"] as? Double == 300 && (cutovers.first?["warnings"] as? [String]) == [warning])
+        // Without Cutovers nothing is added (the goldens stay as they are).
+        report.cutovers = nil
+        #expect(!TextReportRenderer().render(report).contains("cutover"))
+    }
+}

@@ -36,10 +36,41 @@ extension CutoverStatus {
     }
 }
 
-/// The Cutovers in `status`'s text and on the live page.
+extension CutoverStatus {
+    /// The diff document's `cutovers[]` item: the same keys as `status --output json`.
+    var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "name": .string(name), "state": .string(state.rawValue), "at": at.map { .string(ValueFormat.rfc3339($0)) } ?? .null,
+            "predictedFinalPass": predictedFinalPass.map { .number($0.rounded()) } ?? .null,
+            "reasons": .array(reasons.map(JSONValue.string)), "warnings": .array(warnings.map(JSONValue.string)),
+        ]
+        if let predictionReason { object["predictionReason"] = .string(predictionReason) }
+        if let maxFinalPass { object["maxFinalPass"] = .number(maxFinalPass) }
+        return .object(object)
+    }
+}
+
+/// The Cutovers in `status`'s text and on the live page, and in `diff`.
 enum CutoverViews {
+    /// `diff` text and Markdown: each Cutover's line, and its warnings (a predicted final pass
+    /// longer than `require.maxFinalPass`) where a reviewer sees them.
+    static func diffLines(_ report: ChangeReport, zone: String?) -> [String] {
+        (report.cutovers ?? []).flatMap { c -> [String] in
+            let lines = c.textLines(zone: zone)
+            return [lines[0]] + c.warnings.map { "  warning: " + $0 }
+        }
+    }
+
     static func statusLines(_ report: StatusReport) -> [String] {
         (report.cutovers ?? []).flatMap { $0.textLines(zone: report.serviceTimezone) }
+    }
+
+    /// `diff --output markdown`: a bullet per Cutover, its warnings under it (escaped by `text`).
+    static func markdownLines(_ report: ChangeReport, text: (String) -> String) -> [String] {
+        guard let cutovers = report.cutovers, !cutovers.isEmpty else { return [] }
+        return cutovers.flatMap { c in
+            ["- " + text(c.textLines(zone: nil)[0])] + c.warnings.map { "  - warning: " + text($0) }
+        } + [""]
     }
 
     /// The page's section (every text escaped); empty without Cutovers.

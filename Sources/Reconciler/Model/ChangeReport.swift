@@ -167,6 +167,9 @@ public struct ChangeReport: Sendable, Codable {
     /// The change freeze in force when the plan was made, or the next one (Reconciler/Hold);
     /// nil for a plan without freezes.
     public var freeze: FreezeNotice? = nil
+    /// Where each Cutover stands and its warnings (Reconciler/Cutover), as `diff` saw them;
+    /// nil for a plan without Cutovers.
+    public var cutovers: [CutoverStatus]? = nil
 
     public struct UnownedCount: Sendable, Codable, Hashable {
         public var tasks: Int

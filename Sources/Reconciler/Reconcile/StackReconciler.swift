@@ -138,6 +138,9 @@ public struct StackReconciler: Sendable {
             await planned.settleAcceptedFailures(desired: desired, live: live, access: failedObjects)
             await planned.nameRemainingFailedCodes(desired: desired, live: live, access: failedObjects)
         }
+        if options.forecast, !desired.cutovers.isEmpty {
+            planned.report.cutovers = try await cutovers(desired, live: live, advance: false)
+        }
         if options.forecast {
             let history = observationHistory(stack: desired.stack.name)
             await ChangeForecasts(client: client, history: history, now: live.readAt)

@@ -34,6 +34,7 @@ public struct JSONReportRenderer: Sendable {
         ]
         if let day = report.evaluatedDay { root["evaluatedDay"] = .string(day) }
         if let freeze = report.freeze { root["freeze"] = freeze.json }
+        if let cutovers = report.cutovers { root["cutovers"] = .array(cutovers.map(\.json)) }
         if let passes = report.passes { root["passes"] = .array(passes.map(\.json)) }
         if let unowned = report.unowned {
             root["unowned"] = .object([

@@ -79,6 +79,7 @@ public struct MarkdownReportRenderer: Sendable {
             out.append("")
         }
         out += HoldViews.markdownLines(report, text: Self.text, code: { Self.code($0) })
+        out += CutoverViews.markdownLines(report, text: Self.text)
         let unchanged = report.changes.filter { $0.action == .noop && !$0.isKept && !$0.isAdoptedNoop && !$0.isSuspended }
         if !unchanged.isEmpty {
             out.append("<details><summary>\(unchanged.count) unchanged</summary>")

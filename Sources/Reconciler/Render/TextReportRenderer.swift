@@ -72,6 +72,7 @@ public struct TextReportRenderer: Sendable {
         if let phrase = report.unowned?.phrase { lines.append(style.dim(phrase)) }
         lines += PassInOMS.textLines(report.passes, style)
         lines += HoldViews.textFreeze(report, style)
+        lines += CutoverViews.diffLines(report, zone: nil)
         return lines.joined(separator: "\n") + "\n"
     }
 
