@@ -51,8 +51,9 @@ struct PassEngine: Sendable {
         let changes = Dictionary(report.changes.filter { $0.address.duplicateId == nil }.map { ($0.address.address, $0) },
                                  uniquingKeysWith: { a, _ in a })
         var actions: [PassAction] = []
+        let recorded = ledger.all()
         for resource in desired.omsResources where scope?.contains(resource.address) ?? true {
-            let requested = ledger.finalPass(of: resource.address) != nil
+            let requested = recorded[resource.address]?.contains(where: \.final) ?? false
             guard resource.incremental != nil || requested, resource.state == .running,
                 let full = owned[resource.address], PassEngine.fullCopyDone(full, change: changes[resource.address])
             else { continue }

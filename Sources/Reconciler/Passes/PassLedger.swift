@@ -23,6 +23,9 @@ public final class PassLedger: Sendable {
     private let url: URL?
     /// The last content read or written (in memory: the only content).
     private let cache: Mutex<[String: [PassRecord]]>
+    /// The file's size and modification time when `cache` was read: a read with the same ones
+    /// is the cache (status asks once per resource; a stack may have 10,000).
+    private let cachedStamp = Mutex<FileStamp?>(nil)
 
     /// A ledger in `url` (a missing file is empty), or in memory when `url` is nil.
     public init(url: URL?) {
@@ -91,9 +94,29 @@ public final class PassLedger: Sendable {
     // MARK: The file
 
     private func current() -> [String: [PassRecord]] {
-        guard url != nil, let read = try? readFile() else { return cache.withLock { $0 } }
+        guard let url else { return cache.withLock { $0 } }
+        let stamp = FileStamp(url)
+        if let stamp, cachedStamp.withLock({ $0 == stamp }) { return cache.withLock { $0 } }
+        guard let read = try? readFile() else { return cache.withLock { $0 } }
         cache.withLock { $0 = read }
+        cachedStamp.withLock { $0 = stamp }
         return read
+    }
+
+    /// What tells one version of the file from another without reading it.
+    private struct FileStamp: Equatable {
+        var size: Int
+        var modified: Date
+        var inode: Int
+
+        init?(_ url: URL) {
+            guard let a = try? FileManager.default.attributesOfItem(atPath: url.path), let size = a[.size] as? Int,
+                let modified = a[.modificationDate] as? Date
+            else { return nil }
+            self.size = size
+            self.modified = modified
+            inode = (a[.systemFileNumber] as? Int) ?? 0
+        }
     }
 
     private struct FileBody: Codable {
@@ -144,6 +167,7 @@ public final class PassLedger: Sendable {
             throw fail("cannot be written (\(error))")
         }
         cache.withLock { $0 = content }
+        cachedStamp.withLock { $0 = FileStamp(url) }
     }
 }
 

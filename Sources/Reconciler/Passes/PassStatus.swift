@@ -34,13 +34,16 @@ extension StatusReport {
     /// Adds each resource's passes and next pass time, for resources with `incremental` or
     /// with recorded passes; others keep no `passes` and no `nextPass` (their JSON is as it was).
     public mutating func addPasses(desired: DesiredState, live: LiveState, ledger: PassLedger) {
+        // (A plan without passes costs one look at the ledger: nothing is built for 10,000 entries.)
+        let recorded = ledger.all()
+        guard !recorded.isEmpty || desired.omsResources.contains(where: { $0.incremental != nil }) else { return }
         let byAddress = Dictionary(desired.omsResources.map { ($0.address.description, $0) }, uniquingKeysWith: { a, _ in a })
         let adoptions = Dictionary(
             desired.omsResources.compactMap { r in r.adoptID.map { (r.address, $0) } }, uniquingKeysWith: { a, _ in a })
         let owned = Ownership(live: live, stack: desired.stack.name, adoptions: adoptions).owned
         for index in entries.indices {
             guard let resource = byAddress[entries[index].address] else { continue }
-            let passes = ledger.passes(of: resource.address)
+            let passes = recorded[resource.address] ?? []
             guard resource.incremental != nil || !passes.isEmpty else { continue }
             entries[index].passes = passes.map(PassSummary.init)
             guard let full = owned[resource.address] else { continue }

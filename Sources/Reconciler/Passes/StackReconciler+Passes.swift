@@ -18,7 +18,7 @@ extension StackReconciler {
     }
 
     private func hasRequestedFinalPass(_ desired: DesiredState) -> Bool {
-        let ledger = passLedger(stack: desired.stack.name)
-        return desired.omsResources.contains { ledger.finalPass(of: $0.address) != nil }
+        let recorded = passLedger(stack: desired.stack.name).all()
+        return !recorded.isEmpty && desired.omsResources.contains { recorded[$0.address]?.contains(where: \.final) ?? false }
     }
 }
