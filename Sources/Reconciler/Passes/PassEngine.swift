@@ -92,7 +92,8 @@ struct PassEngine: Sendable {
         }
         // 3. Succeeded passes beyond `keep` leave OMS (their counts are in the ledger now).
         if let keep = resource.incremental?.keep {
-            let succeeded = live.values.filter { $0.status == .succeeded && $0.marker.fingerprint == resource.fingerprint }
+            // A final pass stays: the Cutover verifies it from OMS's lists.
+            let succeeded = live.values.filter { $0.status == .succeeded && $0.marker.fingerprint == resource.fingerprint && !$0.marker.final }
                 .sorted { $0.marker.n > $1.marker.n }
             for pass in succeeded.dropFirst(keep) where passes.contains(where: { $0.n == pass.marker.n && $0.succeeded }) {
                 do {

@@ -254,11 +254,12 @@ struct IncrementalPassTests {
             let done = try await runUntilSettled(e2e, id: try #require(final.id))
             #expect(done.status == .succeeded && done.successfulNum == 1)
             // Recorded as the final pass; with `incremental` added later, still no pass after it.
-            try e2e.writePlan([PlanText.task("photos", extra: [Self.policy])])
+            try e2e.writePlan([PlanText.task("photos", extra: ["  incremental: {every: 1h, keep: 0}"])])
             clock.advance(by: 7200)
             result = try await apply(r, try e2e.load())
             #expect(!result.passes.contains { $0.kind == .created }, "\(result.passes)")
             #expect(ledger.finalPass(of: address)?.status == "succeeded")
+            // keep: 0 deletes succeeded passes, but never the final one (the Cutover verifies it).
             #expect(try await passTasks(e2e).keys.sorted() == [1])
         }
     }
