@@ -29,6 +29,10 @@ def test_a_freeze_makes_apply_refuse_and_reconcile_wait(run, workdir):
     held = [c for c in document["changes"] if any(r["code"] == "held_by_freeze" for r in c["reasons"])]
     assert held and all(c["action"] == "blocked" for c in held), document["summary"]
 
+    as_json = run("apply", "plan", "--auto-approve", "--output", "json")
+    assert as_json.returncode == 1, as_json.stderr
+    assert json.loads(as_json.stdout)["freeze"]["end"] == document["freeze"]["end"]
+
     applied = run("apply", "plan", "--auto-approve")
     assert applied.returncode == 1, applied.stdout[-2000:] + applied.stderr
     line = last_line(applied)

@@ -48,6 +48,8 @@ public struct RunReport: Sendable {
             stack: first.report.stack, evaluatedAt: first.report.evaluatedAt, evaluatedDay: first.report.evaluatedDay,
             changes: Array(latest.values))
         whole.unowned = last.report.unowned
+        // The change freeze as the last pass found it (Reconciler/Hold).
+        whole.freeze = last.report.freeze
         return whole
     }
 
