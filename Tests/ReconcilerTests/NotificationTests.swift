@@ -145,14 +145,14 @@ import Testing
         var state = NotifiedState()
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let held = [Self.cutover("a"), Self.cutover("b")]
-        state.update(notification: "chat", delivered: held, holding: held, events: [.cutoverReady], minInterval: 60, now: now)
+        state.update(notification: "chat", delivered: held, holding: held, covering: NotificationCoverage(events: [.cutoverReady]), minInterval: 60, now: now)
         #expect(state.due(held, notification: "chat", minInterval: 60, now: now).isEmpty)
         // Over and past its interval: forgotten.
-        state.update(notification: "chat", delivered: [], holding: [], events: [.cutoverReady], minInterval: 60, now: now.addingTimeInterval(61))
+        state.update(notification: "chat", delivered: [], holding: [], covering: NotificationCoverage(events: [.cutoverReady]), minInterval: 60, now: now.addingTimeInterval(61))
         #expect(state.notifications.isEmpty)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("notified-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        state.update(notification: "chat", delivered: held, holding: held, events: [.cutoverReady], minInterval: 60, now: now)
+        state.update(notification: "chat", delivered: held, holding: held, covering: NotificationCoverage(events: [.cutoverReady]), minInterval: 60, now: now)
         let file = StateFolder(root: folder).notified(stack: "prod")
         try state.save(to: file)
         #expect(NotifiedState.load(from: file) == state)
@@ -219,5 +219,52 @@ extension NotificationConditionTests {
         #expect(stack.message.contains("2h 0m after its deadline"), "\(stack.message)")
         let some = NotificationConditions.current(desired: desired, report: nil, status: status, selector: ["team": "media"])
         #expect(!some.contains { $0.event == .deadlineAtRisk })
+    }
+}
+
+extension NotificationTests {
+    /// A problem that was told and is over gets one "resolved" message; one never told gets none.
+    @Test func aToldProblemThatIsOverIsResolvedOnce() async throws {
+        let transport = FakeTransport()
+        let (notifier, _) = Self.notifier(transport)
+        let desired = try Self.desired()
+        let failed = NotificationCondition(event: .failed, stack: "quickstart", subject: "MigrationTask/photos-2024", status: "Failed",
+                                           message: "MigrationTask/photos-2024 failed in OMS.")
+        // A status read (every resource absent) judges every managed resource.
+        let status = StatusReport(desired: desired, live: Fixtures.emptyLive())
+        await notifier.afterPass(desired, report: nil, status: status, extra: [failed])
+        await notifier.afterPass(desired, report: nil, status: status, extra: [failed])
+        #expect(transport.count == 1)
+        // A pass that could not judge it (no status read) says nothing of it.
+        await notifier.afterPass(desired, report: nil, status: nil)
+        #expect(transport.count == 1)
+        await notifier.afterPass(desired, report: nil, status: status)
+        await notifier.afterPass(desired, report: nil, status: status)
+        #expect(transport.count == 2, "one resolved message, once")
+        let last = try #require(try JSONSerialization.jsonObject(with: transport.posts.withLock { $0[1].body }) as? [String: Any])
+        #expect(last["status"] as? String == "resolved" && last["event"] as? String == "failed")
+        #expect((last["message"] as? String)?.contains("resolved, no longer failed: MigrationTask/photos-2024 is no longer failed") == true,
+                "\(last)")
+        // A cut-over that is over is no problem: nothing is sent.
+        await notifier.notify(cutover: [Self.cutover("switch")], desired: desired)
+        await notifier.notify(cutover: [], desired: desired)
+        #expect(transport.count == 3)
+    }
+}
+
+extension NotificationConditionTests {
+    /// A `--target` run's report holds only its targets: a blocked resource outside them is not
+    /// judged (neither resolved nor sent again), while a status read judges every resource.
+    @Test func aPassJudgesOnlyWhatItSaw() throws {
+        let desired = try Fixtures.quickstart()
+        let target = ResourceAddress(.migrationTask, "web-assets")
+        let report = ChangeReport(stack: "quickstart", evaluatedAt: Fixtures.evaluatedAt, evaluatedDay: "2026-11-24",
+                                  changes: [ResourceChange(address: ChangeSubject(target), action: .create, reasons: [.notInOMSYet])])
+        let coverage = NotificationConditions.coverage(report: report, status: nil)
+        #expect(coverage.covers(.blocked, "MigrationTask/web-assets"))
+        #expect(!coverage.covers(.blocked, "MigrationTaskGroup/archive"))
+        #expect(!coverage.covers(.failed, "MigrationTask/web-assets"), "no status read: failures are not judged")
+        let read = NotificationConditions.coverage(report: report, status: StatusReport(desired: desired, live: Fixtures.emptyLive()))
+        #expect(read.covers(.failed, "MigrationTaskGroup/archive") && read.covers(.settled, "Stack/quickstart"))
     }
 }

@@ -53,6 +53,21 @@ public struct NotificationCondition: Hashable, Sendable {
     }
 
     public enum CutoverEvent: Sendable { case ready, done }
+
+    /// Events about something wrong: when one that was told is over, one message says so.
+    public static let problems: Set<Event> = [.failed, .gaveUp, .blocked, .deadlineAtRisk]
+
+    /// The "resolved" message of a problem that was told and holds no longer.
+    static func resolution(of event: Event, subject: String, stack: String) -> NotificationCondition {
+        let what = switch event {
+        case .failed: "failed"
+        case .gaveUp: "given up on"
+        case .blocked: "blocked"
+        default: "at risk of missing its deadline"
+        }
+        return NotificationCondition(event: event, stack: stack, subject: subject, status: "resolved",
+                                     message: "\(subject) is no longer \(what). Nothing to do.", details: ["resolved": "true"])
+    }
 }
 
 /// The conditions one pass shows: from the status read (where every resource stands, with
@@ -60,6 +75,28 @@ public struct NotificationCondition: Hashable, Sendable {
 public enum NotificationConditions {
     /// The events derived here; the others (Cutovers) come from their own engine.
     public static let derived: Set<NotificationCondition.Event> = [.failed, .gaveUp, .blocked, .deadlineAtRisk, .waveDone, .settled]
+
+    /// What a pass with this report and status can judge: resource events only for what it saw
+    /// (the report's changes: only a `--target` run's targets; the status: every managed resource),
+    /// the stack's events only with a status.
+    public static func coverage(report: ChangeReport?, status: StatusReport?, extra: [NotificationCondition] = []) -> NotificationCoverage {
+        let changed = Set((report?.changes ?? []).filter { $0.address.duplicateId == nil }.map(\.address.address.description))
+        let read = Set(status?.entries.map(\.address) ?? [])
+        var events: Set<NotificationCondition.Event> = [.gaveUp, .blocked]
+        if status != nil { events.formUnion([.failed, .deadlineAtRisk, .waveDone, .settled]) }
+        events.formUnion(extra.map(\.event))
+        var subjects: [NotificationCondition.Event: Set<String>] = [.gaveUp: changed, .blocked: changed]
+        if let status {
+            let stackAddress = ResourceAddress(.stack, status.stack).description
+            subjects[.failed] = read
+            subjects[.deadlineAtRisk] = read.union([stackAddress])
+        }
+        // Extra conditions (Cutovers) cover their own subjects only.
+        for condition in extra where !derived.contains(condition.event) {
+            subjects[condition.event, default: []].insert(condition.subject)
+        }
+        return NotificationCoverage(events: events, subjects: subjects)
+    }
 
     /// Every condition that holds, for a notification with `selector` (empty: all resources).
     public static func current(desired: DesiredState, report: ChangeReport?, status: StatusReport?,

@@ -29,13 +29,16 @@ public struct NotificationMessage: Sendable, Hashable {
         conditions.count == 1 ? conditions[0].subject : "\(conditions.count) resources"
     }
 
+    /// Whether it says that problems are over (`NotificationCondition.resolution`).
+    public var isResolution: Bool { conditions.allSatisfy { $0.status == "resolved" } }
+
     /// The text people read: the stack, the event and what to do.
     public var text: String {
-        let head = "oms-plan [\(stack)] \(Self.title(event))"
+        let head = "oms-plan [\(stack)] \(isResolution ? "resolved, no longer \(Self.title(event))" : Self.title(event))"
         if conditions.count == 1 { return head + ": " + conditions[0].message }
         let names = conditions.map(\.subject)
         let shown = names.prefix(10).joined(separator: ", ") + (names.count > 10 ? " and \(names.count - 10) more" : "")
-        return head + " (\(conditions.count)): \(shown). " + Self.advice(event)
+        return head + " (\(conditions.count)): \(shown). " + (isResolution ? "Nothing to do." : Self.advice(event))
     }
 
     static func title(_ event: DesiredNotification.Event) -> String {
@@ -77,7 +80,7 @@ public struct NotificationMessage: Sendable, Hashable {
         details["notification"] = .string(notification)
         return .object([
             "event": .string(event.rawValue), "stack": .string(stack), "address": .string(subject),
-            "status": .string(conditions.count == 1 ? conditions[0].status : "several"), "message": .string(text),
+            "status": .string(conditions.count == 1 || isResolution ? conditions[0].status : "several"), "message": .string(text),
             "at": .string(NotificationConditions.iso(at)), "details": .object(details),
         ])
     }
@@ -101,7 +104,7 @@ public struct NotificationMessage: Sendable, Hashable {
             .object([
                 "@type": .string("MessageCard"), "@context": .string("https://schema.org/extensions"),
                 "summary": .string("oms-plan [\(stack)] \(Self.title(event)): \(subject)"),
-                "themeColor": .string(Self.isBad(event) ? "D13438" : "2EB886"),
+                "themeColor": .string(Self.isBad(event) && !isResolution ? "D13438" : "2EB886"),
                 "title": .string("oms-plan [\(stack)] \(Self.title(event)): \(subject)"),
                 "text": .string(text),
                 "sections": .array([.object(["facts": .array([

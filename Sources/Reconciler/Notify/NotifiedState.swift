@@ -34,17 +34,33 @@ public struct NotifiedState: Codable, Sendable, Equatable {
         }
     }
 
-    /// After a pass: `delivered` were sent now; of the `events` this pass looked at, conditions
-    /// not in `holding` hold no longer. A condition that holds but was not delivered (the
+    /// Problems (`NotificationCondition.problems`) that were told and, of what this pass looked at
+    /// (`covering`), hold no longer: each gets one "resolved" message, as its record stops holding.
+    public func resolved(notification: String, holding: [NotificationCondition], covering: NotificationCoverage)
+        -> [(event: NotificationCondition.Event, subject: String)]
+    {
+        let held = Set(holding.map(\.key))
+        return (notifications[notification] ?? [:]).filter { $0.value.holds && !held.contains($0.key) }.keys.sorted().compactMap { key in
+            let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let event = NotificationCondition.Event(rawValue: parts[0]),
+                NotificationCondition.problems.contains(event), covering.covers(event, parts[1])
+            else { return nil }
+            return (event, parts[1])
+        }
+    }
+
+    /// After a pass: `delivered` were sent now; of what this pass looked at (`covering`),
+    /// conditions not in `holding` hold no longer. A condition that holds but was not delivered (the
     /// interval, or a failed delivery) keeps its record, so it is tried again later.
     public mutating func update(notification: String, delivered: [NotificationCondition], holding: [NotificationCondition],
-                                events: Set<NotificationCondition.Event>, minInterval: TimeInterval, now: Date) {
+                                covering: NotificationCoverage, minInterval: TimeInterval, now: Date) {
         var records = notifications[notification] ?? [:]
         let held = Set(holding.map(\.key))
         for condition in delivered { records[condition.key] = Record(sent: now, holds: true) }
         for (key, record) in records where record.holds && !held.contains(key) {
-            let event = key.split(separator: " ", maxSplits: 1).first.flatMap { NotificationCondition.Event(rawValue: String($0)) }
-            if let event, events.contains(event) { records[key]?.holds = false }
+            let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let event = NotificationCondition.Event(rawValue: parts[0]) else { continue }
+            if covering.covers(event, parts[1]) { records[key]?.holds = false }
         }
         // Bounded: what no longer holds is forgotten once its interval is over.
         records = records.filter { $0.value.holds || now.timeIntervalSince($0.value.sent) < minInterval }
@@ -79,5 +95,23 @@ public struct NotifiedState: Codable, Sendable, Equatable {
                                                 attributes: [.posixPermissions: 0o700])
         // Written whole and moved into place: a run killed mid-write leaves the old state.
         try data.write(to: url, options: .atomic)
+    }
+}
+
+/// What one pass could judge: the events it derives and, for some, only the subjects it saw
+/// (a `--target` run's report holds only its targets; a status read, every managed resource).
+/// A record outside it is left as it is: not "over", so neither resolved nor sent again.
+public struct NotificationCoverage: Sendable {
+    public var events: Set<NotificationCondition.Event>
+    /// Per event, the subjects seen; an event without an entry covers every subject.
+    public var subjects: [NotificationCondition.Event: Set<String>]
+
+    public init(events: Set<NotificationCondition.Event>, subjects: [NotificationCondition.Event: Set<String>] = [:]) {
+        self.events = events
+        self.subjects = subjects
+    }
+
+    public func covers(_ event: NotificationCondition.Event, _ subject: String) -> Bool {
+        events.contains(event) && (subjects[event].map { $0.contains(subject) } ?? true)
     }
 }

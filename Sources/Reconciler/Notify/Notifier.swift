@@ -41,9 +41,10 @@ public final class Notifier: Sendable {
     /// The hook of `reconcile` and `apply`: after a pass, from its report and from the status
     /// of what it observed (forecasts from the stack's history, which this does not save).
     public func afterPass(_ desired: DesiredState, _ pass: StackReconciler.PassResult, reconciler: StackReconciler) async {
-        guard wants(desired) else { return }
+        // Without a read of OMS nothing can be judged (and nothing is "over").
+        guard wants(desired), let observed = pass.observed else { return }
         var history = reconciler.observationHistory(stack: desired.stack.name)
-        let status = pass.observed.map { StatusReport.observed(desired: desired, live: $0, history: &history) }
+        let status = StatusReport.observed(desired: desired, live: observed, history: &history)
         await afterPass(desired, report: pass.report, status: status)
     }
 
@@ -52,7 +53,8 @@ public final class Notifier: Sendable {
     public func afterPass(_ desired: DesiredState, report: ChangeReport?, status: StatusReport?, extra: [NotificationCondition] = [],
                           now: Date = Date()) async {
         guard wants(desired) else { return }
-        await send(desired, now: now, covering: NotificationConditions.derived.union(extra.map(\.event))) { notification in
+        let coverage = NotificationConditions.coverage(report: report, status: status, extra: extra)
+        await send(desired, now: now, covering: coverage) { notification in
             NotificationConditions.current(desired: desired, report: report, status: status, selector: notification.selector)
                 + extra.filter { $0.labels.map(notification.selects(labels:)) ?? true }
         }
@@ -63,19 +65,24 @@ public final class Notifier: Sendable {
     /// `minInterval` should it hold again.
     public func notify(cutover conditions: [NotificationCondition], desired: DesiredState, now: Date = Date()) async {
         guard wants(desired) else { return }
-        await send(desired, now: now, covering: [.cutoverReady, .cutoverDone]) { _ in conditions }
+        await send(desired, now: now, covering: NotificationCoverage(events: [.cutoverReady, .cutoverDone])) { _ in conditions }
     }
 
-    private func send(_ desired: DesiredState, now: Date, covering events: Set<NotificationCondition.Event>,
+    private func send(_ desired: DesiredState, now: Date, covering: NotificationCoverage,
                       conditions: (DesiredNotification) -> [NotificationCondition]) async {
         let stack = desired.stack.name
         var state = loadState(stack: stack)
         state.keep(only: Set(desired.notifications.map(\.address.name)))
         var plans: [(notification: DesiredNotification, holding: [NotificationCondition], messages: [NotificationMessage])] = []
         for notification in desired.notifications where notification.isDeliverable || dryRun {
-            let holding = conditions(notification).filter { notification.events.contains($0.event) && events.contains($0.event) }
+            let holding = conditions(notification).filter { notification.events.contains($0.event) && covering.events.contains($0.event) }
             let due = state.due(holding, notification: notification.address.name, minInterval: notification.minInterval, now: now)
-            plans.append((notification, holding, NotificationMessage.messages(for: notification, due: due, at: now)))
+            // A problem that was told and is over now gets one "resolved" message.
+            let over = state.resolved(notification: notification.address.name, holding: holding, covering: covering)
+                .filter { notification.events.contains($0.event) }
+                .map { NotificationCondition.resolution(of: $0.event, subject: $0.subject, stack: stack) }
+            plans.append((notification, holding, NotificationMessage.messages(for: notification, due: due, at: now)
+                + NotificationMessage.messages(for: notification, due: over, at: now)))
         }
         if dryRun {
             for plan in plans {
@@ -96,9 +103,9 @@ public final class Notifier: Sendable {
         let outcomes = sends.isEmpty ? [] : await delivery.deliver(sends)
         for plan in plans {
             let mine = outcomes.filter { $0.message.notification == plan.notification.address.name }
-            let delivered = mine.filter(\.delivered).flatMap(\.message.conditions)
+            let delivered = mine.filter { $0.delivered && !$0.message.isResolution }.flatMap(\.message.conditions)
             state.update(notification: plan.notification.address.name, delivered: delivered, holding: plan.holding,
-                         events: events, minInterval: plan.notification.minInterval, now: now)
+                         covering: covering, minInterval: plan.notification.minInterval, now: now)
             let provider = plan.notification.provider.rawValue
             for outcome in mine {
                 metrics?.recordNotification(stack: stack, provider: provider, result: outcome.delivered ? "sent" : "failed")
