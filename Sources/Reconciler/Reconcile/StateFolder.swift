@@ -12,6 +12,7 @@ import Foundation
 ///   state/<stack>.adopted.json  what earlier applies adopted (for release lines)
 ///   state/<stack>.history.json  what reconcile observed (speeds for forecasts)
 ///   state/<stack>.notified.json what the Notifications last sent, so nothing is sent twice
+///   state/<stack>.cutovers.json where each Cutover stands (`cutovers(stack:)`, Reconciler/Cutover)
 /// ```
 public struct StateFolder: Sendable, Hashable {
     /// The folder itself (`./.oms-plan` for the command line).
