@@ -142,6 +142,18 @@ import Testing
         #expect(errors(fine).isEmpty, "\(errors(fine))")
     }
 
+    /// Weekly freezes keep their wall-clock times on the days clocks change.
+    @Test func weeklyFreezesFollowTheWallClockAcrossDaylightSaving() {
+        let berlin = ScheduleTimeZone("Europe/Berlin")!
+        let evening = ChangeFreeze(span: .weekly(startMinute: 18 * 60, endMinute: 20 * 60, days: [.sun], zone: berlin), reason: "r")
+        // Sunday 2027-03-28: clocks go from 02:00 CET to 03:00 CEST; 18:00 CEST is 16:00 UTC.
+        #expect(evening.next(after: Self.at("2027-03-27T12:00:00Z")) == DateInterval(start: Self.at("2027-03-28T16:00:00Z"), end: Self.at("2027-03-28T18:00:00Z")))
+        // Sunday 2027-10-31: back to CET; 18:00 CET is 17:00 UTC, and a whole-day freeze lasts 25 hours.
+        #expect(evening.next(after: Self.at("2027-10-30T12:00:00Z"))?.start == Self.at("2027-10-31T17:00:00Z"))
+        let wholeDay = ChangeFreeze(span: .weekly(startMinute: 0, endMinute: 1440, days: [.sun], zone: berlin), reason: "r")
+        #expect(wholeDay.occurrence(containing: Self.at("2027-10-31T12:00:00Z")).map { Int($0.duration.rounded()) } == 25 * 3600)
+    }
+
     /// Every problem is reported where it was written (`file:line:column`).
     @Test func problemsAreLocated() {
         let r = load([

@@ -60,6 +60,12 @@ public struct ChangeFreeze: Hashable, Sendable {
         }
     }
 
+    /// `minutes` after midnight on the wall clock of `day`'s zone (the hour a clock skips in
+    /// spring is read as the hour after it).
+    private static func wallClock(_ minutes: Int, on day: Date, _ calendar: Calendar) -> Date? {
+        calendar.date(bySettingHour: minutes / 60, minute: minutes % 60, second: 0, of: day, matchingPolicy: .nextTime)
+    }
+
     /// Weekly windows that begin on `days` consecutive days from `date`'s day, in order.
     private func occurrences(from date: Date, days count: Int) -> [DateInterval] {
         guard case .weekly(let startMinute, let endMinute, let days, let zone) = span else { return [] }
@@ -70,8 +76,11 @@ public struct ChangeFreeze: Hashable, Sendable {
         for offset in 0..<count {
             guard let day = calendar.date(byAdding: .day, value: offset, to: firstDay) else { continue }
             if let days, !days.contains(Weekday(calendarWeekday: calendar.component(.weekday, from: day))) { continue }
-            guard let start = calendar.date(byAdding: .minute, value: startMinute, to: day),
-                let end = calendar.date(byAdding: .minute, value: endMinute + (endMinute <= startMinute ? 1440 : 0), to: day),
+            // Wall-clock times of that day (a day with a DST change has 23 or 25 hours, so
+            // minutes after midnight would be an hour off); 24:00 is the next day's midnight.
+            guard let start = Self.wallClock(startMinute, on: day, calendar),
+                let endDay = endMinute <= startMinute || endMinute == 1440 ? calendar.date(byAdding: .day, value: 1, to: day) : day,
+                let end = Self.wallClock(endMinute % 1440, on: endDay, calendar),
                 end > start
             else { continue }
             result.append(DateInterval(start: start, end: end))
