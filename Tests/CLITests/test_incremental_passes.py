@@ -87,6 +87,6 @@ def test_reconcile_creates_records_and_shows_a_pass(run, workdir, served, tmp_pa
     diff = run("diff", "inc", "--output", "json", env=env)
     assert diff.returncode == 0, diff.stdout + diff.stderr
     report = json.loads(diff.stdout)
-    assert [(p["address"], p["n"], p["status"]) for p in report["passes"]] == [("MigrationTask/photos", 1, "succeeded")], report
+    assert [(p["address"], p["n"], p["status"]) for p in report["incrementalPasses"]] == [("MigrationTask/photos", 1, "succeeded")], report
     assert all(c["action"] == "noop" for c in report["changes"]), report["changes"]
     assert report["unowned"]["tasks"] == 0, report["unowned"]

@@ -163,7 +163,7 @@ public struct ChangeReport: Sendable, Codable {
     public var unowned: UnownedCount?
     /// This stack's incremental pass tasks in OMS (Reconciler/Passes): shown, never changes;
     /// nil when there are none.
-    public var passes: [PassInOMS]? = nil
+    public var incrementalPasses: [PassInOMS]? = nil
     /// The change freeze in force when the plan was made, or the next one (Reconciler/Hold);
     /// nil for a plan without freezes.
     public var freeze: FreezeNotice? = nil

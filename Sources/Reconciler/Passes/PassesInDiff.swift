@@ -2,7 +2,7 @@ import Foundation
 import MigrationPlan
 
 /// A pass task (or group) in OMS, as `diff` shows it: the resource's, never a change, a twin
-/// or an unowned resource (issue 25). JSON `passes[]` of a diff report, only when there are any.
+/// or an unowned resource (issue 25). JSON `incrementalPasses[]` of a diff report, only when there are any.
 public struct PassInOMS: Sendable, Codable, Hashable {
     public var address: String
     public var n: Int

@@ -24,7 +24,7 @@ public enum ChangePlanner {
             description.flatMap { OwnershipMarker.parse(description: $0) } == nil && !adopted.contains(id()) && !PassMarker.isPass(description)
         }
         // (Counted lazily: filtering first would copy every unowned answer.)
-        report.passes = PassInOMS.all(stack: desired.stack.name, live: live)
+        report.incrementalPasses = PassInOMS.all(stack: desired.stack.name, live: live)
         report.unowned = ChangeReport.UnownedCount(
             tasks: unmarkedTaskIds.count { !adopted.contains($0) },
             taskGroups: live.groups.lazy.filter { unowned($0.description, $0.groupId ?? "") }.count,

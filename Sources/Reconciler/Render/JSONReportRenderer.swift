@@ -35,7 +35,8 @@ public struct JSONReportRenderer: Sendable {
         if let day = report.evaluatedDay { root["evaluatedDay"] = .string(day) }
         if let freeze = report.freeze { root["freeze"] = freeze.json }
         if let cutovers = report.cutovers { root["cutovers"] = .array(cutovers.map(\.json)) }
-        if let passes = report.passes { root["passes"] = .array(passes.map(\.json)) }
+        // (Not `passes`: a run's document lists its apply passes under that key.)
+        if let passes = report.incrementalPasses { root["incrementalPasses"] = .array(passes.map(\.json)) }
         if let unowned = report.unowned {
             root["unowned"] = .object([
                 "tasks": .number(Double(unowned.tasks)), "taskGroups": .number(Double(unowned.taskGroups)),

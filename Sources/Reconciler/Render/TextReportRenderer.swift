@@ -70,7 +70,7 @@ public struct TextReportRenderer: Sendable {
             lines.append(style.dim("Bandwidth windows evaluated for \(day) (service time zone), at \(ValueFormat.rfc3339(report.evaluatedAt))."))
         }
         if let phrase = report.unowned?.phrase { lines.append(style.dim(phrase)) }
-        lines += PassInOMS.textLines(report.passes, style)
+        lines += PassInOMS.textLines(report.incrementalPasses, style)
         lines += HoldViews.textFreeze(report, style)
         lines += CutoverViews.diffLines(report, zone: nil)
         return lines.joined(separator: "\n") + "\n"

@@ -94,9 +94,9 @@ struct IncrementalPassTests {
             #expect(plan.report.changes.allSatisfy { $0.action == .noop }, "\(plan.report.digest)")
             #expect(plan.report.unowned?.tasks == 0)
             // diff shows the pass as a pass (never a delete, a twin or an unowned task).
-            #expect(plan.report.passes == [PassInOMS(address: "MigrationTask/photos", n: 1, final: false, liveId: String(try #require(pass1.id)),
+            #expect(plan.report.incrementalPasses == [PassInOMS(address: "MigrationTask/photos", n: 1, final: false, liveId: String(try #require(pass1.id)),
                                                      status: "running")])
-            #expect(JSONReportRenderer().render(plan.report).contains("\"passes\""))
+            #expect(JSONReportRenderer().render(plan.report).contains("\"incrementalPasses\""))
             #expect(TextReportRenderer(color: false).render(plan.report).contains("MigrationTask/photos: incremental pass in OMS: #1 running (not changes)"))
 
             // Another reconcile while it runs starts nothing new.
