@@ -17,7 +17,9 @@ struct ApplyCommand: AsyncParsableCommand {
             resource that moved data, a task or group that failed and that onFailure does not retry or gave up on, \
             a failed pre-flight check), or --wait-timeout passed; 64 for a flag it cannot take. With --wait, a task \
             that fails while followed is retried within the run when its onFailure says so. The last line says what \
-            the whole run did and names each resource that needs a person, with why and what to do.
+            the whole run did and names each resource that needs a person, with why and what to do. Inside a change \
+            freeze apply makes only pauses and the day's bandwidth rules and exits 1 saying until when, unless \
+            --ignore-freeze.
 
             With --output json, stdout holds one document for the whole run: the diff document's keys describe \
             every pass and wave, `passes` lists each pass and `run` says how it ended (docs/json-output.md).
@@ -36,9 +38,12 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "With --wait: give up after DURATION (e.g. 45m, 12h; at most 7 days) and exit 1 with what is still moving.")
     var waitTimeout: Period?
 
+    @Flag(help: "Make every change even inside a change freeze (Stack.spec.freezes); suspended resources are still left alone.")
+    var ignoreFreeze = false
+
     func run() async throws {
         let session = try await Session.open(plan: plan, connection: connection, secretsRequired: true)
-        let outcome = await ApplyRun(session: session, plan: plan, flags: flags).run(
+        let outcome = await ApplyRun(session: session, plan: plan, flags: flags, ignoreFreeze: ignoreFreeze).run(
             confirm: !autoApprove, wait: wait, waitTimeout: waitTimeout?.seconds)
         await session.close()
         if let code = outcome { throw code }

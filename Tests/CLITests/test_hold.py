@@ -67,3 +67,25 @@ def test_a_suspended_stack_is_left_alone_and_exits_0(run, workdir):
     status = json.loads(run("status", "plan", "--output", "json").stdout)
     assert all(e["status"] == "Absent" and e["suspended"]["reason"] == "audit (SEC-9)" for e in status["entries"]), status["entries"][:2]
     assert run("diff", "plan", "--detailed-exitcode").returncode == 0
+
+
+def test_apply_ignore_freeze_makes_every_change_and_says_so(run, workdir):
+    add_to_stack(workdir, ALWAYS_FROZEN)
+    refused = run("apply", "plan", "--auto-approve")
+    assert refused.returncode == 1 and "--ignore-freeze" in last_line(refused), last_line(refused)
+    before = json.loads(run("diff", "plan", "--output", "json").stdout)
+    held = [c["address"] for c in before["changes"] if any(r["code"] == "held_by_freeze" for r in c["reasons"])]
+    assert held, before["summary"]
+
+    forced = run("apply", "plan", "--auto-approve", "--ignore-freeze", "--output", "json")
+    assert forced.returncode == 0, forced.stdout[-2000:] + forced.stderr
+    document = json.loads(forced.stdout)
+    assert document["freeze"]["active"] is True and document["freeze"]["ignored"] is True, document["freeze"]
+    assert not any(r["code"] == "held_by_freeze" for c in document["changes"] for r in c["reasons"]), document["summary"]
+    # What the freeze held was made: the next diff (which does not ignore it) holds nothing.
+    after = json.loads(run("diff", "plan", "--output", "json").stdout)
+    still = [c["address"] for c in after["changes"] if any(r["code"] == "held_by_freeze" for r in c["reasons"])]
+    assert len(still) < len(held), (held, still)
+    assert "ignored" not in after["freeze"], after["freeze"]
+    # reconcile has no such flag: a scheduled run never overrides a freeze.
+    assert run("reconcile", "plan", "--once", "--ignore-freeze").returncode == 64

@@ -125,6 +125,29 @@ struct HoldRulesTests {
         #expect(DiffVerdict(frozen.report).blockers.allSatisfy { !$0.isHeldByFreeze })
     }
 
+    /// `apply --ignore-freeze`: the freeze in force holds nothing, says it was ignored, and
+    /// suspensions still hold.
+    @Test func ignoringTheFreezeMakesEveryStepButSuspensionsStillHold() throws {
+        let plain = try plan(try desired())
+        var state = try desired()
+        let end = now.addingTimeInterval(3600)
+        state.stack.freezes = [ChangeFreeze(span: .once(start: now.addingTimeInterval(-60), end: end), reason: "release week (CAB-7)")]
+        var options = DiffOptions(previouslyAdopted: Fixtures.previouslyAdopted)
+        options.ignoreFreeze = true
+        let live = try Fixtures.everyActionLive(try desired())
+        let ignored = ChangePlanner.plan(desired: state, live: live, options: options, now: now)
+        #expect(ignored.steps.map(\.operation) == plain.steps.map(\.operation))
+        #expect(ignored.report.heldByFreeze.isEmpty)
+        #expect(ignored.report.freeze?.ignored == true && ignored.report.freeze?.active == true)
+        #expect(ignored.report.freezeLine?.contains("Ignored by --ignore-freeze") == true)
+        let suspended = try suspending(state, "MigrationTask/docs", Suspension(reason: "audit", until: nil))
+        let both = ChangePlanner.plan(desired: suspended, live: live, options: options, now: now)
+        #expect(try change(both, "MigrationTask/docs").suspended != nil)
+        #expect(steps(both, "MigrationTask/docs").isEmpty)
+        // Without the flag the freeze line says nothing of ignoring.
+        #expect(try plan(state).report.freeze?.ignored == nil)
+    }
+
     @Test func outsideAFreezeNothingIsHeldAndTheNextOneIsNamed() throws {
         let plain = try plan(try desired())
         var state = try desired()

@@ -15,6 +15,8 @@ public struct DiffOptions: Sendable {
     /// Where each Cutover stands (Reconciler/Cutover): what `dependsOn: Cutover/NAME` waits for
     /// is created only once that one is `done`. Missing: not done.
     public var cutoverStates: [ResourceAddress: CutoverState] = [:]
+    /// `apply --ignore-freeze`: the change freeze in force holds nothing (`HoldRules`).
+    public var ignoreFreeze = false
 
     public init(
         allowReplace: Set<ResourceAddress> = [], only: Set<ResourceAddress>? = nil, ledger: any AttemptLedger = MemoryAttemptLedger(),

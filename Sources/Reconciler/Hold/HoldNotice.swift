@@ -57,6 +57,9 @@ public struct FreezeNotice: Hashable, Sendable, Codable {
     public var end: Date
     /// In force at the moment the plan or status was made; false: the next one.
     public var active: Bool
+    /// `apply --ignore-freeze`: in force, but this run holds nothing for it (nil otherwise, so
+    /// documents of runs without the flag are as before).
+    public var ignored: Bool?
 
     public init(reason: String, start: Date, end: Date, active: Bool) {
         self.reason = reason
@@ -85,6 +88,6 @@ public struct FreezeNotice: Hashable, Sendable, Codable {
         .object([
             "reason": .string(reason), "start": .string(ValueFormat.rfc3339(start)), "end": .string(ValueFormat.rfc3339(end)),
             "active": .bool(active),
-        ])
+        ].merging(ignored == true ? ["ignored": .bool(true)] : [:]) { $1 })
     }
 }

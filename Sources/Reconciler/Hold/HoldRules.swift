@@ -19,13 +19,16 @@ import MigrationPlan
 struct HoldRules {
     let desired: DesiredState
     let now: Date
+    /// `apply --ignore-freeze`: a person decided to change things inside the freeze; the
+    /// suspensions still hold.
+    var ignoreFreeze = false
 
     /// The freeze in force now (and when it ends), or nil.
     var freeze: FreezeWindow? { FreezeWindow.current(desired.stack.freezes, at: now) }
 
     func apply(to decisions: [Decision]) -> [Decision] {
         let stackHold = desired.stack.suspension.flatMap { $0.isActive(at: now) ? $0 : nil }
-        let freeze = self.freeze
+        let freeze = ignoreFreeze ? nil : self.freeze
         guard stackHold != nil || freeze != nil || desired.resources.values.contains(where: { $0.omsResource?.suspension != nil }) else {
             return decisions
         }

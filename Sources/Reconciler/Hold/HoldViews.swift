@@ -32,6 +32,7 @@ extension ChangeReport {
     public var freezeLine: String? {
         guard let freeze else { return nil }
         guard freeze.active else { return "The " + freeze.sentence + "." }
+        if freeze.ignored == true { return "A " + freeze.sentence + ". Ignored by --ignore-freeze: every change is made." }
         let held = heldByFreeze.count
         return "A " + freeze.sentence + ". Only pauses and the day's bandwidth rules are made"
             + (held == 0 ? "." : "; \(held) \(held == 1 ? "change is" : "changes are") held until it ends.")

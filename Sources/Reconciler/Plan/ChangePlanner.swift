@@ -7,7 +7,7 @@ public enum ChangePlanner {
     public static func plan(desired: DesiredState, live: LiveState, options: DiffOptions = DiffOptions(), now: Date = Date()) -> ExecutionPlan {
         let (differed, unmarkedTaskIds) = Differ(desired: desired, live: live, options: options).decisions()
         // Suspensions and change freezes hold what they hold before anything becomes a step.
-        let decisions = HoldRules(desired: desired, now: now).apply(to: differed)
+        let decisions = HoldRules(desired: desired, now: now, ignoreFreeze: options.ignoreFreeze).apply(to: differed)
         var planner = Planner()
         let steps = planner.plan(decisions)
         var changes = decisions.map(\.change)
@@ -18,6 +18,7 @@ public enum ChangePlanner {
         }
         var report = ChangeReport(stack: desired.stack.name, evaluatedAt: now, evaluatedDay: desired.stack.evaluationDay, changes: changes)
         report.freeze = FreezeNotice.of(desired.stack, at: now)
+        if options.ignoreFreeze, report.freeze?.active == true { report.freeze?.ignored = true }
         let adopted = Set(desired.resources.values.compactMap(\.adoptID))
         func unowned(_ description: String?, _ id: @autoclosure () -> String) -> Bool {
             // A pass group (Reconciler/Passes) is a stack's, never unowned.

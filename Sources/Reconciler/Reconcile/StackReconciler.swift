@@ -25,6 +25,8 @@ public struct StackReconciler: Sendable {
         /// Forecast creates (their source listed within a call budget), bandwidth changes and
         /// deadlines (`diff`).
         public var forecast: Bool = false
+        /// `apply --ignore-freeze`: make the plan's changes inside a change freeze.
+        public var ignoreFreeze: Bool = false
 
         public init(
             allowReplace: Set<ResourceAddress> = [], scope: Set<ResourceAddress>? = nil, preflight: Bool = true,
@@ -132,6 +134,7 @@ public struct StackReconciler: Sendable {
         var diffOptions = DiffOptions(
             allowReplace: options.allowReplace, only: options.scope, ledger: ledger, previouslyAdopted: adoptions.adopted)
         diffOptions.cutoverStates = recordedCutoverStates(desired)
+        diffOptions.ignoreFreeze = options.ignoreFreeze
         var planned = ChangePlanner.plan(desired: desired, live: live, options: diffOptions, now: now())
         if options.preflight { planned = await Preflight(client: client).check(planned, desired: desired) }
         if let failedObjects {

@@ -9,12 +9,16 @@ struct ApplyRun {
     let session: Session
     let plan: PlanOptions
     let flags: ApplyFlags
+    /// `apply --ignore-freeze` (reconcile never ignores a freeze).
+    var ignoreFreeze = false
 
     var options: StackReconciler.Options {
-        StackReconciler.Options(
+        var options = StackReconciler.Options(
             allowReplace: Set(flags.allowReplace), scope: session.scope(plan),
             apply: ApplyOptions(parallelism: flags.parallelism.value, settleTimeout: flags.settleTimeout.duration),
             lockTimeout: flags.lockTimeout.duration)
+        options.ignoreFreeze = ignoreFreeze
+        return options
     }
 
     /// Returns the exit code to end with (nil for success). With `wait`, the reconciler follows

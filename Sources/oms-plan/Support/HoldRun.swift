@@ -6,8 +6,8 @@ import Reconciler
 ///
 /// The exit codes (docs/cli.md): a change held by a freeze is not made, so `apply`, which a
 /// person runs to make the plan's changes now, exits 1 and its last line says until when (the
-/// contract's "partial apply"; there is no flag to override a freeze: a freeze is lifted by
-/// editing `spec.freezes`, reviewed like any plan change). `reconcile` makes what the plan asks
+/// contract's "partial apply"; `apply --ignore-freeze` overrides it for one run, and a freeze is
+/// lifted for good by editing `spec.freezes`, reviewed like any plan change). `reconcile` makes what the plan asks
 /// for at this moment, and the plan itself asks to hold changes while a freeze lasts: the held
 /// changes are like those that wait for a dependency, made by a later pass, and a pass that
 /// only held changes exits 0 (a cron job must not fail every run of a weekend freeze).
@@ -44,6 +44,6 @@ enum HoldRun {
         let held = split(verdict).held
         guard !held.isEmpty else { return nil }
         return "not done: \(did); \(heldPhrase(held, verdict.report)). apply makes no other change inside a freeze;"
-            + " run it again once the freeze ends (reconcile does so by itself)."
+            + " run it again once the freeze ends (reconcile does so by itself), or with --ignore-freeze to make them now."
     }
 }
