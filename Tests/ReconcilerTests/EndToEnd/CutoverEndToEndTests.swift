@@ -124,4 +124,66 @@ struct CutoverEndToEndTests {
             #expect(try await e2e.owned("next").isEmpty)
         }
     }
+
+    /// The prediction against the sandbox's real final pass: an hour's worth of changes (30 MiB)
+    /// under a 1 MiB/s window, learned from a pass that copied the hour before; the final pass
+    /// starting an hour after that pass takes about as long. Within 25 %.
+    @Test func thePredictionIsWithinAQuarterOfTheFinalPass() async throws {
+        try await withEndToEnd { e2e in
+            try e2e.seedSource(prefix: "photos/", objects: 2)
+            let clock = e2e.server.clock
+            let formatter = ISO8601DateFormatter()
+            try e2e.writePlan([
+                PlanText.task("photos", extra: ["  incremental: {every: 1h, overlap: 0}",
+                                                "  bandwidth: [{start: \"00:00\", end: \"24:00\", limit: 1MiB/s}]"]),
+                """
+                apiVersion: oms-plan/v1
+                kind: Cutover
+                metadata: {name: go-live}
+                spec:
+                  of: [MigrationTask/photos]
+                  at: "\(formatter.string(from: clock.now.addingTimeInterval(30 * 86_400)))"
+                """,
+            ])
+            let desired = try e2e.load()
+            let r = reconciler(e2e)
+            func write(_ n: Int, _ tag: String) throws {
+                for i in 0..<n {
+                    try e2e.buckets.write(cloud: .aliyun, region: "cn-hangzhou", bucket: "src", key: "photos/\(tag)-\(i).bin",
+                                          data: Data(repeating: UInt8(i % 250), count: 1_048_576), modified: clock.now)
+                }
+            }
+            _ = try await r.apply(desired, options: Self.options)
+            try await settle(e2e, "photos")
+            // The first hour's changes, then pass 1 copies them.
+            try await e2e.runEngine(1800)
+            try write(30, "first")
+            try await e2e.runEngine(1800)
+            let first = try await r.apply(desired, options: Self.options)
+            #expect(first.passes.map(\.kind) == [.created], "\(first.passes)")
+            // A pass's finish is when reconcile sees it settled (when OMS gives no total time):
+            // here a reconcile every 5 s, in one-second engine steps.
+            let ledger = r.passLedger(stack: EndToEnd.stackName)
+            for _ in 0..<24 where !(ledger.passes(of: ResourceAddress(.migrationTask, "photos")).first?.isSettled ?? false) {
+                for _ in 0..<5 { try await e2e.runEngine(1) }
+                _ = try await r.apply(desired, options: Self.options)
+            }
+            let pass1 = try #require(ledger.passes(of: ResourceAddress(.migrationTask, "photos")).first { $0.succeeded }, "\(ledger.passes(of: ResourceAddress(.migrationTask, "photos")))")
+            // The second hour's changes; the cut-over just before pass 2 would be due.
+            try await e2e.runEngine(1800)
+            try write(30, "second")
+            try await e2e.runEngine(1500)
+            let end = try await e2e.withEngineRunning {
+                try await r.runCutover(desired, name: "go-live", requestNow: true,
+                                       wait: StackReconciler.Wait(interval: .milliseconds(50)), options: Self.options)
+            }
+            #expect(end.state == .done, "\(end.reasons)")
+            let final = try #require(ledger.finalPass(of: ResourceAddress(.migrationTask, "photos")))
+            let actual = try #require(final.duration)
+            let predicted = try #require(end.predictedFinalPass, "\(end.predictionReason ?? "")")
+            #expect(final.objectsCopied == 30, "\(final)")
+            #expect(abs(predicted - actual) <= 0.25 * actual,
+                    "predicted \(predicted) s, the final pass took \(actual) s (pass 1: \(pass1)); \(end.predictionReason ?? "")")
+        }
+    }
 }
