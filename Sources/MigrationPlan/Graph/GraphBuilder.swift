@@ -56,7 +56,7 @@ struct GraphBuilder {
             guard let a = ResourceAddress(parsing: dep.value), a.kind == .migrationTaskSet || PlanKinds.isOMSKind(a.kind)
             else {
                 let bare = declared.known.filter { $0.name == dep.value }.sorted().first
-                ctx.error("`dependsOn` entries are addresses `Kind/name` of tasks, groups or task sets, found `\(dep.value)`",
+                ctx.error("`dependsOn` entries are addresses `Kind/name` of tasks, groups, task sets or Cutovers, found `\(dep.value)`",
                           at: dep.loc, hint: bare.map { "did you mean `\($0)`?" })
                 continue
             }
