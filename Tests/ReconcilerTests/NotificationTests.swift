@@ -96,7 +96,8 @@ import Testing
         let desired = try Self.desired(.slack)
         let clock = ContinuousClock()
         let took = await clock.measure { await notifier.notify(cutover: [Self.cutover("switch")], desired: desired) }
-        #expect(took < .seconds(3), "bounded by the total, not by the receiver")
+        // Bounded by the 1 s total, not by the receiver's 30 s; the margin is for a loaded CI machine.
+        #expect(took < .seconds(12), "bounded by the total, not by the receiver")
         let log = lines.text
         #expect(log.contains("could not deliver cutoverReady Cutover/switch: no answer in time"), "\(log)")
         #expect(!log.contains(Self.url) && !log.contains("notify-secret-7hq2"))
