@@ -234,3 +234,25 @@ import Testing
         #expect(!TextReportRenderer().render(report).contains("cutover"))
     }
 }
+
+/// The live page's "Cut-overs" section: state and prediction as data attributes, every text escaped.
+@Suite struct CutoverPageTests {
+    @Test func thePageShowsEachCutoverEscaped() throws {
+        let desired = try CutoverEngineTests.plan(["photos"])
+        var status = StatusReport(desired: desired, live: LiveState(tasks: [], groups: [], readAt: CutoverEngineTests.at))
+        status.cutovers = [CutoverStatus(name: "go-live", state: .waiting, at: nil, predictedFinalPass: 300, predictionReason: "r",
+                                         maxFinalPass: 240, reasons: ["MigrationTask/photos failed (<script>x</script>)"],
+                                         warnings: ["longer than require.maxFinalPass"])]
+        let board = StatusBoard()
+        board.setDesired(desired)
+        board.record(status, history: ObservationHistory())
+        let html = StatusPageRenderer(now: CutoverEngineTests.at).render(board.snapshot)
+        #expect(html.contains("<section id=\"cutovers\"><h2>Cut-overs</h2>"), "\(html)")
+        #expect(html.contains("<li data-state=\"waiting\" data-predicted-seconds=\"300\" class=\"warn\">"), "\(html)")
+        #expect(html.contains("&lt;script&gt;x&lt;/script&gt;") && !html.contains("<script>x"), "\(html)")
+        // Without Cutovers there is no section.
+        status.cutovers = nil
+        board.record(status, history: ObservationHistory())
+        #expect(!StatusPageRenderer(now: CutoverEngineTests.at).render(board.snapshot).contains("cutovers"))
+    }
+}
