@@ -54,6 +54,23 @@ public struct NotificationCondition: Hashable, Sendable {
 
     public enum CutoverEvent: Sendable { case ready, done }
 
+    /// The conditions a pass's Cutovers hold (`PassResult.cutovers`): `cutoverReady` while one
+    /// is ready, `cutoverDone` once it is done; nothing for waiting, running or failed (a failed
+    /// Cutover's resources fail or block, which are told as such).
+    public static func cutovers(_ statuses: [CutoverStatus], stack: String) -> [NotificationCondition] {
+        statuses.compactMap { status in
+            let address = ResourceAddress(.cutover, status.name)
+            switch status.state {
+            case .ready:
+                let when = status.at.map { "its final pass starts at \(ValueFormat.rfc3339($0))" } ?? "nothing starts it but a person"
+                return cutover(.ready, address: address, stack: stack,
+                               message: "\(address) is ready: \(when), or now with `oms-plan cutover PATH \(status.name) --now --wait`.")
+            case .done: return cutover(.done, address: address, stack: stack)
+            default: return nil
+            }
+        }
+    }
+
     /// Events about something wrong: when one that was told is over, one message says so.
     public static let problems: Set<Event> = [.failed, .gaveUp, .blocked, .deadlineAtRisk]
 

@@ -45,7 +45,8 @@ public final class Notifier: Sendable {
         guard wants(desired), let observed = pass.observed else { return }
         var history = reconciler.observationHistory(stack: desired.stack.name)
         let status = StatusReport.observed(desired: desired, live: observed, history: &history)
-        await afterPass(desired, report: pass.report, status: status)
+        await afterPass(desired, report: pass.report, status: status,
+                        extra: NotificationCondition.cutovers(pass.cutovers, stack: desired.stack.name))
     }
 
     /// Derives the conditions of every notification, sends what is due, remembers what was sent.
