@@ -156,6 +156,8 @@ struct ReconcileCommand: AsyncParsableCommand {
             }
             // What the incremental passes did (Reconciler/Passes), on stderr: stdout stays the report.
             for action in pass.passes { Console.note(action.kind == .failed ? "error: \(action)" : "\(action)") }
+            // Where a Cutover went (Reconciler/Cutover), on stderr too.
+            for line in pass.cutovers.compactMap(\.transitionLine) { Console.note(line) }
             metrics.record(pass.report, at: Date())
             do {
                 try write(pass.report, metrics: metrics)

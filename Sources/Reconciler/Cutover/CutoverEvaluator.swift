@@ -17,6 +17,8 @@ public struct CutoverStatus: Sendable, Codable, Hashable {
     public var reasons: [String]
     /// Warnings: the predicted final pass longer than `require.maxFinalPass`.
     public var warnings: [String]
+    /// The state before this step, when the step changed it (apply and reconcile; never in JSON).
+    public var previousState: CutoverState? = nil
 
     public init(name: String, state: CutoverState, at: Date?, predictedFinalPass: Double?, predictionReason: String?,
                 maxFinalPass: Double?, reasons: [String], warnings: [String]) {

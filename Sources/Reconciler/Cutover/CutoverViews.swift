@@ -20,6 +20,13 @@ extension CutoverStatus {
         try c.encode(warnings, forKey: .warnings)
     }
 
+    /// `Cutover/go-live: ready -> running: MigrationTask/photos's final pass is asked for`: what
+    /// reconcile logs when a step changed the state; nil when it did not.
+    public var transitionLine: String? {
+        guard let previousState else { return nil }
+        return "Cutover/\(name): \(previousState.rawValue) -> \(state.rawValue)" + (reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; "))
+    }
+
     /// `cutover go-live: ready; at 2027-01-15 02:00 +08:00; final pass predicted 5m0s`, then
     /// one indented line per reason and warning (status text, `oms-plan cutover`).
     public func textLines(zone: String?) -> [String] {

@@ -70,7 +70,9 @@ extension StackReconciler {
             // Final passes first: a Cutover recorded running always has them asked for.
             for resource in step.requestFinal { try passes.requestFinalPass(of: resource, at: now()) }
             try ledger.update(cutover.name) { $0 = step.record }
-            out.append(step.status)
+            var status = step.status
+            if step.record.state != given?.state ?? .waiting { status.previousState = given?.state ?? .waiting }
+            out.append(status)
         }
         return out
     }

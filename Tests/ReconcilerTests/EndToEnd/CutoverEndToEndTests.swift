@@ -92,6 +92,7 @@ struct CutoverEndToEndTests {
             #expect(end.state == .done, "\(end.reasons)")
             let final = try #require(r.passLedger(stack: EndToEnd.stackName).finalPass(of: ResourceAddress(.migrationTask, "photos")))
             #expect(final.succeeded && final.finish != nil)
+            #expect(end.transitionLine == "Cutover/go-live: running -> done", "\(end)")
 
             // Only now is `next` created.
             pass = try await r.apply(desired, options: Self.options)
