@@ -17,7 +17,7 @@ import Testing
     /// Stack `cut` (+00:00, cn-north-4), tasks `names` with `incremental: {every: 1h, overlap: 0}`
     /// (`bandwidth` windows when given), a Cutover `go-live` of all of them at `at`, and a task
     /// `next` that dependsOn it.
-    static func plan(_ names: [String], bandwidth: String? = nil, require: String = "{maxFinalPass: 4m}") throws -> DesiredState {
+    static func plan(_ names: [String], bandwidth: String? = nil, require: String = "{maxFinalPass: 4m}", options: String? = nil) throws -> DesiredState {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -53,6 +53,7 @@ import Testing
                   destination: {bucket: dst, credentials: keys}
                   \(name == "next" ? "dependsOn: [Cutover/go-live]" : "incremental: {every: 1h, overlap: 0}")
                   \(bandwidth.map { "bandwidth: \($0)" } ?? "")
+                  \(options.map { "options: \($0)" } ?? "")
 
                 """
         }
@@ -177,6 +178,17 @@ import Testing
                                            record: follow.record, now: Self.at.addingTimeInterval(600))
         #expect(failed.record.state == .failed)
         #expect(failed.record.reasons == ["3 objects failed in the final passes"])
+    }
+
+    @Test func verificationFailsWithoutConsistencyChecks() throws {
+        let desired = try Self.plan(["photos"], bandwidth: nil, options: "{consistencyCheck: no_check}")
+        let cutover = try Self.cutover(desired)
+        let started = CutoverEvaluator.step(cutover, desired: desired, inputs: Self.inputs(["photos"]), record: nil, now: Self.at)
+        let done = CutoverEvaluator.step(cutover, desired: desired, inputs: Self.inputs(["photos"], final: Self.pass(final: true)),
+                                         record: started.record, now: Self.at.addingTimeInterval(600))
+        #expect(done.record.state == .failed)
+        #expect(done.record.reasons == ["MigrationTask/photos has options.consistencyCheck: no_check, so OMS verified none of its objects"],
+                "\(done.record.reasons)")
     }
 
     @Test func nowStartsBeforeAtAndAFailedOneOnlyAgainWhenAsked() throws {
