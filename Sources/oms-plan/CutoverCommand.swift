@@ -59,6 +59,8 @@ struct CutoverCommand: AsyncParsableCommand {
             if now || wait {
                 let deadline = waitTimeout.map { Date().addingTimeInterval($0.seconds) }
                 var shown = ""
+                // The plan's Notifications hear of this Cutover becoming ready or done, as from apply.
+                let notifier = NotificationHook.notifier(session, flags: try ApplyFlags.parse([]), plan: plan)
                 status = try await reconciler.runCutover(
                     session.desired, name: name, requestNow: now, wait: wait ? StackReconciler.Wait(deadline: deadline) : nil,
                     onStep: { step in
@@ -66,7 +68,8 @@ struct CutoverCommand: AsyncParsableCommand {
                         let text = step.textLines(zone: session.desired.stack.serviceTimezone).joined(separator: "\n")
                         if output == .text, wait, text != shown { Console.error(text) }
                         shown = text
-                    })
+                    },
+                    onPass: { pass in await notifier.afterPass(session.desired, pass, reconciler: reconciler) })
             } else {
                 status = try await reconciler.cutoverStatus(session.desired, name: name)
             }

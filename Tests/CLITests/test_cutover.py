@@ -46,3 +46,27 @@ def test_an_undeclared_cutover_is_an_error(run):
     result = run("cutover", "plan", "nope")
     assert result.returncode == 1 and "the plan declares no Cutover `nope`" in result.stderr, result.stderr
     assert run("cutover", "plan", "Not_A_Name").returncode == 64
+
+
+def test_the_runbook_command_tells_the_plans_notifications(run, workdir):
+    """cutoverReady and cutoverDone reach a webhook once each from `cutover --now --wait` (issue 26)."""
+    from test_notifications import Receiver, assert_url_hidden
+    receiver = Receiver()
+    try:
+        write_cutover(workdir, "MigrationTask/docs")
+        (workdir / "plan" / "notify.yaml").write_text(
+            "apiVersion: oms-plan/v1\nkind: Notification\nmetadata: {name: go-live-hook}\nspec:\n"
+            "  provider: webhook\n  url: \"${env:GO_LIVE_HOOK}\"\n  events: [cutoverReady, cutoverDone]\n")
+        env = {**FAST, "GO_LIVE_HOOK": receiver.url("webhook")}
+        applied = run("apply", "plan", "--auto-approve", "--wait", "--wait-timeout", "5m", env=env, timeout=300)
+        assert applied.returncode == 0, applied.stderr[-3000:]
+        done = run("cutover", "plan", "go-live", "--now", "--wait", "--wait-timeout", "5m", env=env, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+        again = run("cutover", "plan", "go-live", "--now", "--wait", "--wait-timeout", "1m", env=env, timeout=300)
+        assert again.returncode == 0, again.stdout + again.stderr[-3000:]
+        events = [(b["event"], b["address"]) for b in receiver.bodies("webhook")]
+        assert events.count(("cutoverDone", "Cutover/go-live")) == 1, events
+        assert events.count(("cutoverReady", "Cutover/go-live")) == 1, events
+        assert_url_hidden(receiver, workdir, applied, done, again)
+    finally:
+        receiver.close()

@@ -12,7 +12,7 @@ extension StackReconciler {
     /// start the Cutover is withdrawn at the end. `onStep` sees the status after every pass.
     public func runCutover(
         _ desired: DesiredState, name: String, requestNow: Bool, wait: Wait?, options: Options = Options(),
-        onStep: (CutoverStatus) -> Void = { _ in }
+        onStep: (CutoverStatus) -> Void = { _ in }, onPass: (PassResult) async -> Void = { _ in }
     ) async throws -> CutoverStatus {
         guard let cutover = desired.cutovers[ResourceAddress(.cutover, name)] else {
             throw CutoverError.undeclared(name, declared: desired.cutovers.keys.map(\.name).sorted())
@@ -32,6 +32,8 @@ extension StackReconciler {
             let passes = passLedger(stack: desired.stack.name)
             while true {
                 let pass = try await apply(desired, options: scoped)
+                // What apply and reconcile do after a pass (notifications: cutoverReady, cutoverDone).
+                await onPass(pass)
                 guard let status = pass.cutovers.first(where: { $0.name == name }) else { throw CutoverError.undeclared(name, declared: []) }
                 onStep(status)
                 if status.state == .done || status.state == .failed { return status }
