@@ -54,12 +54,63 @@ struct PassEngine: Sendable {
         let recorded = ledger.all()
         for resource in desired.omsResources where scope?.contains(resource.address) ?? true {
             let requested = recorded[resource.address]?.contains(where: \.final) ?? false
-            guard resource.incremental != nil || requested, resource.state == .running,
-                let full = owned[resource.address], PassEngine.fullCopyDone(full, change: changes[resource.address])
+            // A full copy this pass replaced (or whose replacement waits): what OMS showed is not
+            // this resource's copy, and its passes went (or go) with it (`PassRemoval`).
+            if let change = changes[resource.address], change.action == .replace || change.action == .delete { continue }
+            if let full = owned[resource.address], !PassEngine.isCopy(full, of: resource) { continue }
+            if resource.incremental == nil && !requested {
+                // `incremental` removed: no new pass; those in OMS leave once recorded.
+                if let mine = livePasses[resource.address], !mine.isEmpty { actions += await retire(resource, live: mine) }
+                continue
+            }
+            guard resource.state == .running, let full = owned[resource.address], PassEngine.fullCopyDone(full, change: changes[resource.address])
             else { continue }
             actions += await advance(resource, full: full, live: livePasses[resource.address] ?? [:])
         }
         return actions
+    }
+
+    /// Whether the live full copy is `resource`'s own: its marker names the resource's
+    /// fingerprint (an adopted copy, with no marker, is the plan's).
+    static func isCopy(_ full: LiveResource, of resource: any DesiredOMSResource) -> Bool {
+        guard let marker = full.description.flatMap({ OwnershipMarker.parse(description: $0)?.marker }) else { return true }
+        return marker.fingerprint == resource.fingerprint(scheme: marker.scheme)
+    }
+
+    /// A resource whose `incremental` was removed: its passes in OMS are recorded, and each
+    /// one that has ended leaves OMS once its final state is in the ledger (`keep` no longer
+    /// holds any: there is no policy left to say how many). A running pass is left to finish,
+    /// a failed one is not started again, none is created; a final pass stays (the Cutover).
+    private func retire(_ resource: any DesiredOMSResource, live: [Int: LivePass]) async -> [PassAction] {
+        let address = resource.address
+        var actions: [PassAction] = []
+        guard record(resource, live: live, into: &actions) else { return actions }
+        let passes = ledger.passes(of: address)
+        for (n, pass) in live.sorted(by: { $0.key < $1.key }) where pass.marker.fingerprint == resource.fingerprint && !pass.marker.final {
+            guard pass.status != .running, passes.contains(where: { $0.n == n && $0.isSettled && $0.taskID == pass.live.id }) else { continue }
+            do {
+                try await delete(pass.live)
+                actions.append(PassAction(address: address, n: n, kind: .deleted, liveId: pass.live.id, detail: "incremental removed"))
+            } catch {
+                actions.append(PassAction(address: address, n: n, kind: .failed, detail: "could not delete pass task \(pass.live.id): \(error)"))
+            }
+        }
+        return actions
+    }
+
+    /// Step 1: what OMS says of each pass of this full copy, into the ledger (before any
+    /// delete). False when the ledger could not take it (`actions` then says why).
+    private func record(_ resource: any DesiredOMSResource, live: [Int: LivePass], into actions: inout [PassAction]) -> Bool {
+        let known = Dictionary(ledger.passes(of: resource.address).map { ($0.n, $0) }, uniquingKeysWith: { a, _ in a })
+        for (n, pass) in live.sorted(by: { $0.key < $1.key }) where pass.marker.fingerprint == resource.fingerprint {
+            let record = pass.record(updating: known[n], now: now)
+            guard record != known[n] else { continue }
+            do { try ledger.record(record, of: resource.address) } catch {
+                actions.append(PassAction(address: resource.address, n: n, kind: .failed, detail: "\(error)"))
+                return false
+            }
+        }
+        return true
     }
 
     /// Whether the full copy is done: OMS says it succeeded, or the plan settled its failures
@@ -75,15 +126,7 @@ struct PassEngine: Sendable {
         var actions: [PassAction] = []
         func fail(_ n: Int, _ detail: String) { actions.append(PassAction(address: address, n: n, kind: .failed, detail: detail)) }
         // 1. What OMS says of each pass of this full copy, into the ledger (before any delete).
-        let known = Dictionary(ledger.passes(of: address).map { ($0.n, $0) }, uniquingKeysWith: { a, _ in a })
-        for (n, pass) in live.sorted(by: { $0.key < $1.key }) where pass.marker.fingerprint == resource.fingerprint {
-            let record = pass.record(updating: known[n], now: now)
-            guard record != known[n] else { continue }
-            do { try ledger.record(record, of: address) } catch {
-                fail(n, "\(error)")
-                return actions
-            }
-        }
+        guard record(resource, live: live, into: &actions) else { return actions }
         let passes = ledger.passes(of: address)
         // 2. A failed pass follows the resource's onFailure.
         if let last = passes.last, last.status == PassRecord.Status.failed.rawValue, let id = last.taskID, live[last.n] != nil {

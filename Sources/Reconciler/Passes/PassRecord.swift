@@ -19,7 +19,7 @@ public struct PassRecord: Codable, Hashable, Sendable {
     public var start: Date?
     /// When it ended (succeeded or failed); nil while it runs.
     public var finish: Date?
-    /// `waiting`, `running`, `succeeded` or `failed` (`Status`).
+    /// `waiting`, `running`, `succeeded`, `failed` or `stopped` (`Status`).
     public var status: String
     public var objectsListed: Int64
     public var objectsCopied: Int64
@@ -35,6 +35,9 @@ public struct PassRecord: Codable, Hashable, Sendable {
     /// The values of `status`.
     public enum Status: String, Sendable, CaseIterable {
         case waiting, running, succeeded, failed
+        /// Stopped and deleted before it ended, with its full copy (replaced, or no longer
+        /// declared): its counts are what OMS showed last.
+        case stopped
     }
 
     public init(n: Int, final: Bool = false, taskID: String? = nil, migrateSince: Date, start: Date? = nil, finish: Date? = nil,
@@ -59,8 +62,10 @@ public struct PassRecord: Codable, Hashable, Sendable {
         self.due = due
     }
 
-    /// Whether the pass has ended (succeeded or failed): its counts no longer change.
-    public var isSettled: Bool { status == Status.succeeded.rawValue || status == Status.failed.rawValue }
+    /// Whether the pass has ended (succeeded, failed or stopped): its counts no longer change.
+    public var isSettled: Bool {
+        status == Status.succeeded.rawValue || status == Status.failed.rawValue || status == Status.stopped.rawValue
+    }
     public var isRunning: Bool { status == Status.running.rawValue }
     public var succeeded: Bool { status == Status.succeeded.rawValue }
 

@@ -12,7 +12,11 @@ extension StackReconciler {
     /// The incremental passes' step of an apply pass (see `PassEngine`), after the plan's changes.
     func advancePasses(_ desired: DesiredState, live: LiveState?, report: ChangeReport, scope: Set<ResourceAddress>?,
                        attempts: any AttemptLedger) async -> [PassAction] {
-        guard let live, desired.omsResources.contains(where: { $0.incremental != nil }) || hasRequestedFinalPass(desired) else { return [] }
+        // Also without `incremental` anywhere: passes left in OMS by a removed policy leave it.
+        guard let live,
+            desired.omsResources.contains(where: { $0.incremental != nil }) || hasRequestedFinalPass(desired)
+                || !live.passes(stack: desired.stack.name).isEmpty
+        else { return [] }
         let engine = PassEngine(client: client, ledger: passLedger(stack: desired.stack.name), attempts: attempts, now: now())
         return await engine.advance(desired: desired, live: live, report: report, scope: scope)
     }

@@ -6,8 +6,10 @@ import OMSClient
 public enum ChangePlanner {
     public static func plan(desired: DesiredState, live: LiveState, options: DiffOptions = DiffOptions(), now: Date = Date()) -> ExecutionPlan {
         let (differed, unmarkedTaskIds) = Differ(desired: desired, live: live, options: options).decisions()
+        // A deleted or replaced resource's incremental passes go with it (Reconciler/Passes).
+        let withPasses = PassRemoval.attach(to: differed, stack: desired.stack.name, live: live)
         // Suspensions and change freezes hold what they hold before anything becomes a step.
-        let decisions = HoldRules(desired: desired, now: now, ignoreFreeze: options.ignoreFreeze).apply(to: differed)
+        let decisions = HoldRules(desired: desired, now: now, ignoreFreeze: options.ignoreFreeze).apply(to: withPasses)
         var planner = Planner()
         let steps = planner.plan(decisions)
         var changes = decisions.map(\.change)
@@ -25,7 +27,8 @@ public enum ChangePlanner {
             description.flatMap { OwnershipMarker.parse(description: $0) } == nil && !adopted.contains(id()) && !PassMarker.isPass(description)
         }
         // (Counted lazily: filtering first would copy every unowned answer.)
-        report.incrementalPasses = PassInOMS.all(stack: desired.stack.name, live: live)
+        report.incrementalPasses = PassInOMS.all(
+            stack: desired.stack.name, live: live, deleted: PassRemoval.deletedIds(decisions, stack: desired.stack.name, live: live))
         report.unowned = ChangeReport.UnownedCount(
             tasks: unmarkedTaskIds.count { !adopted.contains($0) },
             taskGroups: live.groups.lazy.filter { unowned($0.description, $0.groupId ?? "") }.count,

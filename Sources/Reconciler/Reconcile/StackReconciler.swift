@@ -176,6 +176,7 @@ public struct StackReconciler: Sendable {
             return result
         }
         guard try await review(planned) else { return PassResult(report: planned.report, applied: false, observed: observed) }
+        try recordPassesBeforeRemoval(planned, desired: desired, live: observed)
         let applier = Applier(client: client, desired: desired, ledger: ledger, options: options.apply, onEvent: events)
         var report = await applier.apply(planned)
         try Self.recordAdoptions(desired, report, in: adoptions, scope: options.scope)
