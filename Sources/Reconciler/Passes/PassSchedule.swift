@@ -72,8 +72,8 @@ struct LivePass: Sendable {
             r.bytesListed = t.totalSize ?? 0
             let complete = t.completeSize ?? 0
             r.bytesCopied = t.realSize ?? complete
-            r.bytesSkipped = max(0, complete - r.bytesCopied)
-            r.bytesFailed = status == .running ? 0 : max(0, r.bytesListed - complete)
+            r.bytesSkipped = Self.gap(complete, r.bytesCopied)
+            r.bytesFailed = status == .running ? 0 : Self.gap(r.bytesListed, complete)
             if status != .running, r.finish == nil, let start = r.start, let total = t.totalTime, total > 0 {
                 r.finish = start.addingTimeInterval(TimeInterval(total) / 1000)
             }
@@ -85,7 +85,7 @@ struct LivePass: Sendable {
             r.objectsFailed = g.failNum ?? 0
             r.bytesListed = g.totalSize ?? 0
             r.bytesCopied = g.completeSize ?? 0
-            r.bytesFailed = status == .running ? 0 : max(0, r.bytesListed - r.bytesCopied)
+            r.bytesFailed = status == .running ? 0 : Self.gap(r.bytesListed, r.bytesCopied)
             if status != .running, r.finish == nil, let start = r.start, let total = g.totalTime, total > 0 {
                 r.finish = start.addingTimeInterval(TimeInterval(total) / 1000)
             }
@@ -93,6 +93,14 @@ struct LivePass: Sendable {
         }
         if status == .running { r.finish = nil } else if r.finish == nil { r.finish = now }
         return r
+    }
+
+    /// `a - b`, never below 0 and never trapping: the counts are OMS's answer, which may hold
+    /// any pair of values (a difference past Int64's range is the largest, or 0).
+    static func gap(_ a: Int64, _ b: Int64) -> Int64 {
+        let (difference, overflow) = a.subtractingReportingOverflow(b)
+        if overflow { return a > b ? .max : 0 }
+        return max(0, difference)
     }
 }
 
