@@ -78,9 +78,13 @@ public struct NotifiedState: Codable, Sendable, Equatable {
 
     // MARK: File
 
-    /// The state in `url`; empty when missing or unreadable (then, at worst, a message is sent again).
+    /// The largest state file read: 5,000 records of a notification take about 1 MiB.
+    public static let maximumFileBytes = 16 << 20
+
+    /// The state in `url`; empty when missing, unreadable, not a regular file or larger than
+    /// `maximumFileBytes` (then, at worst, a message is sent again).
     public static func load(from url: URL) -> NotifiedState {
-        guard let data = try? Data(contentsOf: url) else { return NotifiedState() }
+        guard let data = try? StateFileReading.contents(of: url, limit: maximumFileBytes) else { return NotifiedState() }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return (try? decoder.decode(NotifiedState.self, from: data)) ?? NotifiedState()

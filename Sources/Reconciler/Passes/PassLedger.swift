@@ -124,11 +124,14 @@ public final class PassLedger: Sendable {
         var passes: [String: [PassRecord]]
     }
 
+    /// The largest ledger read: 50 passes of 10,000 resources write about 200 MiB.
+    public static let maximumFileBytes = 256 << 20
+
     private func readFile() throws -> [String: [PassRecord]] {
-        guard let url, FileManager.default.fileExists(atPath: url.path) else { return [:] }
+        guard let url, let data = try StateFileReading.contents(of: url, limit: Self.maximumFileBytes) else { return [:] }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
-        return try decoder.decode(FileBody.self, from: Data(contentsOf: url)).passes
+        return try decoder.decode(FileBody.self, from: data).passes
     }
 
     private func fail(_ detail: String) -> LedgerError {
