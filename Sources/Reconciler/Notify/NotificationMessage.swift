@@ -1,5 +1,6 @@
 import Foundation
 import MigrationPlan
+import OMSModels
 
 /// One message to send: what it is about (one condition, or several of the same event folded
 /// into one so that a thousand failures are one message, not a thousand), and its body in the
@@ -91,12 +92,12 @@ public struct NotificationMessage: Sendable, Hashable {
         case .slack:
             // `text` is the fallback (notifications, screen readers); the blocks are what is shown.
             .object([
-                "text": .string(text),
+                "text": .string(Self.slackEscaped(text)),
                 "blocks": .array([
-                    .object(["type": .string("section"), "text": .object(["type": .string("mrkdwn"), "text": .string(text)])]),
+                    .object(["type": .string("section"), "text": .object(["type": .string("mrkdwn"), "text": .string(Self.slackEscaped(text))])]),
                     .object(["type": .string("context"), "elements": .array([
                         .object(["type": .string("mrkdwn"),
-                                 "text": .string("stack `\(stack)` · \(event.rawValue) · \(NotificationConditions.iso(at))")]),
+                                 "text": .string(Self.slackEscaped("stack `\(stack)` · \(event.rawValue) · \(NotificationConditions.iso(at))"))]),
                     ])]),
                 ]),
             ])
@@ -127,11 +128,28 @@ public struct NotificationMessage: Sendable, Hashable {
         [.failed, .gaveUp, .blocked, .deadlineAtRisk].contains(event)
     }
 
-    /// The body's bytes (keys sorted, so a message is the same every time).
+    /// Slack's own escaping of message text (`&`, `<`, `>`): in its text `<!channel>` notifies
+    /// everyone and `<url|words>` is a link, and a condition's text may quote OMS.
+    static func slackEscaped(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// The body's bytes (keys sorted, so a message is the same every time), escaped for the
+    /// provider and, last, masked like every other output (`SecretRedactor`, inside JSON strings).
     public var bodyData: Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(body)) ?? Data("{}".utf8)
+        let json = (try? encoder.encode(body)) ?? Data("{}".utf8)
+        return Data(SecretRedactor.shared.redactJSON(String(decoding: json, as: UTF8.self)).utf8)
     }
 
     /// The messages for one notification's due conditions: one per condition, except that
