@@ -10,6 +10,8 @@ struct HoldDecoder {
     static let freezeFields: Set<String> = ["start", "end", "timezone", "days", "reason"]
     /// Long enough for a sentence and a ticket; a reason is shown on every line about the resource.
     static let maximumReasonLength = 500
+    /// Every freeze is looked at several times for each plan, status and pass.
+    static let maximumFreezes = 100
 
     /// `spec.suspend: {reason, until}` of the mapping `f` (whose path is `f.path`); nil when
     /// absent or wrong (reported where it was written).
@@ -47,6 +49,11 @@ struct HoldDecoder {
     /// and left out.
     func freezes(_ f: Fields, serviceZone: ScheduleTimeZone) -> [ChangeFreeze] {
         guard let list = f.list("freezes") else { return [] }
+        if list.value.count > Self.maximumFreezes {
+            ctx.error("`\(f.path).freezes` has \(list.value.count) entries; at most \(Self.maximumFreezes)", at: list.loc,
+                      hint: "a weekly freeze covers every week: write one per window, not one per date")
+            return []
+        }
         var freezes: [ChangeFreeze] = []
         for (index, item) in list.value.enumerated() {
             if let freeze = freeze(item, path: "\(f.path).freezes[\(index)]", serviceZone: serviceZone) { freezes.append(freeze) }
@@ -141,11 +148,12 @@ struct HoldDecoder {
         return value
     }
 
-    /// C0 and C1 controls, DEL, and the bidirectional formatting marks (LRM, RLM, the
-    /// embeddings and overrides, the isolates), by scalar value.
+    /// C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional
+    /// formatting marks (ALM, LRM, RLM, the embeddings and overrides, the isolates), by scalar value.
     static func refusedInReason(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
-        return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+        return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x061C || v == 0x200E || v == 0x200F || v == 0x2028 || v == 0x2029
+            || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
     }
 
     /// An RFC 3339 date and time with an offset (a bare date is not one: its zone would be a guess).

@@ -10,6 +10,11 @@ extension SpecFields {
 struct NotificationDecoder {
     let ctx: DecodeContext
 
+    /// Bounds of the lists (a plan is untrusted input): there are 8 events, and a selector is
+    /// checked against every resource of every pass.
+    static let maximumEvents = 64
+    static let maximumSelectorLabels = 64
+
     /// nil (after reporting) when the document cannot be used.
     func decode(_ doc: RawDocument) -> DesiredNotification? {
         guard let spec = doc.spec,
@@ -51,7 +56,12 @@ struct NotificationDecoder {
                 ctx.error("`spec.events` is empty", at: list.loc, hint: "name at least one of \(names.map { "`\($0)`" }.joined(separator: ", "))")
                 ok = false
             }
-            for (i, item) in list.value.enumerated() {
+            if list.value.count > Self.maximumEvents {
+                ctx.error("`spec.events` has \(list.value.count) entries; at most \(Self.maximumEvents)", at: list.loc,
+                          hint: "name each event once: \(names.joined(separator: ", "))")
+                ok = false
+            }
+            for (i, item) in list.value.prefix(Self.maximumEvents).enumerated() {
                 guard let s = Fields.string(item, key: "events[\(i)]", fields: f) else { ok = false; continue }
                 guard let event = DesiredNotification.Event(rawValue: s.value) else {
                     ctx.error("unknown event `\(s.value)` in `spec.events`", at: s.loc,
@@ -61,6 +71,7 @@ struct NotificationDecoder {
                 }
                 if events.contains(event) {
                     ctx.warning("event `\(s.value)` is listed twice in `spec.events`", at: s.loc)
+                    continue
                 }
                 events.append(event)
             }
@@ -73,7 +84,11 @@ struct NotificationDecoder {
 
         var selector: [String: String] = [:]
         if let node = f.value("selector") {
-            if let pairs = node.pairs {
+            if let pairs = node.pairs, pairs.count > Self.maximumSelectorLabels {
+                ctx.error("`spec.selector` has \(pairs.count) labels; at most \(Self.maximumSelectorLabels)", at: node.loc,
+                          hint: "select resources by one or two labels they share, e.g. `selector: {team: media}`")
+                ok = false
+            } else if let pairs = node.pairs {
                 for p in pairs {
                     guard let v = p.value.stringValue else {
                         ctx.error("`spec.selector.\(p.key)` must be a string, found \(p.value.kindDescription)", at: p.value.loc,
@@ -101,8 +116,8 @@ struct NotificationDecoder {
 
         var minInterval = DesiredNotification.defaultMinInterval
         if let text = f.string("minInterval") {
-            if let seconds = NotificationDuration.seconds(text.value), (60...(30 * 86_400)).contains(seconds) {
-                minInterval = seconds
+            if let seconds = PlanDuration.seconds(text.value), (60...(30 * 86_400)).contains(seconds) {
+                minInterval = TimeInterval(seconds)
             } else {
                 ctx.error("`spec.minInterval` must be a duration from 1m to 30d, such as `15m`, `1h` or `1h30m`, found `\(text.value)`",
                           at: text.loc)
@@ -115,33 +130,6 @@ struct NotificationDecoder {
         guard ok, let provider, let url else { return nil }
         return DesiredNotification(address: doc.address, provider: provider, url: url, events: events, selector: selector,
                                    minInterval: minInterval, declaredAt: ctx.sink.files.location(doc.nameLoc))
-    }
-}
-
-/// `30m`, `1h`, `1h30m`, `90s`, `2d`, read byte by byte: seconds, or nil.
-enum NotificationDuration {
-    static func seconds(_ text: String) -> TimeInterval? {
-        var total = 0.0, number = 0.0, digits = 0, units = 0
-        for byte in text.utf8 {
-            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-                guard digits < 9 else { return nil }
-                number = number * 10 + Double(byte - UInt8(ascii: "0"))
-                digits += 1
-                continue
-            }
-            guard digits > 0 else { return nil }
-            switch byte {
-            case UInt8(ascii: "s"): total += number
-            case UInt8(ascii: "m"): total += number * 60
-            case UInt8(ascii: "h"): total += number * 3600
-            case UInt8(ascii: "d"): total += number * 86_400
-            default: return nil
-            }
-            number = 0
-            digits = 0
-            units += 1
-        }
-        return digits == 0 && units > 0 ? total : nil
     }
 }
 
