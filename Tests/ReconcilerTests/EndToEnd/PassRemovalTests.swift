@@ -188,4 +188,47 @@ struct PassRemovalTests {
             try await expectUntouched(e2e, foreign)
         }
     }
+    /// A group's pass groups go with it the same way (stopped when running, then deleted).
+    @Test func aPrunedGroupTakesItsPassGroupsWithIt() async throws {
+        try await withEndToEnd { e2e in
+            try e2e.seedSource(prefix: "archive/", objects: 2)
+            try e2e.seedSource(prefix: "docs/", objects: 1)
+            let group = [
+                "apiVersion: oms-plan/v1", "kind: MigrationTaskGroup", "metadata: {name: archive}", "spec:", "  type: prefix",
+                "  source: {cloud: Aliyun, region: cn-hangzhou, bucket: src, credentials: aliyun, prefixes: [\"archive/\"]}",
+                "  destination: {savePrefix: archive/}", "  bandwidth: \(Self.window)", Self.policy,
+            ].joined(separator: "\n") + "\n"
+            try e2e.writePlan(prune: true, [group, PlanText.task("docs")])
+            let desired = try e2e.load()
+            let r = reconciler(e2e)
+            _ = try await apply(r, desired)
+            func settle(_ id: String?) async throws {
+                let id = try #require(id)
+                for _ in 0..<300 {
+                    let g = try await e2e.client.showTaskGroup(id: id)
+                    if g.status == .completed { return }
+                    try await e2e.runEngine(1)
+                }
+                Issue.record("group \(id) did not complete")
+            }
+            let groups = { try await e2e.client.listAllTaskGroups() }
+            try await settle(try #require(try await groups().first).groupId)
+            try write(e2e, "archive/big.bin", big: true)
+            e2e.server.clock.advance(by: 3600)
+            #expect(try await apply(r, desired).passes.map(\.kind) == [.created])
+            #expect(try await groups().count == 2)
+
+            try e2e.writePlan(prune: true, [PlanText.task("docs")])
+            let shrunk = try e2e.load()
+            let plan = try await r.plan(shrunk, options: StackReconciler.Options(preflight: false))
+            #expect(plan.report.incrementalPasses?.map { [$0.n, $0.delete == true ? 1 : 0] } == [[1, 1]], "\(plan.report.incrementalPasses ?? [])")
+            let result = try await e2e.withEngineRunning { try await apply(r, shrunk) }
+            #expect(!result.failed, "\(result.report.digest)")
+            try await e2e.runEngine(1)  // OMS removes a group it was asked to delete on its own time.
+            let left = try await groups()
+            #expect(left.isEmpty, "groups left: \(left.map(\.description))")
+            let recorded = r.passLedger(stack: EndToEnd.stackName).passes(of: ResourceAddress(.migrationTaskGroup, "archive"))
+            #expect(recorded.map(\.status) == ["stopped"], "\(recorded)")
+        }
+    }
 }
