@@ -108,3 +108,29 @@ import Testing
         #expect(size == PassLedger.maximumFileBytes + 1)
     }
 }
+
+extension StateFileBoundsTests {
+    /// A ledger whose numbers oms-plan could not have written (a time of 10^300 seconds, a pass
+    /// number past what a marker carries) is unreadable, never a record whose arithmetic traps
+    /// later (status computing a pass's duration, the next pass's number).
+    @Test(arguments: [
+        #"{"version": 1, "passes": {"MigrationTask/photos": [{"n": 1, "final": false, "migrateSince": 0, "start": 1e300, "finish": 1, "status": "succeeded", "objectsListed": 0, "objectsCopied": 0, "objectsSkipped": 0, "objectsFailed": 0, "bytesListed": 0, "bytesCopied": 0, "bytesSkipped": 0, "bytesFailed": 0}]}}"#,
+        #"{"version": 1, "passes": {"MigrationTask/photos": [{"n": 9223372036854775807, "final": false, "migrateSince": 0, "status": "succeeded", "objectsListed": 0, "objectsCopied": 0, "objectsSkipped": 0, "objectsFailed": 0, "bytesListed": 0, "bytesCopied": 0, "bytesSkipped": 0, "bytesFailed": 0}]}}"#,
+    ])
+    func aLedgerWithNumbersOutOfRangeIsUnreadable(_ content: String) throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+        let url = dir.appendingPathComponent("e2e.passes.json")
+        try Data(content.utf8).write(to: url)
+        let ledger = PassLedger(url: url)
+        #expect(ledger.passes(of: photos).isEmpty)
+        #expect(ledger.all().isEmpty)
+        do {
+            try ledger.requestFinalPass(of: photos, at: Date())
+            Issue.record("a change to a ledger with numbers out of range went through")
+        } catch {
+            #expect(error.description.contains("out of range"), "\(error)")
+        }
+        #expect(try String(contentsOf: url, encoding: .utf8) == content)
+    }
+}

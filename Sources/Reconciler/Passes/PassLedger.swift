@@ -131,7 +131,22 @@ public final class PassLedger: Sendable {
         guard let url, let data = try StateFileReading.contents(of: url, limit: Self.maximumFileBytes) else { return [:] }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
-        return try decoder.decode(FileBody.self, from: data).passes
+        let passes = try decoder.decode(FileBody.self, from: data).passes
+        // Numbers this code could not have written (a pass number a marker cannot carry, a time
+        // whose arithmetic would trap) make the file unreadable rather than crash a later step.
+        guard passes.values.allSatisfy({ $0.allSatisfy(Self.isPlausible) }) else { throw OutOfRange() }
+        return passes
+    }
+
+    struct OutOfRange: Error, CustomStringConvertible {
+        var description: String { "holds a pass number or a time out of range" }
+    }
+
+    /// n as a marker writes it (1 to 999,999); every time finite and within 10^17 seconds of
+    /// 1970 (OMS's milliseconds reach 9.2 * 10^15 s), so differences fit in an Int64.
+    static func isPlausible(_ pass: PassRecord) -> Bool {
+        let times = [pass.migrateSince, pass.start, pass.finish, pass.due].compactMap { $0?.timeIntervalSince1970 }
+        return (1...999_999).contains(pass.n) && times.allSatisfy { $0.isFinite && abs($0) <= 1e17 }
     }
 
     private func fail(_ detail: String) -> LedgerError {
