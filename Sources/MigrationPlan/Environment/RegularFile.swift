@@ -6,7 +6,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Reading plan files (and the files `${file:}` names) from disk, regular files only.
+/// Reading plan files (and the files `${file:}` names, and the state files of `Reconciler`'s
+/// `StateFileReading`) from disk, regular files only.
 ///
 /// Why not `FileHandle`: it opens blocking, so a plan file that is a FIFO, or a link to
 /// `/dev/stdin` or `/proc/self/fd/1`, hung `validate` until a CI job timed out (issue 21,
@@ -14,7 +15,7 @@ import Darwin
 /// opened descriptor is checked with `fstat` (what was opened, not what a path said a moment
 /// before, so a file swapped for a FIFO after discovery is refused too), and at most `limit`
 /// bytes are read.
-enum RegularFile {
+public enum RegularFile {
     /// A failure to open or read, with the system's reason (never file content).
     struct ReadFailure: Error, CustomStringConvertible {
         var path: String
@@ -35,7 +36,7 @@ enum RegularFile {
     }
 
     /// The first `limit` bytes of the regular file at `path` (links followed).
-    static func contents(of path: String, upTo limit: Int) throws -> Data {
+    public static func contents(of path: String, upTo limit: Int) throws -> Data {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             // A socket cannot be opened at all (ENXIO): say what it is rather than why not.
