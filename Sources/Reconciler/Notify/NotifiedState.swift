@@ -41,12 +41,20 @@ public struct NotifiedState: Codable, Sendable, Equatable {
     {
         let held = Set(holding.map(\.key))
         return (notifications[notification] ?? [:]).filter { $0.value.holds && !held.contains($0.key) }.keys.sorted().compactMap { key in
-            let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let event = NotificationCondition.Event(rawValue: parts[0]),
-                NotificationCondition.problems.contains(event), covering.covers(event, parts[1])
+            guard let (event, subject) = Self.parse(key), NotificationCondition.problems.contains(event), covering.covers(event, subject)
             else { return nil }
-            return (event, parts[1])
+            return (event, subject)
         }
+    }
+
+    /// The event and subject of a record's key (`NotificationCondition.key`): split at its first
+    /// space byte (events are ASCII words; a subject may hold spaces, `wave 2`).
+    static func parse(_ key: String) -> (event: NotificationCondition.Event, subject: String)? {
+        let bytes = Array(key.utf8)
+        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")),
+            let event = NotificationCondition.Event(rawValue: String(decoding: bytes[..<space], as: UTF8.self))
+        else { return nil }
+        return (event, String(decoding: bytes[(space + 1)...], as: UTF8.self))
     }
 
     /// After a pass: `delivered` were sent now; of what this pass looked at (`covering`),
@@ -58,9 +66,8 @@ public struct NotifiedState: Codable, Sendable, Equatable {
         let held = Set(holding.map(\.key))
         for condition in delivered { records[condition.key] = Record(sent: now, holds: true) }
         for (key, record) in records where record.holds && !held.contains(key) {
-            let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let event = NotificationCondition.Event(rawValue: parts[0]) else { continue }
-            if covering.covers(event, parts[1]) { records[key]?.holds = false }
+            guard let (event, subject) = Self.parse(key) else { continue }
+            if covering.covers(event, subject) { records[key]?.holds = false }
         }
         // Bounded: what no longer holds is forgotten once its interval is over.
         records = records.filter { $0.value.holds || now.timeIntervalSince($0.value.sent) < minInterval }
