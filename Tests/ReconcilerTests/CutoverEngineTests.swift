@@ -122,6 +122,32 @@ import Testing
         #expect(p.seconds == 300, "\(p)")
     }
 
+    /// Figures from a ledger or OMS can be anything: sums past Int64, a pass of a millisecond
+    /// that copied exabytes. The prediction says something (or why not) and never traps.
+    @Test func extremeFiguresNeverCrashThePrediction() throws {
+        let desired = try Self.plan(["photos"])
+        let huge = PassRecord(n: 1, migrateSince: Self.lastStart.addingTimeInterval(-0.001), start: Self.lastStart,
+                              finish: Self.lastStart.addingTimeInterval(0.001), status: "succeeded", bytesCopied: .max)
+        let p = FinalPassPredictor.predict(try Self.cutover(desired), desired: desired, start: Self.at,
+                                           passes: { _ in [huge, huge, huge] }, cadence: { _ in IncrementalPolicy(every: 3600, overlap: 0) })
+        #expect(p.seconds != nil || p.reason.hasPrefix("cannot predict"), "\(p)")
+        #expect(FinalPassPredictor.clampedInt64(.infinity) == .max && FinalPassPredictor.clampedInt64(-1e300) == .min)
+        #expect(FinalPassPredictor.clampedInt64(.nan) == 0 && FinalPassPredictor.clampedInt64(2.5) == 3)
+    }
+
+    /// `state/<stack>.cutovers.json` is read within a bound, like the other state files.
+    @Test func anOversizedCutoverRecordIsRefusedNotRead() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cutover-bound-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("s.cutovers.json")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: UInt64(CutoverLedger.maximumBytes) + 1)
+        try handle.close()
+        #expect(throws: LedgerError.self) { _ = try CutoverLedger(url: url) }
+    }
+
     @Test func withoutAPassThereIsNoPredictionAndItSaysWhy() throws {
         let desired = try Self.plan(["photos"])
         let p = FinalPassPredictor.predict(try Self.cutover(desired), desired: desired, start: Self.at, passes: { _ in [] },

@@ -47,6 +47,8 @@ public final class CutoverLedger: Sendable {
     private let url: URL?
     private let memory: Mutex<[String: CutoverRecord]>
 
+    /// The most `state/<stack>.cutovers.json` may hold (it holds a few hundred bytes per Cutover).
+    static let maximumBytes = 16 << 20
     static let consequence = "cut-overs stop until it is readable and writable again (remove it to start every cut-over anew)"
 
     /// A ledger in memory, for as long as this value lives.
@@ -64,11 +66,12 @@ public final class CutoverLedger: Sendable {
 
     private func read() throws(LedgerError) -> [String: CutoverRecord] {
         guard let url else { return memory.withLock { $0 } }
-        guard FileManager.default.fileExists(atPath: url.path) else { return [:] }
         do {
+            // Bounded like the other state files: a few records per Cutover, never megabytes.
+            guard let data = try StateFileReading.contents(of: url, limit: Self.maximumBytes) else { return [:] }
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
-            return try decoder.decode([String: CutoverRecord].self, from: Data(contentsOf: url))
+            return try decoder.decode([String: CutoverRecord].self, from: data)
         } catch {
             throw LedgerError(path: url.path, detail: "cannot be read (\(error))", what: "the cut-over record", consequence: Self.consequence)
         }

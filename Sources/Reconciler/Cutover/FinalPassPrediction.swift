@@ -40,9 +40,13 @@ public enum FinalPassPredictor {
                                   ? "cannot predict: \(resource.address) has no incremental passes to learn its changes and speed from"
                                   : "cannot predict: \(resource.address) has no finished incremental pass yet")
             }
-            let copied = Double(done.reduce(Int64(0)) { $0 + $1.bytesCopied })
-            let spanned = done.reduce(0.0) { $0 + max(0, $1.start!.timeIntervalSince($1.migrateSince)) }
-            let busy = done.reduce(0.0) { $0 + max(0, $1.finish!.timeIntervalSince($1.start!)) }
+            // In Double: counts from a ledger or OMS can be anything, and a sum must not trap.
+            let copied = done.reduce(0.0) { $0 + Double(max(0, $1.bytesCopied)) }
+            let spanned = done.reduce(0.0) { $0 + max(0, ($1.start ?? $1.migrateSince).timeIntervalSince($1.migrateSince)) }
+            let busy = done.reduce(0.0) { sum, pass in
+                guard let start = pass.start, let finish = pass.finish else { return sum }
+                return sum + max(0, finish.timeIntervalSince(start))
+            }
             // Regular passes go on until the freeze, so at most `every` has gone by since the last.
             let since = max(0, start.timeIntervalSince(latestStart))
             let window = min(since, cadence?.every ?? since) + (cadence?.overlap ?? 0)
@@ -52,10 +56,12 @@ public enum FinalPassPredictor {
             var bytes: Int64 = 0
             var speed = 0.0
             if copied > 0, spanned > 0, busy > 0 {
-                bytes = Int64((copied / spanned * window).rounded())
+                // Clamped before the conversion: a tiny span or busy time makes these huge, and
+                // Int64(_:) of a Double out of range traps.
+                bytes = Self.clampedInt64(copied / spanned * window)
                 speed = copied / busy
                 let profile = FinishForecaster.Profile(schedule: resource.bandwidthWindows, serviceTimezone: desired.stack.serviceZone,
-                                                       capacity: max(1, Int64(speed.rounded())))
+                                                       capacity: max(1, Self.clampedInt64(speed)))
                 guard let end = FinishForecaster.forecast(bytesLeft: bytes, from: slot, profile: profile).finish else {
                     return Prediction(seconds: nil, reason: "cannot predict: \(resource.address)'s final pass would take more than \(FinishForecaster.horizonDays) days")
                 }
@@ -70,8 +76,17 @@ public enum FinalPassPredictor {
         guard let last else { return Prediction(seconds: nil, reason: "cannot predict: \(cutover.address) names no resource") }
         let seconds = max(0, last.finish.timeIntervalSince(start))
         let reason = last.bytes > 0
-            ? "\(last.address) finishes last: about \(ByteCount.format(last.bytes)) changed since its last pass, copied at \(ByteCount.format(Int64(last.speed.rounded())))/s"
+            ? "\(last.address) finishes last: about \(ByteCount.format(last.bytes)) changed since its last pass, copied at \(ByteCount.format(Self.clampedInt64(last.speed)))/s"
             : "\(last.address) finishes last: nothing changed between its passes, so listing and comparing is what takes the time"
         return Prediction(seconds: seconds, reason: reason)
+    }
+
+    /// `value` rounded into Int64's range (NaN is 0).
+    static func clampedInt64(_ value: Double) -> Int64 {
+        guard value.isFinite else { return value.isNaN ? 0 : (value > 0 ? .max : .min) }
+        let rounded = value.rounded()
+        if rounded >= 9.2e18 { return .max }
+        if rounded <= -9.2e18 { return .min }
+        return Int64(rounded)
     }
 }

@@ -54,8 +54,7 @@ extension StackReconciler {
         let inputs = await cutoverInputs(desired, live: live)
         let passes = passLedger(stack: desired.stack.name)
         var out: [CutoverStatus] = []
-        for address in desired.cutovers.keys.sorted() {
-            let cutover = desired.cutovers[address]!
+        for (_, cutover) in desired.cutovers.sorted(by: { $0.key < $1.key }) {
             let given = records[cutover.name]
             let step = CutoverEvaluator.step(cutover, desired: desired, inputs: inputs, record: given, now: now())
             guard advance else {
@@ -85,7 +84,8 @@ extension StackReconciler {
         }
         let live = try await LiveState.read(from: client, now: now())
         let all = try await cutovers(desired, live: live, advance: false)
-        return all.first { $0.name == name }!
+        guard let found = all.first(where: { $0.name == name }) else { throw CutoverError.undeclared(name, declared: []) }
+        return found
     }
 
     /// Forgets a `--now` request of a Cutover that has not started.
