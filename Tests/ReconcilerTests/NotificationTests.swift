@@ -145,6 +145,19 @@ import Testing
         #expect(message.text.contains("failed (8): MigrationTask/t1, MigrationTask/t2"))
     }
 
+    /// 10,000 failures in one pass are one short message: the webhook lists the first 100.
+    @Test func aFoldedWebhookDocumentIsBounded() throws {
+        let conditions = (1...10_000).map {
+            NotificationCondition(event: .failed, stack: "prod", subject: "MigrationTask/t\($0)", status: "Failed", message: "t\($0) failed")
+        }
+        let message = NotificationMessage(notification: "chat", provider: .webhook, conditions: conditions, at: Date())
+        #expect(message.bodyData.count < 64 * 1024, "\(message.bodyData.count) bytes")
+        let document = try #require(try JSONSerialization.jsonObject(with: message.bodyData) as? [String: Any])
+        let details = try #require(document["details"] as? [String: Any])
+        #expect((details["items"] as? [Any])?.count == 100)
+        #expect(details["more"] as? Int == 9_900)
+    }
+
     @Test func theStateFileHoldsNoURLAndIsBounded() throws {
         var state = NotifiedState()
         let now = Date(timeIntervalSince1970: 1_800_000_000)

@@ -21,6 +21,9 @@ public struct NotificationMessage: Sendable, Hashable {
 
     /// More conditions of one event than this in one pass become one message.
     public static let foldAbove = 5
+    /// The most folded conditions the generic webhook's `details.items` lists; `details.more`
+    /// counts the rest.
+    public static let maximumItems = 100
 
     public var event: DesiredNotification.Event { conditions[0].event }
     public var stack: String { conditions[0].stack }
@@ -74,9 +77,11 @@ public struct NotificationMessage: Sendable, Hashable {
         if conditions.count == 1 {
             for (k, v) in conditions[0].details { details[k] = .string(v) }
         } else {
-            details["items"] = .array(conditions.map { c -> JSONValue in
+            // Bounded: a pass where 10,000 tasks fail must not post megabytes to a chat bridge.
+            details["items"] = .array(conditions.prefix(Self.maximumItems).map { c -> JSONValue in
                 .object(["address": .string(c.subject), "status": .string(c.status), "message": .string(c.message)])
             })
+            if conditions.count > Self.maximumItems { details["more"] = .number(Double(conditions.count - Self.maximumItems)) }
         }
         details["notification"] = .string(notification)
         return .object([
