@@ -29,7 +29,8 @@ import Testing
     /// The Arabic letter mark (U+061C) reorders text like LRM and RLM do, and the line and
     /// paragraph separators (U+2028, U+2029) break the "one line" a reason must be.
     @Test func theArabicLetterMarkAndLineSeparatorsAreRefusedInAReason() {
-        for bad in ["a\\u061Cb", "a\\u2028b", "a\\u2029b"] {
+        // Also the tag characters and interlinear annotations: invisible, yet they carry text.
+        for bad in ["a\\u061Cb", "a\\u2028b", "a\\u2029b", "a\\U000E0041b", "a\\uFFF9b\\uFFFBc"] {
             let r = load(["t.yaml": TestSupport.task("a", extra: "  suspend: {reason: \"\(bad)\"}")])
             #expect(errors(r).contains { $0.contains("must be one line without control characters or text-direction marks") }, "\(bad): \(errors(r))")
         }

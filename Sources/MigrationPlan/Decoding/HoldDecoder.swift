@@ -148,12 +148,15 @@ struct HoldDecoder {
         return value
     }
 
-    /// C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional
-    /// formatting marks (ALM, LRM, RLM, the embeddings and overrides, the isolates), by scalar value.
+    /// C0 and C1 controls, DEL, the line and paragraph separators, the bidirectional
+    /// formatting marks (ALM, LRM, RLM, the embeddings and overrides, the isolates), and the
+    /// invisible text that shows nothing but carries words (the tag characters U+E0000...E007F,
+    /// the interlinear annotation marks U+FFF9...FFFB), by scalar value.
     static func refusedInReason(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
         return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x061C || v == 0x200E || v == 0x200F || v == 0x2028 || v == 0x2029
             || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+            || (0xE0000...0xE007F).contains(v) || (0xFFF9...0xFFFB).contains(v)
     }
 
     /// An RFC 3339 date and time with an offset (a bare date is not one: its zone would be a guess).
