@@ -343,7 +343,7 @@ DEFS = {
         "unknownRegions": enum("A region missing from oms-plan's table of regions OMS supports (docs/regions.md): "
                                "error (the default) or warning, for regions newer than the table.", ["error", "warning"]),
         "suspend": ref("suspend") | {"description": "Suspend every resource of the stack (each resource's own suspend still holds when this ends)."},
-        "freezes": {"type": "array", "items": ref("freeze"),
+        "freezes": {"type": "array", "items": ref("freeze"), "maxItems": 100,
                     "description": "Change freezes: weekly windows or spans given once, during which only pauses and the day's bandwidth rules are made."},
     }, "The stack: one per plan.", required=["region"]),
     "credentialsSpec": obj({
@@ -381,11 +381,11 @@ DEFS["notificationSpec"] = obj({
                      ["slack", "teams", "feishu", "dingtalk", "wecom", "webhook"]),
     "url": ref("secret") | {"description": "The webhook's URL, a secret: exactly one ${env:NAME} or ${file:PATH} reference "
                                            "(a literal URL is refused); https, or http only to this machine. Masked in every output."},
-    "events": {"type": "array", "minItems": 1, "description": "What to send: each event once when it starts to hold.",
+    "events": {"type": "array", "minItems": 1, "maxItems": 64, "description": "What to send: each event once when it starts to hold.",
                "items": {"enum": NOTIFICATION_EVENTS}},
     "selector": {"type": "object", "description": "Only resources with all of these labels (and waves and the stack's settling "
                                                   "counted over them); every resource when absent.",
-                 "additionalProperties": {"type": "string"}},
+                 "additionalProperties": {"type": "string"}, "maxProperties": 64},
     "minInterval": pattern_string("The same event of the same resource at most once in this long (1m to 30d).",
                                   r"(?!$)(?:[0-9]{1,9}d)?(?:[0-9]{1,9}h)?(?:[0-9]{1,9}m)?(?:[0-9]{1,9}s)?"),
 }, "Messages to a chat or a webhook when something changes: a resource fails, gives up, is blocked or misses its "
