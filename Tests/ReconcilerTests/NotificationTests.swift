@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func aFailingReceiverIsBoundedLoggedWithoutTheURLCountedAndTriedAgain() async throws {
-        let hanging = FakeTransport(delay: .seconds(30))
+        let hanging = FakeTransport(delay: .seconds(600))
         let metrics = ReconcileMetrics()
         // Budgets a loaded CI machine keeps (at 1 s in all, a busy machine spent it before the
         // first attempt), still far below the receiver's 30 s.
@@ -98,10 +98,13 @@ import Testing
         let desired = try Self.desired(.slack)
         let clock = ContinuousClock()
         let took = await clock.measure { await notifier.notify(cutover: [Self.cutover("switch")], desired: desired) }
-        // Bounded by the 4 s total, not by the receiver's 30 s; the margin is for a loaded CI machine.
-        #expect(took < .seconds(15), "bounded by the total, not by the receiver")
+        // Bounded by the 4 s total, not by the receiver's 600 s. The margin is wide: in a full
+        // parallel `swift test` on two cores other suites can starve this one for many seconds
+        // (once before even the first attempt, which then says no attempt fitted).
+        #expect(took < .seconds(120), "bounded by the total, not by the receiver")
         let log = lines.text
-        #expect(log.contains("could not deliver cutoverReady Cutover/switch: no answer in time"), "\(log)")
+        #expect(log.contains("could not deliver cutoverReady Cutover/switch: no answer in time")
+                || log.contains("could not deliver cutoverReady Cutover/switch: no attempt fitted in the time allowed"), "\(log)")
         #expect(!log.contains(Self.url) && !log.contains("notify-secret-7hq2"))
         #expect(metrics.exposition.contains(#"oms_plan_notifications_total{stack="quickstart",provider="slack",result="failed"} 1"#),
                 "\(metrics.exposition)")
