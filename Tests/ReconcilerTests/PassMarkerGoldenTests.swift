@@ -53,4 +53,16 @@ import Testing
         }
         #expect(count >= 30)
     }
+
+    /// A marker has one spelling: a scheme written `+5` or `05` is not one, and a description
+    /// whose last word is not a pass marker (a full copy's, the user's text) reads as none.
+    @Test func aPassMarkerHasOneSpelling() {
+        let good = "oms-plan-pass:media:MigrationTask/photos#5.1a2b3c4d.p3"
+        #expect(PassMarker.parse(description: good)?.scheme == 5)
+        for bad in ["oms-plan-pass:media:MigrationTask/photos#+5.1a2b3c4d.p3", "oms-plan-pass:media:MigrationTask/photos#05.1a2b3c4d.p3",
+                    "oms-plan:media:MigrationTask/photos#1a2b3c4d", "photos oms-plan-pass:media:MigrationTask/photos#1a2b3c4d.p3 more", ""] {
+            #expect(PassMarker.parse(description: bad) == nil, "\(bad)")
+        }
+        #expect(PassMarker.parse(description: "Photos " + good)?.n == 3)
+    }
 }

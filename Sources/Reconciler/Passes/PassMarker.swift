@@ -56,10 +56,13 @@ public struct PassMarker: Hashable, Sendable, CustomStringConvertible {
     /// The pass marker at the end of `description`; nil when there is none (or it is malformed).
     public static func parse(description: String?) -> PassMarker? {
         guard let description else { return nil }
-        let bytes = Array(description.utf8)
-        let start = (bytes.lastIndex(of: UInt8(ascii: " ")).map { $0 + 1 }) ?? 0
-        let word = bytes[start...]
-        guard word.starts(with: prefixBytes), word.allSatisfy({ $0 < 0x80 }) else { return nil }
+        // The last word is looked at in place first: in a large stack nearly every description
+        // is a full copy's marker, and copying each one's bytes would be work for nothing.
+        let utf8 = description.utf8
+        let start = utf8.lastIndex(of: UInt8(ascii: " ")).map { utf8.index(after: $0) } ?? utf8.startIndex
+        guard utf8[start...].starts(with: prefixBytes) else { return nil }
+        let word = Array(utf8[start...])[...]
+        guard word.allSatisfy({ $0 < 0x80 }) else { return nil }
         let body = word.dropFirst(prefixBytes.count)
         guard let colon = body.firstIndex(of: UInt8(ascii: ":")), let hash = body.lastIndex(of: UInt8(ascii: "#")), colon < hash,
             let lastDot = body.lastIndex(of: UInt8(ascii: ".")), lastDot > hash
@@ -75,7 +78,10 @@ public struct PassMarker: Hashable, Sendable, CustomStringConvertible {
         else { return nil }
         var scheme = Fingerprint.Scheme.v1.rawValue
         if let dot = tag.firstIndex(of: UInt8(ascii: ".")) {
-            guard let number = Int(String(decoding: tag[..<dot], as: UTF8.self)), number > 1, number < 1000 else { return nil }
+            // Digits only: `Int` would also read `+5` as 5, and a marker has one spelling.
+            guard tag[..<dot].allSatisfy({ (48...57).contains($0) }), tag.first != UInt8(ascii: "0"),
+                let number = Int(String(decoding: tag[..<dot], as: UTF8.self)), number > 1, number < 1000
+            else { return nil }
             scheme = number
             tag = tag[(dot + 1)...]
         }

@@ -36,7 +36,7 @@ enum PassRemoval {
     }
 
     /// The ids of the pass tasks and groups `decisions` delete (for `diff`'s pass lines).
-    static func deletedIds(_ decisions: [Decision], stack: String, live: LiveState) -> Set<String> {
+    static func deletedIds(_ decisions: [Decision], stack: String) -> Set<String> {
         let ids = decisions.flatMap { decision in
             decision.intents.compactMap { intent -> String? in
                 guard case .delete(let target) = intent, PassMarker.parse(description: target.description)?.stack == stack else { return nil }

@@ -28,7 +28,7 @@ public enum ChangePlanner {
         }
         // (Counted lazily: filtering first would copy every unowned answer.)
         report.incrementalPasses = PassInOMS.all(
-            stack: desired.stack.name, live: live, deleted: PassRemoval.deletedIds(decisions, stack: desired.stack.name, live: live))
+            stack: desired.stack.name, live: live, deleted: PassRemoval.deletedIds(decisions, stack: desired.stack.name))
         report.unowned = ChangeReport.UnownedCount(
             tasks: unmarkedTaskIds.count { !adopted.contains($0) },
             taskGroups: live.groups.lazy.filter { unowned($0.description, $0.groupId ?? "") }.count,
